@@ -1,0 +1,1 @@
+"""Accounts: staff users, their roles, login, and the audit trail of who did what."""

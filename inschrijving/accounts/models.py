@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from inschrijving.db_types import AwareDateTime, bool_false, created_at, intpk, str_enum, utcnow
+from inschrijving.extensions import db
+
+if TYPE_CHECKING:
+    from inschrijving.landlords.models import Landlord
+
+
+class Role(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    VOLUNTEER = "volunteer"
+    LANDLORD = "landlord"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # E-mail is stored lower-cased, so a plain unique constraint is case-insensitive.
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        sa.CheckConstraint(
+            "(role = 'landlord' AND landlord_id IS NOT NULL) OR (role <> 'landlord' AND landlord_id IS NULL)",
+            name="landlord_role_has_landlord",
+        ),
+    )
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    landlord_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("landlords.id", ondelete="RESTRICT"), index=True
+    )
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    # Raised on password change: sessions carry it, so older sessions end everywhere.
+    session_version: Mapped[int] = mapped_column(default=1)
+    # Secret part of the personal staff calendar feed URL (lists moments, no personal data).
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    must_change_password: Mapped[bool_false]
+    created_at: Mapped[created_at]
+    last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    landlord: Mapped[Landlord | None] = relationship(back_populates="users")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_enabled
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+
+    id: Mapped[intpk]
+    occurred_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Kept as text so the trail still says who it was after the account is gone.
+    actor: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    object_type: Mapped[str | None] = mapped_column(sa.String(32))
+    object_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+
+    user: Mapped[User | None] = relationship()

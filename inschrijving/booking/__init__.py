@@ -1,0 +1,1 @@
+"""Booking: public slot booking, the private manage link, the waiting list and reminders."""

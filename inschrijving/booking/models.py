@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inschrijving.db_types import AwareDateTime, bool_false, created_at, intpk, str_enum
+from inschrijving.extensions import db
+
+if TYPE_CHECKING:
+    from inschrijving.planning.models import RegistrationMoment, Slot
+
+
+class BookingStatus(enum.StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    CHECKED_IN = "checked_in"
+    NO_SHOW = "no_show"
+
+
+LIVE_BOOKING_STATUSES = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
+_LIVE_SQL = "status IN ('booked', 'checked_in')"
+
+
+class BookedBy(enum.StrEnum):
+    SELF = "self"
+    VOLUNTEER = "volunteer"
+    SOCIAL_WORKER = "social_worker"
+
+
+class Booking(db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR is_walk_in", name="has_contact"),
+        sa.CheckConstraint("household_size BETWEEN 1 AND 30", name="household_size_range"),
+        sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        # One live booking per contact per moment, enforced by the database itself.
+        sa.Index(
+            "uq_bookings_live_phone",
+            "moment_id",
+            "phone",
+            unique=True,
+            sqlite_where=sa.text(_LIVE_SQL),
+            postgresql_where=sa.text(_LIVE_SQL),
+        ),
+        sa.Index(
+            "uq_bookings_live_email",
+            "moment_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text(_LIVE_SQL),
+            postgresql_where=sa.text(_LIVE_SQL),
+        ),
+        sa.Index("ix_bookings_slot_id_status", "slot_id", "status"),
+    )
+
+    id: Mapped[intpk]
+    # Short, human reference read out over the phone, e.g. K7F-3QX.
+    reference: Mapped[str] = mapped_column(sa.String(7), unique=True)
+    # SHA-256 of the manage token; the token itself only travels in the link.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    moment_id: Mapped[int] = mapped_column(sa.ForeignKey("registration_moments.id", ondelete="RESTRICT"))
+    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slots.id", ondelete="RESTRICT"))
+    status: Mapped[BookingStatus] = mapped_column(str_enum(BookingStatus), default=BookingStatus.BOOKED)
+    contact_name: Mapped[str] = mapped_column(sa.String(120))
+    # E.164 (+32...), normalised by the form, so the unique index compares like with like.
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(8), default="nl")
+    household_size: Mapped[int] = mapped_column(default=1)
+    needs_interpreter: Mapped[bool_false]
+    interpreter_language: Mapped[str | None] = mapped_column(sa.String(60))
+    assistance_note: Mapped[str | None] = mapped_column(sa.Text)
+    booked_by: Mapped[BookedBy] = mapped_column(str_enum(BookedBy), default=BookedBy.SELF)
+    social_worker_name: Mapped[str | None] = mapped_column(sa.String(120))
+    social_worker_organisation: Mapped[str | None] = mapped_column(sa.String(120))
+    social_worker_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    is_walk_in: Mapped[bool_false]
+    # iCalendar SEQUENCE: raised on every move and on cancellation.
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    moment: Mapped[RegistrationMoment] = relationship()
+    slot: Mapped[Slot] = relationship()
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_BOOKING_STATUSES
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == BookingStatus.CANCELLED
+
+
+class WaitlistStatus(enum.StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    BOOKED = "booked"
+    EXPIRED = "expired"
+    NOTIFIED = "notified"  # told that a next moment opened
+    CANCELLED = "cancelled"
+
+
+class WaitlistEntry(db.Model):
+    """A person waiting for a seat at a full moment, or (moment_id NULL) for the next moment to open."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_contact"),
+        sa.Index("ix_waitlist_entries_moment_id_status_created_at", "moment_id", "status", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    moment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration_moments.id", ondelete="CASCADE")
+    )
+    status: Mapped[WaitlistStatus] = mapped_column(str_enum(WaitlistStatus), default=WaitlistStatus.WAITING)
+    contact_name: Mapped[str] = mapped_column(sa.String(120))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(8), default="nl")
+    household_size: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[created_at]
+    offered_slot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("slots.id", ondelete="SET NULL"))
+    offer_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id", ondelete="SET NULL"))
+
+    moment: Mapped[RegistrationMoment | None] = relationship()
+    offered_slot: Mapped[Slot | None] = relationship()

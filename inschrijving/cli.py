@@ -1,0 +1,47 @@
+"""Flask commands: `flask --app wsgi <command>`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from inschrijving.accounts import services as account_services
+from inschrijving.accounts.models import Role
+from inschrijving.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user)
+    from inschrijving.seed import seed_demo
+
+    app.cli.add_command(seed_demo)
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.COORDINATOR.value)
+@click.option("--landlord", "landlord_slug", default=None, help="Slug of the landlord (for landlord staff).")
+@click.password_option()
+def create_user(email: str, name: str, role: str, landlord_slug: str | None, password: str) -> None:
+    """Create a staff account (the first coordinator, typically)."""
+    import sqlalchemy as sa
+
+    from inschrijving.landlords.models import Landlord
+
+    landlord_id = None
+    if landlord_slug:
+        landlord = db.session.scalar(sa.select(Landlord).where(Landlord.slug == landlord_slug))
+        if landlord is None:
+            raise click.ClickException(f"No landlord with slug {landlord_slug!r}.")
+        landlord_id = landlord.id
+    try:
+        user = account_services.create_user(
+            email=email, name=name, role=Role(role), password=password, landlord_id=landlord_id
+        )
+    except account_services.AccountError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    account_services.record_audit(actor=None, action="user.create", object_type="user", object_id=user.id,
+                                  actor_label="cli", detail={"role": role})
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}.")

@@ -1,0 +1,1 @@
+"""Dossiers: one household's intake, its persons, incomes, declarations, consents, documents and eligibility."""

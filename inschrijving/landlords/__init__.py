@@ -1,0 +1,1 @@
+"""Landlords: the region's social landlords, the municipalities they serve, their portal, packets and API."""

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inschrijving.db_types import AwareDateTime, bool_false, created_at, intpk, str_enum
+from inschrijving.extensions import db
+
+if TYPE_CHECKING:
+    from inschrijving.accounts.models import User
+
+
+class LandlordKind(enum.StrEnum):
+    SHM = "shm"
+    SVK = "svk"
+    WOONMAATSCHAPPIJ = "woonmaatschappij"
+
+
+landlord_municipalities = sa.Table(
+    "landlord_municipalities",
+    db.metadata,
+    sa.Column("landlord_id", sa.ForeignKey("landlords.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "municipality_id", sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), primary_key=True, index=True
+    ),
+)
+
+
+class Municipality(db.Model):
+    __tablename__ = "municipalities"
+
+    id: Mapped[intpk]
+    nis_code: Mapped[str] = mapped_column(sa.String(5), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    # Postcodes of the municipality and its sub-municipalities (deelgemeenten).
+    postcodes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.nis_code} {self.name}>"
+
+
+class Landlord(db.Model):
+    __tablename__ = "landlords"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "active_until IS NULL OR active_from IS NULL OR active_until >= active_from",
+            name="active_period_ordered",
+        ),
+    )
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[LandlordKind] = mapped_column(str_enum(LandlordKind))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    address: Mapped[str | None] = mapped_column(sa.String(200))
+    active_from: Mapped[date | None]
+    active_until: Mapped[date | None]
+    is_demo: Mapped[bool_false]
+    created_at: Mapped[created_at]
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=landlord_municipalities, order_by=Municipality.name
+    )
+    users: Mapped[list[User]] = relationship(back_populates="landlord")
+
+    def is_active_on(self, day: date) -> bool:
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_until is None or day <= self.active_until
+        )
+
+    def __repr__(self) -> str:
+        return f"<Landlord {self.slug}>"
+
+
+class ApiToken(db.Model):
+    """A landlord system's credential for /api/v1/; only the token's hash is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    landlord_id: Mapped[int] = mapped_column(sa.ForeignKey("landlords.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[created_at]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    landlord: Mapped[Landlord] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

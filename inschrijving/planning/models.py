@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inschrijving.db_types import AwareDateTime, created_at, intpk, str_enum
+
+if TYPE_CHECKING:
+    from inschrijving.accounts.models import User
+
+from inschrijving.extensions import db
+
+
+class MomentKind(enum.StrEnum):
+    REGISTRATION = "registration"
+    INFO = "info"  # info session for social workers
+
+
+class MomentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+moment_staff = sa.Table(
+    "moment_staff",
+    db.metadata,
+    sa.Column("moment_id", sa.ForeignKey("registration_moments.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class RegistrationMoment(db.Model):
+    """An inschrijvingsmoment: one day of group registration at one place."""
+
+    __tablename__ = "registration_moments"
+    __table_args__ = (
+        sa.CheckConstraint("slot_minutes > 0", name="slot_minutes_positive"),
+        sa.CheckConstraint("desks > 0", name="desks_positive"),
+        sa.CheckConstraint("booking_closes_at > booking_opens_at", name="booking_window_ordered"),
+        sa.Index("ix_registration_moments_status_held_on", "status", "held_on"),
+    )
+
+    id: Mapped[intpk]
+    kind: Mapped[MomentKind] = mapped_column(str_enum(MomentKind), default=MomentKind.REGISTRATION)
+    status: Mapped[MomentStatus] = mapped_column(str_enum(MomentStatus), default=MomentStatus.DRAFT)
+    held_on: Mapped[date]
+    title: Mapped[str | None] = mapped_column(sa.String(120))
+    location_name: Mapped[str] = mapped_column(sa.String(120))
+    address: Mapped[str] = mapped_column(sa.String(200))
+    # Coordinator-written text per language code ({"nl": "...", "fr": "..."}); Dutch is the fallback.
+    place_notes: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    slot_minutes: Mapped[int]
+    desks: Mapped[int]
+    booking_opens_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    booking_closes_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # Moments planned together as "every two months" share a series key.
+    series_key: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    created_at: Mapped[created_at]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    blocks: Mapped[list[OpeningBlock]] = relationship(
+        back_populates="moment", cascade="all, delete-orphan", order_by="OpeningBlock.start_time"
+    )
+    slots: Mapped[list[Slot]] = relationship(
+        back_populates="moment", cascade="all, delete-orphan", order_by="Slot.starts_at"
+    )
+    staff: Mapped[list[User]] = relationship(secondary=moment_staff)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == MomentStatus.PUBLISHED
+
+    def is_open_for_booking(self, now: datetime) -> bool:
+        return self.is_published and self.booking_opens_at <= now < self.booking_closes_at
+
+    def note_for(self, language: str) -> str:
+        return self.place_notes.get(language) or self.place_notes.get("nl", "")
+
+    def __repr__(self) -> str:
+        return f"<RegistrationMoment {self.id} {self.held_on} {self.status}>"
+
+
+class OpeningBlock(db.Model):
+    __tablename__ = "opening_blocks"
+    __table_args__ = (sa.CheckConstraint("end_time > start_time", name="block_ordered"),)
+
+    id: Mapped[intpk]
+    moment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration_moments.id", ondelete="CASCADE"), index=True
+    )
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+
+    moment: Mapped[RegistrationMoment] = relationship(back_populates="blocks")
+
+
+class Slot(db.Model):
+    __tablename__ = "slots"
+    __table_args__ = (
+        # The last line of defence against overbooking: the database refuses booked > capacity.
+        sa.CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
+        sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("ends_at > starts_at", name="slot_ordered"),
+        sa.UniqueConstraint("moment_id", "starts_at"),
+    )
+
+    id: Mapped[intpk]
+    moment_id: Mapped[int] = mapped_column(sa.ForeignKey("registration_moments.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    ends_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    capacity: Mapped[int]
+    booked: Mapped[int] = mapped_column(default=0)
+
+    moment: Mapped[RegistrationMoment] = relationship(back_populates="slots")
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.booked >= self.capacity

@@ -1,0 +1,185 @@
+"""Cross-cutting web helpers: locale choice, login wiring, role guards, template filters, error pages.
+
+No business rules live here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from inschrijving.accounts.models import Role, User
+from inschrijving.extensions import db, login_manager
+
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "fr": "Français",
+    "en": "English",
+    "ar": "العربية",
+    "tr": "Türkçe",
+}
+RTL_LANGUAGES = {"ar"}
+
+
+def select_locale() -> str:
+    """Pick the page language: ?lang= (remembered), then the remembered choice, then the browser."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    if remembered in languages:
+        return remembered
+    if getattr(g, "staff_page", False):
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        # The session id carries the session version, so a password change ends older sessions.
+        raw_id, _sep, version = user_id.partition(":")
+        if not raw_id.isdigit():
+            return None
+        user = db.session.get(User, int(raw_id))
+        if user is None or str(user.session_version) != version:
+            return None
+        return user
+
+
+def init_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+        )
+        if not (app.debug or app.testing):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint and not request.endpoint.startswith("static") and current_user.is_authenticated:
+            # Staff pages may show personal data: never keep them in a shared cache.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def role_required(*roles: Role) -> Callable:
+    """Refuse the view unless the logged-in user has one of the roles (403), or log in first."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            _check_roles(roles)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def guard_blueprint(bp: Blueprint, *roles: Role) -> None:
+    """Apply a role guard to every view of a blueprint."""
+
+    @bp.before_request
+    def _guard():
+        g.staff_page = True
+        return _check_roles(roles)
+
+
+def _check_roles(roles: tuple[Role, ...]):
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=request.full_path))
+    if roles and current_user.role not in roles:
+        abort(403)
+    return None
+
+
+def client_ip() -> str | None:
+    return request.remote_addr
+
+
+def to_local(value: datetime) -> datetime:
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def init_templates(app: Flask) -> None:
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        locale = str(get_locale() or "nl")
+        return {
+            "current_language": locale,
+            "text_direction": "rtl" if locale in RTL_LANGUAGES else "ltr",
+            "language_names": LANGUAGE_NAMES,
+            "Role": Role,
+        }
+
+    @app.template_filter("day")
+    def day_filter(value: date | datetime) -> str:
+        return format_date(value, "EEEE d MMMM y")
+
+    @app.template_filter("short_day")
+    def short_day_filter(value: date | datetime) -> str:
+        return format_date(value, "d MMM y")
+
+    @app.template_filter("clock")
+    def clock_filter(value: datetime) -> str:
+        return format_time(value, "HH:mm")
+
+    @app.template_filter("moment_time")
+    def moment_time_filter(value: datetime) -> str:
+        return format_datetime(value, "d MMM y HH:mm")
+
+
+def init_error_pages(app: Flask) -> None:
+    def render_error(code: int, title: str, message: str):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return render_error(400, _("Er ging iets mis met uw aanvraag"), _("Probeer het opnieuw."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_error(403, _("Geen toegang"), _("U mag deze pagina niet bekijken."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_error(
+            404, _("Pagina niet gevonden"), _("Deze pagina bestaat niet (meer). Kijk of het adres juist is.")
+        )
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_error(413, _("Bestand te groot"), _("Het bestand is te groot. Kies een kleiner bestand."))
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return render_error(
+            429, _("Even geduld"), _("U probeerde het te vaak na elkaar. Wacht een minuut en probeer opnieuw.")
+        )
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(
+            500,
+            _("Er ging iets mis bij ons"),
+            _("Het is niet uw fout. Probeer het later opnieuw of bel ons."),
+        )
