@@ -91,6 +91,8 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.accounts.views import bp as accounts_bp
     from inschrijving.booking.views import bp as booking_bp
     from inschrijving.dossiers.views import bp as dossiers_bp
+    from inschrijving.landlords.api import bp as api_bp
+    from inschrijving.landlords.portal_views import bp as portal_bp
     from inschrijving.landlords.views import bp as landlords_bp
     from inschrijving.planning.views import bp as planning_bp
 
@@ -99,6 +101,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning_bp)
     app.register_blueprint(dossiers_bp)
     app.register_blueprint(landlords_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

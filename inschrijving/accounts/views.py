@@ -20,7 +20,7 @@ bp = Blueprint("accounts", __name__)
 HOME_BY_ROLE = {
     Role.COORDINATOR: "planning.index",
     Role.VOLUNTEER: "planning.index",
-    Role.LANDLORD: "landlords.portal",
+    Role.LANDLORD: "portal.home",
 }
 
 

@@ -1,0 +1,1 @@
+"""Rendering adapters (PDF, iCalendar, upload storage); they know no domain."""
