@@ -47,6 +47,10 @@ class User(UserMixin, db.Model):
     # Secret part of the personal staff calendar feed URL (lists moments, no personal data).
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # Set once the user proved the authenticator app works; a secret alone is an unfinished enrolment.
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # The last accepted 30-second step, so an overheard code cannot be replayed within its window.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     must_change_password: Mapped[bool_false]
     created_at: Mapped[created_at]
     last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
@@ -65,6 +69,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
@@ -89,3 +97,53 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(sa.String(45))
 
     user: Mapped[User | None] = relationship()
+
+
+class PasswordResetToken(db.Model):
+    """A one-time link to set a new password; only the hash of its token is stored."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+class RecoveryCode(db.Model):
+    """One of a user's single-use two-factor recovery codes, stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class LoginFailure(db.Model):
+    """One failed login, counted per account and per client address to throttle guessing.
+
+    Kept in the database rather than in process memory so every worker sees the same count.
+    The account key is a hash of the typed e-mail, so unknown addresses are counted the same way
+    and the table does not collect what people typed.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_account_key_failed_at", "account_key", "failed_at"),
+        sa.Index("ix_login_failures_ip_failed_at", "ip", "failed_at"),
+    )
+
+    id: Mapped[intpk]
+    account_key: Mapped[str] = mapped_column(sa.String(64))
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    failed_at: Mapped[datetime] = mapped_column(AwareDateTime)

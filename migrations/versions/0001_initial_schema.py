@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 06:04:13.112485
+Create Date: 2026-11-22 06:07:19.922019
 
 """
 from alembic import op
@@ -34,6 +34,17 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_landlords')),
     sa.UniqueConstraint('slug', name=op.f('uq_landlords_slug'))
     )
+    op.create_table('login_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_key', sa.String(length=64), nullable=False),
+    sa.Column('ip', sa.String(length=45), nullable=True),
+    sa.Column('failed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
+    )
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_login_failures_account_key_failed_at', ['account_key', 'failed_at'], unique=False)
+        batch_op.create_index('ix_login_failures_ip_failed_at', ['ip', 'failed_at'], unique=False)
+
     op.create_table('municipalities',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('nis_code', sa.String(length=5), nullable=False),
@@ -83,6 +94,8 @@ def upgrade():
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.Column('calendar_token', sa.String(length=64), nullable=True),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
@@ -148,6 +161,33 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_income_limits')),
     sa.UniqueConstraint('year', name=op.f('uq_income_limits_year'))
     )
+    op.create_table('password_reset_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_password_reset_tokens_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_password_reset_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_tokens_token_hash'))
+    )
+    with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_tokens_user_id'), ['user_id'], unique=False)
+
+    op.create_table('recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes'))
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
+
     op.create_table('registration_moments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('registration', 'info', name='momentkind', native_enum=False, length=24), nullable=False),
@@ -590,6 +630,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_registration_moments_series_key'))
 
     op.drop_table('registration_moments')
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+
+    op.drop_table('recovery_codes')
+    with op.batch_alter_table('password_reset_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_tokens_user_id'))
+
+    op.drop_table('password_reset_tokens')
     op.drop_table('income_limits')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_user_id'))
@@ -615,5 +663,10 @@ def downgrade():
 
     op.drop_table('outbox_messages')
     op.drop_table('municipalities')
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_failures_ip_failed_at')
+        batch_op.drop_index('ix_login_failures_account_key_failed_at')
+
+    op.drop_table('login_failures')
     op.drop_table('landlords')
     # ### end Alembic commands ###
