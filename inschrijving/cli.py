@@ -12,6 +12,7 @@ from inschrijving.extensions import db
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
+    app.cli.add_command(backup_command)
     from inschrijving.seed import seed_demo
 
     app.cli.add_command(seed_demo)
@@ -45,3 +46,24 @@ def create_user(email: str, name: str, role: str, landlord_slug: str | None, pas
                                   actor_label="cli", detail={"role": role})
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(file_okay=False))
+def backup_command(target: str) -> None:
+    """Write a consistent copy of the SQLite database and the document store into TARGET."""
+    from flask import current_app
+
+    from inschrijving import maintenance
+    from inschrijving.db_types import utcnow
+
+    try:
+        result = maintenance.backup(
+            database_url=current_app.config["SQLALCHEMY_DATABASE_URI"],
+            upload_folder=current_app.config["UPLOAD_FOLDER"],
+            target=target,
+            now=utcnow(),
+        )
+    except maintenance.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {result.directory} ({result.document_count} document files).")
