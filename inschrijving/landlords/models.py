@@ -97,3 +97,23 @@ class ApiToken(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class DossierSection(db.Model):
+    """A dossier's packet section, rendered once and merged into every packet that needs it.
+
+    The cache key covers the dossier version, the section template version and the documents, so
+    any change to one of them misses the cache and the section is rendered again.
+    """
+
+    __tablename__ = "dossier_sections"
+    __table_args__ = (sa.UniqueConstraint("dossier_id", "cache_key"),)
+
+    id: Mapped[intpk]
+    dossier_id: Mapped[int] = mapped_column(sa.ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    cache_key: Mapped[str] = mapped_column(sa.String(64))
+    dossier_version: Mapped[int]
+    template_version: Mapped[str] = mapped_column(sa.String(20))
+    page_count: Mapped[int]
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    rendered_at: Mapped[created_at]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 06:07:19.922019
+Create Date: 2026-11-22 06:09:04.953398
 
 """
 from alembic import op
@@ -396,6 +396,22 @@ def upgrade():
     with op.batch_alter_table('dossier_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dossier_changes_dossier_id'), ['dossier_id'], unique=False)
 
+    op.create_table('dossier_sections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dossier_id', sa.Integer(), nullable=False),
+    sa.Column('cache_key', sa.String(length=64), nullable=False),
+    sa.Column('dossier_version', sa.Integer(), nullable=False),
+    sa.Column('template_version', sa.String(length=20), nullable=False),
+    sa.Column('page_count', sa.Integer(), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.Column('rendered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], name=op.f('fk_dossier_sections_dossier_id_dossiers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dossier_sections')),
+    sa.UniqueConstraint('dossier_id', 'cache_key', name=op.f('uq_dossier_sections_dossier_id_cache_key'))
+    )
+    with op.batch_alter_table('dossier_sections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dossier_sections_dossier_id'), ['dossier_id'], unique=False)
+
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -591,6 +607,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_persons_dossier_id'))
 
     op.drop_table('persons')
+    with op.batch_alter_table('dossier_sections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dossier_sections_dossier_id'))
+
+    op.drop_table('dossier_sections')
     with op.batch_alter_table('dossier_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dossier_changes_dossier_id'))
 
