@@ -75,6 +75,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     web.init_login(app)
     web.init_request_hooks(app)
+    from inschrijving.rendering import storage
+
+    storage.init_app(app)
 
 
 def import_all_models() -> None:

@@ -43,6 +43,8 @@ class Config:
     # Where uploaded scans live; never under static/.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    # Fernet keys for uploads at rest, comma-separated: the first encrypts, all decrypt (rotation).
+    DOCUMENT_KEYS = os.environ.get("DOCUMENT_KEYS", "")
     # Whole-request limit: one upload plus the form around it.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
     OUTBOX_FOLDER = os.environ.get("OUTBOX_FOLDER", str(INSTANCE / "outbox"))

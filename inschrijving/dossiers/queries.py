@@ -1,0 +1,80 @@
+"""Read-side selects other domains use: who may see which dossier."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from inschrijving.dossiers.models import (
+    Consent,
+    ConsentPurpose,
+    Dossier,
+    DossierStatus,
+    LandlordChoice,
+)
+from inschrijving.extensions import db
+
+
+def _live_share_clause(landlord_id: int) -> sa.ColumnElement[bool]:
+    # The choice row stays for history after a withdrawal; only a live consent opens access.
+    return sa.and_(
+        LandlordChoice.landlord_id == landlord_id,
+        Consent.id == LandlordChoice.consent_id,
+        Consent.purpose == ConsentPurpose.SHARE_WITH_LANDLORD,
+        Consent.landlord_id == landlord_id,
+        Consent.withdrawn_at.is_(None),
+    )
+
+
+def landlord_can_see(dossier_id: int, landlord_id: int) -> bool:
+    """Tell whether a landlord may see a dossier: complete, chosen, and consent not withdrawn."""
+    stmt = (
+        db.select(LandlordChoice.id)
+        .join(Consent, Consent.id == LandlordChoice.consent_id)
+        .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
+        .where(
+            LandlordChoice.dossier_id == dossier_id,
+            Dossier.status == DossierStatus.COMPLETE,
+            _live_share_clause(landlord_id),
+        )
+        .limit(1)
+    )
+    return db.session.scalar(stmt) is not None
+
+
+def list_shared_dossiers(landlord_id: int, moment_id: int) -> list[Dossier]:
+    """List the complete dossiers of a moment shared with a landlord under a live consent.
+
+    Persons, incomes, documents, landlord choices and consents come loaded, so a packet or list
+    needs a fixed number of queries whatever the number of dossiers.
+    """
+    stmt = (
+        db.select(Dossier)
+        .join(LandlordChoice, LandlordChoice.dossier_id == Dossier.id)
+        .join(Consent, Consent.id == LandlordChoice.consent_id)
+        .where(
+            Dossier.moment_id == moment_id,
+            Dossier.status == DossierStatus.COMPLETE,
+            _live_share_clause(landlord_id),
+        )
+        .options(
+            selectinload(Dossier.persons),
+            selectinload(Dossier.incomes),
+            selectinload(Dossier.documents),
+            selectinload(Dossier.landlord_choices).selectinload(LandlordChoice.consent),
+            selectinload(Dossier.preferences),
+            selectinload(Dossier.assets),
+            selectinload(Dossier.property_declarations),
+        )
+        .order_by(Dossier.completed_at, Dossier.id)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def get_landlord_choice(dossier_id: int, landlord_id: int) -> LandlordChoice | None:
+    """Return the choice row of a dossier for a landlord (live consent or not)."""
+    return db.session.scalar(
+        db.select(LandlordChoice).where(
+            LandlordChoice.dossier_id == dossier_id, LandlordChoice.landlord_id == landlord_id
+        )
+    )
