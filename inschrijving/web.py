@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -30,8 +30,11 @@ RTL_LANGUAGES = {"ar"}
 
 
 def select_locale() -> str:
-    """Pick the page language: ?lang= (remembered), then the remembered choice, then the browser."""
+    """Pick the page language: staff pages are Dutch; else ?lang= (remembered), the remembered choice, the browser."""
     languages = current_app.config["LANGUAGES"]
+    if is_staff_page():
+        # Staff read and write Dutch; a language a candidate page left in the session must not leak in.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked
@@ -39,9 +42,22 @@ def select_locale() -> str:
     remembered = session.get("lang")
     if remembered in languages:
         return remembered
-    if getattr(g, "staff_page", False):
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# Blueprints guarded for staff. Known before any hook runs, so the language is right even when an
+# app-wide hook (idle timeout, flash) translates something before the blueprint's own guard.
+_STAFF_BLUEPRINTS: set[str] = set()
+
+
+def is_staff_page() -> bool:
+    return bool(getattr(g, "staff_page", False)) or request.blueprint in _STAFF_BLUEPRINTS
+
+
+def _mark_staff_page() -> None:
+    g.staff_page = True
+    # Flask-Babel caches the locale on first use; drop it so the next gettext re-selects Dutch.
+    refresh()
 
 
 def init_login(app: Flask) -> None:
@@ -86,7 +102,10 @@ def role_required(*roles: Role) -> Callable:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any):
-            _check_roles(roles)
+            _mark_staff_page()
+            denied = _check_roles(roles)
+            if denied is not None:
+                return denied
             return view(*args, **kwargs)
 
         return wrapped
@@ -97,9 +116,11 @@ def role_required(*roles: Role) -> Callable:
 def guard_blueprint(bp: Blueprint, *roles: Role) -> None:
     """Apply a role guard to every view of a blueprint."""
 
+    _STAFF_BLUEPRINTS.add(bp.name)
+
     @bp.before_request
     def _guard():
-        g.staff_page = True
+        _mark_staff_page()
         return _check_roles(roles)
 
 
