@@ -1,4 +1,5 @@
 import pytest
+from cryptography.fernet import Fernet
 
 from inschrijving import InsecureConfiguration, create_app
 
@@ -17,7 +18,13 @@ def test_refuses_default_secret_in_production(monkeypatch):
 
 def test_starts_in_production_with_a_real_secret(monkeypatch):
     monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "a-long-random-production-secret"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SECRET_KEY": "a-long-random-production-secret",
+            "DOCUMENT_KEYS": Fernet.generate_key().decode(),
+        }
+    )
     assert not app.debug and app.config["SESSION_COOKIE_SECURE"]
 
 

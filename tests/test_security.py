@@ -1,8 +1,11 @@
+from cryptography.fernet import Fernet
+
 """Web-layer controls that hold for every route, whoever wrote it."""
 
 import re
 
 import pytest
+from cryptography.fernet import Fernet
 
 from inschrijving import create_app
 from tests.conftest import base_config
@@ -55,7 +58,13 @@ def test_security_headers_on_every_response(client):
 
 def test_hsts_only_in_production(monkeypatch, tmp_path):
     monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "production-secret-value"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SECRET_KEY": "production-secret-value",
+            "DOCUMENT_KEYS": Fernet.generate_key().decode(),
+        }
+    )
     assert "Strict-Transport-Security" in app.test_client().get("/login").headers
 
 
