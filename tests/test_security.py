@@ -1,5 +1,3 @@
-from cryptography.fernet import Fernet
-
 """Web-layer controls that hold for every route, whoever wrote it."""
 
 import re
