@@ -73,9 +73,7 @@ def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
 
 def start_walk_in(moment: RegistrationMoment, *, actor: User, now: datetime) -> Dossier:
     """Open a new dossier for someone who came without a booking."""
-    dossier = Dossier(
-        reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.id
-    )
+    dossier = Dossier(reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.id)
     db.session.add(dossier)
     db.session.flush()
     record_change(dossier, actor=actor, step="start", changes={"walk_in": True}, now=now)

@@ -57,12 +57,24 @@ def test_wrong_key_is_refused(app):
 def test_production_refuses_to_start_without_a_key(tmp_path, monkeypatch):
     monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
     with pytest.raises(storage.MissingDocumentKey):
-        create_app({"SECRET_KEY": "a-real-secret-for-this-test", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                    "DOCUMENT_KEYS": "", "UPLOAD_FOLDER": str(tmp_path)})
+        create_app(
+            {
+                "SECRET_KEY": "a-real-secret-for-this-test",
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "DOCUMENT_KEYS": "",
+                "UPLOAD_FOLDER": str(tmp_path),
+            }
+        )
 
 
 def test_production_starts_with_a_key(tmp_path, monkeypatch):
     monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
-    app = create_app({"SECRET_KEY": "a-real-secret-for-this-test", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "DOCUMENT_KEYS": Fernet.generate_key().decode(), "UPLOAD_FOLDER": str(tmp_path)})
+    app = create_app(
+        {
+            "SECRET_KEY": "a-real-secret-for-this-test",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "DOCUMENT_KEYS": Fernet.generate_key().decode(),
+            "UPLOAD_FOLDER": str(tmp_path),
+        }
+    )
     assert app.config["DOCUMENT_KEYS"]

@@ -1,0 +1,503 @@
+"""Eligibility guidance: a pure function from plain household facts and a year's limits to reasoned findings.
+
+Nothing here reads the database, the request or the clock, and nothing here refuses anyone: the
+findings are guidance for the volunteer and for the public /check page. Rules follow DOMAIN.md 8.2;
+the yearly amounts come in as `Limits` (entered by coordinators with their source), never from code.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext as _
+
+# Dates from DOMAIN.md 8.3; the means test applies to registrations from this day on.
+MEANS_TEST_START = date(2024, 1, 1)
+INCOME_MAX_AGE_YEARS = 3
+BINDING_YEARS_REQUIRED = 5
+BINDING_WINDOW_YEARS = 10
+ADULT_AGE = 18
+
+
+class Outcome(enum.StrEnum):
+    MEETS = "meets"
+    DOES_NOT_MEET = "does_not_meet"
+    UNKNOWN = "unknown"
+
+
+class Condition(enum.StrEnum):
+    AGE = "age"
+    REGISTER = "register"
+    INCOME = "income"
+    MEANS_TEST = "means_test"
+    PROPERTY = "property"
+    LANGUAGE = "language"
+    BINDING = "binding"
+
+
+INFORMATIONAL = frozenset({Condition.LANGUAGE, Condition.BINDING})
+
+
+class HouseholdType(enum.StrEnum):
+    SINGLE = "single"
+    SINGLE_DISABLED = "single_disabled"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Limits:
+    year: int
+    single: Decimal
+    single_disabled: Decimal
+    other: Decimal
+    per_dependant: Decimal
+    # Factor per income year that brings that year's income to the registration year's level.
+    indexation: dict[int, Decimal] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    role: str  # reference_tenant | partner | child | other_adult
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    is_dependant: bool = False
+    has_recognised_disability: bool = False
+    is_emancipated: bool = False
+    has_guided_living: bool = False
+    register_type: str = "unknown"
+    language_level: str = "unknown"
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.role in ("reference_tenant", "partner")
+
+
+@dataclass(frozen=True)
+class IncomeFacts:
+    role: str  # reference_tenant | partner
+    income_year: int | None = None
+    reference_total: Decimal | None = None
+    uses_current_income: bool = False
+    current_income_months: int | None = None
+    current_income_amount: Decimal | None = None
+    in_debt_settlement: bool = False
+    disposable_income: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PropertyFacts:
+    right_type: str
+    exception: str | None = None
+    has_proof: bool = False
+
+
+@dataclass(frozen=True)
+class AddressFacts:
+    municipality: str
+    from_on: date
+    until_on: date | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    registration_date: date
+    persons: tuple[PersonFacts, ...] = ()
+    incomes: tuple[IncomeFacts, ...] = ()
+    assets_total: Decimal | None = None
+    assets_excluded: Decimal = Decimal(0)
+    has_property: bool | None = None
+    properties: tuple[PropertyFacts, ...] = ()
+    addresses: tuple[AddressFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    condition: Condition
+    outcome: Outcome
+    reason: str
+    # (label, value) pairs shown under the reason: the numbers the finding used.
+    numbers: tuple[tuple[str, str], ...] = ()
+    warning: str | None = None
+
+    @property
+    def informational(self) -> bool:
+        return self.condition in INFORMATIONAL
+
+
+def euro(amount: Decimal) -> str:
+    """Write an amount the Belgian way, e.g. € 29.515,00."""
+    rounded = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, _sep, cents = f"{rounded:,.2f}".partition(".")
+    return "€ " + whole.replace(",", ".") + "," + cents
+
+
+def assess(facts: HouseholdFacts, limits: Limits | None) -> list[Finding]:
+    """Assess every condition; return one finding per condition, in a fixed order."""
+    return [
+        assess_age(facts),
+        assess_register(facts),
+        assess_income(facts, limits),
+        assess_means_test(facts, limits),
+        assess_property(facts),
+        assess_language(facts),
+        assess_binding(facts),
+    ]
+
+
+def _reference_tenant(facts: HouseholdFacts) -> PersonFacts | None:
+    return next((p for p in facts.persons if p.role == "reference_tenant"), None)
+
+
+def _has_partner(facts: HouseholdFacts) -> bool:
+    return any(p.role == "partner" for p in facts.persons)
+
+
+# --- age -----------------------------------------------------------------------------------------
+
+
+def _age_bounds(person: PersonFacts, on: date) -> tuple[int, int]:
+    """Youngest and oldest possible age on a date, given a birth date that may be partly unknown."""
+    year = person.birth_year or 0
+    earliest = date(year, person.birth_month or 1, person.birth_day or 1)
+    if person.birth_month is None:
+        latest = date(year, 12, 31)
+    elif person.birth_day is None:
+        latest = date(year, person.birth_month, calendar.monthrange(year, person.birth_month)[1])
+    else:
+        latest = earliest
+
+    def age(born: date) -> int:
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    return age(latest), age(earliest)
+
+
+def assess_age(facts: HouseholdFacts) -> Finding:
+    """The reference tenant is 18 or older on the registration date, or emancipated / in guided living."""
+    person = _reference_tenant(facts)
+    if person is None:
+        return Finding(Condition.AGE, Outcome.UNKNOWN, _("De referentiehuurder is nog niet ingevuld."))
+    if person.is_emancipated or person.has_guided_living:
+        return Finding(
+            Condition.AGE,
+            Outcome.MEETS,
+            _("Ontvoogd of begeleid zelfstandig wonen: jonger dan 18 mag, met een attest."),
+        )
+    if person.birth_year is None:
+        return Finding(Condition.AGE, Outcome.UNKNOWN, _("Het geboortejaar is niet bekend."))
+    youngest, oldest = _age_bounds(person, facts.registration_date)
+    numbers = (
+        (_("Leeftijd op de inschrijvingsdatum"), str(youngest) if youngest == oldest else f"{youngest}–{oldest}"),
+    )
+    if youngest >= ADULT_AGE:
+        return Finding(Condition.AGE, Outcome.MEETS, _("De referentiehuurder is 18 jaar of ouder."), numbers)
+    if oldest < ADULT_AGE:
+        return Finding(
+            Condition.AGE,
+            Outcome.DOES_NOT_MEET,
+            _("De referentiehuurder is jonger dan 18 jaar en is niet ontvoogd."),
+            numbers,
+        )
+    return Finding(
+        Condition.AGE,
+        Outcome.UNKNOWN,
+        _("De geboortedatum is niet volledig bekend: misschien is de referentiehuurder al 18, misschien nog niet."),
+        numbers,
+    )
+
+
+# --- register ------------------------------------------------------------------------------------
+
+_REGISTER_OK = {"population", "foreigners", "reference_address"}
+_REGISTER_BLOCKED = {"waiting", "struck_off"}
+
+
+def assess_register(facts: HouseholdFacts) -> Finding:
+    """Reference tenant and partner are in the population or foreigners' register (or at a reference address)."""
+    applicants = [p for p in facts.persons if p.is_applicant]
+    if not applicants:
+        return Finding(Condition.REGISTER, Outcome.UNKNOWN, _("De referentiehuurder is nog niet ingevuld."))
+    kinds = {p.register_type for p in applicants}
+    if kinds & _REGISTER_BLOCKED:
+        return Finding(
+            Condition.REGISTER,
+            Outcome.DOES_NOT_MEET,
+            _(
+                "Iemand staat in het wachtregister of is ambtshalve geschrapt. Inschrijven kan pas na inschrijving "
+                "in het bevolkings- of vreemdelingenregister."
+            ),
+        )
+    if "unknown" in kinds:
+        return Finding(Condition.REGISTER, Outcome.UNKNOWN, _("Het register is nog niet voor iedereen ingevuld."))
+    if "refugee_attest" in kinds:
+        return Finding(
+            Condition.REGISTER,
+            Outcome.MEETS,
+            _("Erkend vluchteling met attest: dat is voldoende."),
+            warning=_("Let op: neem de beslissing van het CGVS mee, de inschrijving in het register volgt nog."),
+        )
+    return Finding(Condition.REGISTER, Outcome.MEETS, _("Ingeschreven in het bevolkings- of vreemdelingenregister."))
+
+
+# --- income --------------------------------------------------------------------------------------
+
+
+def household_type(facts: HouseholdFacts) -> HouseholdType:
+    """Single, single with a disability, or other: what sets the base limit."""
+    tenant = _reference_tenant(facts)
+    if _has_partner(facts) or dependant_units(facts) > 0:
+        return HouseholdType.OTHER
+    if tenant is not None and tenant.has_recognised_disability:
+        return HouseholdType.SINGLE_DISABLED
+    return HouseholdType.SINGLE
+
+
+def dependant_units(facts: HouseholdFacts) -> int:
+    """Count dependants for the limit; a dependant child with a recognised disability counts twice."""
+    units = 0
+    for person in facts.persons:
+        if person.is_applicant or not person.is_dependant:
+            continue
+        units += 2 if person.role == "child" and person.has_recognised_disability else 1
+    return units
+
+
+def household_limit(facts: HouseholdFacts, limits: Limits) -> tuple[Decimal, tuple[tuple[str, str], ...]]:
+    """The limit for this household and the numbers that make it up."""
+    kind = household_type(facts)
+    base = {HouseholdType.SINGLE: limits.single, HouseholdType.SINGLE_DISABLED: limits.single_disabled}.get(
+        kind, limits.other
+    )
+    units = dependant_units(facts)
+    total = base + units * limits.per_dependant
+    labels = {
+        HouseholdType.SINGLE: _("alleenstaande"),
+        HouseholdType.SINGLE_DISABLED: _("alleenstaande met een handicap"),
+        HouseholdType.OTHER: _("andere (met partner of personen ten laste)"),
+    }
+    numbers = (
+        (_("Soort gezin"), labels[kind]),
+        (_("Personen ten laste (kind met handicap telt dubbel)"), str(units)),
+        (_("Grens voor %(year)s", year=limits.year), euro(total)),
+    )
+    return total, numbers
+
+
+def _missing_limits(condition: Condition, year: int) -> Finding:
+    return Finding(condition, Outcome.UNKNOWN, _("De grenzen voor %(year)s zijn nog niet ingevoerd.", year=year))
+
+
+def _counted_income(income: IncomeFacts, limits: Limits, registration_year: int) -> tuple[Decimal | None, str, str]:
+    """Income to count for one person: (amount, how it was found, problem or '')."""
+    if income.in_debt_settlement and income.disposable_income is not None:
+        return income.disposable_income, _("beschikbaar inkomen (collectieve schuldenregeling)"), ""
+    if income.uses_current_income:
+        if income.current_income_amount is None or income.current_income_months not in (3, 6):
+            return None, "", _("Het huidige inkomen (3 of 6 maanden) is niet volledig ingevuld.")
+        yearly = income.current_income_amount / income.current_income_months * 12
+        return (
+            yearly,
+            _("huidig inkomen van %(months)s maanden, omgerekend naar een jaar", months=income.current_income_months),
+            "",
+        )
+    if income.income_year is None or income.reference_total is None:
+        return None, "", _("Het inkomen is nog niet ingevuld.")
+    if income.income_year < registration_year - INCOME_MAX_AGE_YEARS or income.income_year >= registration_year:
+        return (
+            None,
+            "",
+            _(
+                "Inkomensjaar %(year)s past niet: gebruik een jaar van hoogstens 3 jaar voor %(reg)s.",
+                year=income.income_year,
+                reg=registration_year,
+            ),
+        )
+    factor = limits.indexation.get(income.income_year)
+    if factor is None:
+        return (
+            income.reference_total,
+            _("inkomensjaar %(year)s, zonder indexering (geen factor ingevoerd)", year=income.income_year),
+            "",
+        )
+    return (
+        income.reference_total * factor,
+        _("inkomensjaar %(year)s, geïndexeerd met %(factor)s", year=income.income_year, factor=f"{factor:.4f}"),
+        "",
+    )
+
+
+def assess_income(facts: HouseholdFacts, limits: Limits | None) -> Finding:
+    """Income of reference tenant and partner, indexed, compared to the household's limit."""
+    year = facts.registration_date.year
+    if limits is None or limits.year != year:
+        return _missing_limits(Condition.INCOME, year)
+    applicants = {p.role for p in facts.persons if p.is_applicant}
+    if "reference_tenant" not in applicants:
+        return Finding(Condition.INCOME, Outcome.UNKNOWN, _("De referentiehuurder is nog niet ingevuld."))
+    by_role = {i.role: i for i in facts.incomes}
+    total = Decimal(0)
+    numbers: list[tuple[str, str]] = []
+    for role in sorted(applicants, key=lambda r: r != "reference_tenant"):
+        income = by_role.get(role)
+        label = _("Inkomen referentiehuurder") if role == "reference_tenant" else _("Inkomen partner")
+        if income is None:
+            return Finding(Condition.INCOME, Outcome.UNKNOWN, _("Het inkomen is nog niet ingevuld."))
+        amount, how, problem = _counted_income(income, limits, year)
+        if amount is None:
+            return Finding(Condition.INCOME, Outcome.UNKNOWN, problem)
+        total += amount
+        numbers.append((label, f"{euro(amount)} ({how})"))
+    limit, limit_numbers = household_limit(facts, limits)
+    numbers.append((_("Inkomen geteld"), euro(total)))
+    numbers.extend(limit_numbers)
+    if total <= 0:
+        return Finding(
+            Condition.INCOME,
+            Outcome.UNKNOWN,
+            _("Het inkomen is 0. Gebruik het huidige inkomen van de laatste 3 of 6 maanden."),
+            tuple(numbers),
+        )
+    if total > limit:
+        return Finding(
+            Condition.INCOME,
+            Outcome.DOES_NOT_MEET,
+            _(
+                "Het inkomen is hoger dan de grens. Is het inkomen nu lager? Dan kan het huidige inkomen "
+                "(3 of 6 maanden) of het beschikbaar inkomen bij een schuldenregeling tellen."
+            ),
+            tuple(numbers),
+        )
+    return Finding(Condition.INCOME, Outcome.MEETS, _("Het inkomen is niet hoger dan de grens."), tuple(numbers))
+
+
+# --- means test ----------------------------------------------------------------------------------
+
+
+def assess_means_test(facts: HouseholdFacts, limits: Limits | None) -> Finding:
+    """Declared balances (minus attachments and blocked sums) do not exceed the income limit."""
+    if facts.registration_date < MEANS_TEST_START:
+        return Finding(
+            Condition.MEANS_TEST, Outcome.MEETS, _("De middelentoets geldt pas voor inschrijvingen vanaf 2024.")
+        )
+    year = facts.registration_date.year
+    if limits is None or limits.year != year:
+        return _missing_limits(Condition.MEANS_TEST, year)
+    if facts.assets_total is None:
+        return Finding(Condition.MEANS_TEST, Outcome.UNKNOWN, _("Het spaargeld is nog niet opgegeven."))
+    counted = max(facts.assets_total - facts.assets_excluded, Decimal(0))
+    limit, limit_numbers = household_limit(facts, limits)
+    numbers = (
+        (_("Opgegeven saldo"), euro(facts.assets_total)),
+        (_("Niet meegeteld (beslag, geblokkeerd)"), euro(facts.assets_excluded)),
+        (_("Geteld"), euro(counted)),
+        *limit_numbers,
+    )
+    if counted > limit:
+        return Finding(
+            Condition.MEANS_TEST,
+            Outcome.DOES_NOT_MEET,
+            _("Het spaargeld is hoger dan de grens."),
+            numbers,
+        )
+    return Finding(Condition.MEANS_TEST, Outcome.MEETS, _("Het spaargeld is niet hoger dan de grens."), numbers)
+
+
+# --- property ------------------------------------------------------------------------------------
+
+
+def assess_property(facts: HouseholdFacts) -> Finding:
+    """No housing property in Belgium or abroad, unless an exception with proof applies."""
+    if facts.has_property is None:
+        return Finding(Condition.PROPERTY, Outcome.UNKNOWN, _("Eigendom is nog niet gevraagd."))
+    if not facts.has_property:
+        return Finding(
+            Condition.PROPERTY, Outcome.MEETS, _("Geen woning of grond in eigendom, in België of in het buitenland.")
+        )
+    if not facts.properties:
+        return Finding(Condition.PROPERTY, Outcome.UNKNOWN, _("Er is eigendom, maar nog niet welk."))
+    if any(p.exception is None for p in facts.properties):
+        return Finding(
+            Condition.PROPERTY,
+            Outcome.DOES_NOT_MEET,
+            _("Er is een woning of grond in (deel)eigendom zonder uitzondering."),
+            ((_("Eigendommen"), str(len(facts.properties))),),
+        )
+    if not all(p.has_proof for p in facts.properties):
+        return Finding(
+            Condition.PROPERTY,
+            Outcome.UNKNOWN,
+            _("Er is een uitzondering, maar het bewijs ontbreekt nog."),
+        )
+    return Finding(
+        Condition.PROPERTY,
+        Outcome.MEETS,
+        _("Er is eigendom, met een uitzondering en bewijs."),
+        warning=_("De woning moet verkocht zijn binnen 1 jaar na de start van het huurcontract."),
+    )
+
+
+# --- language (information only) -----------------------------------------------------------------
+
+
+def assess_language(facts: HouseholdFacts) -> Finding:
+    """Information only: the Dutch-language obligation comes after the lease starts."""
+    tenant = _reference_tenant(facts)
+    note = _("Geen voorwaarde om in te schrijven. Als huurder moet u binnen 2 jaar Nederlands op niveau A2 kennen.")
+    if tenant is not None and tenant.language_level in ("a2", "b1_plus"):
+        return Finding(Condition.LANGUAGE, Outcome.MEETS, note, ((_("Niveau"), tenant.language_level.upper()),))
+    return Finding(Condition.LANGUAGE, Outcome.UNKNOWN, note)
+
+
+# --- local binding (information only) ------------------------------------------------------------
+
+
+def _longest_stay(addresses: tuple[AddressFacts, ...], window_start: date, until: date) -> tuple[str, int]:
+    """Municipality with the longest uninterrupted stay inside the window, and its length in days."""
+    best = ("", 0)
+    by_town: dict[str, list[tuple[date, date]]] = {}
+    for entry in addresses:
+        start = max(entry.from_on, window_start)
+        end = min(entry.until_on or until, until)
+        if end > start:
+            by_town.setdefault(entry.municipality.strip().lower(), []).append((start, end))
+    for town, periods in by_town.items():
+        periods.sort()
+        run_start, run_end = periods[0]
+        for start, end in periods[1:]:
+            if (start - run_end).days <= 1:
+                run_end = max(run_end, end)
+            else:
+                best = max(best, (town, (run_end - run_start).days), key=lambda b: b[1])
+                run_start, run_end = start, end
+        best = max(best, (town, (run_end - run_start).days), key=lambda b: b[1])
+    return best
+
+
+def assess_binding(facts: HouseholdFacts) -> Finding:
+    """Information only: 5 uninterrupted years in one municipality in the last 10 gives priority there."""
+    if not facts.addresses:
+        return Finding(Condition.BINDING, Outcome.UNKNOWN, _("De adressen van de laatste 10 jaar zijn niet ingevuld."))
+    on = facts.registration_date
+    window_start = date(on.year - BINDING_WINDOW_YEARS, on.month, min(on.day, 28))
+    town, days = _longest_stay(facts.addresses, window_start, on)
+    years = Decimal(days) / Decimal("365.25")
+    numbers = ((_("Langste verblijf in één gemeente"), f"{town.title()}: {years:.1f} " + _("jaar")),)
+    if years >= BINDING_YEARS_REQUIRED:
+        return Finding(
+            Condition.BINDING,
+            Outcome.MEETS,
+            _("Minstens 5 jaar zonder onderbreking in één gemeente, in de laatste 10 jaar: voorrang daar."),
+            numbers,
+        )
+    return Finding(
+        Condition.BINDING,
+        Outcome.DOES_NOT_MEET,
+        _("Geen 5 jaar zonder onderbreking in één gemeente. Dat is geen probleem om in te schrijven."),
+        numbers,
+    )
