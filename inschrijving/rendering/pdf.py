@@ -7,30 +7,32 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from weasyprint import HTML, default_url_fetcher
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 
 class ForbiddenResource(ValueError):
     """A document tried to load something from outside our static folder."""
 
 
-def _static_only_fetcher(url: str, *args: Any, **kwargs: Any) -> dict:
+class _StaticOnlyFetcher(URLFetcher):
     # A PDF must never reach the network or read arbitrary files (personal data, SSRF).
-    static_root = Path(current_app.static_folder).resolve()
-    parts = urlsplit(url)
-    if parts.scheme == "data":
-        return default_url_fetcher(url, *args, **kwargs)
-    if parts.scheme == "file":
-        path = Path(parts.path).resolve()
-        if static_root in path.parents:
-            return default_url_fetcher(url, *args, **kwargs)
-    raise ForbiddenResource(url)
+    def fetch(self, url: str, headers: Any = None):
+        static_root = Path(current_app.static_folder).resolve()
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file":
+            path = Path(parts.path).resolve()
+            if static_root in path.parents:
+                return super().fetch(url, headers)
+        raise ForbiddenResource(url)
 
 
 def html_to_pdf(html: str) -> bytes:
     """Render an HTML string to PDF bytes, with our static folder as the base for relative URLs."""
     base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=_static_only_fetcher).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=_StaticOnlyFetcher()).write_pdf()
 
 
 def render_pdf(template_name: str, **context: Any) -> bytes:
