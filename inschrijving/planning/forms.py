@@ -1,0 +1,163 @@
+"""Forms for planning moments and running the day."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from inschrijving.planning.models import MomentKind
+from inschrijving.planning.services import BRUSSELS
+from inschrijving.web import LANGUAGE_NAMES
+
+BLOCK_ROWS = 3
+
+
+class BlockForm(Form):
+    """One opening block; an empty row is ignored."""
+
+    start = TimeField(_l("Van"), validators=[Optional()])
+    end = TimeField(_l("Tot"), validators=[Optional()])
+
+    def validate_end(self, field):
+        if (self.start.data is None) != (field.data is None):
+            raise ValidationError(_l("Vul beide uren in, of laat beide leeg."))
+
+
+class MomentForm(FlaskForm):
+    kind = RadioField(
+        _l("Soort moment"),
+        choices=[
+            (MomentKind.REGISTRATION.value, _l("Inschrijvingsmoment voor kandidaat-huurders")),
+            (MomentKind.INFO.value, _l("Infomoment voor sociaal werkers")),
+        ],
+        default=MomentKind.REGISTRATION.value,
+        validators=[InputRequired(_l("Kies een soort moment."))],
+    )
+    held_on = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
+    title = StringField(_l("Titel (niet verplicht)"), validators=[Optional(), Length(max=120)])
+    location_name = StringField(
+        _l("Plaats"), validators=[DataRequired(_l("Geef de naam van de plaats.")), Length(max=120)]
+    )
+    address = StringField(_l("Adres"), validators=[DataRequired(_l("Geef het adres.")), Length(max=200)])
+    blocks = FieldList(FormField(BlockForm), min_entries=BLOCK_ROWS, max_entries=BLOCK_ROWS)
+    slot_minutes = IntegerField(
+        _l("Lengte van een slot (minuten)"),
+        default=30,
+        validators=[InputRequired(_l("Geef een lengte.")), NumberRange(5, 240, _l("Kies tussen 5 en 240 minuten."))],
+    )
+    desks = IntegerField(
+        _l("Aantal tafels (plaatsen per slot)"),
+        default=4,
+        validators=[InputRequired(_l("Geef het aantal tafels.")), NumberRange(1, 50, _l("Kies tussen 1 en 50."))],
+    )
+    booking_opens_at = DateTimeLocalField(
+        _l("Inschrijven opent op"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    booking_closes_at = DateTimeLocalField(
+        _l("Inschrijven sluit op"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    note_nl = TextAreaField(_l("Uitleg over de plaats (Nederlands)"), validators=[Optional(), Length(max=1000)])
+    note_fr = TextAreaField(_l("Uitleg over de plaats (Frans)"), validators=[Optional(), Length(max=1000)])
+    note_en = TextAreaField(_l("Uitleg over de plaats (Engels)"), validators=[Optional(), Length(max=1000)])
+    note_ar = TextAreaField(_l("Uitleg over de plaats (Arabisch)"), validators=[Optional(), Length(max=1000)])
+    note_tr = TextAreaField(_l("Uitleg over de plaats (Turks)"), validators=[Optional(), Length(max=1000)])
+
+    def validate_blocks(self, field):
+        if not self.block_times():
+            raise ValidationError(_l("Geef minstens één blok met openingsuren."))
+
+    def block_times(self) -> list[tuple[time, time]]:
+        return [(row.start.data, row.end.data) for row in self.blocks if row.start.data and row.end.data]
+
+    def place_notes(self) -> dict[str, str]:
+        return {code: getattr(self, f"note_{code}").data or "" for code in LANGUAGE_NAMES}
+
+    def note_fields(self):
+        return [getattr(self, f"note_{code}") for code in LANGUAGE_NAMES]
+
+    @staticmethod
+    def as_brussels(value: datetime | None) -> datetime | None:
+        # The browser sends wall-clock time without a zone; the coordinator means Brussels time.
+        return value.replace(tzinfo=BRUSSELS) if value is not None else None
+
+
+class CancelForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Ja, annuleer dit moment en verwittig iedereen die geboekt heeft"),
+        validators=[DataRequired(_l("Vink aan dat u dit moment echt wilt annuleren."))],
+    )
+
+
+class SeriesForm(FlaskForm):
+    count = IntegerField(
+        _l("Hoeveel volgende momenten?"),
+        default=3,
+        validators=[InputRequired(_l("Geef een aantal.")), NumberRange(1, 12, _l("Kies tussen 1 en 12."))],
+    )
+
+
+class CapacityForm(FlaskForm):
+    slot_id = SelectField(_l("Welk slot?"), coerce=int)
+    capacity = IntegerField(
+        _l("Nieuw aantal plaatsen"),
+        validators=[InputRequired(_l("Geef een aantal.")), NumberRange(0, 50, _l("Kies tussen 0 en 50."))],
+    )
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slot_id.choices = [(0, _l("Alle slots van dit moment"))] + list(slots)
+
+
+class MoveForm(FlaskForm):
+    booking_id = IntegerField(validators=[InputRequired()])
+    slot_id = SelectField(_l("Naar slot"), coerce=int, validators=[InputRequired(_l("Kies een slot."))])
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slot_id.choices = list(slots)
+
+
+class StaffForm(FlaskForm):
+    user_ids = SelectMultipleField(
+        _l("Wie werkt mee?"), coerce=int, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_ids.choices = [(u.id, u.name) for u in users]
+
+
+class WalkInForm(FlaskForm):
+    slot_id = SelectField(_l("Slot"), coerce=int, validators=[InputRequired(_l("Kies een slot."))])
+    contact_name = StringField(_l("Naam"), validators=[DataRequired(_l("Geef een naam.")), Length(max=120)])
+    language = SelectField(_l("Taal"), choices=list(LANGUAGE_NAMES.items()), default="nl")
+    household_size = IntegerField(
+        _l("Aantal personen in het gezin"),
+        default=1,
+        validators=[InputRequired(_l("Geef een aantal.")), NumberRange(1, 30, _l("Kies tussen 1 en 30."))],
+    )
+    needs_interpreter = BooleanField(_l("Heeft een tolk nodig"))
+    over_capacity = BooleanField(_l("Slot is vol: toch toevoegen en het slot één plaats groter maken"))
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slot_id.choices = list(slots)

@@ -1,0 +1,189 @@
+"""Read side of planning: overviews, the day list and statistics, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
+from inschrijving.extensions import db
+from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
+
+
+@dataclass
+class MomentRow:
+    moment: RegistrationMoment
+    slots: int = 0
+    capacity: int = 0
+    booked: int = 0
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+@dataclass
+class MomentStats:
+    moment: RegistrationMoment
+    booked: int = 0
+    came: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    waiting: int = 0
+
+
+@dataclass
+class DaySlot:
+    slot: Slot
+    bookings: list[Booking] = field(default_factory=list)
+
+
+def list_moment_rows(*, upcoming: bool, today: date) -> list[MomentRow]:
+    """Moments with their seat totals: upcoming soonest first, past most recent first. Two queries."""
+    stmt = sa.select(RegistrationMoment)
+    if upcoming:
+        stmt = stmt.where(RegistrationMoment.held_on >= today).order_by(RegistrationMoment.held_on)
+    else:
+        stmt = stmt.where(RegistrationMoment.held_on < today).order_by(RegistrationMoment.held_on.desc())
+    moments = db.session.scalars(stmt).all()
+    rows = {m.id: MomentRow(m) for m in moments}
+    if rows:
+        totals = db.session.execute(
+            sa.select(
+                Slot.moment_id, sa.func.count(Slot.id), sa.func.sum(Slot.capacity), sa.func.sum(Slot.booked)
+            )
+            .where(Slot.moment_id.in_(rows))
+            .group_by(Slot.moment_id)
+        )
+        for moment_id, count, capacity, booked in totals:
+            row = rows[moment_id]
+            row.slots, row.capacity, row.booked = count, capacity or 0, booked or 0
+    return list(rows.values())
+
+
+def day_list(moment: RegistrationMoment) -> list[DaySlot]:
+    """Every slot of the moment with the bookings that are not cancelled, in booking order. Two queries."""
+    slots = db.session.scalars(
+        sa.select(Slot).where(Slot.moment_id == moment.id).order_by(Slot.starts_at)
+    ).all()
+    by_slot = {s.id: DaySlot(s) for s in slots}
+    bookings = db.session.scalars(
+        sa.select(Booking)
+        .where(Booking.moment_id == moment.id, Booking.status != BookingStatus.CANCELLED)
+        .order_by(Booking.created_at, Booking.id)
+    ).all()
+    for booking in bookings:
+        by_slot[booking.slot_id].bookings.append(booking)
+    return list(by_slot.values())
+
+
+def moment_stats(moments: list[RegistrationMoment]) -> list[MomentStats]:
+    """Booked (not cancelled), came, no-show, cancelled and waiting-list size per moment. Two queries."""
+    stats = {m.id: MomentStats(m) for m in moments}
+    if not stats:
+        return []
+    counts = db.session.execute(
+        sa.select(Booking.moment_id, Booking.status, sa.func.count(Booking.id))
+        .where(Booking.moment_id.in_(stats))
+        .group_by(Booking.moment_id, Booking.status)
+    )
+    for moment_id, status, count in counts:
+        row = stats[moment_id]
+        if status == BookingStatus.CANCELLED:
+            row.cancelled += count
+        else:
+            row.booked += count
+            if status == BookingStatus.CHECKED_IN:
+                row.came += count
+            elif status == BookingStatus.NO_SHOW:
+                row.no_show += count
+    waiting = db.session.execute(
+        sa.select(WaitlistEntry.moment_id, sa.func.count(WaitlistEntry.id))
+        .where(WaitlistEntry.moment_id.in_(stats))
+        .group_by(WaitlistEntry.moment_id)
+    )
+    for moment_id, count in waiting:
+        stats[moment_id].waiting = count
+    return list(stats.values())
+
+
+def list_stat_moments() -> list[RegistrationMoment]:
+    """Moments worth counting (not drafts), oldest first, for the over-time view."""
+    return list(
+        db.session.scalars(
+            sa.select(RegistrationMoment)
+            .where(RegistrationMoment.status != MomentStatus.DRAFT)
+            .order_by(RegistrationMoment.held_on)
+        )
+    )
+
+
+def get_moment_with_slots(moment_id: int) -> RegistrationMoment | None:
+    return db.session.scalar(
+        sa.select(RegistrationMoment)
+        .where(RegistrationMoment.id == moment_id)
+        .options(selectinload(RegistrationMoment.slots), selectinload(RegistrationMoment.blocks))
+    )
+
+
+# Series shown in the charts, with their SVG fill colours (presentation attributes pass the CSP).
+CHART_SERIES = (
+    ("booked", "#0b4f8a"),
+    ("came", "#1d6b35"),
+    ("no_show", "#8a4b00"),
+    ("cancelled", "#b3261e"),
+    ("waiting", "#6b5fa8"),
+)
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    value: int
+    series: str
+
+
+@dataclass(frozen=True)
+class ChartGroup:
+    label: str
+    x: float
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    baseline: float
+    maximum: int
+    groups: list[ChartGroup]
+
+
+def bar_chart(stats: list[MomentStats], labels: list[str], *, height: int = 220) -> Chart:
+    """Lay out grouped bars per moment; the template only draws what is computed here."""
+    bar_width, gap, top, bottom = 14, 18, 10, 40
+    group_width = bar_width * len(CHART_SERIES) + gap
+    maximum = max((getattr(s, name) for s in stats for name, _c in CHART_SERIES), default=0) or 1
+    plot = height - top - bottom
+    baseline = top + plot
+    groups = []
+    for index, (row, label) in enumerate(zip(stats, labels, strict=True)):
+        x0 = gap + index * group_width
+        bars = []
+        for position, (name, colour) in enumerate(CHART_SERIES):
+            value = getattr(row, name)
+            bar_height = round(plot * value / maximum, 1)
+            bars.append(
+                Bar(x0 + position * bar_width, round(baseline - bar_height, 1), bar_width - 2, bar_height, colour,
+                    value, name)
+            )
+        groups.append(ChartGroup(label, x0, bars))
+    width = max(gap + len(stats) * group_width, 200)
+    return Chart(width, height, baseline, maximum, groups)
