@@ -98,10 +98,12 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.landlords.portal_views import bp as portal_bp
     from inschrijving.landlords.views import bp as landlords_bp
     from inschrijving.planning.views import bp as planning_bp
+    from inschrijving.planning.views import feed_bp as planning_feed_bp
 
     app.register_blueprint(booking_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(planning_bp)
+    app.register_blueprint(planning_feed_bp)
     app.register_blueprint(dossiers_bp)
     app.register_blueprint(landlords_bp)
     app.register_blueprint(portal_bp)
