@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test lint serve install catalogs extract-messages clean
+.PHONY: run test lint serve install catalogs extract-messages browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +18,37 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) catalogs
 
+# Compiled catalogues (.mo) are build output: made here at install, never committed. Fuzzy entries stay out.
 catalogs: $(STAMP)
 	@if ls inschrijving/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy -q -d inschrijving/translations 2>/dev/null || \
-		$(BIN)/pybabel compile -q -d inschrijving/translations; fi
+		$(BIN)/pybabel -q compile -d inschrijving/translations; fi
 
+# After changing texts: extract every _()/_l()/ngettext into the template, then merge it into each catalogue.
+TRANSLATED_LANGUAGES := fr en ar tr
+POT := inschrijving/translations/messages.pot
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o inschrijving/translations/messages.pot .
-	$(BIN)/pybabel update -i inschrijving/translations/messages.pot -d inschrijving/translations --no-fuzzy-matching
+	mkdir -p $(dir $(POT))
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _l -k lazy_gettext -k ngettext \
+		--add-comments=Translators: --sort-by-file --project=inschrijving -o $(POT) .
+	@for lang in $(TRANSLATED_LANGUAGES); do \
+		[ -f inschrijving/translations/$$lang/LC_MESSAGES/messages.po ] || \
+			$(BIN)/pybabel -q init -i $(POT) -d inschrijving/translations -l $$lang; \
+	done
+	$(BIN)/pybabel -q update -i $(POT) -d inschrijving/translations --no-fuzzy-matching --ignore-obsolete
+
+# axe-core for the accessibility browser tests, into this repository's node_modules (git-ignored).
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+ifdef NPM
+browser-deps: node_modules/.installed
+else
+browser-deps:
+	@echo "npm not found: axe-core is not installed, so the accessibility browser tests will fail or be skipped."
+endif
+	@[ -x /usr/bin/chromium ] || echo "NOTE: /usr/bin/chromium not found: the browser tests in tests/browser are SKIPPED (apt-get install -y chromium)."
 
 run: install
 	$(BIN)/flask db upgrade
@@ -35,7 +58,7 @@ run: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: install lint
+test: install lint browser-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:

@@ -11,7 +11,19 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -45,12 +57,15 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-# Blueprints guarded for staff. Known before any hook runs, so the language is right even when an
-# app-wide hook (idle timeout, flash) translates something before the blueprint's own guard.
-_STAFF_BLUEPRINTS: set[str] = set()
+# Blueprints for staff: the guarded ones register here, plus the staff login and account pages.
+# Known before any hook runs, so the language is right even when an app-wide hook (idle timeout,
+# flash) translates something before the blueprint's own guard.
+_STAFF_BLUEPRINTS: set[str] = {"accounts", "api"}
 
 
 def is_staff_page() -> bool:
+    if not has_request_context():
+        return False
     return bool(getattr(g, "staff_page", False)) or request.blueprint in _STAFF_BLUEPRINTS
 
 
@@ -148,6 +163,7 @@ def init_templates(app: Flask) -> None:
             "current_language": locale,
             "text_direction": "rtl" if locale in RTL_LANGUAGES else "ltr",
             "language_names": LANGUAGE_NAMES,
+            "staff_page": is_staff_page(),
             "Role": Role,
         }
 
