@@ -16,6 +16,11 @@ def init_app(app: Flask) -> None:
     from inschrijving.seed import seed_demo
 
     app.cli.add_command(seed_demo)
+    from inschrijving.booking.commands import send_reminders_command
+    from inschrijving.notifications.commands import send_outbox_command
+
+    app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_outbox_command)
 
 
 @click.command("create-user")

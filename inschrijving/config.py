@@ -58,6 +58,8 @@ class Config:
     SMTP_TLS = _bool("SMTP_TLS", True)
 
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", 2))
+    # Shown to candidates who have no e-mail and need help with their booking.
+    WOONCLUB_PHONE = os.environ.get("WOONCLUB_PHONE", "")
     WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", 24))
     RETENTION_DAYS_AFTER_MOMENT = int(os.environ.get("RETENTION_DAYS_AFTER_MOMENT", 90))
 

@@ -1,17 +1,274 @@
-"""Public pages: the home page, booking a slot and the private manage link."""
+"""Public pages: the home page, booking a slot, the private manage link and the waiting list."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import base64
+import io
 
-from inschrijving.booking import queries
+import qrcode
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from inschrijving.booking import notices, queries, services, waitlist
+from inschrijving.booking.content import checklist
+from inschrijving.booking.forms import BookingForm, ClaimForm, ConfirmForm, MoveForm, ResendForm, WaitlistForm
+from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
+from inschrijving.extensions import db, limiter
+from inschrijving.planning.models import MomentKind, RegistrationMoment, Slot
+from inschrijving.rendering.pdf import render_pdf
 
 bp = Blueprint("booking", __name__)
+
+# Per client, for POSTs only: reading pages stays free, hammering the booking form does not.
+public_post_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_POST"], methods=["POST"])
 
 
 @bp.route("/")
 def home():
     """Show what the group registration is and the next moments with free places."""
     moments = queries.list_bookable_moments(now=utcnow())
-    return render_template("booking/home.html", moments=moments)
+    return render_template("booking/home.html", moments=moments, checklist=checklist())
+
+
+def _bookable_moment_or_404(moment_id: int) -> RegistrationMoment:
+    moment = db.session.get(RegistrationMoment, moment_id)
+    if moment is None or moment.kind != MomentKind.REGISTRATION:
+        abort(404)
+    return moment
+
+
+def _closed_page(error: services.BookingClosed, status: int = 200):
+    return render_template("booking/closed.html", moment=error.moment, reason=error.reason), status
+
+
+@bp.route("/inschrijven/<int:moment_id>")
+def choose_slot(moment_id: int):
+    """Show the moment's slots by opening block; full slots are shown but cannot be chosen."""
+    moment = _bookable_moment_or_404(moment_id)
+    try:
+        services.check_booking_window(moment, now=utcnow())
+    except services.BookingClosed as exc:
+        return _closed_page(exc)
+    groups = queries.list_slot_groups(moment)
+    all_full = all(slot.is_full for group in groups for slot in group.slots)
+    return render_template("booking/choose_slot.html", moment=moment, groups=groups, all_full=all_full)
+
+
+@bp.route("/inschrijven/<int:moment_id>/<int:slot_id>", methods=["GET", "POST"])
+@public_post_limit
+def book(moment_id: int, slot_id: int):
+    """Ask the candidate's details and book the chosen slot."""
+    moment = _bookable_moment_or_404(moment_id)
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or slot.moment_id != moment.id:
+        abort(404)
+    now = utcnow()
+    form = BookingForm()
+    alternatives: list[Slot] = []
+    if form.validate_on_submit():
+        try:
+            issued = services.book_slot(slot, details=form.details(), now=now)
+        except services.BookingClosed as exc:
+            db.session.rollback()
+            return _closed_page(exc, 409)
+        except services.DuplicateContact as exc:
+            db.session.rollback()
+            return _duplicate_page(moment, exc.existing, form)
+        except services.SlotFull:
+            db.session.rollback()
+            alternatives = queries.list_free_slots(moment.id, now=now)
+        else:
+            db.session.commit()
+            return redirect(url_for(".confirmation", token=issued.token))
+    elif not moment.is_open_for_booking(now):
+        try:
+            services.check_booking_window(moment, now=now)
+        except services.BookingClosed as exc:
+            return _closed_page(exc)
+    slot_full = bool(alternatives) or slot.is_full
+    if slot_full and not alternatives:
+        alternatives = queries.list_free_slots(moment.id, now=now)
+    return render_template("booking/book.html", moment=moment, slot=slot, form=form, slot_full=slot_full,
+                           alternatives=alternatives), 409 if form.is_submitted() and slot_full else 200
+
+
+def _duplicate_page(moment: RegistrationMoment, existing: Booking, form: BookingForm):
+    resend = ResendForm(phone=form.phone_e164, email=form.email_normalised)
+    return render_template("booking/duplicate.html", moment=moment, existing=existing, resend=resend,
+                           woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 409
+
+
+@bp.route("/inschrijven/<int:moment_id>/link-opnieuw", methods=["POST"])
+@public_post_limit
+def resend_link(moment_id: int):
+    """Send a fresh manage link to the e-mail address of the booking that uses this contact."""
+    moment = _bookable_moment_or_404(moment_id)
+    form = ResendForm()
+    if not form.validate_on_submit():
+        abort(400)
+    booking = services.find_live_booking_for_contact(moment.id, phone=form.phone.data, email=form.email.data)
+    outcome = services.resend_manage_link(booking, now=utcnow()) if booking else None
+    db.session.commit()
+    return render_template("booking/resent.html", moment=moment, emailed=bool(outcome and outcome.emailed),
+                           woonclub_phone=current_app.config.get("WOONCLUB_PHONE"))
+
+
+def _booking_or_404(token: str) -> Booking:
+    booking = services.get_booking_by_token(token)
+    if booking is None:
+        abort(Response(render_template("booking/unknown_link.html",
+                                       woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 404))
+    return booking
+
+
+@bp.route("/afspraak/<token>/bevestigd")
+def confirmation(token: str):
+    """Show the new booking: reference, time, place, what to bring, calendar file, letter, manage link."""
+    booking = _booking_or_404(token)
+    return render_template("booking/confirmation.html", booking=booking, token=token, checklist=checklist(),
+                           manage_link=notices.manage_url(token))
+
+
+@bp.route("/afspraak/<token>")
+def manage(token: str):
+    """Show the booking behind a manage link, with ways to move or cancel it."""
+    booking = _booking_or_404(token)
+    return render_template("booking/manage.html", booking=booking, token=token, checklist=checklist(),
+                           can_change=_can_change(booking), manage_link=notices.manage_url(token))
+
+
+def _can_change(booking: Booking) -> bool:
+    try:
+        services.check_changeable(booking, now=utcnow())
+    except services.BookingNotChangeable:
+        return False
+    return True
+
+
+@bp.route("/afspraak/<token>.ics")
+def calendar_file(token: str):
+    """Serve the booking's calendar file (updated on a move, a cancellation notice after cancelling)."""
+    booking = _booking_or_404(token)
+    body = notices.booking_calendar(booking, now=utcnow(), token=token)
+    method = "CANCEL" if booking.is_cancelled else "PUBLISH"
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Type": f"text/calendar; charset=utf-8; method={method}",
+        "Content-Disposition": f'attachment; filename="afspraak-{booking.reference}.ics"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/afspraak/<token>/brief.pdf")
+def letter(token: str):
+    """Serve a printable confirmation letter with a QR code of the manage link."""
+    booking = _booking_or_404(token)
+    link = notices.manage_url(token)
+    pdf = render_pdf("pdf/booking_letter.html", booking=booking, checklist=checklist(), manage_link=link,
+                     qr_data_uri=_qr_data_uri(link), starts_at=notices.local_time(booking.slot.starts_at),
+                     ends_at=notices.local_time(booking.slot.ends_at),
+                     woonclub_phone=current_app.config.get("WOONCLUB_PHONE"))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="afspraak-{booking.reference}.pdf"',
+        "Cache-Control": "no-store",
+    })
+
+
+def _qr_data_uri(text: str) -> str:
+    buffer = io.BytesIO()
+    qrcode.make(text, border=2, box_size=8).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@bp.route("/afspraak/<token>/verplaatsen", methods=["GET", "POST"])
+@public_post_limit
+def move(token: str):
+    """Let the candidate pick another slot, of this moment or another open one."""
+    booking = _booking_or_404(token)
+    form = MoveForm()
+    error = None
+    if form.validate_on_submit():
+        new_slot = db.session.get(Slot, form.slot_id.data)
+        try:
+            if new_slot is None:
+                raise services.SlotFull(form.slot_id.data)
+            services.move_booking(booking, new_slot=new_slot, now=utcnow())
+        except services.BookingError as exc:
+            db.session.rollback()
+            error = _move_error(exc)
+        else:
+            db.session.commit()
+            flash(_("Uw afspraak is verplaatst. Uw referentie blijft dezelfde."), "success")
+            return redirect(url_for(".manage", token=token))
+    return render_template("booking/move.html", booking=booking, token=token, form=form, error=error,
+                           can_change=_can_change(booking),
+                           options=queries.list_moments_for_move(now=utcnow())), 409 if error else 200
+
+
+def _move_error(exc: services.BookingError) -> str:
+    if isinstance(exc, services.SlotFull):
+        return _("Dit uur is net volzet. Kies een ander uur.")
+    if isinstance(exc, services.DuplicateContact):
+        return _("U hebt op die dag al een andere afspraak.")
+    if isinstance(exc, services.SameSlot):
+        return _("Dat is uw huidige uur. Kies een ander uur.")
+    if isinstance(exc, services.BookingClosed):
+        return _("Voor die dag kunt u niet meer inschrijven. Kies een andere dag.")
+    return _("Deze afspraak kunt u niet meer veranderen.")
+
+
+@bp.route("/afspraak/<token>/annuleren", methods=["GET", "POST"])
+@public_post_limit
+def cancel(token: str):
+    """Ask once more, then cancel the booking and give the seat back."""
+    booking = _booking_or_404(token)
+    form = ConfirmForm()
+    if form.validate_on_submit() and _can_change(booking):
+        services.cancel_booking(booking, now=utcnow())
+        db.session.commit()
+        flash(_("Uw afspraak is geannuleerd."), "success")
+        return redirect(url_for(".manage", token=token))
+    return render_template("booking/cancel.html", booking=booking, token=token, form=form,
+                           can_change=_can_change(booking))
+
+
+@bp.route("/wachtlijst/<int:moment_id>", methods=["GET", "POST"])
+@bp.route("/wachtlijst/volgende", methods=["GET", "POST"], defaults={"moment_id": None})
+@public_post_limit
+def join_waitlist(moment_id: int | None):
+    """Put a candidate on a full moment's waiting list, or on the list for the next moment."""
+    moment = _bookable_moment_or_404(moment_id) if moment_id is not None else None
+    form = WaitlistForm()
+    if form.validate_on_submit():
+        try:
+            waitlist.join_waitlist(moment, details=form.details(), now=utcnow())
+        except waitlist.AlreadyWaiting:
+            db.session.rollback()
+            flash(_("U staat al op deze wachtlijst. U hoeft niets meer te doen."), "success")
+        else:
+            db.session.commit()
+        return render_template("booking/waitlist_done.html", moment=moment)
+    return render_template("booking/waitlist.html", moment=moment, form=form)
+
+
+@bp.route("/aanbod/<token>", methods=["GET", "POST"])
+@public_post_limit
+def claim(token: str):
+    """Let the first person waiting take the seat held for them, until the offer expires."""
+    entry = waitlist.get_offer_by_token(token, now=utcnow())
+    if entry is None:
+        return render_template("booking/offer_gone.html"), 404
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            issued = waitlist.claim_offer(token, now=utcnow(), needs_interpreter=bool(form.needs_interpreter.data),
+                                          interpreter_language=form.interpreter_language.data,
+                                          assistance_note=form.assistance_note.data)
+        except services.BookingError:
+            db.session.rollback()
+            return render_template("booking/offer_gone.html"), 409
+        db.session.commit()
+        return redirect(url_for(".confirmation", token=issued.token))
+    slot = entry.offered_slot
+    return render_template("booking/claim.html", entry=entry, slot=slot, form=form,
+                           expires_at=entry.offer_expires_at)

@@ -1,0 +1,199 @@
+"""Public booking forms: input shape and per-field checks, with messages in plain words."""
+
+from __future__ import annotations
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields import EmailField, TelField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from inschrijving.booking.models import BookedBy
+from inschrijving.booking.services import ContactDetails
+from inschrijving.web import LANGUAGE_NAMES
+
+
+def normalise_phone(raw: str) -> str:
+    """Belgian numbers may be typed locally (0470 12 34 56); store E.164 (+32470123456)."""
+    try:
+        number = phonenumbers.parse(raw, "BE")
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(raw) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str) -> str:
+    try:
+        result = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(raw) from exc
+    return result.normalized.lower()
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _empty_to_none(value):
+    value = _strip(value)
+    return value or None
+
+
+class ContactFieldsMixin:
+    """Phone and e-mail, normalised in place once valid."""
+
+    phone_e164: str | None = None
+    email_normalised: str | None = None
+
+    def validate_phone(self, field):
+        if field.data:
+            try:
+                self.phone_e164 = normalise_phone(field.data)
+            except ValueError:
+                raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 0470 12 34 56.")) from None
+
+    def validate_email(self, field):
+        if field.data:
+            try:
+                self.email_normalised = normalise_email(field.data)
+            except ValueError:
+                raise ValidationError(_l("Dit e-mailadres klopt niet. Bijvoorbeeld: naam@voorbeeld.be.")) from None
+
+
+def _language_choices():
+    return list(LANGUAGE_NAMES.items())
+
+
+class BookingForm(ContactFieldsMixin, FlaskForm):
+    contact_name = StringField(
+        _l("Uw naam"), filters=[_strip],
+        validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120, message=_l("Maximaal 120 tekens."))],
+    )
+    phone = TelField(_l("Telefoonnummer"), filters=[_empty_to_none], validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("E-mailadres"), filters=[_empty_to_none], validators=[Optional(), Length(max=254)])
+    language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices, default="nl",
+                          validators=[InputRequired(_l("Kies een taal."))])
+    household_size = IntegerField(
+        _l("Met hoeveel personen komt u wonen?"), default=1,
+        validators=[InputRequired(_l("Vul een getal in.")),
+                    NumberRange(min=1, max=30, message=_l("Vul een getal van 1 tot 30 in."))],
+    )
+    needs_interpreter = BooleanField(_l("Ik heb een tolk nodig"))
+    interpreter_language = StringField(_l("Welke taal moet de tolk spreken?"), filters=[_empty_to_none],
+                                       validators=[Optional(), Length(max=60)])
+    assistance_note = TextAreaField(_l("Hebt u andere hulp nodig? (niet verplicht)"), filters=[_empty_to_none],
+                                    validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
+    booked_by = RadioField(
+        _l("Wie maakt deze afspraak?"),
+        choices=[(BookedBy.SELF.value, _l("Ik maak de afspraak voor mezelf")),
+                 (BookedBy.SOCIAL_WORKER.value, _l("Ik ben hulpverlener en maak de afspraak voor iemand anders"))],
+        default=BookedBy.SELF.value,
+        validators=[InputRequired(_l("Kies wie de afspraak maakt."))],
+    )
+    social_worker_name = StringField(_l("Naam hulpverlener"), filters=[_empty_to_none],
+                                     validators=[Optional(), Length(max=120)])
+    social_worker_organisation = StringField(_l("Organisatie"), filters=[_empty_to_none],
+                                             validators=[Optional(), Length(max=120)])
+    social_worker_phone = TelField(_l("Telefoon hulpverlener"), filters=[_empty_to_none],
+                                   validators=[Optional(), Length(max=30)])
+
+    social_worker_phone_e164: str | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.phone.data and not self.email.data:
+            self.phone.errors = [*self.phone.errors, _l("Geef een telefoonnummer of een e-mailadres (of allebei).")]
+            ok = False
+        if self.needs_interpreter.data and not self.interpreter_language.data:
+            self.interpreter_language.errors = [*self.interpreter_language.errors, _l("Welke taal? Vul ze in.")]
+            ok = False
+        if self.booked_by.data == BookedBy.SOCIAL_WORKER.value:
+            for field in (self.social_worker_name, self.social_worker_organisation, self.social_worker_phone):
+                if not field.data:
+                    field.errors = [*field.errors, _l("Vul dit in als u hulpverlener bent.")]
+                    ok = False
+        return ok
+
+    def validate_social_worker_phone(self, field):
+        if field.data:
+            try:
+                self.social_worker_phone_e164 = normalise_phone(field.data)
+            except ValueError:
+                raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 056 12 34 56.")) from None
+
+    def details(self) -> ContactDetails:
+        social = self.booked_by.data == BookedBy.SOCIAL_WORKER.value
+        return ContactDetails(
+            contact_name=self.contact_name.data,
+            phone=self.phone_e164,
+            email=self.email_normalised,
+            language=self.language.data,
+            household_size=self.household_size.data,
+            needs_interpreter=bool(self.needs_interpreter.data),
+            interpreter_language=self.interpreter_language.data if self.needs_interpreter.data else None,
+            assistance_note=self.assistance_note.data,
+            booked_by=BookedBy(self.booked_by.data),
+            social_worker_name=self.social_worker_name.data if social else None,
+            social_worker_organisation=self.social_worker_organisation.data if social else None,
+            social_worker_phone=self.social_worker_phone_e164 if social else None,
+        )
+
+
+class WaitlistForm(ContactFieldsMixin, FlaskForm):
+    contact_name = StringField(
+        _l("Uw naam"), filters=[_strip],
+        validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120, message=_l("Maximaal 120 tekens."))],
+    )
+    email = EmailField(_l("E-mailadres"), filters=[_empty_to_none],
+                       validators=[DataRequired(_l("Vul uw e-mailadres in. We sturen u daar een bericht.")),
+                                   Length(max=254)])
+    phone = TelField(_l("Telefoonnummer (niet verplicht)"), filters=[_empty_to_none],
+                     validators=[Optional(), Length(max=30)])
+    language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices, default="nl",
+                          validators=[InputRequired(_l("Kies een taal."))])
+    household_size = IntegerField(
+        _l("Met hoeveel personen komt u wonen?"), default=1,
+        validators=[InputRequired(_l("Vul een getal in.")),
+                    NumberRange(min=1, max=30, message=_l("Vul een getal van 1 tot 30 in."))],
+    )
+
+    def details(self) -> ContactDetails:
+        return ContactDetails(
+            contact_name=self.contact_name.data,
+            phone=self.phone_e164,
+            email=self.email_normalised,
+            language=self.language.data,
+            household_size=self.household_size.data,
+        )
+
+
+class ClaimForm(FlaskForm):
+    needs_interpreter = BooleanField(_l("Ik heb een tolk nodig"))
+    interpreter_language = StringField(_l("Welke taal moet de tolk spreken?"), filters=[_empty_to_none],
+                                       validators=[Optional(), Length(max=60)])
+    assistance_note = TextAreaField(_l("Hebt u andere hulp nodig? (niet verplicht)"), filters=[_empty_to_none],
+                                    validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.needs_interpreter.data and not self.interpreter_language.data:
+            self.interpreter_language.errors = [*self.interpreter_language.errors, _l("Welke taal? Vul ze in.")]
+            ok = False
+        return ok
+
+
+class MoveForm(FlaskForm):
+    slot_id = IntegerField(validators=[InputRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form, for its CSRF token: cancel, resend."""
+
+
+class ResendForm(FlaskForm):
+    phone = HiddenField(filters=[_empty_to_none])
+    email = HiddenField(filters=[_empty_to_none])

@@ -1,0 +1,154 @@
+"""The e-mails a booking sends, written in the candidate's language and queued in the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from inschrijving.booking.content import checklist
+from inschrijving.booking.models import Booking, WaitlistEntry
+from inschrijving.notifications.services import queue_message
+from inschrijving.planning.models import RegistrationMoment
+from inschrijving.rendering.ical import booking_to_ical
+
+
+def public_url(path: str) -> str:
+    """An absolute link for e-mails and letters, built from PUBLIC_BASE_URL (never from a request)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def manage_url(token: str) -> str:
+    return public_url(f"/afspraak/{token}")
+
+
+def offer_url(token: str) -> str:
+    return public_url(f"/aanbod/{token}")
+
+
+def calendar_host() -> str:
+    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+
+
+def local_time(value: datetime) -> datetime:
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def booking_calendar(booking: Booking, *, now: datetime, token: str | None = None) -> bytes:
+    """The booking's calendar file, in the current locale."""
+    moment = booking.moment
+    summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=booking.reference)
+    description = _(
+        "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
+    )
+    if moment.note_for(booking.language):
+        description += "\n" + moment.note_for(booking.language)
+    return booking_to_ical(
+        booking,
+        host=calendar_host(),
+        summary=summary,
+        description=description,
+        stamp=now,
+        url=manage_url(token) if token else None,
+    )
+
+
+def _ics_attachment(booking: Booking, *, now: datetime, token: str | None = None) -> dict:
+    method = "CANCEL" if booking.is_cancelled else "PUBLISH"
+    return {
+        "filename": "afspraak.ics",
+        "content_type": f"text/calendar; method={method}",
+        "data": booking_calendar(booking, now=now, token=token),
+    }
+
+
+def _queue_for_booking(booking: Booking, template: str, subject: str, *, now: datetime,
+                       token: str | None = None, dedupe_key: str | None = None, calendar: bool = True,
+                       **context) -> None:
+    body = render_template(
+        f"emails/{template}.txt",
+        booking=booking,
+        moment=booking.moment,
+        starts_at=local_time(booking.slot.starts_at),
+        ends_at=local_time(booking.slot.ends_at),
+        link=manage_url(token) if token else None,
+        checklist=checklist(),
+        woonclub_phone=current_app.config.get("WOONCLUB_PHONE"),
+        **context,
+    )
+    attachments = [_ics_attachment(booking, now=now, token=token)] if calendar else None
+    queue_message(booking.email, subject, body, attachments=attachments, dedupe_key=dedupe_key)
+
+
+def queue_confirmation(booking: Booking, token: str, *, now: datetime) -> None:
+    """Confirm a new booking by e-mail, with the calendar file, when the candidate gave an address."""
+    if not booking.email:
+        return
+    with force_locale(booking.language):
+        subject = _("Uw afspraak %(reference)s is bevestigd", reference=booking.reference)
+        _queue_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
+
+
+def queue_moved(booking: Booking, *, now: datetime) -> None:
+    if not booking.email:
+        return
+    with force_locale(booking.language):
+        subject = _("Uw afspraak %(reference)s is verplaatst", reference=booking.reference)
+        _queue_for_booking(booking, "booking_moved", subject, now=now)
+
+
+def queue_cancelled(booking: Booking, *, now: datetime) -> None:
+    if not booking.email:
+        return
+    with force_locale(booking.language):
+        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=booking.reference)
+        _queue_for_booking(booking, "booking_cancelled", subject, now=now)
+
+
+def queue_manage_link(booking: Booking, token: str, *, now: datetime) -> None:
+    with force_locale(booking.language):
+        subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=booking.reference)
+        _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False)
+
+
+def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: str) -> None:
+    """Remind the candidate; raises DuplicateMessage if this reminder was queued before."""
+    with force_locale(booking.language):
+        subject = _("Herinnering: uw afspraak %(reference)s", reference=booking.reference)
+        _queue_for_booking(booking, "reminder", subject, now=now, token=token, dedupe_key=dedupe_key)
+
+
+def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
+    """Tell the first person on the waiting list that a seat is held for them."""
+    slot = entry.offered_slot
+    with force_locale(entry.language):
+        subject = _("Er is een plaats vrij voor u")
+        body = render_template(
+            "emails/waitlist_offer.txt",
+            entry=entry,
+            moment=slot.moment,
+            starts_at=local_time(slot.starts_at),
+            ends_at=local_time(slot.ends_at),
+            expires_at=local_time(entry.offer_expires_at),
+            link=offer_url(token),
+            woonclub_phone=current_app.config.get("WOONCLUB_PHONE"),
+        )
+        queue_message(entry.email, subject, body)
+
+
+def queue_next_moment(entry: WaitlistEntry, moment: RegistrationMoment) -> None:
+    """Tell someone who asked for it that a new moment is open for booking."""
+    with force_locale(entry.language):
+        subject = _("Er is een nieuwe groepsinschrijving")
+        body = render_template(
+            "emails/next_moment.txt",
+            entry=entry,
+            moment=moment,
+            link=public_url(f"/inschrijven/{moment.id}"),
+            woonclub_phone=current_app.config.get("WOONCLUB_PHONE"),
+        )
+        queue_message(entry.email, subject, body, dedupe_key=f"next-moment:{moment.id}:{entry.id}")

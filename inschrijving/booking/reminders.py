@@ -1,0 +1,60 @@
+"""Reminder rules: one e-mail per live booking, a configurable number of days before its slot."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from inschrijving.booking import notices
+from inschrijving.booking.models import Booking, BookingStatus
+from inschrijving.booking.services import rotate_token
+from inschrijving.extensions import db
+from inschrijving.notifications.services import DuplicateMessage
+from inschrijving.planning.models import Slot
+
+
+def reminder_key(booking: Booking) -> str:
+    # The sequence is part of the key: a moved booking is reminded of its new time, once.
+    return f"reminder:{booking.id}:{booking.sequence}"
+
+
+def list_due_reminder_ids(*, now: datetime, days_before: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(Booking.id)
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(
+                Booking.status == BookingStatus.BOOKED,
+                Booking.reminder_sent_at.is_(None),
+                Booking.email.is_not(None),
+                Slot.starts_at > now,
+                Slot.starts_at <= now + timedelta(days=days_before),
+            )
+            .order_by(Slot.starts_at, Booking.id)
+        )
+    )
+
+
+def send_reminder(booking_id: int, *, now: datetime) -> bool:
+    """Queue the reminder for one booking, unless another run did; returns whether this run did.
+
+    The manage token is not stored, so the reminder carries a fresh one: the e-mail says that this
+    link replaces the old one (docs/booking.md explains the choice).
+    """
+    marked = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking_id, Booking.reminder_sent_at.is_(None), Booking.status == BookingStatus.BOOKED)
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != 1:
+        return False
+    booking = db.session.get(Booking, booking_id)
+    db.session.refresh(booking)
+    token = rotate_token(booking)
+    try:
+        notices.queue_reminder(booking, token, now=now, dedupe_key=reminder_key(booking))
+    except DuplicateMessage:
+        return False
+    return True

@@ -1,0 +1,231 @@
+"""Waiting-list rules: join, hold a freed seat for the first in line, claim, expire, next-moment notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from inschrijving.booking import notices
+from inschrijving.booking.models import WaitlistEntry, WaitlistStatus
+from inschrijving.booking.services import (
+    BookingError,
+    ContactDetails,
+    DuplicateContact,
+    IssuedBooking,
+    SlotFull,
+    find_live_booking_for_contact,
+    hash_token,
+    insert_booking,
+    new_token,
+    release_seat,
+    take_seat,
+)
+from inschrijving.extensions import db
+from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
+
+
+class WaitlistError(BookingError):
+    """Base class for waiting-list rule violations."""
+
+
+class AlreadyWaiting(WaitlistError):
+    """This contact is already on this waiting list."""
+
+
+class OfferGone(WaitlistError):
+    """The offer link is unknown, expired, or was used already."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    entry: WaitlistEntry
+    token: str
+
+
+def join_waitlist(moment: RegistrationMoment | None, *, details: ContactDetails, now: datetime) -> WaitlistEntry:
+    """Put a candidate on a moment's waiting list, or (moment None) on the list for the next moment."""
+    if not details.email:
+        # Offers expire within hours; only e-mail reaches people that fast without staff calling round.
+        raise WaitlistError("an e-mail address is needed")
+    moment_id = moment.id if moment is not None else None
+    already = db.session.scalar(
+        sa.select(WaitlistEntry.id).where(
+            WaitlistEntry.moment_id.is_(None) if moment_id is None else WaitlistEntry.moment_id == moment_id,
+            WaitlistEntry.status.in_((WaitlistStatus.WAITING, WaitlistStatus.OFFERED)),
+            WaitlistEntry.email == details.email,
+        )
+    )
+    if already:
+        raise AlreadyWaiting(already)
+    entry = WaitlistEntry(
+        moment_id=moment_id,
+        status=WaitlistStatus.WAITING,
+        contact_name=details.contact_name,
+        phone=details.phone,
+        email=details.email,
+        language=details.language,
+        household_size=details.household_size,
+        created_at=now,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def offer_freed_seat(slot: Slot, *, now: datetime) -> Offer | None:
+    """Hold a just-freed seat for the first person waiting for its moment and send them an offer.
+
+    The seat is taken with take_seat, so nobody else can book it while the offer runs. Each entry is
+    claimed with a conditional UPDATE, so two seats freed at once never go to the same person.
+    """
+    moment = slot.moment
+    if moment.status != MomentStatus.PUBLISHED or slot.starts_at <= now:
+        return None
+    hours = current_app.config["WAITLIST_OFFER_HOURS"]
+    expires_at = min(now + timedelta(hours=hours), slot.starts_at)
+    candidates = db.session.scalars(
+        sa.select(WaitlistEntry.id)
+        .where(WaitlistEntry.moment_id == moment.id, WaitlistEntry.status == WaitlistStatus.WAITING)
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+        .limit(20)
+    ).all()
+    for entry_id in candidates:
+        token, token_hash = new_token()
+        claimed = db.session.execute(
+            sa.update(WaitlistEntry)
+            .where(WaitlistEntry.id == entry_id, WaitlistEntry.status == WaitlistStatus.WAITING)
+            .values(
+                status=WaitlistStatus.OFFERED,
+                offered_slot_id=slot.id,
+                offer_token_hash=token_hash,
+                offer_expires_at=expires_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
+        try:
+            with db.session.begin_nested():
+                take_seat(slot.id)
+        except SlotFull:
+            # Someone booked the freed seat first; this person keeps waiting.
+            _reset_entry(entry_id)
+            return None
+        entry = db.session.get(WaitlistEntry, entry_id)
+        db.session.refresh(entry)
+        notices.queue_offer(entry, token, now=now)
+        return Offer(entry=entry, token=token)
+    return None
+
+
+def _reset_entry(entry_id: int) -> None:
+    db.session.execute(
+        sa.update(WaitlistEntry)
+        .where(WaitlistEntry.id == entry_id)
+        .values(status=WaitlistStatus.WAITING, offered_slot_id=None, offer_token_hash=None, offer_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def get_offer_by_token(token: str, *, now: datetime) -> WaitlistEntry | None:
+    """The live offer behind a claim link, or None when unknown, used or expired."""
+    if not token or len(token) > 100:
+        return None
+    entry = db.session.scalar(sa.select(WaitlistEntry).where(WaitlistEntry.offer_token_hash == hash_token(token)))
+    if entry is None or entry.status != WaitlistStatus.OFFERED or entry.offer_expires_at <= now:
+        return None
+    return entry
+
+
+def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
+                interpreter_language: str | None = None, assistance_note: str | None = None) -> IssuedBooking:
+    """Turn an offer into a booking in the held seat; exactly one claim wins, even when clicked twice at once."""
+    entry = get_offer_by_token(token, now=now)
+    if entry is None:
+        raise OfferGone()
+    won = db.session.execute(
+        sa.update(WaitlistEntry)
+        .where(
+            WaitlistEntry.id == entry.id,
+            WaitlistEntry.status == WaitlistStatus.OFFERED,
+            WaitlistEntry.offer_expires_at > now,
+        )
+        .values(status=WaitlistStatus.BOOKED)
+        .execution_options(synchronize_session=False)
+    )
+    if won.rowcount != 1:
+        raise OfferGone()
+    db.session.refresh(entry)
+    slot = entry.offered_slot
+    existing = find_live_booking_for_contact(slot.moment_id, phone=entry.phone, email=entry.email)
+    if existing is not None:
+        raise DuplicateContact(existing)
+    details = ContactDetails(
+        contact_name=entry.contact_name,
+        phone=entry.phone,
+        email=entry.email,
+        language=entry.language,
+        household_size=entry.household_size,
+        needs_interpreter=needs_interpreter,
+        interpreter_language=interpreter_language,
+        assistance_note=assistance_note,
+    )
+    # The seat was taken when the offer was made: the booking only fills it.
+    issued = insert_booking(slot, details=details, now=now)
+    entry.booking_id = issued.booking.id
+    notices.queue_confirmation(issued.booking, issued.token, now=now)
+    return issued
+
+
+def expire_offers(*, now: datetime) -> int:
+    """Release the seats of unclaimed offers and pass each one to the next person waiting."""
+    expired_ids = db.session.scalars(
+        sa.select(WaitlistEntry.id).where(
+            WaitlistEntry.status == WaitlistStatus.OFFERED, WaitlistEntry.offer_expires_at <= now
+        )
+    ).all()
+    count = 0
+    for entry_id in expired_ids:
+        entry = db.session.get(WaitlistEntry, entry_id)
+        done = db.session.execute(
+            sa.update(WaitlistEntry)
+            .where(WaitlistEntry.id == entry_id, WaitlistEntry.status == WaitlistStatus.OFFERED)
+            .values(status=WaitlistStatus.EXPIRED)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:
+            continue  # claimed or expired by a parallel run
+        db.session.refresh(entry)
+        slot = entry.offered_slot
+        if slot is None:
+            continue
+        release_seat(slot.id)
+        offer_freed_seat(slot, now=now)
+        count += 1
+    return count
+
+
+def notify_next_moment_subscribers(moment: RegistrationMoment, *, now: datetime) -> int:
+    """E-mail everyone who asked to hear about the next moment; each hears once. Returns how many."""
+    entries = db.session.scalars(
+        sa.select(WaitlistEntry)
+        .where(WaitlistEntry.moment_id.is_(None), WaitlistEntry.status == WaitlistStatus.WAITING)
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    ).all()
+    count = 0
+    for entry in entries:
+        done = db.session.execute(
+            sa.update(WaitlistEntry)
+            .where(WaitlistEntry.id == entry.id, WaitlistEntry.status == WaitlistStatus.WAITING)
+            .values(status=WaitlistStatus.NOTIFIED)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:
+            continue
+        db.session.refresh(entry)
+        notices.queue_next_moment(entry, moment)
+        count += 1
+    return count

@@ -1,0 +1,245 @@
+"""Outbox rules: queue a message in the caller's transaction, deliver pending messages later."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import smtplib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from inschrijving.extensions import db
+from inschrijving.notifications.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+FIRST_RETRY_MINUTES = 5
+# A claimed message is skipped by other senders for this long, so two timers never send it twice.
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+class NotificationError(Exception):
+    """Base class for outbox rule violations."""
+
+
+class DuplicateMessage(NotificationError):
+    """A message with this dedupe key was queued before."""
+
+
+def queue_message(
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Queue one e-mail in the current transaction; it leaves only if that transaction commits.
+
+    Attachments are dicts with filename, content_type and data (bytes) or data_b64.
+    Raises DuplicateMessage when dedupe_key was used before.
+    """
+    stored = [_stored_attachment(a) for a in attachments or []]
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=subject[:200],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=stored,
+        dedupe_key=dedupe_key,
+    )
+    if dedupe_key is None:
+        db.session.add(message)
+        db.session.flush()
+        return message
+    if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+        raise DuplicateMessage(dedupe_key)
+    try:
+        # A savepoint keeps the caller's transaction usable when a parallel run won the race.
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError as exc:
+        raise DuplicateMessage(dedupe_key) from exc
+    return message
+
+
+def _stored_attachment(attachment: Mapping[str, Any]) -> dict[str, Any]:
+    data_b64 = attachment.get("data_b64")
+    if data_b64 is None:
+        data_b64 = base64.b64encode(attachment["data"]).decode("ascii")
+    return {
+        "filename": attachment["filename"],
+        "content_type": attachment.get("content_type", "application/octet-stream"),
+        "data_b64": data_b64,
+    }
+
+
+def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
+    """Turn an outbox row into a MIME message."""
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at)
+    email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=_domain_of(sender))
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments or []:
+        maintype, _slash, subtype = attachment["content_type"].partition(";")[0].partition("/")
+        params = {}
+        if "method=" in attachment["content_type"]:
+            params["method"] = attachment["content_type"].split("method=", 1)[1].strip()
+        email.add_attachment(
+            base64.b64decode(attachment["data_b64"]),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment["filename"],
+            params=params,
+        )
+    return email
+
+
+def _domain_of(sender: str) -> str:
+    address = sender.rsplit("<", 1)[-1].rstrip(">")
+    return address.rpartition("@")[2] or "localhost"
+
+
+class Transport(Protocol):
+    def send(self, email: EmailMessage) -> None: ...
+
+
+class FolderTransport:
+    """Development delivery: each message becomes an .eml file, and the log says so."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def send(self, email: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = email["Message-ID"].strip("<>").replace("@", "_").replace("/", "_") + ".eml"
+        (self.folder / name).write_bytes(bytes(email))
+        # Bodies carry private manage links: log only who and what.
+        log.info("outbox: wrote %s to %s (%s)", email["Subject"], email["To"], self.folder / name)
+
+
+class SmtpTransport:
+    """Deliver over SMTP, with STARTTLS and login when configured."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        user: str = "",
+        password: str = "",
+        tls: bool = True,
+        timeout: float = 30,
+        smtp_class: Callable[..., smtplib.SMTP] = smtplib.SMTP,
+    ):
+        self.host, self.port, self.user, self.password = host, port, user, password
+        self.tls, self.timeout, self.smtp_class = tls, timeout, smtp_class
+
+    def send(self, email: EmailMessage) -> None:
+        with self.smtp_class(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.tls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password)
+            smtp.send_message(email)
+        log.info("outbox: sent %s to %s", email["Subject"], email["To"])
+
+
+def transport_from_config(config: Mapping[str, Any]) -> Transport:
+    """Pick SMTP when SMTP_HOST is set, otherwise the .eml folder."""
+    if config.get("SMTP_HOST"):
+        return SmtpTransport(
+            config["SMTP_HOST"],
+            int(config.get("SMTP_PORT", 587)),
+            user=config.get("SMTP_USER", ""),
+            password=config.get("SMTP_PASSWORD", ""),
+            tls=bool(config.get("SMTP_TLS", True)),
+        )
+    return FolderTransport(config["OUTBOX_FOLDER"])
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 5, 10, 20, 40 ... minutes after the first, second, third failure."""
+    return timedelta(minutes=FIRST_RETRY_MINUTES * 2 ** max(attempts - 1, 0))
+
+
+def list_due_message_ids(*, now: datetime, limit: int = 200) -> list[int]:
+    """Ids of messages that are neither sent nor given up on and whose next attempt is due."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+                sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def claim_message(message_id: int, *, now: datetime) -> OutboxMessage | None:
+    """Lease one due message to this sender (one conditional UPDATE), or None if another sender has it."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        )
+        .values(next_attempt_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    message = db.session.get(OutboxMessage, message_id)
+    db.session.refresh(message)
+    return message
+
+
+@dataclass
+class DeliveryResult:
+    sent: bool
+    error: str | None = None
+    gave_up: bool = False
+
+
+def deliver_message(
+    message: OutboxMessage, *, transport: Transport, sender: str, now: datetime, max_attempts: int = MAX_ATTEMPTS
+) -> DeliveryResult:
+    """Try to send one claimed message; record success, or the error and the next attempt."""
+    message.attempts += 1
+    try:
+        transport.send(build_email(message, sender=sender))
+    except (smtplib.SMTPException, OSError) as exc:
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= max_attempts:
+            message.failed_at = now
+            message.next_attempt_at = None
+            log.warning("outbox: gave up on message %s to %s after %s attempts: %s",
+                        message.id, message.recipient, message.attempts, message.last_error)
+            return DeliveryResult(sent=False, error=message.last_error, gave_up=True)
+        message.next_attempt_at = now + retry_delay(message.attempts)
+        log.warning("outbox: message %s to %s failed (attempt %s), retry at %s",
+                    message.id, message.recipient, message.attempts, message.next_attempt_at.isoformat())
+        return DeliveryResult(sent=False, error=message.last_error)
+    message.sent_at = now
+    message.next_attempt_at = None
+    message.last_error = None
+    return DeliveryResult(sent=True)

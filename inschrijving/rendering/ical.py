@@ -1,0 +1,91 @@
+"""Calendar files (RFC 5545) with icalendar: times carry TZID Europe/Brussels plus its VTIMEZONE."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+PRODID = "-//Woonclub regio Kortrijk//Groepsinschrijving//NL"
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    location: str
+    description: str
+    stamp: datetime
+    url: str | None = None
+    cancelled: bool = False
+
+
+def events_to_ical(events: list[CalendarEvent], *, method: str = "PUBLISH", name: str | None = None) -> bytes:
+    """Render events into one VCALENDAR; wall-clock times in Brussels, DST handled by the VTIMEZONE."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+    for item in events:
+        cal.add_component(_event(item))
+    # Adds a VTIMEZONE for every TZID used, so clients need no tz database of their own.
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _event(item: CalendarEvent) -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("sequence", item.sequence)
+    event.add("dtstamp", item.stamp)
+    event.add("dtstart", item.starts_at.astimezone(BRUSSELS))
+    event.add("dtend", item.ends_at.astimezone(BRUSSELS))
+    event.add("summary", item.summary)
+    event.add("location", item.location)
+    event.add("description", item.description)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    if item.url:
+        event.add("url", item.url)
+    return event
+
+
+def booking_to_ical(booking: Any, *, host: str, summary: str, description: str, stamp: datetime,
+                    url: str | None = None) -> bytes:
+    """Render one booking (anything with id, sequence, is_cancelled, slot and moment) as its calendar file.
+
+    The UID stays the same for the booking's whole life, so a calendar updates the one entry on a
+    move (higher SEQUENCE) and removes it on METHOD:CANCEL.
+    """
+    event = CalendarEvent(
+        uid=f"booking-{booking.id}@{host}",
+        sequence=booking.sequence,
+        starts_at=booking.slot.starts_at,
+        ends_at=booking.slot.ends_at,
+        summary=summary,
+        location=f"{booking.moment.location_name}, {booking.moment.address}",
+        description=description,
+        stamp=stamp,
+        url=url,
+        cancelled=booking.is_cancelled,
+    )
+    return events_to_ical([event], method="CANCEL" if booking.is_cancelled else "PUBLISH")
+
+
+def moments_to_ical(moments: list[CalendarEvent], *, calendar_name: str) -> bytes:
+    """Render a subscribed staff feed: one event per moment, named so calendar apps show whose feed it is.
+
+    The caller turns its moments into CalendarEvents (this module knows no domain); a stable UID per
+    moment lets a subscribed calendar update an entry instead of duplicating it.
+    """
+    return events_to_ical(list(moments), method="PUBLISH", name=calendar_name)
