@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.dossiers.views import bp as dossiers_bp
     from inschrijving.landlords.api import bp as api_bp
     from inschrijving.landlords.portal_views import bp as portal_bp
+    from inschrijving.landlords.portal_views import keys_bp as api_keys_bp
     from inschrijving.landlords.views import bp as landlords_bp
     from inschrijving.planning.views import bp as planning_bp
     from inschrijving.planning.views import feed_bp as planning_feed_bp
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dossiers_bp)
     app.register_blueprint(landlords_bp)
     app.register_blueprint(portal_bp)
+    app.register_blueprint(api_keys_bp)
     app.register_blueprint(api_bp)
 
 

@@ -1,0 +1,307 @@
+"""Landlord packets: one PDF per landlord and moment, merged from cached per-dossier sections.
+
+Rendering HTML to PDF costs 0.3 to 0.5 s per dossier, far too slow to do on every download. So
+each dossier's section is rendered once and kept in `DossierSection`, keyed by the dossier
+version, the section template version and the documents; a packet is the cover and table of
+contents (small, rendered per build) merged with the cached sections by pypdf. The footer
+(reference, "vertrouwelijk", page x of y) is stamped on every page at merge time, so page
+numbers run over the whole packet while the cached sections stay reusable.
+
+Which dossiers go in is decided by `portal.moment_choices` at the moment of the download, never
+by the cache: a withdrawn consent drops the dossier from the next packet at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import render_template
+from PIL import Image, ImageOps
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
+
+from inschrijving.dossiers.models import Document, Dossier
+from inschrijving.extensions import db
+from inschrijving.landlords.labels import label
+from inschrijving.landlords.models import DossierSection, Landlord
+from inschrijving.planning.models import RegistrationMoment
+from inschrijving.rendering import storage
+from inschrijving.rendering.pdf import html_to_pdf
+
+# Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
+# section then misses and is rendered again with the new template.
+TEMPLATE_VERSION = "2026-11-22.1"
+SECTION_TEMPLATE = "pdf/dossier_section.html"
+COVER_TEMPLATE = "pdf/packet_cover.html"
+# Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
+SCAN_MAX_PIXELS = (1240, 1754)
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/tiff", "image/webp"}
+
+
+class PacketError(Exception):
+    """Base class for packet failures."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One dossier's place in a packet."""
+
+    dossier: Dossier
+    section: DossierSection
+    first_page: int  # 1-based page number in the packet
+
+
+def documents_fingerprint(documents: Sequence[Document]) -> str:
+    parts = sorted(f"{d.id}:{d.sha256}:{d.kind}" for d in documents)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def section_key(dossier: Dossier) -> str:
+    """The cache key of a dossier's section: changes with the dossier, its documents or the template."""
+    raw = f"{dossier.id}|{dossier.version}|{TEMPLATE_VERSION}|{documents_fingerprint(dossier.documents)}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_sections(dossiers: Sequence[Dossier], *, with_pdf: bool = False) -> dict[int, DossierSection]:
+    """The up-to-date cached sections of these dossiers, by dossier id (one query)."""
+    if not dossiers:
+        return {}
+    wanted = {d.id: section_key(d) for d in dossiers}
+    stmt = sa.select(DossierSection).where(DossierSection.dossier_id.in_(wanted))
+    if with_pdf:
+        stmt = stmt.options(undefer(DossierSection.pdf))
+    found = {}
+    for section in db.session.scalars(stmt):
+        if wanted[section.dossier_id] == section.cache_key:
+            found[section.dossier_id] = section
+    return found
+
+
+def missing_sections(dossiers: Sequence[Dossier]) -> list[Dossier]:
+    """The dossiers whose section must be rendered before a packet can be merged."""
+    cached = cached_sections(dossiers)
+    return [d for d in dossiers if d.id not in cached]
+
+
+def _scan_data_uri(data: bytes) -> str:
+    # Upright (EXIF orientation applied), scaled and re-encoded as JPEG: a PNG scan costs WeasyPrint
+    # ten times what a JPEG costs, and a phone photo is far larger than a printed page needs.
+    with Image.open(io.BytesIO(data)) as opened:
+        image = ImageOps.exif_transpose(opened)
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.thumbnail(SCAN_MAX_PIXELS)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=80, optimize=True)
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
+    """Render one dossier's full section: its data, its scans on their own pages, its PDFs appended."""
+    documents = sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))
+    scans = []
+    pdf_documents = []
+    for document in documents:
+        if document.content_type in IMAGE_TYPES:
+            scans.append((document, _scan_data_uri(storage.load(document.storage_key))))
+        elif document.content_type == "application/pdf":
+            pdf_documents.append(document)
+    html = render_template(
+        SECTION_TEMPLATE,
+        dossier=dossier,
+        documents=documents,
+        scans=scans,
+        pdf_documents=pdf_documents,
+        label=label,
+    )
+    rendered = html_to_pdf(html)
+    if not pdf_documents:
+        return rendered, len(PdfReader(io.BytesIO(rendered)).pages)
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(rendered)))
+    for document in pdf_documents:
+        try:
+            writer.append(PdfReader(io.BytesIO(storage.load(document.storage_key))), import_outline=False)
+        except PdfReadError:
+            # A damaged upload must not block the packet; the section lists it as unreadable.
+            continue
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)
+
+
+def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
+    """Render and cache a dossier's section, dropping its older versions."""
+    pdf, pages = render_section_pdf(dossier)
+    key = section_key(dossier)
+    section = DossierSection(
+        dossier_id=dossier.id,
+        cache_key=key,
+        dossier_version=dossier.version,
+        template_version=TEMPLATE_VERSION,
+        page_count=pages,
+        pdf=pdf,
+        rendered_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.delete(DossierSection).where(DossierSection.dossier_id == dossier.id))
+            db.session.add(section)
+    except IntegrityError:
+        # Another worker cached the same section a moment earlier: theirs is just as good.
+        section = cached_sections([dossier])[dossier.id]
+    return section
+
+
+def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | None = None) -> int:
+    """Render the missing sections (at most `limit`); return how many are still missing afterwards."""
+    missing = missing_sections(dossiers)
+    todo = missing if limit is None else missing[:limit]
+    for dossier in todo:
+        render_section(dossier, now=now)
+    return len(missing) - len(todo)
+
+
+def _pdf_string(text: str) -> bytes:
+    encoded = text.encode("cp1252", errors="replace")
+    return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _stamp_footers(writer: PdfWriter, left_texts: Sequence[str]) -> None:
+    """Write the footer on every page: a left text (reference, "vertrouwelijk") and "pagina x van y".
+
+    Done with a few bytes of PDF content per page rather than by merging a rendered overlay, which
+    would cost a WeasyPrint render per build.
+    """
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    font_ref = writer._add_object(font)
+    total = len(writer.pages)
+    for number, (page, left) in enumerate(zip(writer.pages, left_texts, strict=True), start=1):
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = DictionaryObject()
+            page[NameObject("/Resources")] = resources
+        resources = resources.get_object()
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = DictionaryObject()
+            resources[NameObject("/Font")] = fonts
+        fonts.get_object()[NameObject("/GIFooter")] = font_ref
+        box = page.mediabox
+        x_left = float(box.left) + 42
+        x_right = float(box.right) - 150
+        y = float(box.bottom) + 20
+        right = f"pagina {number} van {total}"
+        text = (
+            b"Q q BT /GIFooter 8 Tf 0.33 0.33 0.33 rg "
+            + f"1 0 0 1 {x_left:.1f} {y:.1f} Tm ".encode()
+            + _pdf_string(left)
+            + b" Tj "
+            + f"1 0 0 1 {x_right:.1f} {y:.1f} Tm ".encode()
+            + _pdf_string(right)
+            + b" Tj ET Q"
+        )
+        # Wrap the page's own content in q/Q so its graphics state cannot move or hide the footer.
+        before = DecodedStreamObject()
+        before.set_data(b"q ")
+        after = DecodedStreamObject()
+        after.set_data(text)
+        contents = page.get("/Contents")
+        existing = [] if contents is None else list(contents) if isinstance(contents, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject(
+            [writer._add_object(before), *existing, writer._add_object(after)]
+        )
+
+
+def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, entries: list[dict], *, now: datetime) -> bytes:
+    return html_to_pdf(
+        render_template(COVER_TEMPLATE, landlord=landlord, moment=moment, entries=entries, generated_at=now)
+    )
+
+
+def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection]], front_pages: int) -> list[dict]:
+    entries = []
+    page = front_pages + 1
+    for dossier, section in parts:
+        tenant = dossier.reference_tenant
+        entries.append(
+            {
+                "reference": dossier.reference,
+                "name": tenant.full_name if tenant else dossier.reference,
+                "persons": len(dossier.persons),
+                "page": page,
+            }
+        )
+        page += section.page_count
+    return entries
+
+
+def outline_title(dossier: Dossier) -> str:
+    tenant = dossier.reference_tenant
+    return f"{tenant.full_name} ({dossier.reference})" if tenant else dossier.reference
+
+
+def merge_packet(
+    landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime
+) -> bytes:
+    """Merge cover, table of contents and the cached sections of these dossiers into one PDF.
+
+    Every section must be cached already (see `ensure_sections`); a missing one is rendered here.
+    """
+    ensure_sections(dossiers, now=now)
+    sections = cached_sections(dossiers, with_pdf=True)
+    parts = [(d, sections[d.id]) for d in dossiers]
+    # The table of contents needs its own length to number the pages after it: guess, render, and
+    # render once more if the guess was wrong (it only changes when rows spill onto a new page).
+    front_pages = 2
+    cover = b""
+    for _attempt in range(3):
+        cover = _cover_pdf(landlord, moment, _toc_entries(parts, front_pages), now=now)
+        actual = len(PdfReader(io.BytesIO(cover)).pages)
+        if actual == front_pages:
+            break
+        front_pages = actual
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(cover)), import_outline=False)
+    footers = ["Vertrouwelijk"] * len(writer.pages)
+    for dossier, section in parts:
+        first = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(section.pdf)), import_outline=False)
+        writer.add_outline_item(title=outline_title(dossier), page_number=first)
+        footers += [f"Dossier {dossier.reference} - vertrouwelijk"] * (len(writer.pages) - first)
+    _stamp_footers(writer, footers)
+    writer.add_metadata({"/Title": f"Pakket {landlord.name} {moment.held_on.isoformat()}"})
+    # Identical objects (the colour profile, repeated images, equal font programs) are kept once.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
+    """The single-dossier PDF: the cached section with its footer."""
+    ensure_sections([dossier], now=now)
+    section = cached_sections([dossier], with_pdf=True)[dossier.id]
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(section.pdf)), import_outline=False)
+    writer.add_outline_item(title=outline_title(dossier), page_number=0)
+    _stamp_footers(writer, [f"Dossier {dossier.reference} - vertrouwelijk"] * len(writer.pages))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,153 @@
+"""Packet content and the section cache."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from inschrijving.db_types import utcnow
+from inschrijving.dossiers.models import DossierStatus
+from inschrijving.landlords import packets, portal
+from inschrijving.landlords.models import DossierSection
+from tests.factories.landlords import LandlordFactory
+from tests.factories.packets import add_document, scan_jpeg, shared_dossier, withdraw
+from tests.factories.planning import MomentFactory
+
+
+@pytest.fixture(autouse=True)
+def _request(app):
+    # Templates pick their language from the request, as they do when a landlord downloads.
+    with app.test_request_context():
+        yield
+
+
+def _packet(db, landlord, moment):
+    choices = portal.moment_choices(landlord.id, moment.id)
+    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _outline_titles(reader):
+    return [item.title for item in reader.outline]
+
+
+def _image_count(reader):
+    # WeasyPrint shares one resource dictionary between a section's pages: count distinct images.
+    return len({hashlib.sha256(image.data).hexdigest() for page in reader.pages for image in page.images})
+
+
+def test_packet_holds_exactly_the_consented_complete_dossiers(app, db):
+    moment = MomentFactory()
+    landlord, other = LandlordFactory(), LandlordFactory()
+    a = shared_dossier(moment, [landlord], last_name="Aerts")
+    b = shared_dossier(moment, [landlord, other], last_name="Bauwens")
+    shared_dossier(moment, [other], last_name="Claes")  # chose another landlord
+    shared_dossier(moment, [landlord], complete=False, last_name="Declercq")  # still a draft
+    withdrawn = shared_dossier(moment, [landlord], last_name="Everaert")
+    withdraw(withdrawn, landlord)
+
+    reader = _packet(db, landlord, moment)
+
+    assert _outline_titles(reader) == [packets.outline_title(a), packets.outline_title(b)]
+    sections = packets.cached_sections([a, b])
+    front = len(reader.pages) - sum(s.page_count for s in sections.values())
+    assert front == 2  # cover and table of contents
+    assert _image_count(reader) == 2  # each dossier's scan, embedded
+    text = reader.pages[1].extract_text()
+    assert "Aerts" in text and "Bauwens" in text and "Claes" not in text and "Everaert" not in text
+    last = reader.pages[-1].extract_text()
+    assert f"pagina {len(reader.pages)} van {len(reader.pages)}" in last
+    assert f"Dossier {b.reference}" in last
+    # The outline points at the first page of each section, as the table of contents says.
+    first_of_b = reader.get_destination_page_number(reader.outline[1])
+    assert f"{first_of_b + 1}" in text
+
+
+def test_scan_is_upright_and_on_its_own_page(app, db):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord], scan=False)
+    # Orientation 6: the camera was turned; the stored pixels are landscape, the page is portrait.
+    add_document(dossier, scan_jpeg("gedraaid", size=(1754, 1240), orientation=6))
+
+    reader = PdfReader(io.BytesIO(packets.dossier_pdf(dossier, now=utcnow())))
+
+    assert _image_count(reader) == 1
+    image = next(page for page in reader.pages if page.images).images[0].image
+    assert image.height > image.width
+
+
+def test_pdf_documents_are_appended_in_the_section(app, db):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord])
+    appended = packets.dossier_pdf(shared_dossier(moment, [landlord], scan=False), now=utcnow())
+    add_document(dossier, appended, content_type="application/pdf", filename="attest.pdf")
+    before = packets.cached_sections([dossier])
+
+    section_pdf, pages = packets.render_section_pdf(dossier)
+
+    assert before == {}
+    assert pages == len(PdfReader(io.BytesIO(section_pdf)).pages)
+    assert pages >= 2 + len(PdfReader(io.BytesIO(appended)).pages)
+
+
+def test_unchanged_dossiers_are_not_rendered_again(app, db, monkeypatch):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossiers = [shared_dossier(moment, [landlord]) for _ in range(3)]
+    _packet(db, landlord, moment)
+    rendered = []
+    original = packets.render_section_pdf
+    monkeypatch.setattr(packets, "render_section_pdf", lambda d: rendered.append(d.id) or original(d))
+
+    _packet(db, landlord, moment)
+    assert rendered == []
+
+    dossiers[1].contact_phone = "+32470111111"
+    db.session.flush()  # raises the dossier version
+    _packet(db, landlord, moment)
+    assert rendered == [dossiers[1].id]
+    assert db.session.scalar(db.select(db.func.count()).select_from(DossierSection)) == 3
+
+
+def test_a_new_document_or_template_version_misses_the_cache(app, db, monkeypatch):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord])
+    packets.ensure_sections([dossier], now=utcnow())
+    assert packets.missing_sections([dossier]) == []
+
+    add_document(dossier, scan_jpeg("tweede"))
+    db.session.refresh(dossier)
+    assert packets.missing_sections([dossier]) == [dossier]
+    packets.ensure_sections([dossier], now=utcnow())
+
+    monkeypatch.setattr(packets, "TEMPLATE_VERSION", "test-next")
+    assert packets.missing_sections([dossier]) == [dossier]
+
+
+def test_withdrawn_consent_leaves_a_warm_packet_at_once(app, db):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    keep = shared_dossier(moment, [landlord], last_name="Blijft")
+    gone = shared_dossier(moment, [landlord], last_name="Weg")
+    assert len(_outline_titles(_packet(db, landlord, moment))) == 2
+
+    withdraw(gone, landlord)
+
+    assert _outline_titles(_packet(db, landlord, moment)) == [packets.outline_title(keep)]
+
+
+def test_a_dossier_back_in_draft_leaves_the_packet(app, db):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    shared_dossier(moment, [landlord])
+    reopened = shared_dossier(moment, [landlord])
+    reopened.status = DossierStatus.DRAFT
+    db.session.flush()
+
+    assert len(_outline_titles(_packet(db, landlord, moment))) == 1
