@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import factory
 
-from inschrijving.accounts.models import Role, User
+from inschrijving.accounts.models import AuditEvent, Role, User
+from inschrijving.db_types import utcnow
 from tests.conftest import PASSWORD
 from tests.factories.base import BaseFactory
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UserFactory(BaseFactory):
@@ -22,6 +25,19 @@ class UserFactory(BaseFactory):
         landlord_staff = factory.Trait(
             role=Role.LANDLORD, landlord=factory.SubFactory("tests.factories.landlords.LandlordFactory")
         )
+        disabled = factory.Trait(is_enabled=False)
+        # Enrolled in TOTP two-factor with a fixed secret; tests compute codes with pyotp.
+        with_two_factor = factory.Trait(totp_secret=TOTP_SECRET, totp_confirmed_at=factory.LazyFunction(utcnow))
+
+
+class AuditEventFactory(BaseFactory):
+    class Meta:
+        model = AuditEvent
+
+    actor = "system"
+    action = "test.action"
+    occurred_at = factory.LazyFunction(utcnow)
+    detail = factory.LazyFunction(dict)
 
 
 _HASHES: dict[str, str] = {}

@@ -1,0 +1,144 @@
+"""Coordinators' management of staff users, and the audit log viewer."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from inschrijving.accounts import queries, services, two_factor
+from inschrijving.accounts.forms import ROLE_LABELS, AuditFilterForm, CreateUserForm, EditUserForm
+from inschrijving.accounts.models import Role, User
+from inschrijving.accounts.views import bp
+from inschrijving.db_types import utcnow
+from inschrijving.extensions import db
+from inschrijving.web import client_ip, role_required
+
+coordinator_only = role_required(Role.COORDINATOR)
+
+
+def _audit(action: str, user: User, detail: dict | None = None) -> None:
+    services.record_audit(actor=current_user, action=action, object_type="user", object_id=user.id,
+                          detail=detail, ip=client_ip())
+
+
+def _reset_link_page(user: User, *, created: bool):
+    """Issue a one-time link and show it; it is never shown again, only its hash is kept."""
+    valid_for = timedelta(hours=current_app.config["PASSWORD_RESET_HOURS"])
+    token = services.issue_reset_link(user, actor=current_user, now=utcnow(), valid_for=valid_for)
+    _audit("user.password_reset_link", user)
+    db.session.commit()
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    return render_template("accounts/reset_link.html", user=user, link=link, created=created,
+                           hours=current_app.config["PASSWORD_RESET_HOURS"])
+
+
+@bp.route("/beheer/gebruikers/")
+@coordinator_only
+def users():
+    """List staff users for coordinators."""
+    return render_template("accounts/users.html", users=queries.list_users(), role_labels=ROLE_LABELS)
+
+
+@bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
+@coordinator_only
+def create_user():
+    """Create a staff user and hand over a one-time link to choose a password."""
+    form = CreateUserForm(landlord_choices=queries.list_landlord_choices())
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(email=form.email.data, name=form.name.data, role=Role(form.role.data),
+                                        landlord_id=form.landlord_id.data)
+        except services.EmailTaken:
+            form.email.errors.append(_("Er is al een account met dit e-mailadres."))
+        else:
+            _audit("user.create", user, {"role": user.role.value, "landlord_id": user.landlord_id})
+            return _reset_link_page(user, created=True)
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@coordinator_only
+def edit_user(user_id: int):
+    """Change a user's name, role, landlord or whether the account may log in."""
+    user = db.get_or_404(User, user_id)
+    form = EditUserForm(obj=user, landlord_choices=queries.list_landlord_choices())
+    if form.validate_on_submit():
+        try:
+            changed = services.update_user(user, actor=current_user, name=form.name.data, role=Role(form.role.data),
+                                           landlord_id=form.landlord_id.data, is_enabled=form.is_enabled.data)
+        except services.CannotChangeOwnAccess:
+            form.role.errors.append(_("U kunt uw eigen rol niet wijzigen en uw eigen account niet uitschakelen."))
+        else:
+            if changed:
+                _audit("user.update", user, {"changed": changed})
+            db.session.commit()
+            flash(_("De gegevens van %(name)s zijn bewaard.", name=user.name), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=user)
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>/uitschakelen", methods=["POST"])
+@coordinator_only
+def deactivate_user(user_id: int):
+    """Disable an account; the person is logged out everywhere."""
+    user = db.get_or_404(User, user_id)
+    try:
+        if services.deactivate_user(user, actor=current_user):
+            _audit("user.deactivate", user)
+    except services.CannotChangeOwnAccess:
+        flash(_("U kunt uw eigen account niet uitschakelen."), "error")
+        return redirect(url_for("accounts.edit_user", user_id=user.id))
+    db.session.commit()
+    flash(_("Het account van %(name)s is uitgeschakeld.", name=user.name), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>/wachtwoordlink", methods=["POST"])
+@coordinator_only
+def reset_link(user_id: int):
+    """Make a one-time link with which the user sets a new password; older links stop working."""
+    user = db.get_or_404(User, user_id)
+    if not user.is_enabled:
+        flash(_("Dit account is uitgeschakeld. Zet het eerst weer aan."), "error")
+        return redirect(url_for("accounts.edit_user", user_id=user.id))
+    return _reset_link_page(user, created=False)
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>/tweestapsverificatie-uitzetten", methods=["POST"])
+@coordinator_only
+def reset_two_factor(user_id: int):
+    """Switch off a user's two-factor when they lost both their phone and their recovery codes."""
+    user = db.get_or_404(User, user_id)
+    two_factor.disable_two_factor(user)
+    _audit("user.2fa_reset", user)
+    db.session.commit()
+    flash(_("Tweestapsverificatie van %(name)s staat uit. Bij de volgende aanmelding stelt die ze opnieuw in.",
+            name=user.name), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user.id))
+
+
+def _local_midnight_utc(day) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+@bp.route("/beheer/audit")
+@coordinator_only
+def audit():
+    """Show the audit log, newest first, filtered by user, object, action and period."""
+    form = AuditFilterForm(request.args, users=queries.list_user_choices(), actions=queries.list_audit_actions(),
+                           object_types=queries.list_audit_object_types())
+    criteria = queries.AuditFilter()
+    if request.args and form.validate():
+        criteria = queries.AuditFilter(
+            user_id=form.user_id.data, action=form.action.data or None, object_type=form.object_type.data or None,
+            object_id=form.object_id.data,
+            since=_local_midnight_utc(form.since.data) if form.since.data else None,
+            until=_local_midnight_utc(form.until.data + timedelta(days=1)) if form.until.data else None,
+        )
+    page = queries.page_audit_events(criteria, page=request.args.get("page", 1, type=int))
+    filters = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("accounts/audit.html", form=form, page=page, filters=filters)
