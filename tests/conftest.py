@@ -41,6 +41,9 @@ def base_config(tmp_path: Path, database_url: str | None = None) -> dict:
     if url == "sqlite://":
         # One shared in-memory connection, so every session in the test sees the same database.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    elif url.startswith("sqlite:///"):
+        # Threads racing on one database file wait for the write lock instead of failing at once.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     return config
 
 

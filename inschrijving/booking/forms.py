@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields import EmailField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from inschrijving.booking.models import BookedBy
@@ -64,8 +65,9 @@ class ContactFieldsMixin:
                 raise ValidationError(_l("Dit e-mailadres klopt niet. Bijvoorbeeld: naam@voorbeeld.be.")) from None
 
 
-def _language_choices():
-    return list(LANGUAGE_NAMES.items())
+def _language_choices() -> list[SelectChoice]:
+    # Each language named in its own script, so people find theirs without reading Dutch.
+    return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()]
 
 
 class BookingForm(ContactFieldsMixin, FlaskForm):
@@ -89,8 +91,9 @@ class BookingForm(ContactFieldsMixin, FlaskForm):
                                     validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
     booked_by = RadioField(
         _l("Wie maakt deze afspraak?"),
-        choices=[(BookedBy.SELF.value, _l("Ik maak de afspraak voor mezelf")),
-                 (BookedBy.SOCIAL_WORKER.value, _l("Ik ben hulpverlener en maak de afspraak voor iemand anders"))],
+        choices=[SelectChoice(BookedBy.SELF.value, _l("Ik maak de afspraak voor mezelf")),
+                 SelectChoice(BookedBy.SOCIAL_WORKER.value,
+                              _l("Ik ben hulpverlener en maak de afspraak voor iemand anders"))],
         default=BookedBy.SELF.value,
         validators=[InputRequired(_l("Kies wie de afspraak maakt."))],
     )

@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from inschrijving import create_app
+from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
+from inschrijving.extensions import db as _db
+from inschrijving.notifications.models import OutboxMessage
+from tests.conftest import base_config
+from tests.factories.booking import BookingFactory, WaitlistEntryFactory
+from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
+
+FORM = {
+    "contact_name": "Fatima El Amrani",
+    "phone": "0470 12 34 56",
+    "email": "Fatima@Example.ORG",
+    "language": "ar",
+    "household_size": "3",
+    "booked_by": "self",
+}
+
+
+def count(db, model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def token_from(response) -> str:
+    return re.search(r"/afspraak/([\w-]+)/bevestigd", response.headers["Location"]).group(1)
+
+
+@pytest.fixture
+def slot(db):
+    moment = MomentFactory()
+    OpeningBlockFactory(moment=moment)
+    return SlotFactory(moment=moment, capacity=2)
+
+
+def test_home_links_to_the_slot_choice(client, slot):
+    page = client.get("/").get_data(as_text=True)
+    assert "nog 2 plaatsen" in page
+    assert f"/inschrijven/{slot.moment_id}" in page
+    assert "identiteitskaart" in page
+
+
+def test_home_of_a_full_moment_offers_the_waiting_list(client, db, slot):
+    slot.booked = slot.capacity
+    page = client.get("/").get_data(as_text=True)
+    assert "Volzet" in page and f"/wachtlijst/{slot.moment_id}" in page
+
+
+def test_choose_slot_shows_full_slots_without_a_link(client, db, slot):
+    full = SlotFactory(moment=slot.moment, capacity=1, booked=1)
+    page = client.get(f"/inschrijven/{slot.moment_id}").get_data(as_text=True)
+    assert f"/inschrijven/{slot.moment_id}/{slot.id}" in page
+    assert f"/inschrijven/{slot.moment_id}/{full.id}" not in page
+    assert "volzet" in page
+
+
+def test_book_and_confirm(client, db, slot):
+    response = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM)
+    assert response.status_code == 302
+    token = token_from(response)
+    booking = db.session.scalars(sa.select(Booking)).one()
+    assert booking.phone == "+32470123456"
+    assert booking.email == "fatima@example.org"
+    assert booking.language == "ar" and booking.household_size == 3
+    page = client.get(f"/afspraak/{token}/bevestigd").get_data(as_text=True)
+    assert booking.reference in page
+    assert slot.moment.address in page
+    assert f"/afspraak/{token}.ics" in page and f"/afspraak/{token}/brief.pdf" in page
+    assert "Wat brengt u mee?" in page
+    assert f"/afspraak/{token}" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"contact_name": ""}, "contact_name", "Vul uw naam in."),
+        ({"phone": "", "email": ""}, "phone", "Geef een telefoonnummer of een e-mailadres"),
+        ({"phone": "12"}, "phone", "Dit telefoonnummer klopt niet"),
+        ({"email": "niet-juist@"}, "email", "Dit e-mailadres klopt niet"),
+        ({"household_size": "0"}, "household_size", "Vul een getal van 1 tot 30 in."),
+        ({"household_size": "veel"}, "household_size", "Vul een getal"),
+        ({"needs_interpreter": "y"}, "interpreter_language", "Welke taal?"),
+        ({"booked_by": "social_worker"}, "social_worker_organisation", "Vul dit in als u hulpverlener bent."),
+        ({"language": "xx"}, "language", ""),
+    ],
+)
+def test_bad_input_is_refused_next_to_the_field_and_keeps_what_was_typed(client, db, slot, changes, field, message):
+    data = {**FORM, "assistance_note": "Ik kom met de rolstoel", **changes}
+    response = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in page
+    assert message in page
+    assert "Ik kom met de rolstoel" in page
+    if changes.get("contact_name") != "":
+        assert 'value="Fatima El Amrani"' in page
+    assert count(db, Booking) == 0 and count(db, OutboxMessage) == 0
+    assert slot.booked == 0
+
+
+def test_social_worker_booking(client, db, slot):
+    data = {**FORM, "booked_by": "social_worker", "social_worker_name": "Jan", "social_worker_organisation": "OCMW",
+            "social_worker_phone": "056 23 45 67"}
+    assert client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=data).status_code == 302
+    booking = db.session.scalars(sa.select(Booking)).one()
+    assert booking.social_worker_phone == "+3256234567"
+    assert booking.social_worker_organisation == "OCMW"
+
+
+def test_full_slot_keeps_the_typed_values_and_offers_other_hours(client, db, slot):
+    other = SlotFactory(moment=slot.moment)
+    slot.booked = slot.capacity
+    db.session.commit()  # the view rolls back after SlotFull
+    response = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "net volzet" in page
+    assert 'value="Fatima El Amrani"' in page
+    assert f'formaction="/inschrijven/{slot.moment_id}/{other.id}"' in page
+    assert count(db, Booking) == 0
+
+
+def test_duplicate_contact_offers_to_resend_the_link(client, db, slot):
+    existing = BookingFactory(slot=slot, phone="+32470123456", email="fatima@example.org")
+    db.session.commit()  # the view rolls back after DuplicateContact
+    response = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "U hebt al een afspraak" in page
+    assert count(db, Booking) == 1
+    old_hash = existing.token_hash
+    resent = client.post(f"/inschrijven/{slot.moment_id}/link-opnieuw",
+                         data={"phone": "+32470123456", "email": "fatima@example.org"})
+    assert "Kijk in uw mailbox" in resent.get_data(as_text=True)
+    db.session.refresh(existing)
+    assert existing.token_hash != old_hash
+    assert db.session.scalars(sa.select(OutboxMessage)).one().recipient == "fatima@example.org"
+
+
+def test_duplicate_phone_only_says_to_call(client, app, db, slot):
+    app.config["WOONCLUB_PHONE"] = "056 99 88 77"
+    BookingFactory(slot=slot, phone="+32470123456", email=None)
+    db.session.commit()
+    page = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data={**FORM, "email": ""}).get_data(as_text=True)
+    assert "Bel de Woonclub" in page and "056 99 88 77" in page
+
+
+@pytest.mark.parametrize(
+    ("when", "text"),
+    [("future", "Dat kan vanaf"), ("past", "Inschrijven kon tot")],
+)
+def test_booking_window_refusal_says_why(client, db, when, text):
+    from inschrijving.db_types import utcnow
+
+    now = utcnow()
+    if when == "future":
+        moment = MomentFactory(booking_opens_at=now + timedelta(days=1))
+    else:
+        moment = MomentFactory(booking_opens_at=now - timedelta(days=9), booking_closes_at=now - timedelta(days=1))
+    slot = SlotFactory(moment=moment)
+    db.session.commit()
+    assert text in client.get(f"/inschrijven/{moment.id}").get_data(as_text=True)
+    response = client.post(f"/inschrijven/{moment.id}/{slot.id}", data=FORM)
+    assert response.status_code == 409 and text in response.get_data(as_text=True)
+    assert count(db, Booking) == 0
+
+
+def test_unknown_things_are_friendly_404s(client, db):
+    for url in ["/afspraak/onbekend", "/afspraak/onbekend.ics", "/afspraak/onbekend/brief.pdf",
+                "/afspraak/onbekend/verplaatsen", "/afspraak/onbekend/annuleren", "/inschrijven/999",
+                "/aanbod/onbekend"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Traceback" not in response.get_data(as_text=True)
+    assert "Deze link werkt niet" in client.get("/afspraak/onbekend").get_data(as_text=True)
+
+
+def test_manage_page_move_and_cancel(client, db, slot):
+    token = token_from(client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM))
+    booking = db.session.scalars(sa.select(Booking)).one()
+    page = client.get(f"/afspraak/{token}").get_data(as_text=True)
+    assert booking.reference in page and "Ander uur of andere dag" in page
+    other = SlotFactory(moment=slot.moment)
+    move_page = client.get(f"/afspraak/{token}/verplaatsen").get_data(as_text=True)
+    assert f'value="{other.id}"' in move_page
+    response = client.post(f"/afspraak/{token}/verplaatsen", data={"slot_id": other.id})
+    assert response.status_code == 302
+    db.session.refresh(booking)
+    assert booking.slot_id == other.id and booking.sequence == 1
+    refused = client.post(f"/afspraak/{token}/verplaatsen", data={"slot_id": other.id})
+    assert refused.status_code == 409 and "huidige uur" in refused.get_data(as_text=True)
+    assert "echt annuleren" in client.get(f"/afspraak/{token}/annuleren").get_data(as_text=True)
+    assert client.post(f"/afspraak/{token}/annuleren").status_code == 302
+    db.session.refresh(booking)
+    assert booking.status == BookingStatus.CANCELLED
+    page = client.get(f"/afspraak/{token}").get_data(as_text=True)
+    assert "geannuleerd" in page and "Afspraak annuleren" not in page
+    cal = Calendar.from_ical(client.get(f"/afspraak/{token}.ics").data)
+    assert cal["METHOD"] == "CANCEL"
+
+
+def test_calendar_file_and_letter(client, db, slot):
+    token = token_from(client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM))
+    booking = db.session.scalars(sa.select(Booking)).one()
+    response = client.get(f"/afspraak/{token}.ics")
+    assert response.mimetype == "text/calendar"
+    event = Calendar.from_ical(response.data).walk("VEVENT")[0]
+    assert str(event["UID"]) == f"booking-{booking.id}@127.0.0.1"
+    pdf = client.get(f"/afspraak/{token}/brief.pdf")
+    assert pdf.data.startswith(b"%PDF")
+    import io
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert booking.reference in text
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages[0].images) >= 1  # the QR code
+
+
+def test_waitlist_pages(client, db, slot):
+    page = client.get(f"/wachtlijst/{slot.moment_id}").get_data(as_text=True)
+    assert "Wachtlijst" in page
+    bad = client.post(f"/wachtlijst/{slot.moment_id}", data={"contact_name": "Ali", "email": ""})
+    assert 'id="email-error"' in bad.get_data(as_text=True) and 'value="Ali"' in bad.get_data(as_text=True)
+    ok = client.post(f"/wachtlijst/{slot.moment_id}",
+                     data={"contact_name": "Ali", "email": "ali@example.org", "language": "tr", "household_size": "1"})
+    assert "U staat op de lijst" in ok.get_data(as_text=True)
+    nxt = client.post("/wachtlijst/volgende",
+                      data={"contact_name": "Ali", "email": "ali@example.org", "language": "tr", "household_size": "1"})
+    assert nxt.status_code == 200
+    entries = db.session.scalars(sa.select(WaitlistEntry).order_by(WaitlistEntry.id)).all()
+    assert [e.moment_id for e in entries] == [slot.moment_id, None]
+
+
+def test_claim_page(client, db, slot):
+    from inschrijving.booking import services
+    from inschrijving.db_types import utcnow
+
+    booking = BookingFactory(slot=slot)
+    slot.capacity = 1
+    WaitlistEntryFactory(moment=slot.moment)
+    services.cancel_booking(booking, now=utcnow())
+    db.session.commit()
+    token = re.search(r"/aanbod/([\w-]+)", db.session.scalars(
+        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text).group(1)
+    assert "Er is een plaats voor u" in client.get(f"/aanbod/{token}").get_data(as_text=True)
+    response = client.post(f"/aanbod/{token}", data={})
+    assert response.status_code == 302 and "/bevestigd" in response.headers["Location"]
+    assert client.get(f"/aanbod/{token}").status_code == 404
+
+
+def test_public_posts_are_rate_limited(tmp_path, _postgres_schema):
+    app = create_app({**base_config(tmp_path), "RATELIMIT_ENABLED": True, "RATELIMIT_PUBLIC_POST": "2 per minute"})
+    with app.app_context():
+        from tests.conftest import USING_POSTGRES
+
+        if not USING_POSTGRES:
+            _db.create_all()
+        client = app.test_client()
+        codes = [client.post("/wachtlijst/volgende", data={}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        assert client.get("/wachtlijst/volgende").status_code == 200
+        _db.session.remove()
+        if not USING_POSTGRES:
+            _db.drop_all()
+        _db.engine.dispose()
