@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.accounts.views import bp as accounts_bp
     from inschrijving.booking.views import bp as booking_bp
     from inschrijving.dossiers.views import bp as dossiers_bp
+    from inschrijving.dossiers.views import check_bp as eligibility_check_bp
     from inschrijving.landlords.api import bp as api_bp
     from inschrijving.landlords.portal_views import bp as portal_bp
     from inschrijving.landlords.portal_views import keys_bp as api_keys_bp
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning_bp)
     app.register_blueprint(planning_feed_bp)
     app.register_blueprint(dossiers_bp)
+    app.register_blueprint(eligibility_check_bp)
     app.register_blueprint(landlords_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(api_keys_bp)

@@ -30,9 +30,7 @@ class Dossier(db.Model):
     id: Mapped[intpk]
     reference: Mapped[str] = mapped_column(sa.String(7), unique=True)
     # Walk-ins have no booking; a booking has at most one dossier.
-    booking_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("bookings.id", ondelete="SET NULL"), unique=True
-    )
+    booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id", ondelete="SET NULL"), unique=True)
     moment_id: Mapped[int] = mapped_column(sa.ForeignKey("registration_moments.id", ondelete="RESTRICT"))
     status: Mapped[DossierStatus] = mapped_column(str_enum(DossierStatus), default=DossierStatus.DRAFT)
     # Optimistic lock: every save must name the version it started from.
@@ -262,9 +260,7 @@ class PropertyDeclaration(db.Model):
 
 class AddressHistoryEntry(db.Model):
     __tablename__ = "address_history"
-    __table_args__ = (
-        sa.CheckConstraint("until_on IS NULL OR until_on >= from_on", name="period_ordered"),
-    )
+    __table_args__ = (sa.CheckConstraint("until_on IS NULL OR until_on >= from_on", name="period_ordered"),)
 
     id: Mapped[intpk]
     dossier_id: Mapped[int] = mapped_column(sa.ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
@@ -278,9 +274,7 @@ preference_municipalities = sa.Table(
     "preference_municipalities",
     db.metadata,
     sa.Column("preferences_id", sa.ForeignKey("preferences.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "municipality_id", sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), primary_key=True, index=True
-    ),
+    sa.Column("municipality_id", sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
 
@@ -327,9 +321,7 @@ class Consent(db.Model):
     id: Mapped[intpk]
     dossier_id: Mapped[int] = mapped_column(sa.ForeignKey("dossiers.id", ondelete="CASCADE"))
     purpose: Mapped[ConsentPurpose] = mapped_column(str_enum(ConsentPurpose))
-    landlord_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("landlords.id", ondelete="RESTRICT"), index=True
-    )
+    landlord_id: Mapped[int | None] = mapped_column(sa.ForeignKey("landlords.id", ondelete="RESTRICT"), index=True)
     text_version: Mapped[str] = mapped_column(sa.String(20))
     given_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

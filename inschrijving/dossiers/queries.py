@@ -78,3 +78,27 @@ def get_landlord_choice(dossier_id: int, landlord_id: int) -> LandlordChoice | N
             LandlordChoice.dossier_id == dossier_id, LandlordChoice.landlord_id == landlord_id
         )
     )
+
+
+def list_dossiers(*, moment_id: int | None, limit: int = 500) -> list[Dossier]:
+    """Dossiers of a moment (or the latest ones), loaded for a list with checklist in a fixed number of queries."""
+    from inschrijving.dossiers.models import Preferences
+
+    stmt = (
+        db.select(Dossier)
+        .options(
+            selectinload(Dossier.persons),
+            selectinload(Dossier.incomes),
+            selectinload(Dossier.assets),
+            selectinload(Dossier.property_declarations),
+            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            selectinload(Dossier.consents),
+            selectinload(Dossier.documents),
+            selectinload(Dossier.moment),
+        )
+        .order_by(Dossier.created_at.desc(), Dossier.id.desc())
+        .limit(limit)
+    )
+    if moment_id is not None:
+        stmt = stmt.where(Dossier.moment_id == moment_id)
+    return list(db.session.scalars(stmt))

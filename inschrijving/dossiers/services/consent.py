@@ -1,0 +1,165 @@
+"""Which landlords a household may choose, and consent per landlord and for health data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from inschrijving.accounts.models import User
+from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, LandlordChoice
+from inschrijving.dossiers.services.errors import DossierLocked, LandlordNotOffered, StaleDossier
+from inschrijving.dossiers.services.intake import _finish
+from inschrijving.extensions import db
+from inschrijving.landlords.models import Landlord
+
+# Raise this when the consent wording in templates/dossiers/_consent_text.html changes: every
+# consent row keeps the version the candidate actually heard.
+CONSENT_TEXT_VERSION = "2026-1"
+
+
+@dataclass(frozen=True)
+class LandlordOffer:
+    landlord: Landlord
+    offered: bool
+    # Plain words for why the landlord is not offered (None when offered).
+    reason: str | None
+    consent: Consent | None
+
+    @property
+    def is_chosen(self) -> bool:
+        return self.consent is not None
+
+
+def live_share_consents(dossier: Dossier) -> dict[int, Consent]:
+    """Live share consents of a dossier, by landlord id."""
+    return {
+        c.landlord_id: c
+        for c in dossier.consents
+        if c.purpose == ConsentPurpose.SHARE_WITH_LANDLORD and c.is_live and c.landlord_id is not None
+    }
+
+
+def landlord_offers(dossier: Dossier) -> list[LandlordOffer]:
+    """Every landlord, with whether it can be chosen for this dossier and, if not, why not."""
+    on = dossier.moment.held_on
+    chosen_towns = {m.id for m in (dossier.preferences.municipalities if dossier.preferences else [])}
+    live = live_share_consents(dossier)
+    landlords = db.session.scalars(
+        db.select(Landlord).options(selectinload(Landlord.municipalities)).order_by(Landlord.name)
+    )
+    offers = []
+    for landlord in landlords:
+        reason = None
+        if landlord.active_from is not None and landlord.active_from > on:
+            reason = _("Deze verhuurder start pas op %(day)s.", day=format_date(landlord.active_from, "d MMMM y"))
+        elif landlord.active_until is not None and landlord.active_until < on:
+            reason = _(
+                "Deze verhuurder bestaat niet meer sinds %(day)s.", day=format_date(landlord.active_until, "d MMMM y")
+            )
+        elif not chosen_towns:
+            reason = _("Kies eerst bij 'Voorkeuren' in welke gemeenten de kandidaat wil wonen.")
+        elif not chosen_towns & {m.id for m in landlord.municipalities}:
+            served = ", ".join(sorted(m.name for m in landlord.municipalities)) or _("geen gemeenten")
+            reason = _(
+                "Deze verhuurder heeft geen woningen in de gekozen gemeenten. Hij werkt in: %(towns)s.", towns=served
+            )
+        offers.append(LandlordOffer(landlord, reason is None, reason, live.get(landlord.id)))
+    return offers
+
+
+def choose_landlords(
+    dossier: Dossier, *, version: int, landlord_ids: Iterable[int], actor: User, now: datetime
+) -> list[LandlordChoice]:
+    """Record the candidate's consent to share with each chosen landlord (text version, time, volunteer)."""
+    if dossier.is_complete:
+        raise DossierLocked(dossier.reference)
+    if int(version) != dossier.version:
+        raise StaleDossier(dossier.reference)
+    offers = {o.landlord.id: o for o in landlord_offers(dossier)}
+    choices_by_landlord = {c.landlord_id: c for c in dossier.landlord_choices}
+    made = []
+    for landlord_id in landlord_ids:
+        offer = offers.get(landlord_id)
+        if offer is None or not offer.offered:
+            raise LandlordNotOffered(offer.reason if offer else str(landlord_id))
+        if offer.is_chosen:
+            continue
+        consent = Consent(
+            purpose=ConsentPurpose.SHARE_WITH_LANDLORD,
+            landlord_id=landlord_id,
+            text_version=CONSENT_TEXT_VERSION,
+            given_at=now,
+            recorded_by_id=actor.id,
+        )
+        dossier.consents.append(consent)
+        choice = choices_by_landlord.get(landlord_id)
+        if choice is None:
+            # Kept after a withdrawal for history; a new consent brings it back to life.
+            choice = LandlordChoice(landlord_id=landlord_id, consent=consent, created_at=now)
+            dossier.landlord_choices.append(choice)
+        else:
+            choice.consent = consent
+        made.append(choice)
+    if made and not any(c.purpose == ConsentPurpose.KEEP_DOSSIER and c.is_live for c in dossier.consents):
+        dossier.consents.append(
+            Consent(
+                purpose=ConsentPurpose.KEEP_DOSSIER,
+                text_version=CONSENT_TEXT_VERSION,
+                given_at=now,
+                recorded_by_id=actor.id,
+            )
+        )
+    _finish(dossier, step="landlords", actor=actor, now=now)
+    return made
+
+
+def withdraw_landlord_consent(dossier: Dossier, landlord_id: int, *, actor: User, now: datetime) -> bool:
+    """Withdraw the consent for one landlord; the choice stays for history but the landlord loses access.
+
+    Allowed on a complete dossier too: withdrawing is the candidate's right at any time.
+    """
+    consent = live_share_consents(dossier).get(landlord_id)
+    if consent is None:
+        return False
+    consent.withdrawn_at = now
+    consent.withdrawn_by_id = actor.id
+    _finish(dossier, step="withdraw", actor=actor, now=now)
+    return True
+
+
+def health_consent(dossier: Dossier) -> Consent | None:
+    """The live consent to process health data (a recognised disability), if given."""
+    return next((c for c in dossier.consents if c.purpose == ConsentPurpose.HEALTH_DATA and c.is_live), None)
+
+
+def give_health_consent(dossier: Dossier, *, version: int, actor: User, now: datetime) -> Consent:
+    """Record the separate, explicit consent to keep and share health data."""
+    if dossier.is_complete:
+        raise DossierLocked(dossier.reference)
+    if int(version) != dossier.version:
+        raise StaleDossier(dossier.reference)
+    existing = health_consent(dossier)
+    if existing is not None:
+        return existing
+    consent = Consent(
+        purpose=ConsentPurpose.HEALTH_DATA, text_version=CONSENT_TEXT_VERSION, given_at=now, recorded_by_id=actor.id
+    )
+    dossier.consents.append(consent)
+    _finish(dossier, step="health_consent", actor=actor, now=now)
+    return consent
+
+
+def withdraw_health_consent(dossier: Dossier, *, actor: User, now: datetime) -> bool:
+    """Withdraw the health-data consent."""
+    consent = health_consent(dossier)
+    if consent is None:
+        return False
+    consent.withdrawn_at = now
+    consent.withdrawn_by_id = actor.id
+    _finish(dossier, step="withdraw", actor=actor, now=now)
+    return True

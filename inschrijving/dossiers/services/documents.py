@@ -1,0 +1,150 @@
+"""Uploaded scans: type decided by content, size capped before storing, encrypted at rest."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from datetime import datetime
+from typing import BinaryIO
+
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from inschrijving.accounts.models import User
+from inschrijving.dossiers.models import Document, DocumentKind, Dossier
+from inschrijving.dossiers.services.errors import DossierLocked, UploadRefused
+from inschrijving.dossiers.services.intake import _finish
+from inschrijving.rendering import storage
+
+# What the central register (CIR) accepts, by the first bytes of the file.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+ALLOWED_TYPES = {mime for _sig, mime in _SIGNATURES}
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/tiff": "tif",
+}
+# Large scans and phone photos are fine; a decompression bomb is not.
+Image.MAX_IMAGE_PIXELS = 60_000_000
+
+
+def detect_content_type(data: bytes) -> str | None:
+    """Name the file type from its first bytes, or None when it is not one we accept."""
+    for signature, mime in _SIGNATURES:
+        if data.startswith(signature):
+            return mime
+    return None
+
+
+def _looks_whole(data: bytes, mime: str) -> bool:
+    # The first bytes alone would let a polyglot or a truncated file through.
+    if mime == "application/pdf":
+        return b"%%EOF" in data[-2048:]
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
+
+
+def _safe_filename(name: str, mime: str) -> str:
+    stem = re.sub(r"[^\w.\- ]+", "_", (name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(" .") or "document"
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    # The extension follows the content, so a PDF named .jpg downloads as a .pdf.
+    return f"{stem[:180]}.{EXTENSIONS[mime]}"
+
+
+def upload_document(
+    dossier: Dossier,
+    *,
+    kind: DocumentKind,
+    person_id: int | None,
+    filename: str,
+    stream: BinaryIO,
+    max_bytes: int,
+    actor: User,
+    now: datetime,
+) -> Document:
+    """Check and store one upload; nothing is written when it is refused."""
+    if dossier.is_complete:
+        raise DossierLocked(dossier.reference)
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadRefused(
+            _("Het bestand is te groot. Het mag hoogstens %(mb)s MB zijn.", mb=round(max_bytes / 1024 / 1024, 1))
+        )
+    if not data:
+        raise UploadRefused(_("Het bestand is leeg."))
+    mime = detect_content_type(data)
+    if mime is None:
+        raise UploadRefused(_("Dit soort bestand kan niet. Gebruik een PDF of een foto (JPEG, PNG, GIF of TIFF)."))
+    if not _looks_whole(data, mime):
+        raise UploadRefused(_("Het bestand is beschadigd of onvolledig. Scan of fotografeer het opnieuw."))
+    person_ids = {p.id for p in dossier.persons}
+    key = storage.store(data)
+    document = Document(
+        kind=kind,
+        person_id=person_id if person_id in person_ids else None,
+        original_filename=_safe_filename(filename, mime),
+        content_type=mime,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        uploaded_at=now,
+        uploaded_by_id=actor.id,
+    )
+    dossier.documents.append(document)
+    try:
+        _finish(dossier, step="documents", actor=actor, now=now)
+    except Exception:
+        storage.delete(key)
+        raise
+    return document
+
+
+def delete_document(dossier: Dossier, document: Document, *, actor: User, now: datetime) -> str:
+    """Remove a document from the dossier; return its storage key for the caller to delete after commit."""
+    if dossier.is_complete:
+        raise DossierLocked(dossier.reference)
+    key = document.storage_key
+    dossier.documents.remove(document)
+    _finish(dossier, step="documents", actor=actor, now=now)
+    return key
+
+
+def load_document(document: Document) -> bytes:
+    """Return the original bytes of a document, checked against the sha256 taken at upload."""
+    data = storage.load(document.storage_key)
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise storage.Undecryptable(document.storage_key)
+    return data
+
+
+def load_upright_image(document: Document) -> tuple[bytes, str]:
+    """For rendering (packets, previews): the image turned upright per its EXIF orientation.
+
+    The stored file stays the original (its sha256 is the proof of what was handed in); rotation is
+    applied only when rendering. PDFs come back unchanged.
+    """
+    data = load_document(document)
+    if document.content_type == "application/pdf":
+        return data, document.content_type
+    with Image.open(io.BytesIO(data)) as image:
+        upright = ImageOps.exif_transpose(image)
+        out = io.BytesIO()
+        if upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        upright.save(out, format="JPEG", quality=88)
+    return out.getvalue(), "image/jpeg"

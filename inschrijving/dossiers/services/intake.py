@@ -1,0 +1,508 @@
+"""Open a dossier, save each intake step under an optimistic lock, record history, complete it."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from inschrijving.accounts.models import User
+from inschrijving.booking.models import Booking
+from inschrijving.dossiers.models import (
+    AddressHistoryEntry,
+    AssetsDeclaration,
+    Consent,
+    Document,
+    Dossier,
+    DossierChange,
+    DossierStatus,
+    IdKind,
+    IncomeRecord,
+    LandlordChoice,
+    Person,
+    PersonRole,
+    Preferences,
+    PropertyDeclaration,
+)
+from inschrijving.dossiers.national_numbers import mask_number, parse_national_number
+from inschrijving.dossiers.services.errors import BookingNotLive, DossierLocked, NotComplete, StaleDossier
+from inschrijving.extensions import db
+from inschrijving.landlords.models import Municipality
+from inschrijving.planning.models import RegistrationMoment
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Bookkeeping columns that change on every save and say nothing to a reader of the history.
+_QUIET_COLUMNS = {"id", "dossier_id", "version", "updated_at", "updated_by_id"}
+
+
+def _new_reference() -> str:
+    # Short enough to read over the phone; checked against the unique column before use.
+    while True:
+        reference = "D" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+        if db.session.scalar(db.select(Dossier.id).where(Dossier.reference == reference)) is None:
+            return reference
+
+
+def load_dossier(dossier_id: int) -> Dossier | None:
+    """Load a dossier with everything the intake pages show, in a fixed number of queries."""
+    stmt = (
+        db.select(Dossier)
+        .where(Dossier.id == dossier_id)
+        .options(
+            selectinload(Dossier.persons),
+            selectinload(Dossier.incomes),
+            selectinload(Dossier.assets),
+            selectinload(Dossier.property_declarations),
+            selectinload(Dossier.addresses),
+            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            selectinload(Dossier.consents).selectinload(Consent.landlord),
+            selectinload(Dossier.landlord_choices).selectinload(LandlordChoice.landlord),
+            selectinload(Dossier.documents),
+            selectinload(Dossier.moment),
+        )
+    )
+    return db.session.scalar(stmt)
+
+
+def get_dossier_for_booking(booking_id: int) -> Dossier | None:
+    """Return the dossier started from this booking, if any."""
+    return db.session.scalar(db.select(Dossier).where(Dossier.booking_id == booking_id))
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _shown(key: str, value: Any) -> Any:
+    # The history is read by coordinators in a list: national numbers stay masked there too.
+    if key == "national_number":
+        return mask_number(value)
+    return _plain(value)
+
+
+def _label(obj: Any) -> str:
+    name = type(obj).__name__
+    if isinstance(obj, Person):
+        return f"{name} {obj.full_name}"
+    return f"{name} {obj.id}" if obj.id else name
+
+
+def pending_changes(dossier: Dossier) -> dict[str, Any]:
+    """Describe what the session is about to write for this dossier: added, changed and removed rows."""
+    changes: dict[str, Any] = {}
+
+    def belongs(obj: Any) -> bool:
+        return (
+            obj is dossier or getattr(obj, "dossier_id", None) == dossier.id or getattr(obj, "dossier", None) is dossier
+        )
+
+    for obj in db.session.new:
+        if belongs(obj):
+            values = {
+                c.key: _shown(c.key, getattr(obj, c.key))
+                for c in sa.inspect(obj).mapper.column_attrs
+                if c.key not in _QUIET_COLUMNS and getattr(obj, c.key) not in (None, False, "", [])
+            }
+            changes[f"+ {_label(obj)}"] = values
+    for obj in db.session.dirty:
+        if not belongs(obj):
+            continue
+        state = sa.inspect(obj)
+        diff = {}
+        for column in state.mapper.column_attrs:
+            if column.key in _QUIET_COLUMNS:
+                continue
+            history = state.attrs[column.key].history
+            if history.has_changes():
+                old = history.deleted[0] if history.deleted else None
+                new = history.added[0] if history.added else None
+                if _plain(old) != _plain(new):
+                    diff[column.key] = [_shown(column.key, old), _shown(column.key, new)]
+        if diff:
+            changes[_label(obj)] = diff
+    for obj in db.session.deleted:
+        if belongs(obj):
+            changes[f"- {_label(obj)}"] = {}
+    return changes
+
+
+def record_change(
+    dossier: Dossier, *, actor: User | None, step: str, changes: dict, now: datetime
+) -> DossierChange | None:
+    """Write one history line: who changed which step, and the fields that changed."""
+    if not changes:
+        return None
+    change = DossierChange(
+        dossier_id=dossier.id, changed_at=now, user_id=actor.id if actor else None, step=step, changes=changes
+    )
+    db.session.add(change)
+    return change
+
+
+def _begin(dossier: Dossier, version: int | None) -> None:
+    if dossier.is_complete:
+        raise DossierLocked(dossier.reference)
+    if version is None or int(version) != dossier.version:
+        raise StaleDossier(dossier.reference)
+
+
+def _finish(dossier: Dossier, *, step: str, actor: User, now: datetime, extra: dict | None = None) -> None:
+    """Record the history line and touch the dossier, so its version rises even if only child rows changed."""
+    with db.session.no_autoflush:
+        changes = pending_changes(dossier)
+    changes.update(extra or {})
+    if not changes:
+        return
+    dossier.updated_at = now
+    dossier.updated_by_id = actor.id
+    record_change(dossier, actor=actor, step=step, changes=changes, now=now)
+    db.session.flush()
+
+
+# --- start ---------------------------------------------------------------------------------------
+
+
+def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
+    """Open the dossier of a booking, creating it on first use."""
+    existing = get_dossier_for_booking(booking.id)
+    if existing is not None:
+        return existing
+    if not booking.is_live:
+        raise BookingNotLive(booking.reference)
+    dossier = Dossier(
+        reference=_new_reference(),
+        booking_id=booking.id,
+        moment_id=booking.moment_id,
+        language=booking.language or "nl",
+        contact_phone=booking.phone,
+        contact_email=booking.email,
+        created_at=now,
+        created_by_id=actor.id,
+    )
+    db.session.add(dossier)
+    db.session.flush()
+    record_change(dossier, actor=actor, step="start", changes={"booking": booking.reference}, now=now)
+    return dossier
+
+
+def start_walk_in(moment: RegistrationMoment, *, actor: User, now: datetime) -> Dossier:
+    """Open a new dossier for someone who came without a booking."""
+    dossier = Dossier(reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.id)
+    db.session.add(dossier)
+    db.session.flush()
+    record_change(dossier, actor=actor, step="start", changes={"walk_in": True}, now=now)
+    return dossier
+
+
+# --- steps ---------------------------------------------------------------------------------------
+
+
+def _is_blank_person(row: dict) -> bool:
+    return not (row.get("role") or (row.get("first_name") or "").strip() or (row.get("last_name") or "").strip())
+
+
+def _remove_person(dossier: Dossier, person: Person) -> None:
+    # Rows that hang on a person go with it; documents stay with the dossier.
+    for income in [i for i in dossier.incomes if i.person_id == person.id]:
+        dossier.incomes.remove(income)
+    for item in [p for p in dossier.property_declarations if p.person_id == person.id]:
+        item.person_id = None
+    for entry in [a for a in dossier.addresses if a.person_id == person.id]:
+        entry.person_id = None
+    for document in [d for d in dossier.documents if d.person_id == person.id]:
+        document.person_id = None
+    dossier.persons.remove(person)
+
+
+def save_household(
+    dossier: Dossier, *, version: int, contact: dict, persons: Iterable[dict], actor: User, now: datetime
+) -> None:
+    """Save who lives in the household, who is a dependant and why, disabilities, and the contact data."""
+    _begin(dossier, version)
+    dossier.contact_phone = contact.get("contact_phone") or None
+    dossier.contact_email = contact.get("contact_email") or None
+    dossier.language = contact.get("language") or dossier.language
+    dossier.family_reunification_expected = contact.get("family_reunification_expected") or 0
+    by_id = {p.id: p for p in dossier.persons}
+    final_roles: dict[int, PersonRole] = {}
+    new_rows = []
+    for row in persons:
+        person = by_id.get(row.get("person_id") or 0)
+        if row.get("remove"):
+            if person is not None:
+                _remove_person(dossier, person)
+            continue
+        if _is_blank_person(row):
+            continue
+        if person is None:
+            new_rows.append(row)
+            continue
+        person.first_name = row["first_name"].strip()
+        person.last_name = row["last_name"].strip()
+        person.is_dependant = bool(row.get("is_dependant"))
+        person.dependant_reason = row.get("dependant_reason") or None if person.is_dependant else None
+        person.has_recognised_disability = bool(row.get("has_recognised_disability"))
+        person.is_domiciled = bool(row.get("is_domiciled", True))
+        final_roles[person.id] = PersonRole(row["role"])
+    # Two people may swap roles; park them first so the one-reference-tenant index never sees two.
+    moving = [p for p in dossier.persons if p.id in final_roles and p.role != final_roles[p.id]]
+    if moving:
+        for person in moving:
+            person.role = PersonRole.OTHER_ADULT
+        db.session.flush()
+        for person in moving:
+            person.role = final_roles[person.id]
+    position = max((p.position for p in dossier.persons), default=0)
+    for row in new_rows:
+        position += 1
+        dossier.persons.append(
+            Person(
+                position=position,
+                role=PersonRole(row["role"]),
+                first_name=row["first_name"].strip(),
+                last_name=row["last_name"].strip(),
+                is_dependant=bool(row.get("is_dependant")),
+                dependant_reason=(row.get("dependant_reason") or None) if row.get("is_dependant") else None,
+                has_recognised_disability=bool(row.get("has_recognised_disability")),
+                is_domiciled=bool(row.get("is_domiciled", True)),
+            )
+        )
+    _finish(dossier, step="household", actor=actor, now=now)
+
+
+def save_identity(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
+    """Save identity numbers, birth dates, register and language level per person."""
+    _begin(dossier, version)
+    by_id = {p.id: p for p in dossier.persons}
+    for row in rows:
+        person = by_id.get(row.get("person_id") or 0)
+        if person is None:
+            continue
+        kind = IdKind(row.get("id_kind") or IdKind.NONE)
+        year, month, day = row.get("birth_year"), row.get("birth_month") or None, row.get("birth_day") or None
+        number = None
+        if kind in (IdKind.NATIONAL_NUMBER, IdKind.BIS_NUMBER) and row.get("national_number"):
+            parsed = parse_national_number(row["national_number"])
+            number, kind = parsed.number, IdKind(parsed.kind.value)
+            # What the number knows fills what was left blank; the form already checked they agree.
+            year = year or parsed.birth_year
+            month = month or parsed.birth_month
+            day = day or parsed.birth_day
+        person.id_kind = kind
+        person.national_number = number
+        person.foreign_id = (row.get("foreign_id") or "").strip() or None if kind == IdKind.FOREIGN_ID else None
+        person.birth_year, person.birth_month, person.birth_day = year, month, day
+        person.register_type = row.get("register_type") or person.register_type
+        person.is_emancipated = bool(row.get("is_emancipated"))
+        person.has_guided_living = bool(row.get("has_guided_living"))
+        person.language_level = row.get("language_level") or person.language_level
+    _finish(dossier, step="identity", actor=actor, now=now)
+
+
+_INCOME_FIELDS = (
+    "income_year",
+    "taxable_total",
+    "separately_taxed",
+    "leefloon",
+    "ivt",
+    "foreign_exempt",
+    "source",
+    "uses_current_income",
+    "current_income_months",
+    "current_income_amount",
+    "in_debt_settlement",
+    "disposable_income",
+)
+
+
+def save_incomes(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
+    """Save the income of the reference tenant and the partner (only they count)."""
+    _begin(dossier, version)
+    applicants = {p.id: p for p in dossier.persons if p.is_adult_applicant}
+    by_person = {i.person_id: i for i in dossier.incomes}
+    for row in rows:
+        person = applicants.get(row.get("person_id") or 0)
+        if person is None:
+            continue
+        record = by_person.get(person.id)
+        if record is None:
+            record = IncomeRecord(person=person)
+            dossier.incomes.append(record)
+        for name in _INCOME_FIELDS:
+            value = row.get(name)
+            if name in ("uses_current_income", "in_debt_settlement"):
+                value = bool(value)
+            elif value == "":
+                value = None
+            setattr(record, name, value)
+        if record.current_income_months is not None:
+            record.current_income_months = int(record.current_income_months)
+    _finish(dossier, step="income", actor=actor, now=now)
+
+
+def save_means_test(
+    dossier: Dossier,
+    *,
+    version: int,
+    total_balances: Decimal,
+    excluded_amount: Decimal | None,
+    declared_on: date,
+    actor: User,
+    now: datetime,
+) -> None:
+    """Save the balances declared on honour for the means test."""
+    _begin(dossier, version)
+    if dossier.assets is None:
+        dossier.assets = AssetsDeclaration(
+            dossier_id=dossier.id, total_balances=total_balances, declared_on=declared_on
+        )
+    dossier.assets.total_balances = total_balances
+    dossier.assets.excluded_amount = excluded_amount or Decimal(0)
+    dossier.assets.declared_on = declared_on
+    _finish(dossier, step="means_test", actor=actor, now=now)
+
+
+def save_property(
+    dossier: Dossier, *, version: int, has_property: bool, items: Iterable[dict], actor: User, now: datetime
+) -> None:
+    """Save whether anyone holds a right on a dwelling or land, and each right with its exception."""
+    _begin(dossier, version)
+    dossier.has_property = has_property
+    by_id = {p.id: p for p in dossier.property_declarations}
+    person_ids = {p.id for p in dossier.persons}
+    for row in items:
+        item = by_id.get(row.get("item_id") or 0)
+        if row.get("remove") or not has_property:
+            if item is not None:
+                dossier.property_declarations.remove(item)
+            continue
+        if not row.get("right_type"):
+            continue
+        if item is None:
+            item = PropertyDeclaration(right_type=row["right_type"])
+            dossier.property_declarations.append(item)
+        item.person_id = row.get("person_id") if row.get("person_id") in person_ids else None
+        item.country = (row.get("country") or "BE").upper()
+        item.right_type = row["right_type"]
+        item.share_pct = row.get("share_pct")
+        item.exception = row.get("exception") or None
+        item.note = (row.get("note") or "").strip() or None
+    if not has_property:
+        dossier.property_declarations.clear()
+    _finish(dossier, step="property", actor=actor, now=now)
+
+
+def save_addresses(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
+    """Save the address history (optional; it feeds the local-binding indicator)."""
+    _begin(dossier, version)
+    by_id = {a.id: a for a in dossier.addresses}
+    for row in rows:
+        entry = by_id.get(row.get("entry_id") or 0)
+        if row.get("remove"):
+            if entry is not None:
+                dossier.addresses.remove(entry)
+            continue
+        name = (row.get("municipality_name") or "").strip()
+        if not name or not row.get("from_on"):
+            continue
+        if entry is None:
+            entry = AddressHistoryEntry(municipality_name=name, from_on=row["from_on"])
+            dossier.addresses.append(entry)
+        entry.municipality_name = name
+        entry.from_on = row["from_on"]
+        entry.until_on = row.get("until_on")
+    _finish(dossier, step="addresses", actor=actor, now=now)
+
+
+def save_preferences(
+    dossier: Dossier,
+    *,
+    version: int,
+    municipality_ids: Iterable[int],
+    values: dict,
+    actor: User,
+    now: datetime,
+) -> None:
+    """Save where and how the household wants to live."""
+    _begin(dossier, version)
+    prefs = dossier.preferences
+    if prefs is None:
+        prefs = Preferences(dossier_id=dossier.id, dwelling_types=[])
+        dossier.preferences = prefs
+    wanted = set(municipality_ids)
+    before = sorted(m.name for m in prefs.municipalities)
+    chosen = list(db.session.scalars(db.select(Municipality).where(Municipality.id.in_(wanted)))) if wanted else []
+    prefs.municipalities = sorted(chosen, key=lambda m: m.name)
+    prefs.dwelling_types = sorted(values.get("dwelling_types") or [])
+    for name in ("bedrooms_min", "bedrooms_max", "max_rent"):
+        setattr(prefs, name, values.get(name))
+    for name in ("needs_ground_floor", "needs_lift", "needs_wheelchair"):
+        setattr(prefs, name, bool(values.get(name)))
+    prefs.remarks = (values.get("remarks") or "").strip() or None
+    after = sorted(m.name for m in prefs.municipalities)
+    extra = {"Preferences municipalities": {"municipalities": [before, after]}} if before != after else None
+    _finish(dossier, step="preferences", actor=actor, now=now, extra=extra)
+
+
+def save_cir(
+    dossier: Dossier,
+    *,
+    version: int,
+    cir_registered: bool,
+    cir_registered_on: date | None,
+    cir_reference: str | None,
+    actor: User,
+    now: datetime,
+) -> None:
+    """Save whether the candidate was registered in the central register (CIR) during the appointment."""
+    _begin(dossier, version)
+    dossier.cir_registered = cir_registered
+    dossier.cir_registered_on = cir_registered_on if cir_registered else None
+    dossier.cir_reference = ((cir_reference or "").strip() or None) if cir_registered else None
+    _finish(dossier, step="cir", actor=actor, now=now)
+
+
+def complete_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
+    """Mark the dossier complete (a deliberate act), only when the checklist has nothing missing."""
+    from inschrijving.dossiers.services.checklist import missing_items
+
+    _begin(dossier, version)
+    missing = missing_items(dossier)
+    if missing:
+        raise NotComplete([str(item.label) for item in missing])
+    dossier.status = DossierStatus.COMPLETE
+    dossier.completed_at = now
+    dossier.completed_by_id = actor.id
+    _finish(dossier, step="complete", actor=actor, now=now)
+
+
+def reopen_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
+    """Put a complete dossier back to draft so it can be corrected; landlords lose sight until it is complete again."""
+    if int(version) != dossier.version:
+        raise StaleDossier(dossier.reference)
+    dossier.status = DossierStatus.DRAFT
+    dossier.completed_at = None
+    dossier.completed_by_id = None
+    _finish(dossier, step="reopen", actor=actor, now=now)
+
+
+def documents_of(dossier: Dossier) -> list[Document]:
+    """The dossier's documents, newest first."""
+    return sorted(dossier.documents, key=lambda d: d.uploaded_at, reverse=True)
