@@ -1,0 +1,156 @@
+"""Landlord management rules: creating and changing landlords and the municipalities they serve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import phonenumbers
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import selectinload
+
+from inschrijving.accounts.models import User
+from inschrijving.accounts.services import record_audit
+from inschrijving.extensions import db
+from inschrijving.landlords.models import Landlord, LandlordKind, Municipality
+
+
+class LandlordError(Exception):
+    """Base class for landlord management rule violations."""
+
+
+class SlugTaken(LandlordError):
+    pass
+
+
+class InvalidPeriod(LandlordError):
+    """The active period ends before it starts."""
+
+
+class InvalidPhone(LandlordError):
+    pass
+
+
+class InvalidEmail(LandlordError):
+    pass
+
+
+class UnknownMunicipality(LandlordError):
+    pass
+
+
+@dataclass(frozen=True)
+class LandlordData:
+    name: str
+    slug: str
+    kind: LandlordKind
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    address: str | None = None
+    municipality_ids: tuple[int, ...] = ()
+    active_from: date | None = None
+    active_until: date | None = None
+
+
+def normalise_phone(raw: str) -> str:
+    """Return a Belgian (or international) phone number in international notation."""
+    try:
+        number = phonenumbers.parse(raw, "BE")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(raw) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalise_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidEmail(str(exc)) from exc
+
+
+def list_landlords() -> list[Landlord]:
+    """All landlords by name, with the municipalities they serve loaded in one extra query."""
+    return list(
+        db.session.scalars(
+            sa.select(Landlord).options(selectinload(Landlord.municipalities)).order_by(Landlord.name)
+        )
+    )
+
+
+def region_municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
+
+
+def create_landlord(data: LandlordData, *, actor: User, ip: str | None = None) -> Landlord:
+    """Add a landlord; the audit trail records who did it."""
+    values = _clean(data, landlord_id=None)
+    landlord = Landlord(**values)
+    db.session.add(landlord)
+    db.session.flush()
+    record_audit(actor=actor, action="landlord.create", object_type="landlord", object_id=landlord.id,
+                 detail={"slug": landlord.slug, "name": landlord.name}, ip=ip)
+    return landlord
+
+
+def update_landlord(landlord: Landlord, data: LandlordData, *, actor: User, ip: str | None = None) -> dict:
+    """Change a landlord; return (and audit) what changed, as {field: [old, new]}."""
+    values = _clean(data, landlord_id=landlord.id)
+    changes = {}
+    for key, new in values.items():
+        old = getattr(landlord, key)
+        if key == "municipalities":
+            old_codes, new_codes = sorted(m.nis_code for m in old), sorted(m.nis_code for m in new)
+            if old_codes != new_codes:
+                changes[key] = [old_codes, new_codes]
+        elif old != new:
+            changes[key] = [_plain(old), _plain(new)]
+        setattr(landlord, key, new)
+    if changes:
+        db.session.flush()
+        record_audit(actor=actor, action="landlord.update", object_type="landlord", object_id=landlord.id,
+                     detail=changes, ip=ip)
+    return changes
+
+
+def _clean(data: LandlordData, *, landlord_id: int | None) -> dict:
+    if data.active_from and data.active_until and data.active_until < data.active_from:
+        raise InvalidPeriod()
+    slug = data.slug.strip().lower()
+    clash = db.session.scalar(sa.select(Landlord.id).where(Landlord.slug == slug, Landlord.id != landlord_id))
+    if clash is not None:
+        raise SlugTaken(slug)
+    municipalities = []
+    if data.municipality_ids:
+        municipalities = list(
+            db.session.scalars(
+                sa.select(Municipality)
+                .where(Municipality.id.in_(data.municipality_ids))
+                .order_by(Municipality.name)
+            )
+        )
+        if len(municipalities) != len(set(data.municipality_ids)):
+            raise UnknownMunicipality()
+    return {
+        "name": data.name.strip(),
+        "slug": slug,
+        "kind": LandlordKind(data.kind),
+        "contact_email": normalise_email(data.contact_email) if _filled(data.contact_email) else None,
+        "contact_phone": normalise_phone(data.contact_phone) if _filled(data.contact_phone) else None,
+        "address": data.address.strip() if _filled(data.address) else None,
+        "municipalities": municipalities,
+        "active_from": data.active_from,
+        "active_until": data.active_until,
+    }
+
+
+def _filled(value: str | None) -> bool:
+    return bool(value and value.strip())
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if value is not None else None

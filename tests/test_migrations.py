@@ -1,0 +1,101 @@
+"""The migrations build exactly the schema the models describe, and can be undone.
+
+SQLite runs on a temporary file. PostgreSQL (when TEST_DATABASE_URL is set) runs in a throwaway
+schema of that database, so the tables the rest of the suite uses are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+
+from inschrijving import create_app
+from inschrijving.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _app(url: str, engine_options: dict | None = None) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options or {},
+        }
+    )
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
+    app = _app(f"sqlite:///{tmp_path / 'migrations.sqlite3'}")
+    with app.app_context():
+        yield app
+        db.engine.dispose()
+
+
+@pytest.fixture
+def postgres_app() -> Iterator[Flask]:
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL migrations run when TEST_DATABASE_URL is set")
+    schema = f"migration_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(TEST_DATABASE_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        app = _app(TEST_DATABASE_URL, {"connect_args": {"options": f"-csearch_path={schema}"}})
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def pending_operations() -> list:
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def table_names() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def check_upgrade_matches_models_and_downgrades() -> None:
+    upgrade()
+
+    assert table_names() == {t.name for t in db.metadata.sorted_tables} | {"alembic_version"}
+    assert pending_operations() == []
+
+    downgrade(revision="base")
+
+    assert table_names() <= {"alembic_version"}
+
+
+def test_sqlite_upgrade_yields_exactly_the_models_and_downgrades(sqlite_app):
+    check_upgrade_matches_models_and_downgrades()
+
+
+def test_postgres_upgrade_yields_exactly_the_models_and_downgrades(postgres_app):
+    check_upgrade_matches_models_and_downgrades()
+
+
+def test_postgres_run_leaves_the_shared_schema_alone(postgres_app):
+    with db.engine.connect() as conn:
+        schema = conn.execute(sa.text("SELECT current_schema()")).scalar()
+
+    assert schema.startswith("migration_test_")

@@ -1,0 +1,180 @@
+"""`flask seed-demo`: a complete, consistent demo on an empty database, and nothing twice."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from stdnum.be import nn
+
+from inschrijving.accounts.models import Role, User
+from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus
+from inschrijving.dossiers.models import (
+    ChoiceStatus,
+    ConsentPurpose,
+    Dossier,
+    DossierStatus,
+    IncomeLimit,
+    LandlordChoice,
+    Person,
+    PersonRole,
+)
+from inschrijving.landlords.models import Landlord, Municipality
+from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
+from inschrijving.seed.demo import synthetic_national_number
+from tests.factories.accounts import UserFactory
+
+REFERENCE = re.compile(r"^[A-HJKMNP-Z2-9]{3}-[A-HJKMNP-Z2-9]{3}$")
+
+
+@pytest.fixture
+def logins_file(app, tmp_path: Path) -> Path:
+    path = tmp_path / "demo-logins.txt"
+    app.config["DEMO_LOGINS_FILE"] = str(path)
+    return path
+
+
+def run_seed(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def count(db, model, *where) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def counts(db) -> dict[str, int]:
+    models = (Municipality, Landlord, User, IncomeLimit, RegistrationMoment, Slot, Booking, Dossier, Person,
+              LandlordChoice)
+    return {model.__name__: count(db, model) for model in models}
+
+
+def test_seed_fills_an_empty_database(db, app, logins_file):
+    output = run_seed(app)
+
+    assert "Seeded 12 municipalities" in output
+    assert counts(db) == {
+        "Municipality": 12, "Landlord": 3, "User": 5, "IncomeLimit": 1, "RegistrationMoment": 3, "Slot": 36,
+        "Booking": 66, "Dossier": 25, "Person": 56, "LandlordChoice": 44,
+    }
+    names = set(db.session.scalars(sa.select(Municipality.name)))
+    assert {"Kortrijk", "Wevelgem", "Spiere-Helkijn", "Waregem"} <= names
+    assert "Wervik" not in names
+    assert db.session.scalar(sa.select(Municipality.nis_code).where(Municipality.name == "Kortrijk")) == "34022"
+    assert all(landlord.is_demo for landlord in db.session.scalars(sa.select(Landlord)))
+    assert {lo.slug for lo in db.session.scalars(sa.select(Landlord))} == {
+        "wonen-regio-kortrijk", "de-vlashaard", "svk-de-poort"
+    }
+
+
+def test_seed_makes_one_user_per_role_with_working_printed_passwords(db, app, logins_file):
+    output = run_seed(app)
+
+    users = db.session.scalars(sa.select(User)).all()
+    assert sorted(u.role for u in users) == sorted(
+        [Role.COORDINATOR, Role.VOLUNTEER, Role.LANDLORD, Role.LANDLORD, Role.LANDLORD]
+    )
+    assert {u.landlord.slug for u in users if u.role == Role.LANDLORD} == {
+        "wonen-regio-kortrijk", "de-vlashaard", "svk-de-poort"
+    }
+    assert stat.S_IMODE(logins_file.stat().st_mode) == 0o600
+    text = logins_file.read_text()
+    for user in users:
+        line = next(line for line in text.splitlines() if f" {user.email} " in line)
+        password = line.split()[-1]
+        assert user.check_password(password)
+        assert password in output
+
+
+def test_seed_twice_creates_nothing_new_and_prints_the_logins_again(db, app, logins_file):
+    run_seed(app)
+    before = counts(db)
+    first_logins = logins_file.read_text()
+
+    output = run_seed(app)
+
+    assert counts(db) == before
+    assert "seeded nothing new" in output
+    assert first_logins in output
+    assert logins_file.read_text() == first_logins
+
+
+def test_seed_adds_no_demo_accounts_to_a_database_in_use(db, app, logins_file):
+    UserFactory(coordinator=True)
+
+    output = run_seed(app)
+
+    assert count(db, Municipality) == 12
+    assert count(db, IncomeLimit) == 1
+    assert (count(db, User), count(db, Landlord), count(db, RegistrationMoment)) == (1, 0, 0)
+    assert "no demo accounts" in output
+    assert not logins_file.exists()
+
+
+def test_income_limit_2024_comes_with_its_source(db, app, logins_file):
+    run_seed(app)
+
+    limit = db.session.scalar(sa.select(IncomeLimit).where(IncomeLimit.year == 2024))
+    assert (limit.single, limit.single_disabled, limit.other, limit.per_dependant) == (29515, 31987, 44270, 2475)
+    assert "6.13" in limit.source and "[S24]" in limit.source and "Wonen in Vlaanderen" in limit.source
+
+
+def test_every_seeded_national_number_passes_the_checksum(db, app, logins_file):
+    run_seed(app)
+
+    numbers = db.session.scalars(sa.select(Person.national_number).where(Person.national_number.is_not(None))).all()
+    assert len(numbers) > 40
+    assert len(set(numbers)) == len(numbers)
+    assert all(nn.is_valid(number) for number in numbers)
+
+
+def test_slot_counters_match_the_live_bookings(db, app, logins_file):
+    run_seed(app)
+
+    live = dict(
+        db.session.execute(
+            sa.select(Booking.slot_id, sa.func.count())
+            .where(Booking.status.in_(LIVE_BOOKING_STATUSES))
+            .group_by(Booking.slot_id)
+        ).all()
+    )
+    for slot in db.session.scalars(sa.select(Slot)):
+        assert slot.booked == live.get(slot.id, 0)
+        assert slot.booked <= slot.capacity
+
+
+def test_demo_set_has_the_variety_a_demo_needs(db, app, logins_file):
+    run_seed(app)
+
+    moments = db.session.scalars(sa.select(RegistrationMoment).order_by(RegistrationMoment.held_on)).all()
+    assert [m.status for m in moments] == [MomentStatus.CLOSED, MomentStatus.PUBLISHED, MomentStatus.PUBLISHED]
+    assert all(len(m.slots) == 12 and m.desks == 4 for m in moments)
+    upcoming_bookings = count(db, Booking, Booking.moment_id.in_([m.id for m in moments[1:]]))
+    assert 35 <= upcoming_bookings <= 45
+    bookings = db.session.scalars(sa.select(Booking)).all()
+    assert {b.language for b in bookings} == {"nl", "fr", "en", "ar", "tr"}
+    assert any(b.needs_interpreter for b in bookings)
+    assert any(b.booked_by == "social_worker" and b.social_worker_name for b in bookings)
+    assert {b.status for b in bookings} == set(BookingStatus)
+    assert all(REFERENCE.match(b.reference) and re.fullmatch(r"[0-9a-f]{64}", b.token_hash) for b in bookings)
+    dossiers = db.session.scalars(sa.select(Dossier)).all()
+    assert {d.status for d in dossiers} == {DossierStatus.DRAFT, DossierStatus.COMPLETE}
+    assert all(REFERENCE.match(d.reference) for d in dossiers)
+    assert all(d.reference_tenant is not None for d in dossiers)
+    assert any(d.partner for d in dossiers) and any(p.role == PersonRole.CHILD for d in dossiers for p in d.persons)
+    choices = db.session.scalars(sa.select(LandlordChoice)).all()
+    assert {c.status for c in choices} == set(ChoiceStatus)
+    for choice in choices:
+        assert choice.consent.purpose == ConsentPurpose.SHARE_WITH_LANDLORD
+        assert choice.consent.landlord_id == choice.landlord_id
+
+
+def test_synthetic_national_numbers_follow_the_century_rule():
+    from datetime import date
+
+    assert synthetic_national_number(date(1993, 5, 18), 223) == "93051822361"
+    assert synthetic_national_number(date(2000, 1, 25), 567) == "00012556777"
