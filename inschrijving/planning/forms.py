@@ -21,6 +21,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,23 +32,32 @@ from inschrijving.web import LANGUAGE_NAMES
 BLOCK_ROWS = 3
 
 
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class BlockForm(Form):
     """One opening block; an empty row is ignored."""
 
     start = TimeField(_l("Van"), validators=[Optional()])
     end = TimeField(_l("Tot"), validators=[Optional()])
 
-    def validate_end(self, field):
-        if (self.start.data is None) != (field.data is None):
-            raise ValidationError(_l("Vul beide uren in, of laat beide leeg."))
+    def validate(self, extra_validators=None) -> bool:
+        # Optional() ends each field's own chain on an empty value, so the pair is checked here.
+        valid = super().validate(extra_validators)
+        if valid and (self.start.data is None) != (self.end.data is None):
+            empty = self.end if self.end.data is None else self.start
+            empty.errors = [_l("Vul beide uren in, of laat beide leeg.")]
+            return False
+        return valid
 
 
 class MomentForm(FlaskForm):
     kind = RadioField(
         _l("Soort moment"),
         choices=[
-            (MomentKind.REGISTRATION.value, _l("Inschrijvingsmoment voor kandidaat-huurders")),
-            (MomentKind.INFO.value, _l("Infomoment voor sociaal werkers")),
+            SelectChoice(MomentKind.REGISTRATION.value, _l("Inschrijvingsmoment voor kandidaat-huurders")),
+            SelectChoice(MomentKind.INFO.value, _l("Infomoment voor sociaal werkers")),
         ],
         default=MomentKind.REGISTRATION.value,
         validators=[InputRequired(_l("Kies een soort moment."))],
@@ -84,6 +94,10 @@ class MomentForm(FlaskForm):
     def validate_blocks(self, field):
         if not self.block_times():
             raise ValidationError(_l("Geef minstens één blok met openingsuren."))
+
+    def block_errors(self) -> list[str]:
+        # A FieldList mixes per-row error dicts with its own messages; only the latter belong above the rows.
+        return [str(e) for e in self.blocks.errors if not isinstance(e, dict | list)]
 
     def block_times(self) -> list[tuple[time, time]]:
         return [(row.start.data, row.end.data) for row in self.blocks if row.start.data and row.end.data]
@@ -124,7 +138,7 @@ class CapacityForm(FlaskForm):
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
-        self.slot_id.choices = [(0, _l("Alle slots van dit moment"))] + list(slots)
+        self.slot_id.choices = [SelectChoice(0, _l("Alle slots van dit moment"))] + _choices(slots)
 
 
 class MoveForm(FlaskForm):
@@ -133,7 +147,7 @@ class MoveForm(FlaskForm):
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
-        self.slot_id.choices = list(slots)
+        self.slot_id.choices = _choices(slots)
 
 
 class StaffForm(FlaskForm):
@@ -143,13 +157,15 @@ class StaffForm(FlaskForm):
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user_ids.choices = [(u.id, u.name) for u in users]
+        self.user_ids.choices = [SelectChoice(u.id, u.name) for u in users]
 
 
 class WalkInForm(FlaskForm):
     slot_id = SelectField(_l("Slot"), coerce=int, validators=[InputRequired(_l("Kies een slot."))])
     contact_name = StringField(_l("Naam"), validators=[DataRequired(_l("Geef een naam.")), Length(max=120)])
-    language = SelectField(_l("Taal"), choices=list(LANGUAGE_NAMES.items()), default="nl")
+    language = SelectField(
+        _l("Taal"), choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()], default="nl"
+    )
     household_size = IntegerField(
         _l("Aantal personen in het gezin"),
         default=1,
@@ -160,4 +176,4 @@ class WalkInForm(FlaskForm):
 
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
-        self.slot_id.choices = list(slots)
+        self.slot_id.choices = _choices(slots)

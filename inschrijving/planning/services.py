@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.booking import services as booking_services
@@ -134,14 +135,14 @@ def generate_slots(
 def check_blocks(held_on: date, blocks: Sequence[tuple[time, time]]) -> None:
     """Refuse no blocks, a block that ends before it starts, and blocks that overlap."""
     if not blocks:
-        raise InvalidBlocks(_("Geef minstens één blok met openingsuren."))
+        raise InvalidBlocks(_l("Geef minstens één blok met openingsuren."))
     spans = sorted((local_instant(held_on, s), local_instant(held_on, e)) for s, e in blocks)
     for start, end in spans:
         if end <= start:
-            raise InvalidBlocks(_("Een blok moet eindigen na het begin."))
+            raise InvalidBlocks(_l("Een blok moet eindigen na het begin."))
     for (_s1, end1), (start2, _e2) in zip(spans, spans[1:], strict=False):
         if start2 < end1:
-            raise InvalidBlocks(_("Twee blokken overlappen."))
+            raise InvalidBlocks(_l("Twee blokken overlappen."))
 
 
 def easter_sunday(year: int) -> date:
@@ -211,9 +212,9 @@ def plan_moment(
     closes = booking_closes_at or default_booking_closes_at(held_on)
     opens = booking_opens_at or now
     if closes <= opens:
-        raise InvalidBookingWindow(_("Het inschrijven moet sluiten na het openen."))
+        raise InvalidBookingWindow(_l("Het inschrijven moet sluiten na het openen."))
     if closes > slots[0].starts_at:
-        raise InvalidBookingWindow(_("Het inschrijven moet sluiten voor het eerste slot begint."))
+        raise InvalidBookingWindow(_l("Het inschrijven moet sluiten voor het eerste slot begint."))
     return MomentPlan(
         kind=kind,
         held_on=held_on,

@@ -230,10 +230,11 @@ def series(moment_id: int):
 def day(moment_id: int):
     """Show the day list: per slot who is coming, with check-in, no-show and walk-ins."""
     moment = _moment_or_404(moment_id)
-    day_slots = queries.day_list(moment)
-    form = WalkInForm(slots=[(s.id, slot_label(s)) for s in moment.slots])
+    # Commit the audit first: a commit expires loaded rows, and reloading them one by one costs a query each.
     _audit("moment.day_list_view", "moment", moment.id)
     db.session.commit()
+    day_slots = queries.day_list(moment)
+    form = WalkInForm(slots=[(s.id, slot_label(s)) for s in moment.slots])
     return render_template(
         "planning/day.html", moment=moment, day_slots=day_slots, form=form, dossier_start_url=dossier_start_url
     )
