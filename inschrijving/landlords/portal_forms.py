@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from inschrijving.dossiers.models import ChoiceStatus
@@ -15,9 +16,9 @@ class StatusForm(FlaskForm):
     status = RadioField(
         _l("Wat deed u met dit dossier?"),
         choices=[
-            (ChoiceStatus.REGISTERED.value, _l("Ingeschreven")),
-            (ChoiceStatus.INCOMPLETE.value, _l("Onvolledig: er ontbreekt iets")),
-            (ChoiceStatus.REFUSED.value, _l("Geweigerd")),
+            SelectChoice(ChoiceStatus.REGISTERED.value, _l("Ingeschreven")),
+            SelectChoice(ChoiceStatus.INCOMPLETE.value, _l("Onvolledig: er ontbreekt iets")),
+            SelectChoice(ChoiceStatus.REFUSED.value, _l("Geweigerd")),
         ],
         validators=[DataRequired(message=_l("Kies wat u met dit dossier deed."))],
     )
@@ -43,8 +44,10 @@ class ApiTokenForm(FlaskForm):
 
     def __init__(self, *args, landlords=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.landlord_id.choices = [(0, _l("Kies een verhuurder"))] + [(lnd.id, lnd.name) for lnd in landlords]
+        self.landlord_id.choices = [SelectChoice(0, _l("Kies een verhuurder"))] + [
+            SelectChoice(lnd.id, lnd.name) for lnd in landlords
+        ]
 
     def validate_landlord_id(self, field):
-        if not any(field.data == value for value, _label in self.landlord_id.choices[1:]):
+        if not any(field.data == choice.value for choice in self.landlord_id.choices[1:]):
             raise ValidationError(_l("Kies een verhuurder."))

@@ -84,8 +84,11 @@ def home():
     """Show the moments whose dossiers chose this landlord, with how many are new."""
     summaries = portal.moment_summaries(current_user.landlord_id)
     _audit("portal.home")
+    page = render_template("landlords/portal.html", landlord=_landlord(), summaries=summaries)
+    # Committed after rendering: a commit expires the loaded rows, and reloading them row by row
+    # would make the page cost one query per dossier.
     db.session.commit()
-    return render_template("landlords/portal.html", landlord=_landlord(), summaries=summaries)
+    return page
 
 
 @bp.route("/momenten/<int:moment_id>")
@@ -94,8 +97,9 @@ def moment(moment_id: int):
     moment = _moment_or_404(moment_id)
     choices = portal.moment_choices(current_user.landlord_id, moment.id)
     _audit("portal.moment_view", "moment", moment.id, dossiers=len(choices))
+    page = render_template("landlords/portal_moment.html", landlord=_landlord(), moment=moment, choices=choices)
     db.session.commit()
-    return render_template("landlords/portal_moment.html", landlord=_landlord(), moment=moment, choices=choices)
+    return page
 
 
 @bp.route("/dossiers/<int:dossier_id>", methods=["GET", "POST"])
@@ -127,12 +131,11 @@ def dossier(dossier_id: int):
             db.session.commit()
             flash(_("De status is bewaard."), "success")
             return redirect(url_for(".dossier", dossier_id=dossier_id))
-    else:
+    elif not form.errors:
         _audit("portal.dossier_view", "dossier", dossier_id)
-        db.session.commit()
-        # The audit commit expired the loaded rows; load them again for the page.
-        choice = _choice_or_404(dossier_id)
-    return render_template("landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form)
+    page = render_template("landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form)
+    db.session.commit()
+    return page
 
 
 @bp.route("/documenten/<int:document_id>")
