@@ -39,7 +39,12 @@ def local_time(value: datetime) -> datetime:
 
 
 def booking_calendar(booking: Booking, *, now: datetime, token: str | None = None) -> bytes:
-    """The booking's calendar file, in the current locale."""
+    """The booking's calendar file, in the candidate's language (also outside a request, e.g. in the CLI)."""
+    with force_locale(booking.language):
+        return _booking_calendar(booking, now=now, token=token)
+
+
+def _booking_calendar(booking: Booking, *, now: datetime, token: str | None) -> bytes:
     moment = booking.moment
     summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=booking.reference)
     description = _(

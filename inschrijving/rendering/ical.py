@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,8 +48,8 @@ def _event(item: CalendarEvent) -> Event:
     event.add("uid", item.uid)
     event.add("sequence", item.sequence)
     event.add("dtstamp", item.stamp)
-    event.add("dtstart", item.starts_at.astimezone(BRUSSELS))
-    event.add("dtend", item.ends_at.astimezone(BRUSSELS))
+    event.add("dtstart", _calendar_time(item.starts_at))
+    event.add("dtend", _calendar_time(item.ends_at))
     event.add("summary", item.summary)
     event.add("location", item.location)
     event.add("description", item.description)
@@ -58,6 +58,18 @@ def _event(item: CalendarEvent) -> Event:
     if item.url:
         event.add("url", item.url)
     return event
+
+
+def _calendar_time(value: datetime) -> datetime:
+    """Brussels wall-clock time with TZID, or UTC for the repeated hour of an October night.
+
+    RFC 5545 reads an ambiguous local time as its first occurrence, so 02:30 on the night the
+    clocks go back could mean the wrong hour; UTC says it exactly.
+    """
+    local = value.astimezone(BRUSSELS)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return value.astimezone(UTC)
+    return local
 
 
 def booking_to_ical(booking: Any, *, host: str, summary: str, description: str, stamp: datetime,

@@ -1,0 +1,94 @@
+"""The booking's calendar file, parsed back by icalendar and by the independent `ics` package."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from inschrijving.booking import notices, services
+from inschrijving.db_types import utcnow
+from tests.factories.booking import BookingFactory
+from tests.factories.planning import MomentFactory, SlotFactory
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+SPRING_FORWARD = date(2026, 3, 29)  # last Sunday of March: 02:00 -> 03:00
+FALL_BACK = date(2026, 10, 25)  # last Sunday of October: 03:00 -> 02:00
+
+
+def parse_with_ics(data: bytes):
+    import ics
+
+    with warnings.catch_warnings():
+        # ics 0.7 parses through arrow/tatsu, which warn about their own internals.
+        warnings.simplefilter("ignore")
+        return next(iter(ics.Calendar(data.decode("utf-8")).events))
+
+
+def booking_on(day: date, at: time, minutes: int = 30):
+    moment = MomentFactory(held_on=day, booking_opens_at=datetime(2025, 1, 1, tzinfo=BRUSSELS),
+                           booking_closes_at=datetime.combine(day, time(0), tzinfo=BRUSSELS))
+    # Real elapsed minutes (UTC arithmetic), not wall-clock minutes, so a slot may span the change.
+    start = datetime.combine(day, at, tzinfo=BRUSSELS).astimezone(UTC)
+    slot = SlotFactory(moment=moment, starts_at=start, ends_at=start + timedelta(minutes=minutes))
+    return BookingFactory(slot=slot)
+
+
+@pytest.mark.parametrize(
+    ("day", "at", "utc_hour"),
+    [(SPRING_FORWARD, time(9), 7), (FALL_BACK, time(9), 8), (date(2026, 7, 1), time(13, 30), 11),
+     (date(2026, 1, 5), time(9), 8)],
+)
+def test_times_are_brussels_wall_clock_in_both_parsers(app, day, at, utc_hour):
+    booking = booking_on(day, at)
+    data = notices.booking_calendar(booking, now=utcnow())
+    assert b"BEGIN:VTIMEZONE" in data and b"TZID:Europe/Brussels" in data
+    assert f"DTSTART;TZID=Europe/Brussels:{day:%Y%m%d}T{at:%H%M}00".encode() in data
+
+    event = Calendar.from_ical(data).walk("VEVENT")[0]
+    start = event.decoded("DTSTART")
+    assert start.astimezone(BRUSSELS).replace(tzinfo=None) == datetime.combine(day, at)
+    assert start.astimezone(ZoneInfo("UTC")).hour == utc_hour
+    assert event.decoded("DTEND") - start == timedelta(minutes=30)
+
+    other = parse_with_ics(data)
+    assert other.begin.to("Europe/Brussels").naive == datetime.combine(day, at)
+    assert other.begin.to("UTC").hour == utc_hour
+    assert other.end.to("Europe/Brussels").naive == datetime.combine(day, at) + timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("day", [SPRING_FORWARD, FALL_BACK])
+def test_a_slot_across_the_clock_change_keeps_its_real_length(app, day):
+    booking = booking_on(day, time(1, 30), minutes=120)
+    data = notices.booking_calendar(booking, now=utcnow())
+    event = Calendar.from_ical(data).walk("VEVENT")[0]
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(minutes=120)
+    assert start.astimezone(UTC) == booking.slot.starts_at.astimezone(UTC)
+    other = parse_with_ics(data)
+    assert other.end.to("UTC").naive - other.begin.to("UTC").naive == timedelta(minutes=120)
+    assert other.begin.to("UTC").naive == booking.slot.starts_at.astimezone(UTC).replace(tzinfo=None)
+    # The wall clock shows the jump: 01:30 -> 04:30 in spring, 01:30 -> 02:30 in autumn.
+    expected_end = time(4, 30) if day == SPRING_FORWARD else time(2, 30)
+    assert end.astimezone(BRUSSELS).time() == expected_end
+    assert other.end.to("Europe/Brussels").time() == expected_end
+
+
+def test_uid_is_stable_and_sequence_rises_on_move_and_cancel(app, db):
+    now = utcnow()
+    booking = BookingFactory()
+    first = Calendar.from_ical(notices.booking_calendar(booking, now=now))
+    services.move_booking(booking, new_slot=SlotFactory(moment=booking.moment), now=now)
+    moved = Calendar.from_ical(notices.booking_calendar(booking, now=now))
+    services.cancel_booking(booking, now=now)
+    cancelled_data = notices.booking_calendar(booking, now=now)
+    cancelled = Calendar.from_ical(cancelled_data)
+    uids = {str(c.walk("VEVENT")[0]["UID"]) for c in (first, moved, cancelled)}
+    assert uids == {f"booking-{booking.id}@127.0.0.1"}
+    assert [c.walk("VEVENT")[0]["SEQUENCE"] for c in (first, moved, cancelled)] == [0, 1, 2]
+    assert [str(c["METHOD"]) for c in (first, moved, cancelled)] == ["PUBLISH", "PUBLISH", "CANCEL"]
+    assert str(cancelled.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+    assert parse_with_ics(cancelled_data).status == "CANCELLED"

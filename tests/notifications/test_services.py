@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import email
+import logging
+import socketserver
+import threading
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from inschrijving.db_types import utcnow
+from inschrijving.notifications import services
+from inschrijving.notifications.commands import send_outbox
+from inschrijving.notifications.models import OutboxMessage
+
+
+class SmtpHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: greet, EHLO, MAIL, RCPT, DATA, QUIT."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self) -> None:
+        server = self.server
+        self.reply("220 test-smtp ready")
+        while True:
+            line = self.rfile.readline().decode().rstrip("\r\n")
+            if not line:
+                return
+            verb = line.split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                self.reply("250 test-smtp")
+            elif verb == "MAIL":
+                self.reply("451 try again later" if server.refuse else "250 OK")
+            elif verb in ("RCPT", "RSET", "NOOP"):
+                self.reply("250 OK")
+            elif verb == "DATA":
+                self.reply("354 end with <CRLF>.<CRLF>")
+                lines = []
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    lines.append(chunk[1:] if chunk.startswith(b"..") else chunk)
+                server.received.append(email.message_from_bytes(b"".join(lines), policy=policy.default))
+                self.reply("250 queued")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("502 not implemented")
+
+
+class SmtpServer(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), SmtpHandler)
+        self.received: list = []
+        self.refuse = False
+
+
+@pytest.fixture
+def smtp_server():
+    server = SmtpServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def smtp_transport(server) -> services.SmtpTransport:
+    return services.SmtpTransport("127.0.0.1", server.server_address[1], tls=False, timeout=5)
+
+
+def queue(n: int = 1, **kwargs) -> OutboxMessage:
+    return services.queue_message(
+        f"kandidaat{n}@example.org", f"Onderwerp {n}", "Tekst met https://x.example/afspraak/geheim", **kwargs
+    )
+
+
+def test_send_outbox_delivers_over_a_real_smtp_socket_once(app, db, smtp_server):
+    message = queue(attachments=[{"filename": "afspraak.ics", "content_type": "text/calendar; method=PUBLISH",
+                                  "data": b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}])
+    db.session.commit()
+    counts = send_outbox(transport=smtp_transport(smtp_server))
+    assert counts == {"sent": 1, "failed": 0, "gave_up": 0}
+    [received] = smtp_server.received
+    assert received["To"] == "kandidaat1@example.org"
+    assert received["Subject"] == "Onderwerp 1"
+    attachment = next(received.iter_attachments())
+    assert attachment.get_filename() == "afspraak.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    assert "BEGIN:VCALENDAR" in attachment.get_content()
+    db.session.refresh(message)
+    assert message.sent_at is not None and message.attempts == 1
+    assert send_outbox(transport=smtp_transport(smtp_server)) == {"sent": 0, "failed": 0, "gave_up": 0}
+    assert len(smtp_server.received) == 1
+
+
+def test_a_refusing_server_gets_retries_with_backoff_then_gives_up(app, db, smtp_server):
+    smtp_server.refuse = True
+    message = queue()
+    db.session.commit()
+    assert send_outbox(transport=smtp_transport(smtp_server))["failed"] == 1
+    db.session.refresh(message)
+    assert message.attempts == 1 and "451" in message.last_error
+    first_retry = message.next_attempt_at - utcnow()
+    assert timedelta(minutes=4) < first_retry <= timedelta(minutes=5)
+    # Not due yet: a second run right away leaves it alone.
+    assert send_outbox(transport=smtp_transport(smtp_server)) == {"sent": 0, "failed": 0, "gave_up": 0}
+
+    now = message.next_attempt_at
+    delays = []
+    while message.failed_at is None:
+        claimed = services.claim_message(message.id, now=now)
+        assert claimed is not None
+        result = services.deliver_message(claimed, transport=smtp_transport(smtp_server), sender="a@b.example",
+                                          now=now)
+        if message.next_attempt_at:
+            delays.append(message.next_attempt_at - now)
+            now = message.next_attempt_at
+    assert result.gave_up and message.attempts == services.MAX_ATTEMPTS
+    assert delays == [timedelta(minutes=5 * 2**k) for k in range(1, services.MAX_ATTEMPTS - 1)]
+    assert services.list_due_message_ids(now=now + timedelta(days=30)) == []
+
+
+def test_without_smtp_each_message_becomes_an_eml_file_and_a_log_line(app, db, caplog):
+    queue()
+    db.session.commit()
+    with caplog.at_level(logging.INFO, logger="inschrijving.notifications.services"):
+        assert send_outbox()["sent"] == 1
+    [eml] = list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml"))
+    parsed = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "Onderwerp 1"
+    assert "Onderwerp 1" in caplog.text and "kandidaat1@example.org" in caplog.text
+    assert "geheim" not in caplog.text  # bodies carry private links; the log never does
+
+
+def test_dedupe_key_queues_a_message_once(app, db):
+    queue(dedupe_key="reminder:1:0")
+    with pytest.raises(services.DuplicateMessage):
+        queue(2, dedupe_key="reminder:1:0")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_a_claimed_message_is_not_claimed_twice(app, db):
+    message = queue()
+    now = utcnow()
+    assert services.claim_message(message.id, now=now) is not None
+    assert services.claim_message(message.id, now=now) is None
+    assert services.claim_message(message.id, now=now + services.CLAIM_LEASE) is not None
