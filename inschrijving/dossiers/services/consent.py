@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from inschrijving.accounts.models import User
 from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, LandlordChoice
 from inschrijving.dossiers.services.errors import DossierLocked, LandlordNotOffered, StaleDossier
-from inschrijving.dossiers.services.intake import _finish
+from inschrijving.dossiers.services.intake import _finish, track_changes
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord
 
@@ -81,6 +81,7 @@ def choose_landlords(
     if int(version) != dossier.version:
         raise StaleDossier(dossier.reference)
     offers = {o.landlord.id: o for o in landlord_offers(dossier)}
+    track_changes()
     choices_by_landlord = {c.landlord_id: c for c in dossier.landlord_choices}
     made = []
     for landlord_id in landlord_ids:
@@ -126,6 +127,7 @@ def withdraw_landlord_consent(dossier: Dossier, landlord_id: int, *, actor: User
     consent = live_share_consents(dossier).get(landlord_id)
     if consent is None:
         return False
+    track_changes()
     consent.withdrawn_at = now
     consent.withdrawn_by_id = actor.id
     _finish(dossier, step="withdraw", actor=actor, now=now)
@@ -146,6 +148,7 @@ def give_health_consent(dossier: Dossier, *, version: int, actor: User, now: dat
     existing = health_consent(dossier)
     if existing is not None:
         return existing
+    track_changes()
     consent = Consent(
         purpose=ConsentPurpose.HEALTH_DATA, text_version=CONSENT_TEXT_VERSION, given_at=now, recorded_by_id=actor.id
     )
@@ -159,6 +162,7 @@ def withdraw_health_consent(dossier: Dossier, *, actor: User, now: datetime) -> 
     consent = health_consent(dossier)
     if consent is None:
         return False
+    track_changes()
     consent.withdrawn_at = now
     consent.withdrawn_by_id = actor.id
     _finish(dossier, step="withdraw", actor=actor, now=now)

@@ -14,7 +14,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from inschrijving.accounts.models import User
 from inschrijving.dossiers.models import Document, DocumentKind, Dossier
 from inschrijving.dossiers.services.errors import DossierLocked, UploadRefused
-from inschrijving.dossiers.services.intake import _finish
+from inschrijving.dossiers.services.intake import _finish, track_changes
+from inschrijving.extensions import db
 from inschrijving.rendering import storage
 
 # What the central register (CIR) accepts, by the first bytes of the file.
@@ -93,6 +94,7 @@ def upload_document(
     if not _looks_whole(data, mime):
         raise UploadRefused(_("Het bestand is beschadigd of onvolledig. Scan of fotografeer het opnieuw."))
     person_ids = {p.id for p in dossier.persons}
+    track_changes()
     key = storage.store(data)
     document = Document(
         kind=kind,
@@ -119,7 +121,9 @@ def delete_document(dossier: Dossier, document: Document, *, actor: User, now: d
     if dossier.is_complete:
         raise DossierLocked(dossier.reference)
     key = document.storage_key
+    track_changes()
     dossier.documents.remove(document)
+    db.session.delete(document)
     _finish(dossier, step="documents", actor=actor, now=now)
     return key
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from inschrijving.accounts.models import User
+from inschrijving.accounts.models import AuditEvent, User
 from inschrijving.booking.models import Booking
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
@@ -104,25 +104,27 @@ def _label(obj: Any) -> str:
     return f"{name} {obj.id}" if obj.id else name
 
 
-def pending_changes(dossier: Dossier) -> dict[str, Any]:
-    """Describe what the session is about to write for this dossier: added, changed and removed rows."""
+_STEP_KEY = "dossier_step_changes"
+
+
+def pending_changes(session) -> dict[str, Any]:
+    """Describe what the session is about to write: added, changed and removed rows.
+
+    A step touches one dossier only, so everything pending belongs to it; history and audit rows
+    themselves are left out.
+    """
     changes: dict[str, Any] = {}
-
-    def belongs(obj: Any) -> bool:
-        return (
-            obj is dossier or getattr(obj, "dossier_id", None) == dossier.id or getattr(obj, "dossier", None) is dossier
-        )
-
-    for obj in db.session.new:
-        if belongs(obj):
-            values = {
-                c.key: _shown(c.key, getattr(obj, c.key))
-                for c in sa.inspect(obj).mapper.column_attrs
-                if c.key not in _QUIET_COLUMNS and getattr(obj, c.key) not in (None, False, "", [])
-            }
-            changes[f"+ {_label(obj)}"] = values
-    for obj in db.session.dirty:
-        if not belongs(obj):
+    for obj in session.new:
+        if isinstance(obj, DossierChange | AuditEvent):
+            continue
+        values = {
+            c.key: _shown(c.key, getattr(obj, c.key))
+            for c in sa.inspect(obj).mapper.column_attrs
+            if c.key not in _QUIET_COLUMNS and getattr(obj, c.key) not in (None, False, "", [])
+        }
+        changes[f"+ {_label(obj)}"] = values
+    for obj in session.dirty:
+        if isinstance(obj, DossierChange | AuditEvent):
             continue
         state = sa.inspect(obj)
         diff = {}
@@ -137,10 +139,18 @@ def pending_changes(dossier: Dossier) -> dict[str, Any]:
                     diff[column.key] = [_shown(column.key, old), _shown(column.key, new)]
         if diff:
             changes[_label(obj)] = diff
-    for obj in db.session.deleted:
-        if belongs(obj):
+    for obj in session.deleted:
+        if not isinstance(obj, DossierChange | AuditEvent):
             changes[f"- {_label(obj)}"] = {}
     return changes
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _collect_step_changes(session, flush_context, instances) -> None:
+    # Lazy loads inside a step may autoflush; keep what they flush for the step's history line.
+    bucket = session.info.get(_STEP_KEY)
+    if bucket is not None:
+        bucket.update(pending_changes(session))
 
 
 def record_change(
@@ -161,12 +171,19 @@ def _begin(dossier: Dossier, version: int | None) -> None:
         raise DossierLocked(dossier.reference)
     if version is None or int(version) != dossier.version:
         raise StaleDossier(dossier.reference)
+    track_changes()
+
+
+def track_changes() -> None:
+    """Start collecting what this step writes, for its history line."""
+    db.session.info[_STEP_KEY] = {}
 
 
 def _finish(dossier: Dossier, *, step: str, actor: User, now: datetime, extra: dict | None = None) -> None:
     """Record the history line and touch the dossier, so its version rises even if only child rows changed."""
+    changes = db.session.info.pop(_STEP_KEY, None) or {}
     with db.session.no_autoflush:
-        changes = pending_changes(dossier)
+        changes.update(pending_changes(db.session))
     changes.update(extra or {})
     if not changes:
         return
@@ -222,6 +239,7 @@ def _remove_person(dossier: Dossier, person: Person) -> None:
     # Rows that hang on a person go with it; documents stay with the dossier.
     for income in [i for i in dossier.incomes if i.person_id == person.id]:
         dossier.incomes.remove(income)
+        db.session.delete(income)
     for item in [p for p in dossier.property_declarations if p.person_id == person.id]:
         item.person_id = None
     for entry in [a for a in dossier.addresses if a.person_id == person.id]:
@@ -229,6 +247,7 @@ def _remove_person(dossier: Dossier, person: Person) -> None:
     for document in [d for d in dossier.documents if d.person_id == person.id]:
         document.person_id = None
     dossier.persons.remove(person)
+    db.session.delete(person)
 
 
 def save_household(
@@ -392,6 +411,7 @@ def save_property(
         if row.get("remove") or not has_property:
             if item is not None:
                 dossier.property_declarations.remove(item)
+                db.session.delete(item)
             continue
         if not row.get("right_type"):
             continue
@@ -405,7 +425,9 @@ def save_property(
         item.exception = row.get("exception") or None
         item.note = (row.get("note") or "").strip() or None
     if not has_property:
-        dossier.property_declarations.clear()
+        for item in list(dossier.property_declarations):
+            dossier.property_declarations.remove(item)
+            db.session.delete(item)
     _finish(dossier, step="property", actor=actor, now=now)
 
 
@@ -418,6 +440,7 @@ def save_addresses(dossier: Dossier, *, version: int, rows: Iterable[dict], acto
         if row.get("remove"):
             if entry is not None:
                 dossier.addresses.remove(entry)
+                db.session.delete(entry)
             continue
         name = (row.get("municipality_name") or "").strip()
         if not name or not row.get("from_on"):
@@ -497,6 +520,7 @@ def reopen_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime
     """Put a complete dossier back to draft so it can be corrected; landlords lose sight until it is complete again."""
     if int(version) != dossier.version:
         raise StaleDossier(dossier.reference)
+    track_changes()
     dossier.status = DossierStatus.DRAFT
     dossier.completed_at = None
     dossier.completed_by_id = None
