@@ -158,32 +158,41 @@ class ChartGroup:
 
 
 @dataclass(frozen=True)
+class Tick:
+    y: float
+    value: int
+
+
+@dataclass(frozen=True)
 class Chart:
     width: int
     height: int
+    left: int
     baseline: float
     maximum: int
     groups: list[ChartGroup]
+    ticks: list[Tick]
 
 
-def bar_chart(stats: list[MomentStats], labels: list[str], *, height: int = 220) -> Chart:
-    """Lay out grouped bars per moment; the template only draws what is computed here."""
-    bar_width, gap, top, bottom = 14, 18, 10, 40
+def bar_chart(stats: list[MomentStats], labels: list[str], *, height: int = 260) -> Chart:
+    """Lay out grouped bars per moment with a labelled scale; the template only draws what is computed here."""
+    bar_width, gap, left, top, bottom = 20, 24, 44, 14, 40
     group_width = bar_width * len(CHART_SERIES) + gap
     maximum = max((getattr(s, name) for s in stats for name, _c in CHART_SERIES), default=0) or 1
     plot = height - top - bottom
     baseline = top + plot
     groups = []
     for index, (row, label) in enumerate(zip(stats, labels, strict=True)):
-        x0 = gap + index * group_width
+        x0 = left + gap / 2 + index * group_width
         bars = []
         for position, (name, colour) in enumerate(CHART_SERIES):
             value = getattr(row, name)
             bar_height = round(plot * value / maximum, 1)
             bars.append(
-                Bar(x0 + position * bar_width, round(baseline - bar_height, 1), bar_width - 2, bar_height, colour,
+                Bar(x0 + position * bar_width, round(baseline - bar_height, 1), bar_width - 3, bar_height, colour,
                     value, name)
             )
         groups.append(ChartGroup(label, x0, bars))
-    width = max(gap + len(stats) * group_width, 200)
-    return Chart(width, height, baseline, maximum, groups)
+    ticks = [Tick(round(baseline - plot * v / maximum, 1), v) for v in sorted({0, maximum // 2, maximum})]
+    width = max(left + len(stats) * group_width + gap // 2, 240)
+    return Chart(width, height, left, baseline, maximum, groups, ticks)

@@ -425,12 +425,7 @@ def change_capacity(moment: RegistrationMoment, changes: dict[int, int]) -> list
     slots = {s.id: s for s in moment.slots}
     if any(slot_id not in slots for slot_id in changes) or any(c < 0 for c in changes.values()):
         raise PlanningError(changes)
-    shortfalls = []
-    for slot_id, capacity in sorted(changes.items()):
-        slot = slots[slot_id]
-        db.session.refresh(slot, ["booked"])
-        if slot.booked > capacity:
-            shortfalls.append(Shortfall(slot, capacity, live_bookings_of_slot(slot)[capacity:]))
+    shortfalls = find_shortfalls(moment, changes)
     if shortfalls:
         raise CapacityBelowBookings(shortfalls, free_slots_after(moment, changes))
     changed = []
@@ -451,6 +446,18 @@ def change_capacity(moment: RegistrationMoment, changes: dict[int, int]) -> list
             )
         changed.append(slots[slot_id])
     return changed
+
+
+def find_shortfalls(moment: RegistrationMoment, changes: dict[int, int]) -> list[Shortfall]:
+    """For each slot that would hold fewer seats than live bookings: exactly who would have to move."""
+    slots = {s.id: s for s in moment.slots}
+    shortfalls = []
+    for slot_id, capacity in sorted(changes.items()):
+        slot = slots[slot_id]
+        db.session.refresh(slot, ["booked"])
+        if slot.booked > capacity:
+            shortfalls.append(Shortfall(slot, capacity, live_bookings_of_slot(slot)[capacity:]))
+    return shortfalls
 
 
 def free_slots_after(moment: RegistrationMoment, changes: dict[int, int] | None = None) -> list[Slot]:

@@ -308,11 +308,22 @@ def walk_in(moment_id: int):
 def capacity(moment_id: int):
     """Change the seats of one or all slots; if bookings no longer fit, show who must move and where to."""
     moment = _moment_or_404(moment_id)
-    form = CapacityForm(slots=[(s.id, slot_label(s)) for s in moment.slots])
+    # After a move the pending change comes back in the query string, so the coordinator sees what is left.
+    pending_slot, pending_capacity = request.args.get("slot_id", type=int), request.args.get("capacity", type=int)
+    form = CapacityForm(
+        slots=[(s.id, slot_label(s)) for s in moment.slots], slot_id=pending_slot, capacity=pending_capacity
+    )
     refusal = None
+    known = {0, *(s.id for s in moment.slots)}
+    if request.method == "GET" and pending_slot in known and pending_capacity is not None and pending_capacity >= 0:
+        changes = _capacity_changes(moment, form)
+        shortfalls = services.find_shortfalls(moment, changes)
+        if shortfalls:
+            refusal = services.CapacityBelowBookings(shortfalls, services.free_slots_after(moment, changes))
+        else:
+            flash(_("Iedereen past nu. Kies 'Aanpassen' om de capaciteit te verlagen."), "success")
     if form.validate_on_submit():
-        chosen = [s.id for s in moment.slots] if form.slot_id.data == 0 else [form.slot_id.data]
-        changes = dict.fromkeys(chosen, form.capacity.data)
+        changes = _capacity_changes(moment, form)
         try:
             services.change_capacity(moment, changes)
         except services.CapacityBelowBookings as exc:
@@ -327,10 +338,15 @@ def capacity(moment_id: int):
     return _render_capacity(moment, form, refusal)
 
 
+def _capacity_changes(moment: RegistrationMoment, form: CapacityForm) -> dict[int, int]:
+    chosen = [s.id for s in moment.slots] if form.slot_id.data == 0 else [form.slot_id.data]
+    return dict.fromkeys(chosen, form.capacity.data)
+
+
 def _render_capacity(moment: RegistrationMoment, form: CapacityForm, refusal):
     free = refusal.free_slots if refusal else services.free_slots_after(moment)
     move_form = MoveForm(slots=[(s.id, slot_label(s)) for s in free])
-    status = 409 if refusal else 200
+    status = 409 if refusal and request.method == "POST" else 200
     return render_template(
         "planning/capacity.html", moment=moment, form=form, refusal=refusal, move_form=move_form, free_slots=free
     ), status
@@ -356,7 +372,15 @@ def move(moment_id: int):
             flash(_("%(name)s is verplaatst.", name=booking.contact_name), "success")
     else:
         flash(_("Kies een slot om naar te verplaatsen."), "error")
-    return redirect(url_for(".capacity", moment_id=moment.id))
+    pending = {k: request.form[k] for k in ("pending_slot_id", "pending_capacity") if request.form.get(k, "").isdigit()}
+    return redirect(
+        url_for(
+            ".capacity",
+            moment_id=moment.id,
+            slot_id=pending.get("pending_slot_id"),
+            capacity=pending.get("pending_capacity"),
+        )
+    )
 
 
 @bp.route("/<int:moment_id>/statistiek")

@@ -380,16 +380,33 @@ def test_capacity_refusal_lists_who_must_move_then_move_then_lower(client, auth,
     assert _db.session.get(Slot, slot.id).capacity == 2
 
     target = moment.slots[2]
-    client.post(f"/planning/{moment.id}/capaciteit/verplaats",
-                data={"booking_id": str(mover.id), "slot_id": str(target.id)})
+    response = client.post(
+        f"/planning/{moment.id}/capaciteit/verplaats",
+        data={"booking_id": str(mover.id), "slot_id": str(target.id), "pending_slot_id": str(slot.id),
+              "pending_capacity": "1"},
+    )
+    assert response.headers["Location"].endswith(f"/planning/{moment.id}/capaciteit?slot_id={slot.id}&capacity=1")
     _db.session.expire_all()
     assert _db.session.get(Booking, mover.id).slot_id == target.id
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Iedereen past nu." in html and 'value="1"' in html
 
     response = client.post(f"/planning/{moment.id}/capaciteit", data={"slot_id": str(slot.id), "capacity": "1"})
     assert response.status_code == 302
     _db.session.expire_all()
     assert _db.session.get(Slot, slot.id).capacity == 1
     assert actions()[-2:] == ["booking.move_by_staff", "slot.capacity_change"]
+
+
+def test_pending_change_after_a_move_still_lists_who_is_left(client, auth, coordinator, moment, book):
+    slot = moment.slots[0]
+    book(slot, name="Eerste")
+    book(slot, name="Tweede")
+    auth.login(coordinator)
+    response = client.get(f"/planning/{moment.id}/capaciteit?slot_id={slot.id}&capacity=0")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Eerste" in html and "Tweede" in html
+    assert 'name="pending_capacity" value="0"' in html
 
 
 def test_capacity_for_all_slots(client, auth, coordinator, moment):
