@@ -28,7 +28,7 @@ TRANSLATED_LANGUAGES := fr en ar tr
 POT := inschrijving/translations/messages.pot
 extract-messages: $(STAMP)
 	mkdir -p $(dir $(POT))
-	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _l -k lazy_gettext -k ngettext \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext \
 		--add-comments=Translators: --sort-by-file --project=inschrijving -o $(POT) .
 	@for lang in $(TRANSLATED_LANGUAGES); do \
 		[ -f inschrijving/translations/$$lang/LC_MESSAGES/messages.po ] || \

@@ -17,7 +17,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask
+from flask import Flask, g
+from flask.testing import FlaskClient
 
 from inschrijving.config import ROOT
 
@@ -35,6 +36,7 @@ CANDIDATE_SOURCES = (
     "templates/emails/*",
     "templates/check/*",
     "templates/dossiers/check*",
+    "templates/dossiers/_findings.html",
     "templates/pdf/booking_letter.html",
     "templates/pdf/receipt.html",
     "inschrijving/web.py",
@@ -47,12 +49,15 @@ CANDIDATE_SOURCES = (
 # Staff-only e-mails that live next to the candidate ones.
 STAFF_ONLY_SOURCES = ("templates/emails/account_*", "templates/emails/password_*", "templates/emails/staff_*")
 
-# Text nodes that are the same in every language and so need no _(): symbols, codes, names.
-ALLOWED_TEXT = {"PDF", "CSV", "JSON", "iCal", "API", "QR", "OK", "Woonclub", "SVK", "CIR", "BIS", "ID"}
+# Words that are the same in every language we serve, so a text made only of these (plus digits and
+# punctuation) needs no _(): file formats, codes, names, units.
+ALLOWED_WORDS = {"PDF", "CSV", "JSON", "iCal", "API", "QR", "OK", "Woonclub", "SVK", "CIR", "BIS", "ID", "kB", "MB",
+                 "IBAN"}
 # Attributes whose value a person reads or hears (screen readers read aria-label, title and alt).
 READABLE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "aria-roledescription",
                        "aria-valuetext", "label"}
 _LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_][\w-]*")
 _JINJA = re.compile(
     r"\{%-?\s*(?:trans|pluralize)\b.*?\{%-?\s*endtrans\s*-?%\}"  # {% trans %} blocks are translated
     r"|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}"
@@ -91,8 +96,8 @@ def _without_jinja(source: str) -> str:
 
 
 def _needs_translation(text: str) -> bool:
-    text = " ".join(text.split())
-    return bool(_LETTER.search(text)) and text not in ALLOWED_TEXT
+    words = _WORD.findall(text)
+    return bool(_LETTER.search(text)) and not all(word in ALLOWED_WORDS for word in words)
 
 
 class _TextCollector(HTMLParser):
@@ -241,68 +246,89 @@ def translated_app(app: Flask) -> Flask:
     return app
 
 
-def test_dutch_is_the_default(translated_app, client):
-    page = client.get("/").get_data(as_text=True)
+class FreshRequests:
+    """A test client whose every request starts with an empty `g`, as on a real server.
+
+    The `app` fixture keeps one app context open for the whole test, so requests would share `g`, and with it
+    Flask-Babel's cached locale and the staff-page flag: a test could pass on a leftover language.
+    """
+
+    def __init__(self, client: FlaskClient):
+        self._client = client
+
+    def get(self, *args, **kwargs):
+        for name in list(vars(g._get_current_object())):
+            delattr(g, name)
+        return self._client.get(*args, **kwargs)
+
+
+@pytest.fixture
+def fresh(client: FlaskClient) -> FreshRequests:
+    return FreshRequests(client)
+
+
+def test_dutch_is_the_default(translated_app, fresh):
+    page = fresh.get("/").get_data(as_text=True)
     assert '<html lang="nl" dir="ltr">' in page
     assert "Ga naar de inhoud" in page
 
 
-def test_lang_parameter_switches_and_is_remembered(translated_app, client):
-    first = client.get("/?lang=fr").get_data(as_text=True)
+def test_lang_parameter_switches_and_is_remembered(translated_app, fresh):
+    first = fresh.get("/?lang=fr").get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in first
     assert "Ga naar de inhoud" not in first
-    later = client.get("/").get_data(as_text=True)
+    later = fresh.get("/").get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in later
     assert "Ga naar de inhoud" not in later
 
 
-def test_an_unknown_language_is_ignored(translated_app, client):
-    page = client.get("/?lang=xx").get_data(as_text=True)
+def test_an_unknown_language_is_ignored(translated_app, fresh):
+    page = fresh.get("/?lang=xx").get_data(as_text=True)
     assert '<html lang="nl" dir="ltr">' in page
 
 
-def test_browser_language_is_the_first_guess(translated_app, client):
-    page = client.get("/", headers={"Accept-Language": "tr-TR,tr;q=0.9,en;q=0.5"}).get_data(as_text=True)
+def test_browser_language_is_the_first_guess(translated_app, fresh):
+    page = fresh.get("/", headers={"Accept-Language": "tr-TR,tr;q=0.9,en;q=0.5"}).get_data(as_text=True)
     assert '<html lang="tr" dir="ltr">' in page
 
 
-def test_a_chosen_language_beats_the_browser_language(translated_app, client):
-    client.get("/?lang=en")
-    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+def test_a_chosen_language_beats_the_browser_language(translated_app, fresh):
+    fresh.get("/?lang=en")
+    page = fresh.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<html lang="en" dir="ltr">' in page
 
 
-def test_arabic_pages_are_right_to_left(translated_app, client):
-    page = client.get("/?lang=ar").get_data(as_text=True)
+def test_arabic_pages_are_right_to_left(translated_app, fresh):
+    page = fresh.get("/?lang=ar").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
-    error_page = client.get("/bestaat-niet").get_data(as_text=True)
+    error_page = fresh.get("/bestaat-niet").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in error_page
 
 
-def test_the_switcher_names_each_language_in_its_own_script(translated_app, client):
-    page = client.get("/?lang=ar").get_data(as_text=True)
+def test_the_switcher_names_each_language_in_its_own_script(translated_app, fresh):
+    page = fresh.get("/?lang=ar").get_data(as_text=True)
     for code, name in (("nl", "Nederlands"), ("fr", "Français"), ("en", "English"), ("ar", "العربية"),
                        ("tr", "Türkçe")):
         assert f'href="?lang={code}" lang="{code}" hreflang="{code}"' in page
         assert name in page
 
 
-def test_staff_pages_stay_dutch_when_the_session_remembers_arabic(translated_app, client, auth, db):
+def test_staff_pages_stay_dutch_when_the_session_remembers_arabic(translated_app, fresh, auth, db):
     from tests.factories.accounts import UserFactory
 
     volunteer = UserFactory()
     db.session.commit()
     auth.login(volunteer)
-    client.get("/?lang=ar")
-    page = client.get("/planning/").get_data(as_text=True)
+    fresh.get("/?lang=ar")
+    page = fresh.get("/planning/").get_data(as_text=True)
     assert '<html lang="nl" dir="ltr">' in page
-    page = client.get("/planning/?lang=ar").get_data(as_text=True)
+    page = fresh.get("/planning/?lang=ar").get_data(as_text=True)
     assert '<html lang="nl" dir="ltr">' in page
     # The candidate's choice is still there for the public pages.
-    assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in fresh.get("/").get_data(as_text=True)
 
 
-def test_staff_pages_stay_dutch_when_an_app_hook_translated_first(translated_app, client, auth, db):
+def test_staff_pages_stay_dutch_when_an_app_hook_translated_first(translated_app, fresh, auth, db):
     from flask_babel import gettext
 
     from tests.factories.accounts import UserFactory
@@ -315,6 +341,6 @@ def test_staff_pages_stay_dutch_when_an_app_hook_translated_first(translated_app
     volunteer = UserFactory()
     db.session.commit()
     auth.login(volunteer)
-    client.get("/?lang=ar")
-    page = client.get("/planning/").get_data(as_text=True)
+    fresh.get("/?lang=ar")
+    page = fresh.get("/planning/").get_data(as_text=True)
     assert '<html lang="nl" dir="ltr">' in page
