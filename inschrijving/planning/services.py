@@ -530,6 +530,13 @@ def list_feed_moments(user: User) -> list[RegistrationMoment]:
     return list(db.session.scalars(stmt.options(sa.orm.selectinload(RegistrationMoment.slots))))
 
 
+def renew_calendar_token(user: User) -> str:
+    """Give the user a new secret feed link; the old link stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(24)
+    db.session.flush()
+    return user.calendar_token
+
+
 def get_feed_user(token: str) -> User | None:
     """The enabled coordinator or volunteer owning a calendar token, or None."""
     if not token:

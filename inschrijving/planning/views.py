@@ -111,6 +111,16 @@ def index():
     )
 
 
+@bp.route("/agenda/nieuwe-link", methods=["POST"])
+def renew_feed():
+    """Replace the current user's calendar link, e.g. after it was shared by mistake."""
+    services.renew_calendar_token(current_user)
+    _audit("user.calendar_token_renewed", "user", current_user.id)
+    db.session.commit()
+    flash(_("U heeft een nieuwe agendalink. De oude link werkt niet meer."), "success")
+    return redirect(url_for(".index", _anchor="agenda"))
+
+
 @bp.route("/nieuw", methods=["GET", "POST"])
 @coordinator_only
 def new():

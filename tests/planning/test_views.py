@@ -500,6 +500,17 @@ def test_coordinator_feed_lists_every_published_moment(client, coordinator, mome
     ]
 
 
+def test_renewing_the_feed_link_retires_the_old_one(client, auth, volunteer):
+    old = volunteer.calendar_token
+    auth.login(volunteer)
+    response = client.post("/planning/agenda/nieuwe-link")
+    assert response.status_code == 302
+    assert volunteer.calendar_token != old and len(volunteer.calendar_token) >= 32
+    assert client.get(f"/planning/agenda/{old}.ics").status_code == 404
+    assert client.get(f"/planning/agenda/{volunteer.calendar_token}.ics").status_code == 200
+    assert "user.calendar_token_renewed" in actions()
+
+
 def test_unknown_or_landlord_token_is_404(client):
     landlord_user = UserFactory(landlord_staff=True)
     assert client.get("/planning/agenda/does-not-exist.ics").status_code == 404
