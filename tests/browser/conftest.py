@@ -25,7 +25,8 @@ from inschrijving.extensions import db
 from tests.conftest import PASSWORD
 from tests.test_i18n import compile_catalogues, forget_loaded_translations
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium; CHROMIUM=/path/to/chrome for another system browser.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import LiveServer
@@ -40,11 +39,6 @@ def booking_row(live_server: LiveServer, name: str):
         return booking
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="written while the booking pages were being built: booking and confirmation pass by keyboard; the "
-    "manage page still raised (dossier_checklist_for_booking undefined). Drop this mark once the journey is green.",
-)
 def test_book_move_and_cancel_with_the_keyboard_only_in_arabic(page, live_server: LiveServer):
     name = "Samira Toetsenbord"
     page.goto("/?lang=ar")
