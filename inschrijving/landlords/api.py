@@ -177,7 +177,7 @@ def get_packet(moment_id: int):
     choices = portal.moment_choices(landlord.id, moment.id)
     now = utcnow()
     # A machine client can wait: a cold packet is built in this request.
-    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=now)
+    pdf = packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=now)
     portal.mark_downloaded(choices, now=now)
     _audit("api.packet", "moment", moment.id, dossiers=len(choices))
     filename = f"pakket-{landlord.slug}-{moment.held_on.isoformat()}.pdf"

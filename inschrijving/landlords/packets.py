@@ -32,7 +32,7 @@ from sqlalchemy.orm import undefer
 from inschrijving.dossiers.models import Document, Dossier
 from inschrijving.extensions import db
 from inschrijving.landlords.labels import label
-from inschrijving.landlords.models import DossierSection, Landlord
+from inschrijving.landlords.models import DossierSection, Landlord, PacketCache
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import storage
 from inschrijving.rendering.pdf import html_to_pdf
@@ -124,10 +124,10 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
         label=label,
     )
     rendered = html_to_pdf(html)
-    if not pdf_documents:
-        return rendered, len(PdfReader(io.BytesIO(rendered)).pages)
+    # Always written again by pypdf: a plain cross-reference table (no object streams) lets the
+    # packet merge read only the objects it needs, which makes merging a cached section cheaper.
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(rendered)))
+    writer.append(PdfReader(io.BytesIO(rendered)), import_outline=False)
     for document in pdf_documents:
         try:
             writer.append(PdfReader(io.BytesIO(storage.load(document.storage_key))), import_outline=False)
@@ -224,9 +224,7 @@ def _stamp_footers(writer: PdfWriter, left_texts: Sequence[str]) -> None:
         after.set_data(text)
         contents = page.get("/Contents")
         existing = [] if contents is None else list(contents) if isinstance(contents, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject(
-            [writer._add_object(before), *existing, writer._add_object(after)]
-        )
+        page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
 
 
 def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, entries: list[dict], *, now: datetime) -> bytes:
@@ -257,6 +255,50 @@ def outline_title(dossier: Dossier) -> str:
     return f"{tenant.full_name} ({dossier.reference})" if tenant else dossier.reference
 
 
+def _front_pages_guess(count: int) -> int:
+    # Cover, then about 36 table rows per page; merge_packet corrects a wrong guess.
+    return 1 + max(1, -(-(count + 2) // 36))
+
+
+def packet_key(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier]) -> str:
+    """What a packet's content depends on: the landlord and moment as shown, and every section, in order."""
+    parts = [landlord.name, moment.held_on.isoformat(), moment.location_name, TEMPLATE_VERSION]
+    for dossier in dossiers:
+        tenant = dossier.reference_tenant
+        parts += [
+            section_key(dossier),
+            dossier.reference,
+            tenant.full_name if tenant else "",
+            str(len(dossier.persons)),
+        ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def packet_pdf(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime) -> bytes:
+    """The packet for these dossiers: the stored one if nothing changed, else merged again and stored."""
+    key = packet_key(landlord, moment, dossiers)
+    cached = db.session.scalar(
+        sa.select(PacketCache)
+        .where(PacketCache.landlord_id == landlord.id, PacketCache.moment_id == moment.id)
+        .options(undefer(PacketCache.pdf))
+    )
+    if cached is not None and cached.content_key == key:
+        return cached.pdf
+    pdf = merge_packet(landlord, moment, dossiers, now=now)
+    try:
+        with db.session.begin_nested():
+            if cached is None:
+                db.session.add(
+                    PacketCache(landlord_id=landlord.id, moment_id=moment.id, content_key=key, pdf=pdf, built_at=now)
+                )
+            else:
+                cached.content_key, cached.pdf, cached.built_at = key, pdf, now
+    except IntegrityError:
+        # Another worker stored this packet at the same moment; the PDF in hand is just as good.
+        pass
+    return pdf
+
+
 def merge_packet(
     landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime
 ) -> bytes:
@@ -268,8 +310,8 @@ def merge_packet(
     sections = cached_sections(dossiers, with_pdf=True)
     parts = [(d, sections[d.id]) for d in dossiers]
     # The table of contents needs its own length to number the pages after it: guess, render, and
-    # render once more if the guess was wrong (it only changes when rows spill onto a new page).
-    front_pages = 2
+    # render once more if the guess was wrong.
+    front_pages = _front_pages_guess(len(parts))
     cover = b""
     for _attempt in range(3):
         cover = _cover_pdf(landlord, moment, _toc_entries(parts, front_pages), now=now)

@@ -247,9 +247,7 @@ def candidate_status_lines(dossier: Dossier) -> list[str]:
                 _("%(landlord)s mist nog iets in uw dossier: %(what)s", landlord=name, what=choice.status_note)
             )
         elif choice.status == ChoiceStatus.REFUSED:
-            lines.append(
-                _("%(landlord)s kan u niet inschrijven: %(reason)s", landlord=name, reason=choice.status_note)
-            )
+            lines.append(_("%(landlord)s kan u niet inschrijven: %(reason)s", landlord=name, reason=choice.status_note))
         elif choice.status == ChoiceStatus.DOWNLOADED:
             lines.append(_("%(landlord)s heeft uw dossier ontvangen.", landlord=name))
         else:
@@ -265,4 +263,3 @@ def preferred_municipalities(dossier: Dossier) -> list[str]:
     if dossier.preferences is None:
         return []
     return sorted(m.name for m in dossier.preferences.municipalities)
-

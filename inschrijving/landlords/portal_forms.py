@@ -24,7 +24,9 @@ class StatusForm(FlaskForm):
     )
     reference = StringField(_l("Uw inschrijvingsnummer"), validators=[Optional(), Length(max=REFERENCE_MAX_LENGTH)])
     registered_on = DateField(
-        _l("Datum van inschrijving"), validators=[Optional()], format="%Y-%m-%d",
+        _l("Datum van inschrijving"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
         render_kw={"type": "date"},
     )
     note = TextAreaField(

@@ -183,7 +183,7 @@ def packet(moment_id: int):
         return wait
     landlord = _landlord()
     now = utcnow()
-    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=now)
+    pdf = packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=now)
     portal.mark_downloaded(choices, now=now)
     _audit("portal.packet_download", "moment", moment.id, dossiers=len(choices))
     filename = packet_filename(landlord, moment, "pdf")
@@ -245,7 +245,7 @@ def export_zip(moment_id: int):
         return wait
     landlord = _landlord()
     now = utcnow()
-    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=now)
+    pdf = packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=now)
     data = exports.packet_zip(pdf, packet_filename(landlord, moment, "pdf"), choices)
     portal.mark_downloaded(choices, now=now)
     _audit("portal.export_zip", "moment", moment.id, dossiers=len(choices))
@@ -267,15 +267,17 @@ def index():
     if form.validate_on_submit():
         landlord = db.session.get(Landlord, form.landlord_id.data)
         try:
-            token, raw = api_tokens.create_token(
-                landlord, label=form.label.data, actor=current_user, now=utcnow()
-            )
+            token, raw = api_tokens.create_token(landlord, label=form.label.data, actor=current_user, now=utcnow())
         except api_tokens.InvalidLabel:
             form.label.errors.append(_("Geef de sleutel een naam van hoogstens 80 tekens."))
         else:
             record_audit(
-                actor=current_user, action="api_token.create", object_type="api_token", object_id=token.id,
-                detail={"landlord_id": landlord.id}, ip=client_ip(),
+                actor=current_user,
+                action="api_token.create",
+                object_type="api_token",
+                object_id=token.id,
+                detail={"landlord_id": landlord.id},
+                ip=client_ip(),
             )
             db.session.commit()
             new_token = (token, raw)

@@ -58,7 +58,11 @@ def scan_jpeg(text: str = "Scan", *, size: tuple[int, int] = (1240, 1754), orien
 
 
 def add_document(
-    dossier: Dossier, data: bytes, *, content_type: str = "image/jpeg", filename: str = "scan.jpg",
+    dossier: Dossier,
+    data: bytes,
+    *,
+    content_type: str = "image/jpeg",
+    filename: str = "scan.jpg",
     kind: DocumentKind = DocumentKind.IDENTITY,
 ) -> Document:
     document = Document(
@@ -149,5 +153,3 @@ def withdraw(dossier: Dossier, landlord: Landlord) -> None:
         if consent.landlord_id == landlord.id and consent.withdrawn_at is None:
             consent.withdrawn_at = utcnow()
     db.session.flush()
-
-

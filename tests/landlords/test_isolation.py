@@ -27,8 +27,10 @@ def _portal_urls(dossier_ids, document_ids, moment_ids):
     urls += [("get", f"/verhuurder/documenten/{doc}") for doc in document_ids]
     for m in moment_ids:
         base = f"/verhuurder/momenten/{m}"
-        urls += [("get", base + suffix) for suffix in ("", "/pakket.pdf", "/pakket", "/dossiers.csv",
-                                                         "/dossiers.json", "/pakket.zip")]
+        urls += [
+            ("get", base + suffix)
+            for suffix in ("", "/pakket.pdf", "/pakket", "/dossiers.csv", "/dossiers.json", "/pakket.zip")
+        ]
     return urls
 
 

@@ -151,3 +151,28 @@ def test_a_dossier_back_in_draft_leaves_the_packet(app, db):
     db.session.flush()
 
     assert len(_outline_titles(_packet(db, landlord, moment))) == 1
+
+
+def test_an_unchanged_packet_is_served_without_merging_again(app, db, monkeypatch):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    first = shared_dossier(moment, [landlord])
+    second = shared_dossier(moment, [landlord])
+    merges = []
+    original = packets.merge_packet
+    monkeypatch.setattr(packets, "merge_packet", lambda *a, **k: merges.append(1) or original(*a, **k))
+
+    def download():
+        choices = portal.moment_choices(landlord.id, moment.id)
+        return packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=utcnow())
+
+    built = download()
+    assert download() == built and len(merges) == 1
+
+    first.contact_email = "nieuw@example.org"
+    db.session.flush()
+    assert download() != built and len(merges) == 2
+
+    withdraw(second, landlord)
+    reader = PdfReader(io.BytesIO(download()))
+    assert _outline_titles(reader) == [packets.outline_title(first)] and len(merges) == 3

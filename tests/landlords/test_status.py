@@ -79,7 +79,11 @@ def test_candidate_reads_plain_lines(dossier):
 
 def test_volunteers_see_statuses_through_the_include(dossier):
     portal.set_choice_status(
-        _choice(dossier, "SVK De Poort"), status="registered", actor=None, now=utcnow(), reference="1234",
+        _choice(dossier, "SVK De Poort"),
+        status="registered",
+        actor=None,
+        now=utcnow(),
+        reference="1234",
         registered_on=date(2026, 11, 3),
     )
     portal.set_choice_status(

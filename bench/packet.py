@@ -1,0 +1,184 @@
+"""Benchmark the landlord packet: plain WeasyPrint versus cached sections merged with pypdf.
+
+Seeds a moment with N complete dossiers (each with a one-page JPEG scan) in a scratch SQLite
+database, then prints the time of:
+
+- baseline: the same dossiers rendered as ONE HTML document with plain WeasyPrint;
+- cold: the packet built with an empty section cache (every section rendered, then merged);
+- warm: a landlord's download of the unchanged packet (HTTP request through the portal);
+- rebuild: the download after one dossier changed (one section rendered again);
+- one section: rendering a single dossier's section (the unit the rebuild should cost);
+
+each with its ratio to the baseline, plus the packet size and the process's peak memory.
+
+Run:  .venv/bin/python bench/packet.py [--dossiers 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pypdf import PdfReader  # noqa: E402
+
+from inschrijving import create_app  # noqa: E402
+from inschrijving.extensions import db  # noqa: E402
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - the test factories' password, scratch database
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, func, baseline: float | None = None):
+    start = time.perf_counter()
+    result = func()
+    elapsed = time.perf_counter() - start
+    ratio = f"  ({elapsed / baseline:6.3f} x baseline)" if baseline else ""
+    print(f"{label:<44} {elapsed:8.3f} s{ratio}   peak {peak_mb():7.1f} MB", flush=True)
+    return elapsed, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=100)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-packet-"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_FOLDER": str(workdir / "uploads"),
+            "SERVER_NAME": "localhost",
+        }
+    )
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+    with app.app_context(), app.test_request_context():
+        from flask import render_template
+
+        from inschrijving.landlords import packets, portal
+        from inschrijving.landlords.labels import label
+        from inschrijving.landlords.models import DossierSection
+        from inschrijving.rendering.pdf import html_to_pdf
+        from tests.factories.accounts import UserFactory
+        from tests.factories.landlords import LandlordFactory, MunicipalityFactory
+        from tests.factories.packets import shared_dossier
+        from tests.factories.planning import MomentFactory
+
+        db.create_all()
+        moment = MomentFactory()
+        landlord = LandlordFactory(name="SVK De Poort", slug="svk-de-poort")
+        kortrijk = MunicipalityFactory(name="Kortrijk")
+        for _ in range(args.dossiers):
+            shared_dossier(moment, [landlord], municipalities=[kortrijk], persons=3)
+        user = UserFactory(landlord_staff=True, landlord=landlord, email="bench@verhuurder.example")
+        db.session.commit()
+        moment_id, landlord_id, user_email = moment.id, landlord.id, user.email
+        print(f"seeded {args.dossiers} complete dossiers with one JPEG scan each (in {workdir})\n")
+
+        dossiers = [c.dossier for c in portal.moment_choices(landlord_id, moment_id)]
+
+        def baseline_html() -> bytes:
+            bodies, head = [], ""
+            for dossier in dossiers:
+                scans = [(d, packets._scan_data_uri(packets.storage.load(d.storage_key))) for d in dossier.documents]
+                html = render_template(
+                    packets.SECTION_TEMPLATE,
+                    dossier=dossier,
+                    documents=dossier.documents,
+                    scans=scans,
+                    pdf_documents=[],
+                    label=label,
+                )
+                head = html.split("<body>", 1)[0]
+                bodies.append(re.search(r"<body>(.*)</body>", html, re.S).group(1))
+            joined = '<div style="page-break-before: always"></div>'.join(bodies)
+            return html_to_pdf(f"{head}<body>{joined}</body></html>")
+
+        baseline, baseline_pdf = timed("baseline: one HTML document, plain WeasyPrint", baseline_html)
+        print(f"{'':<44} {len(PdfReader(io.BytesIO(baseline_pdf)).pages)} pages, {len(baseline_pdf) / 1e6:.1f} MB")
+
+        def one_section():
+            packets.render_section_pdf(dossiers[0])
+
+        one_times = [timed("one dossier's section", one_section, baseline)[0] for _ in range(3)]
+        one = min(one_times)
+
+        db.session.execute(db.delete(DossierSection))
+        db.session.commit()
+        cold_start = time.perf_counter()
+        done = 0
+        while True:
+            remaining = packets.ensure_sections(dossiers, now=packets_now(), limit=5)
+            db.session.commit()
+            done += 1
+            if remaining == 0:
+                break
+        sections_time = time.perf_counter() - cold_start
+        landlord = db.session.get(type(landlord), landlord_id)
+        _cold_merge, _pdf = timed(
+            "cold: merge after rendering all sections",
+            lambda: packets.merge_packet(landlord, moment, dossiers, now=packets_now()),
+        )
+        cold = sections_time + _cold_merge
+        print(f"{'cold: sections (5 per step) + merge':<44} {cold:8.3f} s  ({cold / baseline:6.3f} x baseline)")
+
+        client = app.test_client()
+        client.post("/login", data={"email": user_email, "password": PASSWORD})
+        url = f"/verhuurder/momenten/{moment_id}/pakket.pdf"
+
+        def download() -> bytes:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+            return response.data
+
+        download()
+        warm_times = []
+        for _ in range(3):
+            elapsed, packet = timed("warm: download of the unchanged packet", download, baseline)
+            warm_times.append(elapsed)
+        reader = PdfReader(io.BytesIO(packet))
+        print(f"{'':<44} {len(reader.pages)} pages, {len(reader.outline)} bookmarks, {len(packet) / 1e6:.1f} MB")
+
+        changed = dossiers[len(dossiers) // 2]
+        changed.contact_phone = "+32470999999"
+        db.session.commit()
+        rebuild, _packet = timed("rebuild: download after one dossier changed", download, baseline)
+
+        warm = min(warm_times)
+        print()
+        print(f"warm download      {warm:6.3f} s   target <= 1 s: {'OK' if warm <= 1 else 'MISSED'}")
+        print(
+            f"rebuild            {rebuild:6.3f} s   = {rebuild / one:4.2f} x one section ({one:.3f} s); "
+            f"target <= 2x: {'OK' if rebuild <= 2 * one else 'MISSED'}"
+        )
+        print(f"cold / baseline    {cold / baseline:6.3f}")
+        print(f"peak memory        {peak_mb():6.1f} MB (whole process)")
+
+
+def packets_now():
+    from inschrijving.db_types import utcnow
+
+    return utcnow()
+
+
+if __name__ == "__main__":
+    main()
