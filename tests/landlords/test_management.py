@@ -161,22 +161,15 @@ def test_edit_form_shows_current_values(db, logged_in):
 
 
 def test_edit_saves_changes_and_audits_what_changed(db, logged_in, coordinator):
-    kortrijk, wevelgem = (
-        MunicipalityFactory(name="Kortrijk", nis_code="34022"),
-        MunicipalityFactory(name="Wevelgem", nis_code="34041"),
+    kortrijk, wevelgem = MunicipalityFactory(name="Kortrijk", nis_code="34022"), MunicipalityFactory(
+        name="Wevelgem", nis_code="34041"
     )
     landlord = LandlordFactory(name="De Vlashaard", slug="de-vlashaard", municipalities=[kortrijk])
 
     response = logged_in.post(
         f"/beheer/verhuurders/{landlord.id}/bewerken",
-        data=_form(
-            name="De Vlashaard",
-            slug="de-vlashaard",
-            kind="shm",
-            active_from="",
-            active_until="2023-06-08",
-            municipalities=[str(wevelgem.id)],
-        ),
+        data=_form(name="De Vlashaard", slug="de-vlashaard", kind="shm", active_from="",
+                   active_until="2023-06-08", municipalities=[str(wevelgem.id)]),
     )
 
     assert response.status_code == 302
@@ -207,13 +200,13 @@ def test_edit_with_an_error_changes_nothing(db, logged_in):
 
 
 def test_saving_without_changes_writes_no_audit_event(db, logged_in):
-    landlord = LandlordFactory(
-        name="De Vlashaard", slug="de-vlashaard", kind=LandlordKind.SHM, contact_email="info@vlashaard.example"
-    )
+    landlord = LandlordFactory(name="De Vlashaard", slug="de-vlashaard", kind=LandlordKind.SHM,
+                               contact_email="info@vlashaard.example")
 
     response = logged_in.post(
         f"/beheer/verhuurders/{landlord.id}/bewerken",
-        data={"name": "De Vlashaard", "slug": "de-vlashaard", "kind": "shm", "contact_email": "info@vlashaard.example"},
+        data={"name": "De Vlashaard", "slug": "de-vlashaard", "kind": "shm",
+              "contact_email": "info@vlashaard.example"},
         follow_redirects=True,
     )
 
@@ -256,9 +249,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(db, client):
 
 
 def test_service_refuses_a_period_that_ends_before_it_starts(db, coordinator):
-    data = services.LandlordData(
-        name="X", slug="x", kind=LandlordKind.SVK, active_from=date(2024, 2, 1), active_until=date(2024, 1, 31)
-    )
+    data = services.LandlordData(name="X", slug="x", kind=LandlordKind.SVK,
+                                 active_from=date(2024, 2, 1), active_until=date(2024, 1, 31))
 
     with pytest.raises(services.InvalidPeriod):
         services.create_landlord(data, actor=coordinator)
