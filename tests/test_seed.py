@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from stdnum.be import nn
+from werkzeug.security import generate_password_hash
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus
@@ -28,6 +29,15 @@ from inschrijving.seed.demo import synthetic_national_number
 from tests.factories.accounts import UserFactory
 
 REFERENCE = re.compile(r"^[A-HJKMNP-Z2-9]{3}-[A-HJKMNP-Z2-9]{3}$")
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    # scrypt costs a quarter second per demo account on purpose; these tests check the flow, not the hash.
+    def set_password(user, password):
+        user.password_hash = generate_password_hash(password, method="pbkdf2:sha256:1")
+
+    monkeypatch.setattr(User, "set_password", set_password)
 
 
 @pytest.fixture
