@@ -104,6 +104,10 @@ def test_next_within_the_site_is_followed(client, db):
 # Role guards ------------------------------------------------------------------------------------
 
 COORDINATOR_PAGES = ["/beheer/gebruikers/", "/beheer/gebruikers/nieuw", "/beheer/audit"]
+# Pages of other domains, guarded by role: each role must be refused where it does not belong.
+OTHER_COORDINATOR_PAGES = ["/beheer/verhuurders/"]
+STAFF_PAGES = ["/planning/", "/dossiers/"]
+LANDLORD_PAGES = ["/verhuurder/"]
 
 
 @pytest.mark.parametrize("trait", ["volunteer", "landlord_staff"])
@@ -128,15 +132,22 @@ def test_coordinator_actions_refuse_other_roles(client, auth, db, trait):
 
 def test_landlord_is_refused_on_planning_and_staff_on_the_landlord_portal(client, auth, db):
     auth.login(UserFactory(landlord_staff=True))
-    assert client.get("/planning/").status_code == 403
+    for path in STAFF_PAGES + OTHER_COORDINATOR_PAGES:
+        assert client.get(path).status_code == 403, path
     auth.logout()
-    for user in (UserFactory(), UserFactory(coordinator=True)):
-        auth.login(user)
-        assert client.get("/verhuurder/").status_code == 403
-        auth.logout()
+    auth.login(UserFactory())
+    for path in OTHER_COORDINATOR_PAGES + LANDLORD_PAGES:
+        assert client.get(path).status_code == 403, path
+    auth.logout()
+    auth.login(UserFactory(coordinator=True))
+    for path in LANDLORD_PAGES:
+        assert client.get(path).status_code == 403, path
 
 
-@pytest.mark.parametrize("path", COORDINATOR_PAGES + ["/planning/", "/verhuurder/", "/account", "/medewerkers"])
+@pytest.mark.parametrize(
+    "path",
+    COORDINATOR_PAGES + OTHER_COORDINATOR_PAGES + STAFF_PAGES + LANDLORD_PAGES + ["/account", "/medewerkers"],
+)
 def test_anonymous_is_sent_to_login(client, db, path):
     response = client.get(path)
     assert is_login_redirect(response)
@@ -311,6 +322,26 @@ def test_login_is_throttled_per_client_address(app, client, db):
     allowed = client.post("/login", data={"email": user.email, "password": PASSWORD},
                           environ_base={"REMOTE_ADDR": "198.51.100.5"})
     assert allowed.status_code == 302
+
+
+def test_throttling_is_shared_between_worker_processes(committed_app, tmp_path):
+    """Two app instances on one database stand in for two gunicorn workers: failures count across both."""
+    from inschrijving import create_app
+    from tests.conftest import base_config
+
+    committed_app.config["LOGIN_FAILURES_PER_ACCOUNT"] = 2
+    other_app = create_app(base_config(tmp_path, committed_app.config["SQLALCHEMY_DATABASE_URI"]))
+    other_app.config["LOGIN_FAILURES_PER_ACCOUNT"] = 2
+    worker_a, worker_b = committed_app.test_client(), other_app.test_client()
+    for worker in (worker_a, worker_b):
+        worker.post("/login", data={"email": "jan@example.org", "password": "fout wachtwoord"})
+    with other_app.app_context():
+        assert worker_b.post("/login", data={"email": "jan@example.org", "password": "x"}).status_code == 429
+        from inschrijving.extensions import db as _db
+
+        _db.session.remove()
+        _db.engine.dispose()
+    assert worker_a.post("/login", data={"email": "jan@example.org", "password": "x"}).status_code == 429
 
 
 def test_successful_login_resets_the_account_counter(app, client, auth, db):
