@@ -549,3 +549,22 @@ def test_create_user_command(app, db):
                                 "--landlord", "wonen-zuid", "--password", NEW_PASSWORD])
     assert staff.exit_code == 0, staff.output
     assert db.session.scalar(sa.select(User).where(User.email == "l@example.org")).landlord_id == landlord.id
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, db):
+    user = UserFactory()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    cookie = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_secure_outside_development(app):
+    import os
+
+    from inschrijving.config import Config
+
+    if "SESSION_COOKIE_SECURE" not in os.environ:
+        assert Config.SESSION_COOKIE_SECURE is True and Config.REMEMBER_COOKIE_SECURE is True
+        # Only debug and testing drop it, for plain http on 127.0.0.1.
+        assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert Config.SESSION_COOKIE_HTTPONLY is True and Config.SESSION_COOKIE_SAMESITE == "Lax"
