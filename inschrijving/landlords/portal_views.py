@@ -254,9 +254,9 @@ def export_zip(moment_id: int):
     return _download(data, "application/zip", filename)
 
 
-def _token_form() -> ApiTokenForm:
+def _token_form(**kwargs) -> ApiTokenForm:
     landlords = db.session.scalars(sa.select(Landlord).order_by(Landlord.name)).all()
-    return ApiTokenForm(landlords=landlords)
+    return ApiTokenForm(landlords=landlords, **kwargs)
 
 
 @keys_bp.route("/", methods=["GET", "POST"])
@@ -281,7 +281,7 @@ def index():
             )
             db.session.commit()
             new_token = (token, raw)
-            form = _token_form()
+            form = _token_form(formdata=None)  # an empty form for the next key
     return render_template(
         "landlords/portal_api_keys.html", form=form, tokens=api_tokens.list_tokens(), new_token=new_token
     )
