@@ -6,6 +6,7 @@ schema of that database, so the tables the rest of the suite uses are never touc
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,23 @@ from inschrijving import create_app
 from inschrijving.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def keep_logging_config() -> Iterator[None]:
+    # migrations/env.py calls logging.config.fileConfig, which disables every logger it does not
+    # name; later tests that read log records must not depend on whether this file ran first.
+    loggers = [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    disabled = {lg: lg.disabled for lg in loggers}
+    root_handlers, root_level = list(logging.root.handlers), logging.root.level
+    yield
+    for logger, was_disabled in disabled.items():
+        logger.disabled = was_disabled
+    for logger in logging.root.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger) and logger not in disabled:
+            logger.disabled = False
+    logging.root.handlers[:] = root_handlers
+    logging.root.setLevel(root_level)
 
 
 def _app(url: str, engine_options: dict | None = None) -> Flask:
