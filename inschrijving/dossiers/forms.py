@@ -23,6 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
@@ -120,6 +121,10 @@ DOCUMENT_KIND_LABELS = dict(DOCUMENT_KIND_CHOICES)
 YES_NO = [("yes", _l("Ja")), ("no", _l("Nee"))]
 
 
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -134,6 +139,22 @@ def normalise_phone(raw: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 0470 12 34 56."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _empty(field) -> bool:
+    return field.data is None or (isinstance(field.data, str) and not field.data.strip())
+
+
+def _require(field, message) -> bool:
+    """Add a 'fill this in' error when a conditionally required field is empty.
+
+    Conditional requirements live in validate() rather than validate_<field>: an Optional() on the
+    field would stop the chain before an inline validator could say the field is needed.
+    """
+    if _empty(field):
+        field.errors.append(message)
+        return False
+    return True
 
 
 def _optional_int(value):
@@ -151,22 +172,21 @@ class StepForm(FlaskForm):
 
 class PersonRowForm(Form):
     person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    role = SelectField(_l("Rol"), choices=ROLE_CHOICES, validate_choice=True)
+    role = SelectField(_l("Rol"), choices=_choices(ROLE_CHOICES), default="", validate_choice=True)
     first_name = StringField(_l("Voornaam"), validators=[Optional(), Length(max=80)])
     last_name = StringField(_l("Familienaam"), validators=[Optional(), Length(max=80)])
     is_dependant = BooleanField(_l("Persoon ten laste"))
-    dependant_reason = SelectField(_l("Waarom ten laste?"), choices=DEPENDANT_CHOICES)
+    dependant_reason = SelectField(_l("Waarom ten laste?"), choices=_choices(DEPENDANT_CHOICES), default="")
     has_recognised_disability = BooleanField(_l("Erkende handicap"))
     is_domiciled = BooleanField(_l("Woont hier (domicilie)"), default=True)
     remove = BooleanField(_l("Verwijderen uit het gezin"))
 
-    def validate_first_name(self, field):
-        if self.role.data and not (field.data or "").strip() and not self.remove.data:
-            raise ValidationError(_l("Vul de voornaam in."))
-
-    def validate_last_name(self, field):
-        if self.role.data and not (field.data or "").strip() and not self.remove.data:
-            raise ValidationError(_l("Vul de familienaam in."))
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.role.data and not self.remove.data:
+            ok = _require(self.first_name, _l("Vul de voornaam in.")) and ok
+            ok = _require(self.last_name, _l("Vul de familienaam in.")) and ok
+        return ok
 
     def validate_role(self, field):
         if not field.data and ((self.first_name.data or "").strip() or (self.last_name.data or "").strip()):
@@ -188,7 +208,7 @@ class HouseholdForm(StepForm):
 
     def __init__(self, *args, languages: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = list(languages.items())
+        self.language.choices = _choices(languages.items())
 
     def validate_contact_phone(self, field):
         if field.data:
@@ -219,7 +239,7 @@ class HouseholdForm(StepForm):
 
 class IdentityRowForm(Form):
     person_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    id_kind = SelectField(_l("Soort nummer"), choices=ID_KIND_CHOICES)
+    id_kind = SelectField(_l("Soort nummer"), choices=_choices(ID_KIND_CHOICES), default=IdKind.NONE.value)
     national_number = StringField(
         _l("Rijksregister- of BIS-nummer"), validators=[Optional(), Length(max=20)], render_kw={"inputmode": "numeric"}
     )
@@ -227,16 +247,26 @@ class IdentityRowForm(Form):
     birth_day = IntegerField(_l("Dag"), validators=[Optional(), NumberRange(min=0, max=31)])
     birth_month = IntegerField(_l("Maand"), validators=[Optional(), NumberRange(min=0, max=12)])
     birth_year = IntegerField(_l("Jaar"), validators=[Optional(), NumberRange(min=1900, max=2100)])
-    register_type = SelectField(_l("Register"), choices=REGISTER_CHOICES)
+    register_type = SelectField(_l("Register"), choices=_choices(REGISTER_CHOICES), default=RegisterType.UNKNOWN.value)
     is_emancipated = BooleanField(_l("Ontvoogd (met vonnis)"))
     has_guided_living = BooleanField(_l("Begeleid zelfstandig wonen (met attest)"))
-    language_level = SelectField(_l("Kennis Nederlands (ter info)"), choices=LANGUAGE_LEVEL_CHOICES)
+    language_level = SelectField(
+        _l("Kennis Nederlands (ter info)"),
+        choices=_choices(LANGUAGE_LEVEL_CHOICES),
+        default=LanguageLevel.UNKNOWN.value,
+    )
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.id_kind.data in (IdKind.NATIONAL_NUMBER, IdKind.BIS_NUMBER):
+            ok = _require(self.national_number, _l("Vul het nummer in, of kies 'Nog geen nummer'.")) and ok
+        if self.id_kind.data == IdKind.FOREIGN_ID:
+            ok = _require(self.foreign_id, _l("Vul het buitenlandse nummer in.")) and ok
+        return ok
 
     def validate_national_number(self, field):
         if self.id_kind.data not in (IdKind.NATIONAL_NUMBER, IdKind.BIS_NUMBER):
             return
-        if not (field.data or "").strip():
-            raise ValidationError(_l("Vul het nummer in, of kies 'Nog geen nummer'."))
         try:
             parsed = parse_national_number(field.data)
         except InvalidNationalNumber as exc:
@@ -247,10 +277,6 @@ class IdentityRowForm(Form):
             raise ValidationError(
                 _l("De geboortedatum past niet bij dit nummer. Kijk het nummer en de geboortedatum na.")
             )
-
-    def validate_foreign_id(self, field):
-        if self.id_kind.data == IdKind.FOREIGN_ID and not (field.data or "").strip():
-            raise ValidationError(_l("Vul het buitenlandse nummer in."))
 
     def validate_birth_day(self, field):
         if field.data and not self.birth_month.data:
@@ -276,11 +302,11 @@ class IncomeRowForm(Form):
     leefloon = _money(_l("Leefloon"))
     ivt = _money(_l("Inkomensvervangende tegemoetkoming (IVT)"))
     foreign_exempt = _money(_l("Vrijgesteld buitenlands inkomen"))
-    source = SelectField(_l("Bron"), choices=SOURCE_CHOICES)
+    source = SelectField(_l("Bron"), choices=_choices(SOURCE_CHOICES), default="")
     uses_current_income = BooleanField(_l("Huidig inkomen gebruiken (hoger of geen inkomen in dat jaar)"))
     current_income_months = SelectField(
         _l("Periode huidig inkomen"),
-        choices=[("", _l("— kies —")), ("3", _l("3 maanden")), ("6", _l("6 maanden"))],
+        choices=_choices([("", _l("— kies —")), ("3", _l("3 maanden")), ("6", _l("6 maanden"))]),
         coerce=_optional_int,
         validate_choice=False,
     )
@@ -288,22 +314,18 @@ class IncomeRowForm(Form):
     in_debt_settlement = BooleanField(_l("Collectieve schuldenregeling of budgetbeheer"))
     disposable_income = _money(_l("Beschikbaar inkomen per jaar"))
 
-    def validate_income_year(self, field):
-        if not (self.uses_current_income.data or self.in_debt_settlement.data):
-            if self.taxable_total.data is not None and field.data is None:
-                raise ValidationError(_l("Vul het inkomensjaar in."))
-
-    def validate_current_income_months(self, field):
-        if self.uses_current_income.data and field.data not in (3, 6):
-            raise ValidationError(_l("Kies 3 of 6 maanden."))
-
-    def validate_current_income_amount(self, field):
-        if self.uses_current_income.data and field.data is None:
-            raise ValidationError(_l("Vul het inkomen van die periode in."))
-
-    def validate_disposable_income(self, field):
-        if self.in_debt_settlement.data and field.data is None:
-            raise ValidationError(_l("Vul het beschikbaar inkomen in."))
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.taxable_total.data is not None:
+            ok = _require(self.income_year, _l("Vul het inkomensjaar in.")) and ok
+        if self.uses_current_income.data:
+            if self.current_income_months.data not in (3, 6):
+                self.current_income_months.errors.append(_l("Kies 3 of 6 maanden."))
+                ok = False
+            ok = _require(self.current_income_amount, _l("Vul het inkomen van die periode in.")) and ok
+        if self.in_debt_settlement.data:
+            ok = _require(self.disposable_income, _l("Vul het beschikbaar inkomen in.")) and ok
+        return ok
 
 
 class IncomeForm(StepForm):
@@ -333,9 +355,9 @@ class PropertyRowForm(Form):
     item_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     person_id = SelectField(_l("Van wie"), coerce=_optional_int, validate_choice=False)
     country = StringField(_l("Land (2 letters)"), default="BE", validators=[Optional(), Length(min=2, max=2)])
-    right_type = SelectField(_l("Welk recht"), choices=RIGHT_CHOICES)
+    right_type = SelectField(_l("Welk recht"), choices=_choices(RIGHT_CHOICES), default="")
     share_pct = DecimalField(_l("Deel in %"), places=2, validators=[Optional(), NumberRange(min=0, max=100)])
-    exception = SelectField(_l("Uitzondering"), choices=EXCEPTION_CHOICES)
+    exception = SelectField(_l("Uitzondering"), choices=_choices(EXCEPTION_CHOICES), default="")
     note = StringField(_l("Uitleg"), validators=[Optional(), Length(max=500)])
     remove = BooleanField(_l("Verwijderen"))
 
@@ -343,7 +365,7 @@ class PropertyRowForm(Form):
 class PropertyForm(StepForm):
     has_property = RadioField(
         _l("Heeft iemand van het gezin een woning of grond, in België of in het buitenland?"),
-        choices=YES_NO,
+        choices=_choices(YES_NO),
         validators=[InputRequired(_l("Kies ja of nee."))],
     )
     items = FieldList(FormField(PropertyRowForm))
@@ -351,7 +373,7 @@ class PropertyForm(StepForm):
     def __init__(self, *args, people: list[tuple[int | None, str]], **kwargs):
         super().__init__(*args, **kwargs)
         for row in self.items:
-            row.form.person_id.choices = people
+            row.form.person_id.choices = _choices(people)
 
     def validate_items(self, field):
         if self.has_property.data == "yes" and not any(
@@ -367,9 +389,11 @@ class AddressRowForm(Form):
     until_on = DateField(_l("Tot (leeg = nu)"), validators=[Optional()])
     remove = BooleanField(_l("Verwijderen"))
 
-    def validate_from_on(self, field):
-        if (self.municipality_name.data or "").strip() and not field.data and not self.remove.data:
-            raise ValidationError(_l("Vul in vanaf wanneer."))
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if (self.municipality_name.data or "").strip() and not self.remove.data:
+            ok = _require(self.from_on, _l("Vul in vanaf wanneer.")) and ok
+        return ok
 
     def validate_until_on(self, field):
         if field.data and self.from_on.data and field.data < self.from_on.data:
@@ -385,7 +409,7 @@ class AddressesForm(StepForm):
 
 class PreferencesForm(StepForm):
     municipalities = MultiCheckboxField(_l("Gemeenten"), coerce=int)
-    dwelling_types = MultiCheckboxField(_l("Soort woning"), choices=DWELLING_CHOICES)
+    dwelling_types = MultiCheckboxField(_l("Soort woning"), choices=_choices(DWELLING_CHOICES))
     bedrooms_min = IntegerField(_l("Slaapkamers: minstens"), validators=[Optional(), NumberRange(min=0, max=8)])
     bedrooms_max = IntegerField(_l("Slaapkamers: hoogstens"), validators=[Optional(), NumberRange(min=0, max=8)])
     max_rent = DecimalField(_l("Hoogste huur per maand (€)"), places=2, validators=[Optional(), NumberRange(min=0)])
@@ -396,7 +420,7 @@ class PreferencesForm(StepForm):
 
     def __init__(self, *args, municipalities: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipalities.choices = municipalities
+        self.municipalities.choices = _choices(municipalities)
 
     def validate_municipalities(self, field):
         if not field.data:
@@ -413,7 +437,7 @@ class LandlordsForm(StepForm):
 
     def __init__(self, *args, offered: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.landlords.choices = offered
+        self.landlords.choices = _choices(offered)
 
     def validate_landlords(self, field):
         if not field.data:
@@ -435,15 +459,17 @@ class HealthConsentForm(StepForm):
 class CirForm(StepForm):
     cir_registered = RadioField(
         _l("Werd de kandidaat tijdens de afspraak ingeschreven in het centraal register (CIR)?"),
-        choices=YES_NO,
+        choices=_choices(YES_NO),
         validators=[InputRequired(_l("Kies ja of nee."))],
     )
     cir_registered_on = DateField(_l("Datum van inschrijving in het CIR"), validators=[Optional()])
     cir_reference = StringField(_l("Referentie of volgnummer in het CIR"), validators=[Optional(), Length(max=60)])
 
-    def validate_cir_registered_on(self, field):
-        if self.cir_registered.data == "yes" and not field.data:
-            raise ValidationError(_l("Vul de datum van inschrijving in."))
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.cir_registered.data == "yes":
+            ok = _require(self.cir_registered_on, _l("Vul de datum van inschrijving in.")) and ok
+        return ok
 
 
 class VersionForm(StepForm):
@@ -451,7 +477,7 @@ class VersionForm(StepForm):
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField(_l("Soort document"), choices=DOCUMENT_KIND_CHOICES)
+    kind = SelectField(_l("Soort document"), choices=_choices(DOCUMENT_KIND_CHOICES), default=DocumentKind.OTHER.value)
     person_id = SelectField(_l("Van wie"), coerce=_optional_int, validate_choice=False)
     file = FileField(
         _l("Bestand (PDF of foto)"),
@@ -461,7 +487,7 @@ class DocumentForm(FlaskForm):
 
     def __init__(self, *args, people: list[tuple[int | None, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.person_id.choices = people
+        self.person_id.choices = _choices(people)
 
 
 # --- yearly limits -------------------------------------------------------------------------------
@@ -510,19 +536,23 @@ class CheckForm(FlaskForm):
         csrf = False  # stores nothing and changes nothing; a GET form that can be bookmarked
 
     adult = RadioField(
-        _l("Bent u 18 jaar of ouder?"), choices=YES_NO, validators=[InputRequired(_l("Kies ja of nee."))]
+        _l("Bent u 18 jaar of ouder?"), choices=_choices(YES_NO), validators=[InputRequired(_l("Kies ja of nee."))]
     )
     registered = RadioField(
         _l("Staat u ingeschreven in het bevolkings- of vreemdelingenregister van een Belgische gemeente?"),
-        choices=[
-            ("yes", _l("Ja")),
-            ("no", _l("Nee, in het wachtregister of geschrapt")),
-            ("unknown", _l("Ik weet het niet")),
-        ],
+        choices=_choices(
+            [
+                ("yes", _l("Ja")),
+                ("no", _l("Nee, in het wachtregister of geschrapt")),
+                ("unknown", _l("Ik weet het niet")),
+            ]
+        ),
         validators=[InputRequired(_l("Kies een antwoord."))],
     )
     partner = RadioField(
-        _l("Woont u samen met een partner?"), choices=YES_NO, validators=[InputRequired(_l("Kies ja of nee."))]
+        _l("Woont u samen met een partner?"),
+        choices=_choices(YES_NO),
+        validators=[InputRequired(_l("Kies ja of nee."))],
     )
     dependants = IntegerField(
         _l("Hoeveel kinderen of andere personen zijn ten laste?"),
@@ -535,7 +565,9 @@ class CheckForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=20)],
     )
     disabled = RadioField(
-        _l("Hebt u zelf een erkende handicap?"), choices=YES_NO, validators=[InputRequired(_l("Kies ja of nee."))]
+        _l("Hebt u zelf een erkende handicap?"),
+        choices=_choices(YES_NO),
+        validators=[InputRequired(_l("Kies ja of nee."))],
     )
     income = DecimalField(
         _l("Belastbaar inkomen van u en uw partner samen, per jaar (zie aanslagbiljet van 3 jaar geleden)"),
@@ -549,11 +581,13 @@ class CheckForm(FlaskForm):
     )
     property = RadioField(
         _l("Hebt u of uw partner een woning of grond, in België of in het buitenland?"),
-        choices=[
-            ("no", _l("Nee")),
-            ("yes", _l("Ja")),
-            ("exception", _l("Ja, maar ik kan er niet wonen (onbewoonbaar, erfenis, ex-partner woont er)")),
-        ],
+        choices=_choices(
+            [
+                ("no", _l("Nee")),
+                ("yes", _l("Ja")),
+                ("exception", _l("Ja, maar ik kan er niet wonen (onbewoonbaar, erfenis, ex-partner woont er)")),
+            ]
+        ),
         validators=[InputRequired(_l("Kies een antwoord."))],
     )
 

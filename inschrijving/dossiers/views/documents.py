@@ -19,7 +19,7 @@ from inschrijving.web import client_ip
 
 
 def _people(dossier):
-    return [(None, _("— het hele gezin —"))] + [(p.id, p.full_name) for p in dossier.persons]
+    return [("", _("— het hele gezin —"))] + [(p.id, p.full_name) for p in dossier.persons]
 
 
 @bp.route("/<int:dossier_id>/documenten", methods=["GET", "POST"])

@@ -122,7 +122,9 @@ def step(dossier_id: int, slug: str):
         except (services.StaleDossier, StaleDataError):
             db.session.rollback()
             dossier = open_dossier(dossier_id, audit=False)
+            # The field renders its raw input; both must carry the version the user has now seen.
             form.version.data = dossier.version
+            form.version.raw_data = [str(dossier.version)]
             flash(stale_message(), "warning")
         except services.DossierLocked:
             db.session.rollback()

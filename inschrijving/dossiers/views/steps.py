@@ -37,7 +37,7 @@ class Step:
 
 
 def _people(dossier: Dossier) -> list[tuple[int | None, str]]:
-    return [(None, str(_l("— het hele gezin —")))] + [(p.id, p.full_name) for p in dossier.persons]
+    return [("", str(_l("— het hele gezin —")))] + [(p.id, p.full_name) for p in dossier.persons]
 
 
 # --- household -----------------------------------------------------------------------------------
