@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 PRODID = "-//Woonclub regio Kortrijk//Groepsinschrijving//NL"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -36,11 +37,22 @@ def events_to_ical(events: list[CalendarEvent], *, method: str = "PUBLISH", name
     cal.add("method", method)
     if name:
         cal.add("x-wr-calname", name)
+    if events:
+        # Clients need no tz database of their own: the file carries Brussels' rules for its years.
+        first = min(item.starts_at for item in events).year
+        last = max(item.ends_at for item in events).year
+        cal.add_component(_brussels_timezone(first - 1, last + 2))
     for item in events:
         cal.add_component(_event(item))
-    # Adds a VTIMEZONE for every TZID used, so clients need no tz database of their own.
-    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+@functools.lru_cache(maxsize=16)
+def _brussels_timezone(first_year: int, last_year: int) -> Timezone:
+    # Built from zoneinfo once per range: generating it is most of the cost of a calendar file.
+    # Nothing mutates the component after this, so calendars may share it.
+    return Timezone.from_tzinfo(BRUSSELS, tzid="Europe/Brussels", first_date=date(first_year, 1, 1),
+                                last_date=date(last_year, 1, 1))
 
 
 def _event(item: CalendarEvent) -> Event:
