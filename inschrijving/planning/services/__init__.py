@@ -1,0 +1,101 @@
+"""Planning rules: slots from opening blocks, the life of a moment, series, capacity, staff and the day itself.
+
+Services take the actor and the clock as parameters, flush but never commit, and raise the exceptions in
+`base`. Callers use this package as one module: `from inschrijving.planning import services`.
+"""
+
+from inschrijving.planning.services.base import (
+    BOOKING_CLOSES_AT,
+    BOOKING_CLOSES_WORKING_DAYS,
+    BRUSSELS,
+    MAX_SERIES_COUNT,
+    SERIES_EVERY_MONTHS,
+    CapacityBelowBookings,
+    InvalidBlocks,
+    InvalidBookingWindow,
+    MomentPlan,
+    NoSlots,
+    NotMovable,
+    PlannedSlot,
+    PlanningError,
+    SeatTaken,
+    Shortfall,
+    WrongStatus,
+)
+from inschrijving.planning.services.capacity import (
+    change_capacity,
+    find_shortfalls,
+    free_slots_after,
+    live_bookings_of_slot,
+    move_booking_to_slot,
+)
+from inschrijving.planning.services.day import add_walk_in, check_in, mark_no_show, undo_attendance
+from inschrijving.planning.services.moments import (
+    add_months,
+    cancel_moment,
+    close_moment,
+    create_moment,
+    plan_moment,
+    plan_series,
+    publish_moment,
+    same_weekday_of_month,
+    series_dates,
+)
+from inschrijving.planning.services.slots import (
+    belgian_public_holidays,
+    check_blocks,
+    default_booking_closes_at,
+    easter_sunday,
+    generate_slots,
+    is_working_day,
+    local_instant,
+)
+from inschrijving.planning.services.staff import get_feed_user, list_feed_moments, renew_calendar_token, set_staff
+
+__all__ = [
+    "BOOKING_CLOSES_AT",
+    "BOOKING_CLOSES_WORKING_DAYS",
+    "BRUSSELS",
+    "MAX_SERIES_COUNT",
+    "SERIES_EVERY_MONTHS",
+    "CapacityBelowBookings",
+    "InvalidBlocks",
+    "InvalidBookingWindow",
+    "MomentPlan",
+    "NoSlots",
+    "NotMovable",
+    "PlannedSlot",
+    "PlanningError",
+    "SeatTaken",
+    "Shortfall",
+    "WrongStatus",
+    "add_months",
+    "add_walk_in",
+    "belgian_public_holidays",
+    "cancel_moment",
+    "change_capacity",
+    "check_blocks",
+    "check_in",
+    "close_moment",
+    "create_moment",
+    "default_booking_closes_at",
+    "easter_sunday",
+    "find_shortfalls",
+    "free_slots_after",
+    "generate_slots",
+    "get_feed_user",
+    "is_working_day",
+    "list_feed_moments",
+    "live_bookings_of_slot",
+    "local_instant",
+    "mark_no_show",
+    "move_booking_to_slot",
+    "plan_moment",
+    "plan_series",
+    "publish_moment",
+    "renew_calendar_token",
+    "same_weekday_of_month",
+    "series_dates",
+    "set_staff",
+    "undo_attendance",
+]

@@ -1,0 +1,108 @@
+"""Changing the seats of slots, and moving bookings within a moment so nobody is dropped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from inschrijving.booking import services as booking_services
+from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus
+from inschrijving.extensions import db
+from inschrijving.planning.models import RegistrationMoment, Slot
+from inschrijving.planning.services.base import (
+    BRUSSELS,
+    CapacityBelowBookings,
+    NotMovable,
+    PlanningError,
+    Shortfall,
+    queue_message,
+)
+
+
+def live_bookings_of_slot(slot: Slot) -> list[Booking]:
+    """Live bookings of a slot, the ones who keep their seat first: present people, then earliest booked."""
+    bookings = db.session.scalars(
+        sa.select(Booking).where(Booking.slot_id == slot.id, Booking.status.in_(LIVE_BOOKING_STATUSES))
+    ).all()
+    return sorted(bookings, key=lambda b: (b.status != BookingStatus.CHECKED_IN, b.created_at, b.id))
+
+
+def change_capacity(moment: RegistrationMoment, changes: dict[int, int]) -> list[Slot]:
+    """Set new capacities ({slot_id: seats}) for slots of one moment, all or nothing.
+
+    :raises CapacityBelowBookings: with, per slot, exactly who must move first and the slots with free seats.
+    """
+    slots = {s.id: s for s in moment.slots}
+    if any(slot_id not in slots for slot_id in changes) or any(c < 0 for c in changes.values()):
+        raise PlanningError(changes)
+    shortfalls = find_shortfalls(moment, changes)
+    if shortfalls:
+        raise CapacityBelowBookings(shortfalls, free_slots_after(moment, changes))
+    changed = []
+    for slot_id, capacity in sorted(changes.items()):
+        # Conditional, like take_seat: a booking that lands meanwhile makes this refuse, never overbook.
+        result = db.session.execute(
+            sa.update(Slot)
+            .where(Slot.id == slot_id, Slot.booked <= capacity)
+            .values(capacity=capacity)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.expire(slots[slot_id], ["capacity", "booked"])
+        if result.rowcount != 1:
+            slot = slots[slot_id]
+            raise CapacityBelowBookings(
+                [Shortfall(slot, capacity, live_bookings_of_slot(slot)[capacity:])],
+                free_slots_after(moment, changes),
+            )
+        changed.append(slots[slot_id])
+    return changed
+
+
+def find_shortfalls(moment: RegistrationMoment, changes: dict[int, int]) -> list[Shortfall]:
+    """For each slot that would hold fewer seats than live bookings: exactly who would have to move."""
+    slots = {s.id: s for s in moment.slots}
+    shortfalls = []
+    for slot_id, capacity in sorted(changes.items()):
+        slot = slots[slot_id]
+        db.session.refresh(slot, ["booked"])
+        if slot.booked > capacity:
+            shortfalls.append(Shortfall(slot, capacity, live_bookings_of_slot(slot)[capacity:]))
+    return shortfalls
+
+
+def free_slots_after(moment: RegistrationMoment, changes: dict[int, int] | None = None) -> list[Slot]:
+    """Slots of the moment that would still have a free seat with the given new capacities."""
+    changes = changes or {}
+    return [s for s in moment.slots if changes.get(s.id, s.capacity) > s.booked]
+
+
+def move_booking_to_slot(booking: Booking, target: Slot, *, now: datetime) -> None:
+    """Move a live booking to another slot of the same moment, keeping its reference and everything attached.
+
+    The seat in the new slot is taken first, so a failed move leaves the booking where it was.
+    """
+    if not booking.is_live or target.moment_id != booking.moment_id or target.id == booking.slot_id:
+        raise NotMovable(booking.id)
+    old_slot_id = booking.slot_id
+    booking_services.take_seat(target.id)
+    booking_services.release_seat(old_slot_id)
+    booking.slot_id = target.id
+    booking.slot = target
+    booking.sequence += 1
+    booking.updated_at = now
+    db.session.flush()
+    if booking.email:
+        with force_locale(booking.language or "nl"):
+            subject = _("Uw afspraak is verplaatst")
+            body = _(
+                "Beste %(name)s,\n\nUw afspraak (%(reference)s) is verplaatst naar %(time)s, op dezelfde dag "
+                "en dezelfde plaats. Met de link in uw eerste e-mail ziet u altijd het juiste uur.\n\n"
+                "Met vriendelijke groeten,\nde Woonclub",
+                name=booking.contact_name,
+                reference=booking.reference,
+                time=target.starts_at.astimezone(BRUSSELS).strftime("%H:%M"),
+            )
+        queue_message(booking.email, subject, body, dedupe_key=f"staff-move:{booking.id}:{booking.sequence}")

@@ -1,0 +1,62 @@
+"""Who staffs a moment, and the personal calendar feed of staff."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from inschrijving.accounts.models import Role, User
+from inschrijving.extensions import db
+from inschrijving.planning.models import MomentStatus, RegistrationMoment
+from inschrijving.planning.services.base import PlanningError
+
+
+def set_staff(moment: RegistrationMoment, user_ids: Iterable[int]) -> list[User]:
+    """Set who staffs a moment; only enabled coordinators and volunteers can."""
+    ids = set(user_ids)
+    users = (
+        db.session.scalars(
+            sa.select(User).where(
+                User.id.in_(ids), User.is_enabled.is_(True), User.role.in_((Role.COORDINATOR, Role.VOLUNTEER))
+            )
+        ).all()
+        if ids
+        else []
+    )
+    if len(users) != len(ids):
+        raise PlanningError(ids)
+    moment.staff = sorted(users, key=lambda u: u.name)
+    db.session.flush()
+    return moment.staff
+
+
+def list_feed_moments(user: User) -> list[RegistrationMoment]:
+    """Moments in a user's calendar feed: what they staff, or for coordinators every published moment."""
+    stmt = sa.select(RegistrationMoment).order_by(RegistrationMoment.held_on)
+    if user.role == Role.COORDINATOR:
+        stmt = stmt.where(RegistrationMoment.status == MomentStatus.PUBLISHED)
+    else:
+        stmt = stmt.where(
+            RegistrationMoment.staff.any(User.id == user.id),
+            RegistrationMoment.status.in_((MomentStatus.PUBLISHED, MomentStatus.CLOSED)),
+        )
+    return list(db.session.scalars(stmt.options(sa.orm.selectinload(RegistrationMoment.slots))))
+
+
+def renew_calendar_token(user: User) -> str:
+    """Give the user a new secret feed link; the old link stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(24)
+    db.session.flush()
+    return user.calendar_token
+
+
+def get_feed_user(token: str) -> User | None:
+    """The enabled coordinator or volunteer owning a calendar token, or None."""
+    if not token:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.calendar_token == token))
+    if user is None or not user.is_enabled or user.role not in (Role.COORDINATOR, Role.VOLUNTEER):
+        return None
+    return user
