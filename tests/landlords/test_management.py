@@ -101,6 +101,7 @@ def test_create_saves_the_landlord_and_writes_an_audit_event(db, logged_in, coor
     assert landlord.active_until is None
     [event] = _audit(db, "landlord.create")
     assert (event.user_id, event.object_type, event.object_id) == (coordinator.id, "landlord", landlord.id)
+    assert event.ip == "127.0.0.1"
 
 
 def test_create_with_errors_keeps_what_was_typed_and_saves_nothing(db, logged_in):
