@@ -31,20 +31,28 @@ def day(moment_id: int):
     )
 
 
-_ATTENDANCE = {
-    "aanwezig": (services.check_in, "booking.check_in"),
-    "niet-gekomen": (services.mark_no_show, "booking.no_show"),
-    "ongedaan": (services.undo_attendance, "booking.undo_attendance"),
-}
+@bp.route("/<int:moment_id>/dag/<int:booking_id>/aanwezig", methods=["POST"])
+def check_in(moment_id: int, booking_id: int):
+    """Check a candidate in (also a no-show who turns up late)."""
+    return _attendance(moment_id, booking_id, services.check_in, "booking.check_in")
 
 
-@bp.route("/<int:moment_id>/dag/<int:booking_id>/<any(aanwezig, 'niet-gekomen', ongedaan):what>", methods=["POST"])
-def attendance(moment_id: int, booking_id: int, what: str):
-    """Check a candidate in, mark a no-show, or undo either."""
+@bp.route("/<int:moment_id>/dag/<int:booking_id>/niet-gekomen", methods=["POST"])
+def no_show(moment_id: int, booking_id: int):
+    """Mark a candidate as not come; the seat goes free."""
+    return _attendance(moment_id, booking_id, services.mark_no_show, "booking.no_show")
+
+
+@bp.route("/<int:moment_id>/dag/<int:booking_id>/ongedaan", methods=["POST"])
+def undo_attendance(moment_id: int, booking_id: int):
+    """Put a checked-in or no-show booking back to expected."""
+    return _attendance(moment_id, booking_id, services.undo_attendance, "booking.undo_attendance")
+
+
+def _attendance(moment_id: int, booking_id: int, change, action: str):
     booking = db.get_or_404(Booking, booking_id)
     if booking.moment_id != moment_id:
         abort(404)
-    change, action = _ATTENDANCE[what]
     try:
         change(booking, now=utcnow())
     except services.SeatTaken:
