@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy.pool import StaticPool
 
@@ -63,9 +63,23 @@ def _postgres_schema() -> Iterator[None]:
     yield
 
 
+def _fresh_g_per_request(app: Flask) -> None:
+    """Give every test request its own `g`, as in production.
+
+    The fixtures keep one app context open for the whole test and test requests reuse it, so `g`
+    (Flask-Login's cached user, the staff-page flag, the chosen locale) would otherwise leak from one
+    request, or one test client, to the next.
+    """
+
+    @app.teardown_request
+    def _clear_g(_exc: BaseException | None) -> None:
+        vars(g).clear()
+
+
 @pytest.fixture
 def app(tmp_path: Path, _postgres_schema: None) -> Iterator[Flask]:
     app = create_app(base_config(tmp_path))
+    _fresh_g_per_request(app)
     with app.app_context():
         if USING_POSTGRES:
             # Swap the engine for one connection inside an outer transaction; commits inside the
@@ -111,6 +125,7 @@ def committed_app(tmp_path: Path, _postgres_schema: None) -> Iterator[Flask]:
     """
     url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'committed.sqlite3'}"
     app = create_app(base_config(tmp_path, url))
+    _fresh_g_per_request(app)
     with app.app_context():
         if not USING_POSTGRES:
             _db.create_all()
