@@ -34,7 +34,9 @@ class BookedBy(enum.StrEnum):
 class Booking(db.Model):
     __tablename__ = "bookings"
     __table_args__ = (
-        sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR is_walk_in", name="has_contact"),
+        sa.CheckConstraint(
+            "phone IS NOT NULL OR email IS NOT NULL OR is_walk_in OR anonymised_at IS NOT NULL", name="has_contact"
+        ),
         sa.CheckConstraint("household_size BETWEEN 1 AND 30", name="household_size_range"),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         # One live booking per contact per moment, enforced by the database itself.
@@ -86,6 +88,8 @@ class Booking(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Set by the retention purge or an erasure: contact data gone, status kept for the statistics.
+    anonymised_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     moment: Mapped[RegistrationMoment] = relationship()
     slot: Mapped[Slot] = relationship()
@@ -113,7 +117,7 @@ class WaitlistEntry(db.Model):
 
     __tablename__ = "waitlist_entries"
     __table_args__ = (
-        sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_contact"),
+        sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR anonymised_at IS NOT NULL", name="has_contact"),
         sa.Index("ix_waitlist_entries_moment_id_status_created_at", "moment_id", "status", "created_at"),
     )
 
@@ -132,6 +136,7 @@ class WaitlistEntry(db.Model):
     offer_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     offer_expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id", ondelete="SET NULL"))
+    anonymised_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     moment: Mapped[RegistrationMoment | None] = relationship()
     offered_slot: Mapped[Slot | None] = relationship()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 06:29:28.576475
+Create Date: 2026-11-22 06:41:08.440954
 
 """
 from alembic import op
@@ -292,8 +292,9 @@ def upgrade():
     sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('checked_in_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint('household_size BETWEEN 1 AND 30', name=op.f('ck_bookings_household_size_range')),
-    sa.CheckConstraint('phone IS NOT NULL OR email IS NOT NULL OR is_walk_in', name=op.f('ck_bookings_has_contact')),
+    sa.CheckConstraint('phone IS NOT NULL OR email IS NOT NULL OR is_walk_in OR anonymised_at IS NOT NULL', name=op.f('ck_bookings_has_contact')),
     sa.CheckConstraint('sequence >= 0', name=op.f('ck_bookings_sequence_not_negative')),
     sa.ForeignKeyConstraint(['moment_id'], ['registration_moments.id'], name=op.f('fk_bookings_moment_id_registration_moments'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['slot_id'], ['slots.id'], name=op.f('fk_bookings_slot_id_slots'), ondelete='RESTRICT'),
@@ -355,7 +356,8 @@ def upgrade():
     sa.Column('offer_token_hash', sa.String(length=64), nullable=True),
     sa.Column('offer_expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('booking_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint('phone IS NOT NULL OR email IS NOT NULL', name=op.f('ck_waitlist_entries_has_contact')),
+    sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('phone IS NOT NULL OR email IS NOT NULL OR anonymised_at IS NOT NULL', name=op.f('ck_waitlist_entries_has_contact')),
     sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_waitlist_entries_booking_id_bookings'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['moment_id'], ['registration_moments.id'], name=op.f('fk_waitlist_entries_moment_id_registration_moments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['offered_slot_id'], ['slots.id'], name=op.f('fk_waitlist_entries_offered_slot_id_slots'), ondelete='SET NULL'),
