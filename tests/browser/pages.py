@@ -6,6 +6,7 @@ that sends us to the login form is fetched again as each staff role until one ma
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from werkzeug.routing import BuildError
@@ -38,7 +39,14 @@ class SitePage:
 
 def candidate_paths(app, scenario) -> list[tuple[str, str]]:
     """(endpoint, path) for every GET route we can fill in."""
-    known = {"moment_id": scenario.moment_id, "slot_id": scenario.slot_ids[0]}
+    known: dict[str, list] = {
+        "moment_id": [scenario.moment_id],
+        "slot_id": [scenario.slot_ids[0]],
+        "dossier_id": [scenario.dossier_id],
+        "landlord_id": [scenario.landlord_id],
+        "user_id": [scenario.user_ids["volunteer"]],
+        "slug": _dossier_step_slugs(),
+    }
     adapter = app.url_map.bind("127.0.0.1")
     paths: dict[str, str] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -48,12 +56,25 @@ def candidate_paths(app, scenario) -> list[tuple[str, str]]:
             continue
         if not rule.arguments <= known.keys():
             continue
-        try:
-            path = adapter.build(rule.endpoint, {name: known[name] for name in rule.arguments})
-        except BuildError:
-            continue
-        paths.setdefault(rule.endpoint, path)
+        names = sorted(rule.arguments)
+        for values in itertools.product(*(known[name] for name in names)):
+            arguments = dict(zip(names, values, strict=True))
+            try:
+                path = adapter.build(rule.endpoint, arguments)
+            except BuildError:
+                continue
+            name = rule.endpoint if "slug" not in arguments else f"{rule.endpoint}.{arguments['slug']}"
+            paths.setdefault(name, path)
     return sorted(paths.items())
+
+
+def _dossier_step_slugs() -> list[str]:
+    """Each intake step is a page type of its own."""
+    try:
+        from inschrijving.dossiers.views.steps import STEPS_BY_SLUG
+    except ImportError:
+        return ["household"]
+    return list(STEPS_BY_SLUG)
 
 
 def discover(contexts: dict[str | None, object], app, scenario) -> list[SitePage]:

@@ -19,5 +19,7 @@ def test_every_page_has_no_axe_violations(language, survey, axe_script):
 
 def test_the_page_list_covers_the_main_page_types(site):
     names = {site_page.name for site_page in site.pages}
-    assert {"booking.home", "accounts.login", "errors.404"} <= names
+    assert {"booking.home", "accounts.login", "errors.404", "booking.choose_slot", "booking.book"} <= names
+    assert {"booking.confirmation", "booking.manage", "booking.move", "booking.cancel"} <= names, (
+        "booking through the form failed, so the pages behind the manage link were not checked")
     assert any(site_page.role for site_page in site.pages), "no staff page was found"
