@@ -11,6 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from inschrijving.booking import notices
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, BookedBy, Booking, BookingStatus
 from inschrijving.extensions import db
 from inschrijving.planning.models import RegistrationMoment, Slot
@@ -184,8 +185,6 @@ def book_slot(slot: Slot, *, details: ContactDetails, now: datetime, notify: boo
     take_seat(slot.id)
     issued = insert_booking(slot, details=details, now=now)
     if notify:
-        from inschrijving.booking import notices
-
         notices.queue_confirmation(issued.booking, issued.token, now=now)
     return issued
 
@@ -264,7 +263,8 @@ def move_booking(booking: Booking, *, new_slot: Slot, now: datetime, notify: boo
             db.session.flush()
     except IntegrityError:
         raise DuplicateContact(booking) from None
-    from inschrijving.booking import notices, waitlist
+    # waitlist builds on this module, so it is imported when first needed.
+    from inschrijving.booking import waitlist
 
     if notify:
         notices.queue_moved(booking, now=now)
@@ -281,7 +281,7 @@ def cancel_booking(booking: Booking, *, now: datetime, notify: bool = True) -> B
     booking.sequence += 1
     release_seat(booking.slot_id)
     db.session.flush()
-    from inschrijving.booking import notices, waitlist
+    from inschrijving.booking import waitlist
 
     if notify:
         notices.queue_cancelled(booking, now=now)
@@ -312,8 +312,6 @@ def resend_manage_link(booking: Booking, *, now: datetime) -> ResendOutcome:
     """
     if not booking.email or not booking.is_live:
         return ResendOutcome(emailed=False, booking=booking)
-    from inschrijving.booking import notices
-
     token = rotate_token(booking)
     notices.queue_manage_link(booking, token, now=now)
     return ResendOutcome(emailed=True, booking=booking)

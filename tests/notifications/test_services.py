@@ -148,6 +148,7 @@ def test_dedupe_key_queues_a_message_once(app, db):
 
 def test_a_claimed_message_is_not_claimed_twice(app, db):
     message = queue()
+    db.session.flush()
     now = utcnow()
     assert services.claim_message(message.id, now=now) is not None
     assert services.claim_message(message.id, now=now) is None
