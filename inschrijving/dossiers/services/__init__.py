@@ -41,13 +41,12 @@ from inschrijving.dossiers.services.facts import (
     list_income_limits,
     save_income_limit,
 )
+from inschrijving.dossiers.services.history import pending_changes, record_change
 from inschrijving.dossiers.services.intake import (
     complete_dossier,
     documents_of,
     get_dossier_for_booking,
     load_dossier,
-    pending_changes,
-    record_change,
     reopen_dossier,
     save_addresses,
     save_cir,

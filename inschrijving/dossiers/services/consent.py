@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from inschrijving.accounts.models import User
 from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, LandlordChoice
 from inschrijving.dossiers.services.errors import DossierLocked, LandlordNotOffered, StaleDossier
-from inschrijving.dossiers.services.intake import _finish, track_changes
+from inschrijving.dossiers.services.history import finish_step, track_changes
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord
 
@@ -115,7 +115,7 @@ def choose_landlords(
                 recorded_by_id=actor.id,
             )
         )
-    _finish(dossier, step="landlords", actor=actor, now=now)
+    finish_step(dossier, step="landlords", actor=actor, now=now)
     return made
 
 
@@ -130,7 +130,7 @@ def withdraw_landlord_consent(dossier: Dossier, landlord_id: int, *, actor: User
     track_changes()
     consent.withdrawn_at = now
     consent.withdrawn_by_id = actor.id
-    _finish(dossier, step="withdraw", actor=actor, now=now)
+    finish_step(dossier, step="withdraw", actor=actor, now=now)
     return True
 
 
@@ -153,7 +153,7 @@ def give_health_consent(dossier: Dossier, *, version: int, actor: User, now: dat
         purpose=ConsentPurpose.HEALTH_DATA, text_version=CONSENT_TEXT_VERSION, given_at=now, recorded_by_id=actor.id
     )
     dossier.consents.append(consent)
-    _finish(dossier, step="health_consent", actor=actor, now=now)
+    finish_step(dossier, step="health_consent", actor=actor, now=now)
     return consent
 
 
@@ -165,5 +165,5 @@ def withdraw_health_consent(dossier: Dossier, *, actor: User, now: datetime) -> 
     track_changes()
     consent.withdrawn_at = now
     consent.withdrawn_by_id = actor.id
-    _finish(dossier, step="withdraw", actor=actor, now=now)
+    finish_step(dossier, step="withdraw", actor=actor, now=now)
     return True

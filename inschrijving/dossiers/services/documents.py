@@ -14,7 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from inschrijving.accounts.models import User
 from inschrijving.dossiers.models import Document, DocumentKind, Dossier
 from inschrijving.dossiers.services.errors import DossierLocked, UploadRefused
-from inschrijving.dossiers.services.intake import _finish, track_changes
+from inschrijving.dossiers.services.history import finish_step, track_changes
 from inschrijving.extensions import db
 from inschrijving.rendering import storage
 
@@ -109,7 +109,7 @@ def upload_document(
     )
     dossier.documents.append(document)
     try:
-        _finish(dossier, step="documents", actor=actor, now=now)
+        finish_step(dossier, step="documents", actor=actor, now=now)
     except Exception:
         storage.delete(key)
         raise
@@ -124,7 +124,7 @@ def delete_document(dossier: Dossier, document: Document, *, actor: User, now: d
     track_changes()
     dossier.documents.remove(document)
     db.session.delete(document)
-    _finish(dossier, step="documents", actor=actor, now=now)
+    finish_step(dossier, step="documents", actor=actor, now=now)
     return key
 
 

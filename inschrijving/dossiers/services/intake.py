@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
-from inschrijving.accounts.models import AuditEvent, User
+from inschrijving.accounts.models import User
 from inschrijving.booking.models import Booking
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
@@ -20,7 +17,6 @@ from inschrijving.dossiers.models import (
     Consent,
     Document,
     Dossier,
-    DossierChange,
     DossierStatus,
     IdKind,
     IncomeRecord,
@@ -30,15 +26,14 @@ from inschrijving.dossiers.models import (
     Preferences,
     PropertyDeclaration,
 )
-from inschrijving.dossiers.national_numbers import mask_number, parse_national_number
-from inschrijving.dossiers.services.errors import BookingNotLive, DossierLocked, NotComplete, StaleDossier
+from inschrijving.dossiers.national_numbers import parse_national_number
+from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier
+from inschrijving.dossiers.services.history import begin_step, finish_step, record_change, track_changes
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Municipality
 from inschrijving.planning.models import RegistrationMoment
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-# Bookkeeping columns that change on every save and say nothing to a reader of the history.
-_QUIET_COLUMNS = {"id", "dossier_id", "version", "updated_at", "updated_by_id"}
 
 
 def _new_reference() -> str:
@@ -73,124 +68,6 @@ def load_dossier(dossier_id: int) -> Dossier | None:
 def get_dossier_for_booking(booking_id: int) -> Dossier | None:
     """Return the dossier started from this booking, if any."""
     return db.session.scalar(db.select(Dossier).where(Dossier.booking_id == booking_id))
-
-
-# --- history -------------------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _shown(key: str, value: Any) -> Any:
-    # The history is read by coordinators in a list: national numbers stay masked there too.
-    if key == "national_number":
-        return mask_number(value)
-    return _plain(value)
-
-
-def _label(obj: Any) -> str:
-    name = type(obj).__name__
-    if isinstance(obj, Person):
-        return f"{name} {obj.full_name}"
-    return f"{name} {obj.id}" if obj.id else name
-
-
-_STEP_KEY = "dossier_step_changes"
-
-
-def pending_changes(session) -> dict[str, Any]:
-    """Describe what the session is about to write: added, changed and removed rows.
-
-    A step touches one dossier only, so everything pending belongs to it; history and audit rows
-    themselves are left out.
-    """
-    changes: dict[str, Any] = {}
-    for obj in session.new:
-        if isinstance(obj, DossierChange | AuditEvent):
-            continue
-        values = {
-            c.key: _shown(c.key, getattr(obj, c.key))
-            for c in sa.inspect(obj).mapper.column_attrs
-            if c.key not in _QUIET_COLUMNS and getattr(obj, c.key) not in (None, False, "", [])
-        }
-        changes[f"+ {_label(obj)}"] = values
-    for obj in session.dirty:
-        if isinstance(obj, DossierChange | AuditEvent):
-            continue
-        state = sa.inspect(obj)
-        diff = {}
-        for column in state.mapper.column_attrs:
-            if column.key in _QUIET_COLUMNS:
-                continue
-            history = state.attrs[column.key].history
-            if history.has_changes():
-                old = history.deleted[0] if history.deleted else None
-                new = history.added[0] if history.added else None
-                if _plain(old) != _plain(new):
-                    diff[column.key] = [_shown(column.key, old), _shown(column.key, new)]
-        if diff:
-            changes[_label(obj)] = diff
-    for obj in session.deleted:
-        if not isinstance(obj, DossierChange | AuditEvent):
-            changes[f"- {_label(obj)}"] = {}
-    return changes
-
-
-@sa.event.listens_for(Session, "before_flush")
-def _collect_step_changes(session, flush_context, instances) -> None:
-    # Lazy loads inside a step may autoflush; keep what they flush for the step's history line.
-    bucket = session.info.get(_STEP_KEY)
-    if bucket is not None:
-        bucket.update(pending_changes(session))
-
-
-def record_change(
-    dossier: Dossier, *, actor: User | None, step: str, changes: dict, now: datetime
-) -> DossierChange | None:
-    """Write one history line: who changed which step, and the fields that changed."""
-    if not changes:
-        return None
-    change = DossierChange(
-        dossier_id=dossier.id, changed_at=now, user_id=actor.id if actor else None, step=step, changes=changes
-    )
-    db.session.add(change)
-    return change
-
-
-def _begin(dossier: Dossier, version: int | None) -> None:
-    if dossier.is_complete:
-        raise DossierLocked(dossier.reference)
-    if version is None or int(version) != dossier.version:
-        raise StaleDossier(dossier.reference)
-    track_changes()
-
-
-def track_changes() -> None:
-    """Start collecting what this step writes, for its history line."""
-    db.session.info[_STEP_KEY] = {}
-
-
-def _finish(dossier: Dossier, *, step: str, actor: User, now: datetime, extra: dict | None = None) -> None:
-    """Record the history line and touch the dossier, so its version rises even if only child rows changed."""
-    changes = db.session.info.pop(_STEP_KEY, None) or {}
-    with db.session.no_autoflush:
-        changes.update(pending_changes(db.session))
-    changes.update(extra or {})
-    if not changes:
-        return
-    dossier.updated_at = now
-    dossier.updated_by_id = actor.id
-    record_change(dossier, actor=actor, step=step, changes=changes, now=now)
-    db.session.flush()
 
 
 # --- start ---------------------------------------------------------------------------------------
@@ -254,7 +131,7 @@ def save_household(
     dossier: Dossier, *, version: int, contact: dict, persons: Iterable[dict], actor: User, now: datetime
 ) -> None:
     """Save who lives in the household, who is a dependant and why, disabilities, and the contact data."""
-    _begin(dossier, version)
+    begin_step(dossier, version)
     dossier.contact_phone = contact.get("contact_phone") or None
     dossier.contact_email = contact.get("contact_email") or None
     dossier.language = contact.get("language") or dossier.language
@@ -303,12 +180,12 @@ def save_household(
                 is_domiciled=bool(row.get("is_domiciled", True)),
             )
         )
-    _finish(dossier, step="household", actor=actor, now=now)
+    finish_step(dossier, step="household", actor=actor, now=now)
 
 
 def save_identity(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
     """Save identity numbers, birth dates, register and language level per person."""
-    _begin(dossier, version)
+    begin_step(dossier, version)
     by_id = {p.id: p for p in dossier.persons}
     for row in rows:
         person = by_id.get(row.get("person_id") or 0)
@@ -332,7 +209,7 @@ def save_identity(dossier: Dossier, *, version: int, rows: Iterable[dict], actor
         person.is_emancipated = bool(row.get("is_emancipated"))
         person.has_guided_living = bool(row.get("has_guided_living"))
         person.language_level = row.get("language_level") or person.language_level
-    _finish(dossier, step="identity", actor=actor, now=now)
+    finish_step(dossier, step="identity", actor=actor, now=now)
 
 
 _INCOME_FIELDS = (
@@ -353,7 +230,7 @@ _INCOME_FIELDS = (
 
 def save_incomes(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
     """Save the income of the reference tenant and the partner (only they count)."""
-    _begin(dossier, version)
+    begin_step(dossier, version)
     applicants = {p.id: p for p in dossier.persons if p.is_adult_applicant}
     by_person = {i.person_id: i for i in dossier.incomes}
     for row in rows:
@@ -373,7 +250,7 @@ def save_incomes(dossier: Dossier, *, version: int, rows: Iterable[dict], actor:
             setattr(record, name, value)
         if record.current_income_months is not None:
             record.current_income_months = int(record.current_income_months)
-    _finish(dossier, step="income", actor=actor, now=now)
+    finish_step(dossier, step="income", actor=actor, now=now)
 
 
 def save_means_test(
@@ -387,7 +264,7 @@ def save_means_test(
     now: datetime,
 ) -> None:
     """Save the balances declared on honour for the means test."""
-    _begin(dossier, version)
+    begin_step(dossier, version)
     if dossier.assets is None:
         dossier.assets = AssetsDeclaration(
             dossier_id=dossier.id, total_balances=total_balances, declared_on=declared_on
@@ -395,14 +272,14 @@ def save_means_test(
     dossier.assets.total_balances = total_balances
     dossier.assets.excluded_amount = excluded_amount or Decimal(0)
     dossier.assets.declared_on = declared_on
-    _finish(dossier, step="means_test", actor=actor, now=now)
+    finish_step(dossier, step="means_test", actor=actor, now=now)
 
 
 def save_property(
     dossier: Dossier, *, version: int, has_property: bool, items: Iterable[dict], actor: User, now: datetime
 ) -> None:
     """Save whether anyone holds a right on a dwelling or land, and each right with its exception."""
-    _begin(dossier, version)
+    begin_step(dossier, version)
     dossier.has_property = has_property
     by_id = {p.id: p for p in dossier.property_declarations}
     person_ids = {p.id for p in dossier.persons}
@@ -428,12 +305,12 @@ def save_property(
         for item in list(dossier.property_declarations):
             dossier.property_declarations.remove(item)
             db.session.delete(item)
-    _finish(dossier, step="property", actor=actor, now=now)
+    finish_step(dossier, step="property", actor=actor, now=now)
 
 
 def save_addresses(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
     """Save the address history (optional; it feeds the local-binding indicator)."""
-    _begin(dossier, version)
+    begin_step(dossier, version)
     by_id = {a.id: a for a in dossier.addresses}
     for row in rows:
         entry = by_id.get(row.get("entry_id") or 0)
@@ -451,7 +328,7 @@ def save_addresses(dossier: Dossier, *, version: int, rows: Iterable[dict], acto
         entry.municipality_name = name
         entry.from_on = row["from_on"]
         entry.until_on = row.get("until_on")
-    _finish(dossier, step="addresses", actor=actor, now=now)
+    finish_step(dossier, step="addresses", actor=actor, now=now)
 
 
 def save_preferences(
@@ -464,7 +341,7 @@ def save_preferences(
     now: datetime,
 ) -> None:
     """Save where and how the household wants to live."""
-    _begin(dossier, version)
+    begin_step(dossier, version)
     prefs = dossier.preferences
     if prefs is None:
         prefs = Preferences(dossier_id=dossier.id, dwelling_types=[])
@@ -481,7 +358,7 @@ def save_preferences(
     prefs.remarks = (values.get("remarks") or "").strip() or None
     after = sorted(m.name for m in prefs.municipalities)
     extra = {"Preferences municipalities": {"municipalities": [before, after]}} if before != after else None
-    _finish(dossier, step="preferences", actor=actor, now=now, extra=extra)
+    finish_step(dossier, step="preferences", actor=actor, now=now, extra=extra)
 
 
 def save_cir(
@@ -495,25 +372,25 @@ def save_cir(
     now: datetime,
 ) -> None:
     """Save whether the candidate was registered in the central register (CIR) during the appointment."""
-    _begin(dossier, version)
+    begin_step(dossier, version)
     dossier.cir_registered = cir_registered
     dossier.cir_registered_on = cir_registered_on if cir_registered else None
     dossier.cir_reference = ((cir_reference or "").strip() or None) if cir_registered else None
-    _finish(dossier, step="cir", actor=actor, now=now)
+    finish_step(dossier, step="cir", actor=actor, now=now)
 
 
 def complete_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
     """Mark the dossier complete (a deliberate act), only when the checklist has nothing missing."""
     from inschrijving.dossiers.services.checklist import missing_items
 
-    _begin(dossier, version)
+    begin_step(dossier, version)
     missing = missing_items(dossier)
     if missing:
         raise NotComplete([str(item.label) for item in missing])
     dossier.status = DossierStatus.COMPLETE
     dossier.completed_at = now
     dossier.completed_by_id = actor.id
-    _finish(dossier, step="complete", actor=actor, now=now)
+    finish_step(dossier, step="complete", actor=actor, now=now)
 
 
 def reopen_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
@@ -524,7 +401,7 @@ def reopen_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime
     dossier.status = DossierStatus.DRAFT
     dossier.completed_at = None
     dossier.completed_by_id = None
-    _finish(dossier, step="reopen", actor=actor, now=now)
+    finish_step(dossier, step="reopen", actor=actor, now=now)
 
 
 def documents_of(dossier: Dossier) -> list[Document]:

@@ -59,4 +59,5 @@ def dossier_checklist_for_booking(booking_id: int):
 def euro_filter(amount) -> str:
     return euro(Decimal(amount)) if amount is not None else ""
 
+
 from inschrijving.dossiers.views import check, documents, intake, limits  # noqa: E402, F401 - registers routes

@@ -1,14 +1,12 @@
-"""Intake forms: input shape and per-field checks. Every step form carries the dossier version."""
+"""Intake step forms: input shape and per-field checks. Every step form carries the dossier version."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,146 +17,36 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import HiddenInput
 
+from inschrijving.dossiers.forms.common import (
+    DEPENDANT_CHOICES,
+    DWELLING_CHOICES,
+    EXCEPTION_CHOICES,
+    ID_KIND_CHOICES,
+    LANGUAGE_LEVEL_CHOICES,
+    REGISTER_CHOICES,
+    RIGHT_CHOICES,
+    ROLE_CHOICES,
+    SOURCE_CHOICES,
+    YES_NO,
+    MultiCheckboxField,
+    choices_of,
+    normalise_phone,
+    optional_int,
+    require_filled,
+)
 from inschrijving.dossiers.models import (
-    DependantReason,
-    DocumentKind,
     IdKind,
-    IncomeSource,
     LanguageLevel,
     PersonRole,
-    PropertyException,
-    PropertyRight,
     RegisterType,
 )
 from inschrijving.dossiers.national_numbers import InvalidNationalNumber, birth_date_agrees, parse_national_number
-
-ROLE_CHOICES = [
-    ("", _l("— niet gebruikt —")),
-    (PersonRole.REFERENCE_TENANT.value, _l("Referentiehuurder")),
-    (PersonRole.PARTNER.value, _l("Partner")),
-    (PersonRole.CHILD.value, _l("Kind")),
-    (PersonRole.OTHER_ADULT.value, _l("Andere volwassene")),
-]
-ROLE_LABELS = dict(ROLE_CHOICES)
-DEPENDANT_CHOICES = [
-    ("", _l("— kies —")),
-    (DependantReason.MINOR_DOMICILED.value, _l("Minderjarig en hier gedomicilieerd")),
-    (DependantReason.CHILD_BENEFIT.value, _l("Krijgt groeipakket (kinderbijslag)")),
-    (DependantReason.CO_PARENTING.value, _l("Co-ouderschap of bezoekrecht")),
-    (DependantReason.DISABILITY.value, _l("Volwassene met een erkende handicap")),
-]
-ID_KIND_CHOICES = [
-    (IdKind.NATIONAL_NUMBER.value, _l("Rijksregisternummer")),
-    (IdKind.BIS_NUMBER.value, _l("BIS-nummer")),
-    (IdKind.FOREIGN_ID.value, _l("Buitenlands identiteitsnummer")),
-    (IdKind.NONE.value, _l("Nog geen nummer")),
-]
-REGISTER_CHOICES = [
-    (RegisterType.UNKNOWN.value, _l("— nog niet bekend —")),
-    (RegisterType.POPULATION.value, _l("Bevolkingsregister")),
-    (RegisterType.FOREIGNERS.value, _l("Vreemdelingenregister")),
-    (RegisterType.REFERENCE_ADDRESS.value, _l("Referentieadres")),
-    (RegisterType.REFUGEE_ATTEST.value, _l("Erkend vluchteling, nog niet ingeschreven")),
-    (RegisterType.WAITING.value, _l("Wachtregister")),
-    (RegisterType.STRUCK_OFF.value, _l("Ambtshalve geschrapt")),
-]
-LANGUAGE_LEVEL_CHOICES = [
-    (LanguageLevel.UNKNOWN.value, _l("Niet bekend")),
-    (LanguageLevel.NONE.value, _l("Geen Nederlands")),
-    (LanguageLevel.A1.value, "A1"),
-    (LanguageLevel.A2.value, "A2"),
-    (LanguageLevel.B1_PLUS.value, _l("B1 of hoger")),
-]
-SOURCE_CHOICES = [
-    ("", _l("— kies —")),
-    (IncomeSource.ASSESSMENT.value, _l("Aanslagbiljet")),
-    (IncomeSource.KSZ.value, _l("Elektronisch (KSZ)")),
-    (IncomeSource.PAYSLIPS.value, _l("Loonfiches of attesten")),
-    (IncomeSource.DECLARATION_ON_HONOUR.value, _l("Verklaring op eer")),
-]
-RIGHT_CHOICES = [
-    ("", _l("— geen —")),
-    (PropertyRight.FULL_OWNERSHIP.value, _l("Volle eigendom (ook een deel)")),
-    (PropertyRight.USUFRUCT.value, _l("Vruchtgebruik")),
-    (PropertyRight.LONG_LEASE.value, _l("Erfpacht")),
-    (PropertyRight.BUILDING_RIGHT.value, _l("Opstal")),
-    (PropertyRight.GIVEN_AWAY_RIGHT.value, _l("Recht weggegeven (bv. vruchtgebruik aan iemand anders)")),
-    (PropertyRight.VIA_COMPANY.value, _l("Via een vennootschap")),
-]
-EXCEPTION_CHOICES = [
-    ("", _l("— geen uitzondering —")),
-    (PropertyException.ZONING.value, _l("Ligt in een zone waar wonen niet mag")),
-    (PropertyException.UNINHABITABLE.value, _l("Onbewoonbaar of ongeschikt verklaard")),
-    (PropertyException.INHERITANCE.value, _l("Deel van een erfenis")),
-    (PropertyException.EX_PARTNER.value, _l("Ex-partner woont er")),
-    (PropertyException.OTHER.value, _l("Andere reden")),
-]
-DWELLING_CHOICES = [
-    ("house", _l("Huis")),
-    ("flat", _l("Appartement")),
-    ("studio", _l("Studio")),
-    ("senior", _l("Woning voor 65-plussers")),
-]
-DOCUMENT_KIND_CHOICES = [
-    (DocumentKind.IDENTITY.value, _l("Identiteitskaart of verblijfsdocument")),
-    (DocumentKind.INCOME_PROOF.value, _l("Bewijs van inkomen")),
-    (DocumentKind.HOUSEHOLD_COMPOSITION.value, _l("Gezinssamenstelling")),
-    (DocumentKind.DISABILITY_ATTEST.value, _l("Attest handicap")),
-    (DocumentKind.LANGUAGE_PROOF.value, _l("Bewijs van Nederlands")),
-    (DocumentKind.DEBT_SETTLEMENT.value, _l("Schuldenregeling")),
-    (DocumentKind.PROPERTY_EXCEPTION.value, _l("Bewijs uitzondering eigendom")),
-    (DocumentKind.OTHER.value, _l("Ander document")),
-]
-DOCUMENT_KIND_LABELS = dict(DOCUMENT_KIND_CHOICES)
-YES_NO = [("yes", _l("Ja")), ("no", _l("Nee"))]
-
-
-def _choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def normalise_phone(raw: str) -> str:
-    """Return a Belgian or international phone number in E.164, or raise ValidationError."""
-    try:
-        number = phonenumbers.parse(raw, "BE")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 0470 12 34 56.")) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 0470 12 34 56."))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _empty(field) -> bool:
-    return field.data is None or (isinstance(field.data, str) and not field.data.strip())
-
-
-def _require(field, message) -> bool:
-    """Add a 'fill this in' error when a conditionally required field is empty.
-
-    Conditional requirements live in validate() rather than validate_<field>: an Optional() on the
-    field would stop the chain before an inline validator could say the field is needed.
-    """
-    if _empty(field):
-        field.errors.append(message)
-        return False
-    return True
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "") else None
 
 
 class StepForm(FlaskForm):
@@ -172,11 +60,11 @@ class StepForm(FlaskForm):
 
 class PersonRowForm(Form):
     person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    role = SelectField(_l("Rol"), choices=_choices(ROLE_CHOICES), default="", validate_choice=True)
+    role = SelectField(_l("Rol"), choices=choices_of(ROLE_CHOICES), default="", validate_choice=True)
     first_name = StringField(_l("Voornaam"), validators=[Optional(), Length(max=80)])
     last_name = StringField(_l("Familienaam"), validators=[Optional(), Length(max=80)])
     is_dependant = BooleanField(_l("Persoon ten laste"))
-    dependant_reason = SelectField(_l("Waarom ten laste?"), choices=_choices(DEPENDANT_CHOICES), default="")
+    dependant_reason = SelectField(_l("Waarom ten laste?"), choices=choices_of(DEPENDANT_CHOICES), default="")
     has_recognised_disability = BooleanField(_l("Erkende handicap"))
     is_domiciled = BooleanField(_l("Woont hier (domicilie)"), default=True)
     remove = BooleanField(_l("Verwijderen uit het gezin"))
@@ -184,8 +72,8 @@ class PersonRowForm(Form):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if self.role.data and not self.remove.data:
-            ok = _require(self.first_name, _l("Vul de voornaam in.")) and ok
-            ok = _require(self.last_name, _l("Vul de familienaam in.")) and ok
+            ok = require_filled(self.first_name, _l("Vul de voornaam in.")) and ok
+            ok = require_filled(self.last_name, _l("Vul de familienaam in.")) and ok
         return ok
 
     def validate_role(self, field):
@@ -208,7 +96,7 @@ class HouseholdForm(StepForm):
 
     def __init__(self, *args, languages: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = _choices(languages.items())
+        self.language.choices = choices_of(languages.items())
 
     def validate_contact_phone(self, field):
         if field.data:
@@ -239,7 +127,7 @@ class HouseholdForm(StepForm):
 
 class IdentityRowForm(Form):
     person_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    id_kind = SelectField(_l("Soort nummer"), choices=_choices(ID_KIND_CHOICES), default=IdKind.NONE.value)
+    id_kind = SelectField(_l("Soort nummer"), choices=choices_of(ID_KIND_CHOICES), default=IdKind.NONE.value)
     national_number = StringField(
         _l("Rijksregister- of BIS-nummer"), validators=[Optional(), Length(max=20)], render_kw={"inputmode": "numeric"}
     )
@@ -247,21 +135,23 @@ class IdentityRowForm(Form):
     birth_day = IntegerField(_l("Dag"), validators=[Optional(), NumberRange(min=0, max=31)])
     birth_month = IntegerField(_l("Maand"), validators=[Optional(), NumberRange(min=0, max=12)])
     birth_year = IntegerField(_l("Jaar"), validators=[Optional(), NumberRange(min=1900, max=2100)])
-    register_type = SelectField(_l("Register"), choices=_choices(REGISTER_CHOICES), default=RegisterType.UNKNOWN.value)
+    register_type = SelectField(
+        _l("Register"), choices=choices_of(REGISTER_CHOICES), default=RegisterType.UNKNOWN.value
+    )
     is_emancipated = BooleanField(_l("Ontvoogd (met vonnis)"))
     has_guided_living = BooleanField(_l("Begeleid zelfstandig wonen (met attest)"))
     language_level = SelectField(
         _l("Kennis Nederlands (ter info)"),
-        choices=_choices(LANGUAGE_LEVEL_CHOICES),
+        choices=choices_of(LANGUAGE_LEVEL_CHOICES),
         default=LanguageLevel.UNKNOWN.value,
     )
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if self.id_kind.data in (IdKind.NATIONAL_NUMBER, IdKind.BIS_NUMBER):
-            ok = _require(self.national_number, _l("Vul het nummer in, of kies 'Nog geen nummer'.")) and ok
+            ok = require_filled(self.national_number, _l("Vul het nummer in, of kies 'Nog geen nummer'.")) and ok
         if self.id_kind.data == IdKind.FOREIGN_ID:
-            ok = _require(self.foreign_id, _l("Vul het buitenlandse nummer in.")) and ok
+            ok = require_filled(self.foreign_id, _l("Vul het buitenlandse nummer in.")) and ok
         return ok
 
     def validate_national_number(self, field):
@@ -302,12 +192,12 @@ class IncomeRowForm(Form):
     leefloon = _money(_l("Leefloon"))
     ivt = _money(_l("Inkomensvervangende tegemoetkoming (IVT)"))
     foreign_exempt = _money(_l("Vrijgesteld buitenlands inkomen"))
-    source = SelectField(_l("Bron"), choices=_choices(SOURCE_CHOICES), default="")
+    source = SelectField(_l("Bron"), choices=choices_of(SOURCE_CHOICES), default="")
     uses_current_income = BooleanField(_l("Huidig inkomen gebruiken (hoger of geen inkomen in dat jaar)"))
     current_income_months = SelectField(
         _l("Periode huidig inkomen"),
-        choices=_choices([("", _l("— kies —")), ("3", _l("3 maanden")), ("6", _l("6 maanden"))]),
-        coerce=_optional_int,
+        choices=choices_of([("", _l("— kies —")), ("3", _l("3 maanden")), ("6", _l("6 maanden"))]),
+        coerce=optional_int,
         validate_choice=False,
     )
     current_income_amount = _money(_l("Inkomen in die periode (samen)"))
@@ -317,14 +207,14 @@ class IncomeRowForm(Form):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if self.taxable_total.data is not None:
-            ok = _require(self.income_year, _l("Vul het inkomensjaar in.")) and ok
+            ok = require_filled(self.income_year, _l("Vul het inkomensjaar in.")) and ok
         if self.uses_current_income.data:
             if self.current_income_months.data not in (3, 6):
                 self.current_income_months.errors.append(_l("Kies 3 of 6 maanden."))
                 ok = False
-            ok = _require(self.current_income_amount, _l("Vul het inkomen van die periode in.")) and ok
+            ok = require_filled(self.current_income_amount, _l("Vul het inkomen van die periode in.")) and ok
         if self.in_debt_settlement.data:
-            ok = _require(self.disposable_income, _l("Vul het beschikbaar inkomen in.")) and ok
+            ok = require_filled(self.disposable_income, _l("Vul het beschikbaar inkomen in.")) and ok
         return ok
 
 
@@ -353,11 +243,11 @@ class MeansTestForm(StepForm):
 
 class PropertyRowForm(Form):
     item_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    person_id = SelectField(_l("Van wie"), coerce=_optional_int, validate_choice=False)
+    person_id = SelectField(_l("Van wie"), coerce=optional_int, validate_choice=False)
     country = StringField(_l("Land (2 letters)"), default="BE", validators=[Optional(), Length(min=2, max=2)])
-    right_type = SelectField(_l("Welk recht"), choices=_choices(RIGHT_CHOICES), default="")
+    right_type = SelectField(_l("Welk recht"), choices=choices_of(RIGHT_CHOICES), default="")
     share_pct = DecimalField(_l("Deel in %"), places=2, validators=[Optional(), NumberRange(min=0, max=100)])
-    exception = SelectField(_l("Uitzondering"), choices=_choices(EXCEPTION_CHOICES), default="")
+    exception = SelectField(_l("Uitzondering"), choices=choices_of(EXCEPTION_CHOICES), default="")
     note = StringField(_l("Uitleg"), validators=[Optional(), Length(max=500)])
     remove = BooleanField(_l("Verwijderen"))
 
@@ -365,7 +255,7 @@ class PropertyRowForm(Form):
 class PropertyForm(StepForm):
     has_property = RadioField(
         _l("Heeft iemand van het gezin een woning of grond, in België of in het buitenland?"),
-        choices=_choices(YES_NO),
+        choices=choices_of(YES_NO),
         validators=[InputRequired(_l("Kies ja of nee."))],
     )
     items = FieldList(FormField(PropertyRowForm))
@@ -373,7 +263,7 @@ class PropertyForm(StepForm):
     def __init__(self, *args, people: list[tuple[int | None, str]], **kwargs):
         super().__init__(*args, **kwargs)
         for row in self.items:
-            row.form.person_id.choices = _choices(people)
+            row.form.person_id.choices = choices_of(people)
 
     def validate_items(self, field):
         if self.has_property.data == "yes" and not any(
@@ -392,7 +282,7 @@ class AddressRowForm(Form):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if (self.municipality_name.data or "").strip() and not self.remove.data:
-            ok = _require(self.from_on, _l("Vul in vanaf wanneer.")) and ok
+            ok = require_filled(self.from_on, _l("Vul in vanaf wanneer.")) and ok
         return ok
 
     def validate_until_on(self, field):
@@ -409,7 +299,7 @@ class AddressesForm(StepForm):
 
 class PreferencesForm(StepForm):
     municipalities = MultiCheckboxField(_l("Gemeenten"), coerce=int)
-    dwelling_types = MultiCheckboxField(_l("Soort woning"), choices=_choices(DWELLING_CHOICES))
+    dwelling_types = MultiCheckboxField(_l("Soort woning"), choices=choices_of(DWELLING_CHOICES))
     bedrooms_min = IntegerField(_l("Slaapkamers: minstens"), validators=[Optional(), NumberRange(min=0, max=8)])
     bedrooms_max = IntegerField(_l("Slaapkamers: hoogstens"), validators=[Optional(), NumberRange(min=0, max=8)])
     max_rent = DecimalField(_l("Hoogste huur per maand (€)"), places=2, validators=[Optional(), NumberRange(min=0)])
@@ -420,7 +310,7 @@ class PreferencesForm(StepForm):
 
     def __init__(self, *args, municipalities: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipalities.choices = _choices(municipalities)
+        self.municipalities.choices = choices_of(municipalities)
 
     def validate_municipalities(self, field):
         if not field.data:
@@ -437,7 +327,7 @@ class LandlordsForm(StepForm):
 
     def __init__(self, *args, offered: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.landlords.choices = _choices(offered)
+        self.landlords.choices = choices_of(offered)
 
     def validate_landlords(self, field):
         if not field.data:
@@ -459,7 +349,7 @@ class HealthConsentForm(StepForm):
 class CirForm(StepForm):
     cir_registered = RadioField(
         _l("Werd de kandidaat tijdens de afspraak ingeschreven in het centraal register (CIR)?"),
-        choices=_choices(YES_NO),
+        choices=choices_of(YES_NO),
         validators=[InputRequired(_l("Kies ja of nee."))],
     )
     cir_registered_on = DateField(_l("Datum van inschrijving in het CIR"), validators=[Optional()])
@@ -468,129 +358,9 @@ class CirForm(StepForm):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if self.cir_registered.data == "yes":
-            ok = _require(self.cir_registered_on, _l("Vul de datum van inschrijving in.")) and ok
+            ok = require_filled(self.cir_registered_on, _l("Vul de datum van inschrijving in.")) and ok
         return ok
 
 
 class VersionForm(StepForm):
     """Complete, reopen or withdraw: only the version the user saw."""
-
-
-class DocumentForm(FlaskForm):
-    kind = SelectField(_l("Soort document"), choices=_choices(DOCUMENT_KIND_CHOICES), default=DocumentKind.OTHER.value)
-    person_id = SelectField(_l("Van wie"), coerce=_optional_int, validate_choice=False)
-    file = FileField(
-        _l("Bestand (PDF of foto)"),
-        validators=[FileRequired(_l("Kies een bestand."))],
-        render_kw={"accept": "application/pdf,image/jpeg,image/png,image/gif,image/tiff"},
-    )
-
-    def __init__(self, *args, people: list[tuple[int | None, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.person_id.choices = _choices(people)
-
-
-# --- yearly limits -------------------------------------------------------------------------------
-
-
-class IncomeLimitForm(FlaskForm):
-    year = IntegerField(_l("Inschrijvingsjaar"), validators=[InputRequired(), NumberRange(min=2020, max=2100)])
-    single = DecimalField(_l("Alleenstaande"), places=2, validators=[InputRequired(), NumberRange(min=1)])
-    single_disabled = DecimalField(
-        _l("Alleenstaande met een handicap"), places=2, validators=[InputRequired(), NumberRange(min=1)]
-    )
-    other = DecimalField(_l("Andere gezinnen"), places=2, validators=[InputRequired(), NumberRange(min=1)])
-    per_dependant = DecimalField(
-        _l("Per persoon ten laste"), places=2, validators=[InputRequired(), NumberRange(min=0)]
-    )
-    indexation = TextAreaField(
-        _l("Indexering per inkomensjaar (één per lijn: jaar=factor)"), validators=[Optional(), Length(max=500)]
-    )
-    source = TextAreaField(
-        _l("Bron (publicatie, link, datum)"), validators=[DataRequired(_l("Vul de bron in.")), Length(max=2000)]
-    )
-
-    def validate_indexation(self, field):
-        self.parsed_indexation = {}
-        for line in (field.data or "").splitlines():
-            if not line.strip():
-                continue
-            year, sep, factor = line.partition("=")
-            try:
-                parsed_year = int(year.strip())
-                parsed_factor = Decimal(factor.strip().replace(",", "."))
-            except (ValueError, ArithmeticError) as exc:
-                raise ValidationError(_l("Schrijf elke lijn als jaar=factor, bijvoorbeeld 2022=1,0523.")) from exc
-            if not sep or not (Decimal("0.5") <= parsed_factor <= Decimal(3)):
-                raise ValidationError(_l("Schrijf elke lijn als jaar=factor, bijvoorbeeld 2022=1,0523."))
-            self.parsed_indexation[parsed_year] = parsed_factor
-
-
-# --- public check --------------------------------------------------------------------------------
-
-
-class CheckForm(FlaskForm):
-    """The anonymous /check: a few questions, nothing stored."""
-
-    class Meta:
-        csrf = False  # stores nothing and changes nothing; a GET form that can be bookmarked
-
-    adult = RadioField(
-        _l("Bent u 18 jaar of ouder?"), choices=_choices(YES_NO), validators=[InputRequired(_l("Kies ja of nee."))]
-    )
-    registered = RadioField(
-        _l("Staat u ingeschreven in het bevolkings- of vreemdelingenregister van een Belgische gemeente?"),
-        choices=_choices(
-            [
-                ("yes", _l("Ja")),
-                ("no", _l("Nee, in het wachtregister of geschrapt")),
-                ("unknown", _l("Ik weet het niet")),
-            ]
-        ),
-        validators=[InputRequired(_l("Kies een antwoord."))],
-    )
-    partner = RadioField(
-        _l("Woont u samen met een partner?"),
-        choices=_choices(YES_NO),
-        validators=[InputRequired(_l("Kies ja of nee."))],
-    )
-    dependants = IntegerField(
-        _l("Hoeveel kinderen of andere personen zijn ten laste?"),
-        default=0,
-        validators=[InputRequired(_l("Vul een getal in, 0 mag.")), NumberRange(min=0, max=20)],
-    )
-    disabled_children = IntegerField(
-        _l("Hoeveel van hen zijn kinderen met een erkende handicap?"),
-        default=0,
-        validators=[Optional(), NumberRange(min=0, max=20)],
-    )
-    disabled = RadioField(
-        _l("Hebt u zelf een erkende handicap?"),
-        choices=_choices(YES_NO),
-        validators=[InputRequired(_l("Kies ja of nee."))],
-    )
-    income = DecimalField(
-        _l("Belastbaar inkomen van u en uw partner samen, per jaar (zie aanslagbiljet van 3 jaar geleden)"),
-        places=0,
-        validators=[InputRequired(_l("Vul een bedrag in, 0 mag.")), NumberRange(min=0, max=Decimal("9999999"))],
-    )
-    savings = DecimalField(
-        _l("Spaargeld en geld op rekeningen, samen"),
-        places=0,
-        validators=[InputRequired(_l("Vul een bedrag in, 0 mag.")), NumberRange(min=0, max=Decimal("99999999"))],
-    )
-    property = RadioField(
-        _l("Hebt u of uw partner een woning of grond, in België of in het buitenland?"),
-        choices=_choices(
-            [
-                ("no", _l("Nee")),
-                ("yes", _l("Ja")),
-                ("exception", _l("Ja, maar ik kan er niet wonen (onbewoonbaar, erfenis, ex-partner woont er)")),
-            ]
-        ),
-        validators=[InputRequired(_l("Kies een antwoord."))],
-    )
-
-    def validate_disabled_children(self, field):
-        if field.data and self.dependants.data is not None and field.data > self.dependants.data:
-            raise ValidationError(_l("Dat zijn meer dan het aantal personen ten laste."))

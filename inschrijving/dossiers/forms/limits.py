@@ -1,0 +1,49 @@
+"""The yearly income limits form (coordinators)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+# --- yearly limits -------------------------------------------------------------------------------
+
+
+class IncomeLimitForm(FlaskForm):
+    year = IntegerField(_l("Inschrijvingsjaar"), validators=[InputRequired(), NumberRange(min=2020, max=2100)])
+    single = DecimalField(_l("Alleenstaande"), places=2, validators=[InputRequired(), NumberRange(min=1)])
+    single_disabled = DecimalField(
+        _l("Alleenstaande met een handicap"), places=2, validators=[InputRequired(), NumberRange(min=1)]
+    )
+    other = DecimalField(_l("Andere gezinnen"), places=2, validators=[InputRequired(), NumberRange(min=1)])
+    per_dependant = DecimalField(
+        _l("Per persoon ten laste"), places=2, validators=[InputRequired(), NumberRange(min=0)]
+    )
+    indexation = TextAreaField(
+        _l("Indexering per inkomensjaar (één per lijn: jaar=factor)"), validators=[Optional(), Length(max=500)]
+    )
+    source = TextAreaField(
+        _l("Bron (publicatie, link, datum)"), validators=[DataRequired(_l("Vul de bron in.")), Length(max=2000)]
+    )
+
+    def validate_indexation(self, field):
+        self.parsed_indexation = {}
+        for line in (field.data or "").splitlines():
+            if not line.strip():
+                continue
+            year, sep, factor = line.partition("=")
+            try:
+                parsed_year = int(year.strip())
+                parsed_factor = Decimal(factor.strip().replace(",", "."))
+            except (ValueError, ArithmeticError) as exc:
+                raise ValidationError(_l("Schrijf elke lijn als jaar=factor, bijvoorbeeld 2022=1,0523.")) from exc
+            if not sep or not (Decimal("0.5") <= parsed_factor <= Decimal(3)):
+                raise ValidationError(_l("Schrijf elke lijn als jaar=factor, bijvoorbeeld 2022=1,0523."))
+            self.parsed_indexation[parsed_year] = parsed_factor
