@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,21 +26,23 @@ from flask import render_template
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
 from inschrijving.dossiers.models import Document, Dossier
 from inschrijving.extensions import db
+from inschrijving.landlords import pdfmerge
 from inschrijving.landlords.labels import label
 from inschrijving.landlords.models import DossierSection, Landlord, PacketCache
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import storage
 from inschrijving.rendering.pdf import html_to_pdf
 
+logger = logging.getLogger(__name__)
+
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-TEMPLATE_VERSION = "2026-11-22.1"
+TEMPLATE_VERSION = "2026-11-22.2"
 SECTION_TEMPLATE = "pdf/dossier_section.html"
 COVER_TEMPLATE = "pdf/packet_cover.html"
 # Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
@@ -134,9 +137,8 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
         except PdfReadError:
             # A damaged upload must not block the packet; the section lists it as unreadable.
             continue
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+    pages = len(writer.pages)
+    return pdfmerge.finish_part(writer), pages
 
 
 def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
@@ -171,66 +173,11 @@ def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | 
     return len(missing) - len(todo)
 
 
-def _pdf_string(text: str) -> bytes:
-    encoded = text.encode("cp1252", errors="replace")
-    return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-
-def _stamp_footers(writer: PdfWriter, left_texts: Sequence[str]) -> None:
-    """Write the footer on every page: a left text (reference, "vertrouwelijk") and "pagina x van y".
-
-    Done with a few bytes of PDF content per page rather than by merging a rendered overlay, which
-    would cost a WeasyPrint render per build.
-    """
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
-    font_ref = writer._add_object(font)
-    total = len(writer.pages)
-    for number, (page, left) in enumerate(zip(writer.pages, left_texts, strict=True), start=1):
-        resources = page.get("/Resources")
-        if resources is None:
-            resources = DictionaryObject()
-            page[NameObject("/Resources")] = resources
-        resources = resources.get_object()
-        fonts = resources.get("/Font")
-        if fonts is None:
-            fonts = DictionaryObject()
-            resources[NameObject("/Font")] = fonts
-        fonts.get_object()[NameObject("/GIFooter")] = font_ref
-        box = page.mediabox
-        x_left = float(box.left) + 42
-        x_right = float(box.right) - 150
-        y = float(box.bottom) + 20
-        right = f"pagina {number} van {total}"
-        text = (
-            b"Q q BT /GIFooter 8 Tf 0.33 0.33 0.33 rg "
-            + f"1 0 0 1 {x_left:.1f} {y:.1f} Tm ".encode()
-            + _pdf_string(left)
-            + b" Tj "
-            + f"1 0 0 1 {x_right:.1f} {y:.1f} Tm ".encode()
-            + _pdf_string(right)
-            + b" Tj ET Q"
-        )
-        # Wrap the page's own content in q/Q so its graphics state cannot move or hide the footer.
-        before = DecodedStreamObject()
-        before.set_data(b"q ")
-        after = DecodedStreamObject()
-        after.set_data(text)
-        contents = page.get("/Contents")
-        existing = [] if contents is None else list(contents) if isinstance(contents, ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
-
-
 def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, entries: list[dict], *, now: datetime) -> bytes:
-    return html_to_pdf(
-        render_template(COVER_TEMPLATE, landlord=landlord, moment=moment, entries=entries, generated_at=now)
-    )
+    html = render_template(COVER_TEMPLATE, landlord=landlord, moment=moment, entries=entries, generated_at=now)
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(html_to_pdf(html))), import_outline=False)
+    return pdfmerge.finish_part(writer)
 
 
 def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection]], front_pages: int) -> list[dict]:
@@ -319,17 +266,29 @@ def merge_packet(
         if actual == front_pages:
             break
         front_pages = actual
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(cover)), import_outline=False)
-    footers = ["Vertrouwelijk"] * len(writer.pages)
+    footers = ["Vertrouwelijk"] * front_pages
+    outline = []
     for dossier, section in parts:
-        first = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(section.pdf)), import_outline=False)
-        writer.add_outline_item(title=outline_title(dossier), page_number=first)
-        footers += [f"Dossier {dossier.reference} - vertrouwelijk"] * (len(writer.pages) - first)
-    _stamp_footers(writer, footers)
-    writer.add_metadata({"/Title": f"Pakket {landlord.name} {moment.held_on.isoformat()}"})
-    # Identical objects (the colour profile, repeated images, equal font programs) are kept once.
+        outline.append((outline_title(dossier), len(footers)))
+        footers += [f"Dossier {dossier.reference} - vertrouwelijk"] * section.page_count
+    title = f"Pakket {landlord.name} {moment.held_on.isoformat()}"
+    return _assemble([cover] + [section.pdf for _d, section in parts], footers, outline, title)
+
+
+def _assemble(parts: list[bytes], footers: list[str], outline: list[tuple[str, int]], title: str) -> bytes:
+    """Merge parts with footers and outline: byte-level when the parts allow it, else with pypdf."""
+    try:
+        return pdfmerge.merge_parts(parts, left_texts=footers, outline=outline, title=title)
+    except pdfmerge.UnexpectedPdf:
+        logger.warning("packet parts not in the expected shape; merging with pypdf", exc_info=True)
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)), import_outline=False)
+    pdfmerge.fill_footers(writer, footers)
+    for item_title, page in outline:
+        writer.add_outline_item(title=item_title, page_number=page)
+    writer.add_metadata({"/Title": title})
+    # Identical objects (colour profiles, repeated images) are kept once.
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
@@ -340,10 +299,5 @@ def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
     """The single-dossier PDF: the cached section with its footer."""
     ensure_sections([dossier], now=now)
     section = cached_sections([dossier], with_pdf=True)[dossier.id]
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(section.pdf)), import_outline=False)
-    writer.add_outline_item(title=outline_title(dossier), page_number=0)
-    _stamp_footers(writer, [f"Dossier {dossier.reference} - vertrouwelijk"] * len(writer.pages))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    footers = [f"Dossier {dossier.reference} - vertrouwelijk"] * section.page_count
+    return _assemble([section.pdf], footers, [(outline_title(dossier), 0)], f"Dossier {dossier.reference}")

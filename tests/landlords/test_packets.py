@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import DossierStatus
-from inschrijving.landlords import packets, portal
+from inschrijving.landlords import packets, pdfmerge, portal
 from inschrijving.landlords.models import DossierSection
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier, withdraw
@@ -39,7 +39,7 @@ def _image_count(reader):
     return len({hashlib.sha256(image.data).hexdigest() for page in reader.pages for image in page.images})
 
 
-def test_packet_holds_exactly_the_consented_complete_dossiers(app, db):
+def test_packet_holds_exactly_the_consented_complete_dossiers(app, db, caplog):
     moment = MomentFactory()
     landlord, other = LandlordFactory(), LandlordFactory()
     a = shared_dossier(moment, [landlord], last_name="Aerts")
@@ -64,6 +64,8 @@ def test_packet_holds_exactly_the_consented_complete_dossiers(app, db):
     # The outline points at the first page of each section, as the table of contents says.
     first_of_b = reader.get_destination_page_number(reader.outline[1])
     assert f"{first_of_b + 1}" in text
+    assert reader.metadata.title.startswith("Pakket ")
+    assert "merging with pypdf" not in caplog.text  # the byte-level merge handled it
 
 
 def test_scan_is_upright_and_on_its_own_page(app, db):
@@ -176,3 +178,21 @@ def test_an_unchanged_packet_is_served_without_merging_again(app, db, monkeypatc
     withdraw(second, landlord)
     reader = PdfReader(io.BytesIO(download()))
     assert _outline_titles(reader) == [packets.outline_title(first)] and len(merges) == 3
+
+
+def test_slow_path_gives_the_same_pages_when_parts_are_unexpected(app, db, monkeypatch):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord], last_name="Traag")
+    fast = PdfReader(io.BytesIO(packets.dossier_pdf(dossier, now=utcnow())))
+
+    def refuse(*args, **kwargs):
+        raise pdfmerge.UnexpectedPdf("test")
+
+    monkeypatch.setattr(pdfmerge, "merge_parts", refuse)
+    slow = PdfReader(io.BytesIO(packets.dossier_pdf(dossier, now=utcnow())))
+
+    assert len(slow.pages) == len(fast.pages)
+    assert _outline_titles(slow) == _outline_titles(fast) == [packets.outline_title(dossier)]
+    for a, b in zip(fast.pages, slow.pages, strict=True):
+        assert a.extract_text() == b.extract_text()
