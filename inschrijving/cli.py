@@ -21,6 +21,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_outbox_command)
+    from inschrijving.privacy.commands import purge_expired_command
+
+    app.cli.add_command(purge_expired_command)
 
 
 @click.command("create-user")

@@ -62,6 +62,8 @@ class Config:
     WOONCLUB_PHONE = os.environ.get("WOONCLUB_PHONE", "")
     WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", 24))
     RETENTION_DAYS_AFTER_MOMENT = int(os.environ.get("RETENTION_DAYS_AFTER_MOMENT", 90))
+    # Past this age a moment's dossiers go even if a chosen landlord never downloaded or answered.
+    RETENTION_HARD_MAX_DAYS = int(os.environ.get("RETENTION_HARD_MAX_DAYS", 365))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_PUBLIC_POST = os.environ.get("RATELIMIT_PUBLIC_POST", "20 per minute")

@@ -1,0 +1,1 @@
+"""Privacy: the retention purge, and a household's copy and erasure on request."""
