@@ -270,3 +270,51 @@ def test_public_posts_are_rate_limited(tmp_path, _postgres_schema):
         if not USING_POSTGRES:
             _db.drop_all()
         _db.engine.dispose()
+
+
+def test_move_into_a_slot_that_just_filled_says_so_and_changes_nothing(client, db, slot):
+    booking = BookingFactory(slot=slot)
+    full = SlotFactory(moment=slot.moment, capacity=1)
+    BookingFactory(slot=full)
+    db.session.commit()
+    response = client.post(f"/afspraak/token-{booking.reference}/verplaatsen", data={"slot_id": full.id})
+    assert response.status_code == 409
+    assert "net volzet" in response.get_data(as_text=True)
+    db.session.refresh(booking)
+    assert booking.slot_id == slot.id and booking.sequence == 0
+
+
+def test_a_used_booking_cannot_be_cancelled_or_moved(client, db, slot):
+    booking = BookingFactory(slot=slot, status=BookingStatus.CHECKED_IN)
+    db.session.commit()
+    page = client.get(f"/afspraak/token-{booking.reference}").get_data(as_text=True)
+    assert "Afspraak annuleren" not in page
+    response = client.post(f"/afspraak/token-{booking.reference}/annuleren")
+    assert "niet meer annuleren" in response.get_data(as_text=True)
+    db.session.refresh(booking)
+    assert booking.status == BookingStatus.CHECKED_IN
+
+
+def test_joining_the_same_waiting_list_twice_is_kind(client, db, slot):
+    data = {"contact_name": "Ali", "email": "ali@example.org", "language": "nl", "household_size": "1"}
+    client.post(f"/wachtlijst/{slot.moment_id}", data=data)
+    again = client.post(f"/wachtlijst/{slot.moment_id}", data=data).get_data(as_text=True)
+    assert "U staat al op deze wachtlijst" in again
+    assert count(db, WaitlistEntry) == 1
+
+
+def test_claim_form_error_keeps_what_was_typed(client, db, slot):
+    from inschrijving.booking import services
+    from inschrijving.db_types import utcnow
+
+    booking = BookingFactory(slot=slot)
+    slot.capacity = 1
+    WaitlistEntryFactory(moment=slot.moment)
+    services.cancel_booking(booking, now=utcnow())
+    db.session.commit()
+    token = re.search(r"/aanbod/([\w-]+)", db.session.scalars(
+        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text).group(1)
+    response = client.post(f"/aanbod/{token}", data={"needs_interpreter": "y", "assistance_note": "Rolstoel"})
+    page = response.get_data(as_text=True)
+    assert 'id="interpreter_language-error"' in page and "Rolstoel" in page
+    assert count(db, Booking) == 1  # only the cancelled one
