@@ -166,6 +166,8 @@ def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(db, 
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.recipient)).all()
     assert [m.recipient for m in messages] == ["amina@example.org", "jan@example.org"]
     assert with_email.reference in messages[0].body_text
+    assert "mardi 8 décembre 2026" in messages[0].body_text  # the date in the candidate's language
+    assert "dinsdag 8 december 2026" in messages[1].body_text
     assert all(s.booked == 0 for s in moment.slots)
     assert db.session.scalar(sa.select(WaitlistEntry.status)) == WaitlistStatus.CANCELLED
     with pytest.raises(services.WrongStatus):

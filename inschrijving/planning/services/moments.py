@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -156,7 +156,7 @@ def _queue_cancellation(booking: Booking, moment: RegistrationMoment) -> None:
             "U hoeft niets te doen. Kies een nieuw moment op onze website zodra het volgende moment open is.\n\n"
             "Met vriendelijke groeten,\nde Woonclub",
             name=booking.contact_name,
-            day=moment.held_on.strftime("%d-%m-%Y"),
+            day=format_date(moment.held_on, "EEEE d MMMM y"),
             place=moment.location_name,
             reference=booking.reference,
         )
