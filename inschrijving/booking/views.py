@@ -8,6 +8,7 @@ import io
 import qrcode
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from inschrijving.booking import notices, queries, services, waitlist
 from inschrijving.booking.content import checklist
@@ -59,10 +60,11 @@ def choose_slot(moment_id: int):
 @public_post_limit
 def book(moment_id: int, slot_id: int):
     """Ask the candidate's details and book the chosen slot."""
-    moment = _bookable_moment_or_404(moment_id)
-    slot = db.session.get(Slot, slot_id)
-    if slot is None or slot.moment_id != moment.id:
+    # Slot and moment in one round trip: this is the busiest write page.
+    slot = db.session.get(Slot, slot_id, options=[joinedload(Slot.moment)])
+    if slot is None or slot.moment_id != moment_id or slot.moment.kind != MomentKind.REGISTRATION:
         abort(404)
+    moment = slot.moment
     now = utcnow()
     form = BookingForm()
     alternatives: list[Slot] = []
