@@ -6,7 +6,7 @@ import base64
 import io
 
 import qrcode
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +23,14 @@ bp = Blueprint("booking", __name__)
 
 # Per client, for POSTs only: reading pages stays free, hammering the booking form does not.
 public_post_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_POST"], methods=["POST"])
+
+
+@bp.after_request
+def keep_private_pages_out_of_caches(response: Response) -> Response:
+    # Pages behind a manage or offer link show personal data: no shared or back-button cache.
+    if request.view_args and "token" in request.view_args:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/")

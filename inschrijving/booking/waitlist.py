@@ -208,7 +208,7 @@ def expire_offers(*, now: datetime) -> int:
     return count
 
 
-def notify_next_moment_subscribers(moment: RegistrationMoment, *, now: datetime) -> int:
+def notify_next_moment_subscribers(moment: RegistrationMoment, now: datetime) -> int:
     """E-mail everyone who asked to hear about the next moment; each hears once. Returns how many."""
     entries = db.session.scalars(
         sa.select(WaitlistEntry)

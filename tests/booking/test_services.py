@@ -305,8 +305,8 @@ def test_next_moment_subscribers_hear_once(db, now):
     WaitlistEntryFactory(moment=None)
     WaitlistEntryFactory(moment=None)
     moment = MomentFactory(status=MomentStatus.PUBLISHED)
-    assert waitlist.notify_next_moment_subscribers(moment, now=now) == 2
-    assert waitlist.notify_next_moment_subscribers(moment, now=now) == 0
+    assert waitlist.notify_next_moment_subscribers(moment, now) == 2
+    assert waitlist.notify_next_moment_subscribers(moment, now) == 0
     assert all(f"/inschrijven/{moment.id}" in m.body_text for m in outbox(db))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WaitlistEntry).where(
         WaitlistEntry.status == WaitlistStatus.NOTIFIED)) == 2

@@ -318,3 +318,10 @@ def test_claim_form_error_keeps_what_was_typed(client, db, slot):
     page = response.get_data(as_text=True)
     assert 'id="interpreter_language-error"' in page and "Rolstoel" in page
     assert count(db, Booking) == 1  # only the cancelled one
+
+
+def test_private_pages_are_not_cached(client, db):
+    booking = BookingFactory()
+    db.session.commit()
+    for suffix in ("", "/bevestigd", ".ics", "/verplaatsen", "/annuleren"):
+        assert client.get(f"/afspraak/token-{booking.reference}{suffix}").headers["Cache-Control"] == "no-store"
