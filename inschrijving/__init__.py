@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.landlords.views import bp as landlords_bp
     from inschrijving.planning.views import bp as planning_bp
     from inschrijving.planning.views import feed_bp as planning_feed_bp
+    from inschrijving.privacy.views import bp as privacy_bp
 
     app.register_blueprint(booking_bp)
     app.register_blueprint(accounts_bp)
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_bp)
     app.register_blueprint(api_keys_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
