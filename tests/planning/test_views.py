@@ -491,6 +491,15 @@ def test_feed_parses_with_icalendar_and_ics_at_brussels_wall_clock(client, coord
         assert "Zaal" in event.location
 
 
+def test_feed_stays_dutch_for_a_french_calendar_app(client, coordinator, moment):
+    _db.session.commit()
+    body = client.get(
+        f"/planning/agenda/{coordinator.calendar_token}.ics", headers={"Accept-Language": "fr-BE,fr;q=0.9"}
+    ).get_data()
+    (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Groepsinschrijving: Sociaal Huis Kortrijk"
+
+
 def test_coordinator_feed_lists_every_published_moment(client, coordinator, moment):
     make_moment(coordinator, date(2027, 1, 12), status=MomentStatus.DRAFT)
     _db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -32,6 +32,8 @@ def statistics():
 @feed_bp.route("/agenda/<token>.ics")
 def staff_feed(token: str):
     """Serve a staff member's calendar of the moments they staff (coordinators: every published moment)."""
+    # Staff pages speak Dutch whatever the calendar app's Accept-Language says.
+    g.staff_page = True
     user = services.get_feed_user(token)
     if user is None:
         abort(404)
