@@ -23,6 +23,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-TEMPLATE_VERSION = "2026-11-22.2"
+TEMPLATE_VERSION = "2026-11-22.3"
 SECTION_TEMPLATE = "pdf/dossier_section.html"
 COVER_TEMPLATE = "pdf/packet_cover.html"
 # Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
@@ -173,11 +174,21 @@ def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | 
     return len(missing) - len(todo)
 
 
-def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, entries: list[dict], *, now: datetime) -> bytes:
-    html = render_template(COVER_TEMPLATE, landlord=landlord, moment=moment, entries=entries, generated_at=now)
+def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, count: int, *, now: datetime) -> bytes:
+    html = render_template(COVER_TEMPLATE, landlord=landlord, moment=moment, count=count, generated_at=now)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(html_to_pdf(html))), import_outline=False)
     return pdfmerge.finish_part(writer)
+
+
+def _toc_pdf(entries: list[dict]) -> bytes:
+    rows = [(e["name"], e["reference"], str(e["persons"]), str(e["page"])) for e in entries]
+    return pdfmerge.table_pages(
+        _("Inhoud"),
+        [_("Referentiehuurder"), _("Dossier"), _("Personen"), _("Pagina")],
+        rows,
+        columns=[46, 330, 420, 500],
+    )
 
 
 def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection]], front_pages: int) -> list[dict]:
@@ -200,11 +211,6 @@ def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection]], front_pages: i
 def outline_title(dossier: Dossier) -> str:
     tenant = dossier.reference_tenant
     return f"{tenant.full_name} ({dossier.reference})" if tenant else dossier.reference
-
-
-def _front_pages_guess(count: int) -> int:
-    # Cover, then about 36 table rows per page; merge_packet corrects a wrong guess.
-    return 1 + max(1, -(-(count + 2) // 36))
 
 
 def packet_key(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier]) -> str:
@@ -256,23 +262,17 @@ def merge_packet(
     ensure_sections(dossiers, now=now)
     sections = cached_sections(dossiers, with_pdf=True)
     parts = [(d, sections[d.id]) for d in dossiers]
-    # The table of contents needs its own length to number the pages after it: guess, render, and
-    # render once more if the guess was wrong.
-    front_pages = _front_pages_guess(len(parts))
-    cover = b""
-    for _attempt in range(3):
-        cover = _cover_pdf(landlord, moment, _toc_entries(parts, front_pages), now=now)
-        actual = len(PdfReader(io.BytesIO(cover)).pages)
-        if actual == front_pages:
-            break
-        front_pages = actual
+    cover = _cover_pdf(landlord, moment, len(parts), now=now)
+    toc_pages = max(1, -(-len(parts) // pdfmerge.ROWS_PER_PAGE))
+    front_pages = pdfmerge.page_count(cover) + toc_pages
+    toc = _toc_pdf(_toc_entries(parts, front_pages))
     footers = ["Vertrouwelijk"] * front_pages
     outline = []
     for dossier, section in parts:
         outline.append((outline_title(dossier), len(footers)))
         footers += [f"Dossier {dossier.reference} - vertrouwelijk"] * section.page_count
     title = f"Pakket {landlord.name} {moment.held_on.isoformat()}"
-    return _assemble([cover] + [section.pdf for _d, section in parts], footers, outline, title)
+    return _assemble([cover, toc] + [section.pdf for _d, section in parts], footers, outline, title)
 
 
 def _assemble(parts: list[bytes], footers: list[str], outline: list[tuple[str, int]], title: str) -> bytes:

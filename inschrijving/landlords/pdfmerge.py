@@ -276,3 +276,75 @@ def merge_parts(
 
 def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+# A4 in points, and the table of contents' layout on it.
+_A4 = (595.28, 841.89)
+ROWS_PER_PAGE = 40
+_ROW_HEIGHT = 16.5
+_TOP = 748.0
+
+
+def _helvetica(bold: bool = False) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica-Bold" if bold else "/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]) -> bytes:
+    """Pages with a title and a plain table (last column right-aligned), written as PDF text directly.
+
+    Used for the packet's table of contents: WeasyPrint needs seconds to lay out a table of 100
+    rows across pages, this needs milliseconds. Standard Helvetica (WinAnsi): Latin-script names
+    with accents print as they are, other scripts print as "?" (the section itself shows them).
+    """
+    writer = PdfWriter()
+    page_count = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    limits = [max(8, int((b - a) / 5.2)) for a, b in zip(columns, [*columns[1:], _A4[0] - 46], strict=True)]
+
+    def cells(values: Sequence[str], y: float, font: str) -> bytes:
+        ops = b""
+        last = len(values) - 1
+        for i, (value, x) in enumerate(zip(values, columns, strict=True)):
+            value = _clip(value, limits[i])
+            if i == last:
+                # Right-aligned: digits are 0.556 em wide in Helvetica.
+                x = _A4[0] - 46 - len(value) * 0.556 * 9.5
+            ops += f"BT /{font} 9.5 Tf 1 0 0 1 {x:.1f} {y:.1f} Tm ".encode() + _pdf_string(value) + b" Tj ET "
+        return ops
+
+    for index in range(page_count):
+        page = writer.add_blank_page(*_A4)
+        y = _TOP
+        ops = b"0 g "
+        if index == 0:
+            ops += f"BT /TocB 13 Tf 1 0 0 1 46 {y + 22:.1f} Tm ".encode() + _pdf_string(title) + b" Tj ET "
+        ops += b"0.93 g 46 %.1f %.1f %.1f re f 0 g " % (y - 5, _A4[0] - 92, _ROW_HEIGHT)
+        ops += cells(headers, y, "TocB")
+        for row in rows[index * ROWS_PER_PAGE : (index + 1) * ROWS_PER_PAGE]:
+            y -= _ROW_HEIGHT
+            ops += cells(row, y, "TocR")
+            ops += b"0.8 G 0.5 w 46 %.1f m %.1f %.1f l S " % (y - 5, _A4[0] - 46, y - 5)
+        content = DecodedStreamObject()
+        content.set_data(ops)
+        page[NameObject("/Contents")] = writer._add_object(content)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {
+                NameObject("/Font"): DictionaryObject(
+                    {
+                        NameObject("/TocR"): writer._add_object(_helvetica()),
+                        NameObject("/TocB"): writer._add_object(_helvetica(True)),
+                    }
+                )
+            }
+        )
+    return finish_part(writer)
