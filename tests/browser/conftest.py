@@ -325,7 +325,10 @@ _SMALL_TARGETS = """() => {
 }"""
 # The innermost elements that stick out: those are the ones to fix, not the containers they push.
 _TOO_WIDE = """(limit) => {
-  const out = el => { const b = el.getBoundingClientRect(); return b.width > 0 && (b.right > limit + 1 || b.left < -1); };
+  const out = el => {
+    const b = el.getBoundingClientRect();
+    return b.width > 0 && (b.right > limit + 1 || b.left < -1);
+  };
   return [...document.querySelectorAll("body *")].filter(el => out(el) && ![...el.children].some(out))
     .slice(0, 3).map(el => el.outerHTML.replace(/\\s+/g, " ").slice(0, 120));
 }"""
