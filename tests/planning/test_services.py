@@ -282,6 +282,10 @@ def test_staff_and_feed_moments(db, moment, coordinator, volunteer):
     assert services.list_feed_moments(volunteer) == [moment]  # drafts stay out
     assert services.list_feed_moments(other) == []
     assert services.list_feed_moments(coordinator) == [moment]
+    services.close_moment(moment)  # closed for booking, but the day still happens
+    assert services.list_feed_moments(volunteer) == [moment] == services.list_feed_moments(coordinator)
+    services.cancel_moment(moment, now=NOW)
+    assert services.list_feed_moments(volunteer) == [] == services.list_feed_moments(coordinator)
     landlord_user = UserFactory(landlord_staff=True)
     with pytest.raises(services.PlanningError):
         services.set_staff(moment, [landlord_user.id])

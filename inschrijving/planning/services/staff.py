@@ -33,15 +33,17 @@ def set_staff(moment: RegistrationMoment, user_ids: Iterable[int]) -> list[User]
 
 
 def list_feed_moments(user: User) -> list[RegistrationMoment]:
-    """Moments in a user's calendar feed: what they staff, or for coordinators every published moment."""
-    stmt = sa.select(RegistrationMoment).order_by(RegistrationMoment.held_on)
-    if user.role == Role.COORDINATOR:
-        stmt = stmt.where(RegistrationMoment.status == MomentStatus.PUBLISHED)
-    else:
-        stmt = stmt.where(
-            RegistrationMoment.staff.any(User.id == user.id),
-            RegistrationMoment.status.in_((MomentStatus.PUBLISHED, MomentStatus.CLOSED)),
-        )
+    """Moments in a user's calendar feed: what they staff, or for coordinators every published moment.
+
+    A closed moment stays in the feed: closing only stops new bookings, the day itself still happens.
+    """
+    stmt = (
+        sa.select(RegistrationMoment)
+        .where(RegistrationMoment.status.in_((MomentStatus.PUBLISHED, MomentStatus.CLOSED)))
+        .order_by(RegistrationMoment.held_on)
+    )
+    if user.role != Role.COORDINATOR:
+        stmt = stmt.where(RegistrationMoment.staff.any(User.id == user.id))
     return list(db.session.scalars(stmt.options(sa.orm.selectinload(RegistrationMoment.slots))))
 
 
