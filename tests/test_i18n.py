@@ -309,8 +309,19 @@ def test_the_switcher_names_each_language_in_its_own_script(translated_app, fres
     page = fresh.get("/?lang=ar").get_data(as_text=True)
     for code, name in (("nl", "Nederlands"), ("fr", "Français"), ("en", "English"), ("ar", "العربية"),
                        ("tr", "Türkçe")):
-        assert f'href="?lang={code}" lang="{code}" hreflang="{code}"' in page
+        assert f'href="/?lang={code}" lang="{code}" hreflang="{code}"' in page
         assert name in page
+
+
+def test_the_switcher_keeps_the_page_and_its_answers(translated_app, fresh):
+    page = fresh.get("/bestaat-niet?stap=2&lang=fr").get_data(as_text=True)
+    assert 'href="/bestaat-niet?stap=2&amp;lang=tr" lang="tr"' in page
+
+
+def test_staff_pages_have_no_language_switcher(translated_app, fresh):
+    page = fresh.get("/login?lang=ar").get_data(as_text=True)
+    assert '<html lang="nl" dir="ltr">' in page
+    assert "language-switcher" not in page
 
 
 def test_staff_pages_stay_dutch_when_the_session_remembers_arabic(translated_app, fresh, auth, db):
