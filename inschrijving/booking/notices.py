@@ -71,9 +71,9 @@ def _ics_attachment(booking: Booking, *, now: datetime, token: str | None = None
     }
 
 
-def _queue_for_booking(booking: Booking, template: str, subject: str, *, now: datetime,
-                       token: str | None = None, dedupe_key: str | None = None, calendar: bool = True,
-                       **context) -> None:
+def _message_for_booking(booking: Booking, template: str, subject: str, *, now: datetime,
+                         token: str | None = None, dedupe_key: str | None = None, calendar: bool = True,
+                         **context) -> dict:
     body = render_template(
         f"emails/{template}.txt",
         booking=booking,
@@ -86,16 +86,32 @@ def _queue_for_booking(booking: Booking, template: str, subject: str, *, now: da
         **context,
     )
     attachments = [_ics_attachment(booking, now=now, token=token)] if calendar else None
-    queue_message(booking.email, subject, body, attachments=attachments, dedupe_key=dedupe_key)
+    return {"recipient": booking.email, "subject": subject, "body_text": body, "attachments": attachments,
+            "dedupe_key": dedupe_key}
+
+
+def _queue_for_booking(booking: Booking, template: str, subject: str, **kwargs) -> None:
+    queue_message(**_message_for_booking(booking, template, subject, **kwargs))
+
+
+def confirmation_message(booking: Booking, token: str, *, now: datetime) -> dict | None:
+    """The confirmation e-mail as queue_message arguments, or None without an address.
+
+    Rendered apart from queueing so that book_slot can do this work before it takes the seat:
+    on SQLite the write lock is held from the first write to the commit.
+    """
+    if not booking.email:
+        return None
+    with force_locale(booking.language):
+        subject = _("Uw afspraak %(reference)s is bevestigd", reference=booking.reference)
+        return _message_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
 
 
 def queue_confirmation(booking: Booking, token: str, *, now: datetime) -> None:
     """Confirm a new booking by e-mail, with the calendar file, when the candidate gave an address."""
-    if not booking.email:
-        return
-    with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is bevestigd", reference=booking.reference)
-        _queue_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
+    message = confirmation_message(booking, token, now=now)
+    if message is not None:
+        queue_message(**message)
 
 
 def queue_moved(booking: Booking, *, now: datetime) -> None:

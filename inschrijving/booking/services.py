@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from inschrijving.booking import notices
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, BookedBy, Booking, BookingStatus
 from inschrijving.extensions import db
+from inschrijving.notifications.services import queue_message
 from inschrijving.planning.models import RegistrationMoment, Slot
 
 
@@ -182,22 +183,25 @@ def book_slot(slot: Slot, *, details: ContactDetails, now: datetime, notify: boo
     existing = find_live_booking_for_contact(moment.id, phone=details.phone, email=details.email)
     if existing is not None:
         raise DuplicateContact(existing)
-    take_seat(slot.id)
-    issued = insert_booking(slot, details=details, now=now)
-    if notify:
-        notices.queue_confirmation(issued.booking, issued.token, now=now)
-    return issued
+    return insert_booking(slot, details=details, now=now, take_seat_first=True, notify=notify)
 
 
-def insert_booking(slot: Slot, *, details: ContactDetails, now: datetime) -> IssuedBooking:
-    """Insert the booking row for a seat the caller already holds; retry only reference collisions."""
+def insert_booking(slot: Slot, *, details: ContactDetails, now: datetime, take_seat_first: bool,
+                   notify: bool = True) -> IssuedBooking:
+    """Insert a booking row, taking its seat first unless the caller holds one (a waiting-list offer).
+
+    The confirmation is rendered before any write, so the seat (and on SQLite the database's write
+    lock) is held only for the UPDATE, the INSERTs and the commit. Only a reference collision is
+    retried; the seat is taken once.
+    """
+    seat_taken = not take_seat_first
     for _attempt in range(REFERENCE_ATTEMPTS):
         token, token_hash = new_token()
         booking = Booking(
             reference=new_reference(),
             token_hash=token_hash,
-            moment_id=slot.moment_id,
-            slot_id=slot.id,
+            moment=slot.moment,
+            slot=slot,
             status=BookingStatus.BOOKED,
             contact_name=details.contact_name,
             phone=details.phone,
@@ -214,6 +218,10 @@ def insert_booking(slot: Slot, *, details: ContactDetails, now: datetime) -> Iss
             sequence=0,
             created_at=now,
         )
+        confirmation = notices.confirmation_message(booking, token, now=now) if notify else None
+        if not seat_taken:
+            take_seat(slot.id)
+            seat_taken = True
         try:
             # A savepoint, so a lost race on a unique index leaves the seat and the session usable.
             with db.session.begin_nested():
@@ -223,6 +231,8 @@ def insert_booking(slot: Slot, *, details: ContactDetails, now: datetime) -> Iss
             if existing is not None:
                 raise DuplicateContact(existing) from None
             continue  # reference (or, astronomically unlikely, token hash) collided: draw again
+        if confirmation is not None:
+            queue_message(**confirmation)
         return IssuedBooking(booking=booking, token=token)
     raise BookingError("could not draw a unique reference")
 

@@ -174,9 +174,8 @@ def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
         assistance_note=assistance_note,
     )
     # The seat was taken when the offer was made: the booking only fills it.
-    issued = insert_booking(slot, details=details, now=now)
+    issued = insert_booking(slot, details=details, now=now, take_seat_first=False)
     entry.booking_id = issued.booking.id
-    notices.queue_confirmation(issued.booking, issued.token, now=now)
     return issued
 
 

@@ -86,13 +86,15 @@ def _calendar_time(value: datetime) -> datetime:
 
 def booking_to_ical(booking: Any, *, host: str, summary: str, description: str, stamp: datetime,
                     url: str | None = None) -> bytes:
-    """Render one booking (anything with id, sequence, is_cancelled, slot and moment) as its calendar file.
+    """Render one booking (anything with reference, sequence, is_cancelled, slot and moment) as its calendar file.
 
     The UID stays the same for the booking's whole life, so a calendar updates the one entry on a
     move (higher SEQUENCE) and removes it on METHOD:CANCEL.
     """
     event = CalendarEvent(
-        uid=f"booking-{booking.id}@{host}",
+        # The reference never changes and exists before the row is inserted (the confirmation is
+        # rendered first), so it names the booking for its whole life.
+        uid=f"booking-{booking.reference}@{host}",
         sequence=booking.sequence,
         starts_at=booking.slot.starts_at,
         ends_at=booking.slot.ends_at,

@@ -87,7 +87,7 @@ def test_uid_is_stable_and_sequence_rises_on_move_and_cancel(app, db):
     cancelled_data = notices.booking_calendar(booking, now=now)
     cancelled = Calendar.from_ical(cancelled_data)
     uids = {str(c.walk("VEVENT")[0]["UID"]) for c in (first, moved, cancelled)}
-    assert uids == {f"booking-{booking.id}@127.0.0.1"}
+    assert uids == {f"booking-{booking.reference}@127.0.0.1"}
     assert [c.walk("VEVENT")[0]["SEQUENCE"] for c in (first, moved, cancelled)] == [0, 1, 2]
     assert [str(c["METHOD"]) for c in (first, moved, cancelled)] == ["PUBLISH", "PUBLISH", "CANCEL"]
     assert str(cancelled.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"

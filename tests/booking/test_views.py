@@ -213,7 +213,7 @@ def test_calendar_file_and_letter(client, db, slot):
     response = client.get(f"/afspraak/{token}.ics")
     assert response.mimetype == "text/calendar"
     event = Calendar.from_ical(response.data).walk("VEVENT")[0]
-    assert str(event["UID"]) == f"booking-{booking.id}@127.0.0.1"
+    assert str(event["UID"]) == f"booking-{booking.reference}@127.0.0.1"
     pdf = client.get(f"/afspraak/{token}/brief.pdf")
     assert pdf.data.startswith(b"%PDF")
     import io
