@@ -6,6 +6,7 @@ Candidate pages speak nl, fr, en, ar and tr; staff pages speak Dutch only. See d
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import tempfile
@@ -154,6 +155,7 @@ def is_candidate_source(relative_path: str) -> bool:
     return matches(CANDIDATE_SOURCES) and not matches(STAFF_ONLY_SOURCES)
 
 
+@functools.cache
 def candidate_messages() -> dict[str | tuple[str, ...], list[str]]:
     """Extract every message from the candidate-facing sources, as `make extract-messages` would."""
     with (ROOT / "babel.cfg").open() as f:
