@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from inschrijving.booking.services import SlotFull
@@ -363,3 +365,29 @@ def test_walk_in_refused_on_a_draft(db, coordinator):
     with pytest.raises(services.WrongStatus):
         services.add_walk_in(draft.slots[0], contact_name="X", language="nl", household_size=1,
                              needs_interpreter=False, now=NOW)
+
+
+# --- properties of slot generation --------------------------------------------------------------------------------
+
+
+@settings(deadline=None, max_examples=150)
+@given(
+    day=st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 31)),
+    start_minute=st.integers(0, 22 * 60),
+    length=st.integers(1, 6 * 60),
+    slot_minutes=st.integers(5, 120),
+)
+def test_slots_tile_each_block_in_real_minutes(day, start_minute, length, slot_minutes):
+    start = time(start_minute // 60, start_minute % 60)
+    end_minute = min(start_minute + length, 23 * 60 + 59)
+    end = time(end_minute // 60, end_minute % 60)
+    begin_utc, end_utc = services.local_instant(day, start), services.local_instant(day, end)
+    real_minutes = int((end_utc - begin_utc).total_seconds() // 60)
+    if real_minutes < slot_minutes:
+        return
+    slots = services.generate_slots(day, [(start, end)], slot_minutes, 3)
+    assert len(slots) == real_minutes // slot_minutes
+    assert slots[0].starts_at == begin_utc and slots[-1].ends_at <= end_utc
+    for before, after in zip(slots, slots[1:], strict=False):
+        assert before.ends_at == after.starts_at
+    assert all(s.ends_at - s.starts_at == timedelta(minutes=slot_minutes) for s in slots)
