@@ -27,9 +27,18 @@ from flask import (
 from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.extensions import db, login_manager
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` limited to what an id column holds, so /dossiers/99999999999999999999 is a 404, not a 500."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(*args, **kwargs)
 
 LANGUAGE_NAMES = {
     "nl": "Nederlands",
@@ -198,6 +207,10 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_error):
+        if request.path.startswith("/api/"):
+            # A path no API route matches (a negative id fails the int converter) still answers in
+            # the API's documented JSON shape, not with a web page.
+            return {"error": {"code": "not_found", "message": "Not found."}}, 404
         return render_error(
             404, _("Pagina niet gevonden"), _("Deze pagina bestaat niet (meer). Kijk of het adres juist is.")
         )
