@@ -26,6 +26,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
+# As in the portal: more missing sections than this, and the packet is prepared over several calls.
+INSTANT_RENDER_LIMIT = 3
+SECTIONS_PER_STEP = 5
 
 
 class ApiError(Exception):
@@ -175,9 +178,17 @@ def get_packet(moment_id: int):
     moment = _moment(moment_id)
     landlord = db.session.get(Landlord, _landlord_id())
     choices = portal.moment_choices(landlord.id, moment.id)
+    dossiers = [c.dossier for c in choices]
     now = utcnow()
-    # A machine client can wait: a cold packet is built in this request.
-    pdf = packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=now)
+    if len(packets.missing_sections(dossiers)) > INSTANT_RENDER_LIMIT:
+        # A cold packet is prepared a few sections per call, so no request runs into a proxy timeout.
+        remaining = packets.ensure_sections(dossiers, now=now, limit=SECTIONS_PER_STEP)
+        db.session.commit()
+        response = jsonify({"status": "preparing", "ready": len(dossiers) - remaining, "total": len(dossiers)})
+        response.status_code = 202
+        response.headers["Retry-After"] = "2"
+        return response
+    pdf = packets.packet_pdf(landlord, moment, dossiers, now=now)
     portal.mark_downloaded(choices, now=now)
     _audit("api.packet", "moment", moment.id, dossiers=len(choices))
     filename = f"pakket-{landlord.slug}-{moment.held_on.isoformat()}.pdf"

@@ -212,6 +212,7 @@ SCHEMAS: dict[str, Any] = {
             "dossiers": {"type": "array", "items": {"$ref": "#/components/schemas/Dossier"}},
         }
     ),
+    "PacketPreparing": _object({"status": {"const": "preparing"}, "ready": INTEGER, "total": INTEGER}),
     "StatusUpdate": {
         "type": "object",
         "required": ["status"],
@@ -313,6 +314,10 @@ def openapi_document() -> dict[str, Any]:
                         "200": {
                             "description": "The packet",
                             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                        },
+                        "202": {
+                            "description": "A cold packet is being prepared: call again after Retry-After seconds",
+                            "content": _json("PacketPreparing"),
                         },
                         **ERRORS,
                     },

@@ -23,6 +23,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
@@ -43,9 +44,8 @@ logger = logging.getLogger(__name__)
 
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-TEMPLATE_VERSION = "2026-11-22.3"
+TEMPLATE_VERSION = "2026-11-22.4"
 SECTION_TEMPLATE = "pdf/dossier_section.html"
-COVER_TEMPLATE = "pdf/packet_cover.html"
 # Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
 SCAN_MAX_PIXELS = (1240, 1754)
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/tiff", "image/webp"}
@@ -175,10 +175,34 @@ def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | 
 
 
 def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, count: int, *, now: datetime) -> bytes:
-    html = render_template(COVER_TEMPLATE, landlord=landlord, moment=moment, count=count, generated_at=now)
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(html_to_pdf(html))), import_outline=False)
-    return pdfmerge.finish_part(writer)
+    return pdfmerge.text_page(
+        [
+            (9.5, False, _("Groepsinschrijving sociale huur · Regio Kortrijk")),
+            (6, False, ""),
+            (24, True, _("Dossiers voor %(landlord)s", landlord=landlord.name)),
+            (10, False, ""),
+            (
+                11,
+                False,
+                _(
+                    "Inschrijvingsmoment: %(day)s, %(place)s",
+                    day=format_date(moment.held_on, "EEEE d MMMM y"),
+                    place=moment.location_name,
+                ),
+            ),
+            (11, False, _("Aantal dossiers: %(n)d", n=count)),
+            (11, False, _("Samengesteld op: %(when)s", when=format_datetime(now, "d MMMM y HH:mm"))),
+            (40, False, ""),
+            (
+                11,
+                True,
+                _(
+                    "Vertrouwelijk. Dit pakket bevat persoonsgegevens. Bewaar het niet langer dan nodig "
+                    "en geef het niet door."
+                ),
+            ),
+        ]
+    )
 
 
 def _toc_pdf(entries: list[dict]) -> bytes:

@@ -348,3 +348,48 @@ def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]
             }
         )
     return finish_part(writer)
+
+
+def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> bytes:
+    """One A4 page of left-aligned Helvetica lines, each (size, bold, text), long lines wrapped.
+
+    The packet's cover: a WeasyPrint render would cost a third of a second on every rebuild.
+    """
+    writer = PdfWriter()
+    page = writer.add_blank_page(*_A4)
+    ops = b"0 g "
+    y = top
+    for size, bold, text in lines:
+        if not text:
+            y -= size
+            continue
+        # Helvetica averages about half an em per character: wrap at the printable width.
+        width = int((_A4[0] - 92) / (size * 0.5))
+        words, line = text.split(), ""
+        wrapped = []
+        for word in words:
+            if line and len(line) + 1 + len(word) > width:
+                wrapped.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        wrapped.append(line)
+        for part in wrapped:
+            # Step down by the line's own height first, so a large line never overlaps the one above.
+            y -= size * 1.4
+            font = "TocB" if bold else "TocR"
+            ops += f"BT /{font} {size:.1f} Tf 1 0 0 1 46 {y:.1f} Tm ".encode() + _pdf_string(part) + b" Tj ET "
+    content = DecodedStreamObject()
+    content.set_data(ops)
+    page[NameObject("/Contents")] = writer._add_object(content)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/Font"): DictionaryObject(
+                {
+                    NameObject("/TocR"): writer._add_object(_helvetica()),
+                    NameObject("/TocB"): writer._add_object(_helvetica(True)),
+                }
+            )
+        }
+    )
+    return finish_part(writer)

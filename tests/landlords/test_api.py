@@ -181,3 +181,21 @@ def test_openapi_document_is_valid_and_public(app, client):
         if rule.endpoint.startswith("api.")
     }
     assert routes == set(document["paths"])
+
+
+def test_a_cold_packet_is_prepared_over_several_calls(app, client, setup, monkeypatch):
+    from inschrijving.landlords import api
+
+    moment, landlord, _dossier, token = setup
+    shared_dossier(moment, [landlord])
+    db.session.commit()
+    monkeypatch.setattr(api, "INSTANT_RENDER_LIMIT", 0)
+    monkeypatch.setattr(api, "SECTIONS_PER_STEP", 1)
+    url = f"/api/v1/moments/{moment.id}/packet.pdf"
+
+    first = client.get(url, headers=_headers(token))
+    assert first.status_code == 202 and first.headers["Retry-After"] == "2"
+    assert_matches(first, "/moments/{moment_id}/packet.pdf")
+    assert first.get_json() == {"status": "preparing", "ready": 1, "total": 2}
+    assert client.get(url, headers=_headers(token)).get_json()["ready"] == 2
+    assert client.get(url, headers=_headers(token)).mimetype == "application/pdf"
