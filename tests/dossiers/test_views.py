@@ -466,7 +466,7 @@ def test_history_page_shows_changes_with_masked_numbers(db, coordinator_client):
         },
     )
     page = text(coordinator_client.get(f"/dossiers/{dossier.id}/geschiedenis"))
-    assert "identity" in page and "33.28" in page and "85073003328" not in page
+    assert "Identiteit en register" in page and "33.28" in page and "85073003328" not in page
 
 
 # --- lists, masking, query counts ----------------------------------------------------------------
@@ -603,3 +603,35 @@ def test_manage_page_partial_shows_only_what_is_missing(app, db):
         html = render_template("booking/_dossier_status.html", booking=booking)
     assert "Identiteitskaart of verblijfsdocument van de referentiehuurder" in html
     assert "Geheimnaam" not in html and "85" not in html
+
+
+def test_manage_page_shows_the_dossier_checklist(db, client):
+    booking = BookingFactory()
+    dossier = DossierFactory(booking=booking, moment=booking.moment)
+    PersonFactory(dossier=dossier, first_name="Geheimnaam")
+    db.session.commit()
+    response = client.get(f"/afspraak/token-{booking.reference}")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Uw dossier" in page and "Bewijs van inkomen van de referentiehuurder" in page
+    assert "Geheimnaam" not in page
+
+
+def test_a_typed_number_counts_even_without_choosing_its_kind(db, volunteer_client):
+    dossier = _with_household(db)
+    response = volunteer_client.post(
+        step_url(dossier, "identity"),
+        data={
+            "version": dossier.version,
+            "rows-0-person_id": dossier.persons[0].id,
+            "rows-0-id_kind": "none",
+            "rows-0-national_number": "85.07.30-033.28",
+            "rows-0-birth_day": "31",
+            "rows-0-birth_month": "7",
+            "rows-0-birth_year": "1985",
+            "rows-0-register_type": "population",
+            "rows-0-language_level": "unknown",
+        },
+    )
+    assert "past niet bij dit nummer" in text(response)
+    assert fresh(dossier.id).persons[0].birth_day is None

@@ -36,6 +36,7 @@ from inschrijving.dossiers.forms.common import (
     YES_NO,
     MultiCheckboxField,
     choices_of,
+    is_empty,
     normalise_phone,
     optional_int,
     require_filled,
@@ -147,6 +148,9 @@ class IdentityRowForm(Form):
     )
 
     def validate(self, extra_validators=None):
+        if self.id_kind.data == IdKind.NONE and not is_empty(self.national_number):
+            # A typed number counts even when the kind was left on "no number yet".
+            self.id_kind.data = IdKind.NATIONAL_NUMBER.value
         ok = super().validate(extra_validators)
         if self.id_kind.data in (IdKind.NATIONAL_NUMBER, IdKind.BIS_NUMBER):
             ok = require_filled(self.national_number, _l("Vul het nummer in, of kies 'Nog geen nummer'.")) and ok

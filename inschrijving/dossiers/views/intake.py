@@ -250,4 +250,13 @@ def history(dossier_id: int):
     ).all()
     user_ids = {c.user_id for c in changes if c.user_id}
     users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(user_ids)))} if user_ids else {}
-    return render_template("dossiers/history.html", **page_context(dossier, changes=changes, users=users))
+    step_titles = {s.slug: s.title for s in STEPS_BY_SLUG.values()} | {
+        "start": _("Dossier gestart"),
+        "health_consent": _("Toestemming handicap"),
+        "withdraw": _("Toestemming ingetrokken"),
+        "complete": _("Afgerond"),
+        "reopen": _("Opnieuw geopend"),
+    }
+    return render_template(
+        "dossiers/history.html", **page_context(dossier, changes=changes, users=users, step_titles=step_titles)
+    )
