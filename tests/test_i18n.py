@@ -357,3 +357,13 @@ def test_staff_pages_stay_dutch_when_an_app_hook_translated_first(translated_app
     fresh.get("/?lang=ar")
     page = fresh.get("/planning/").get_data(as_text=True)
     assert '<html lang="nl" dir="ltr">' in page
+
+
+def test_the_booking_form_preselects_the_page_language(translated_app, fresh, db):
+    from tests.factories.planning import MomentFactory, SlotFactory
+
+    slot = SlotFactory(moment=MomentFactory())
+    db.session.commit()
+    page = fresh.get(f"/inschrijven/{slot.moment_id}/{slot.id}?lang=tr").get_data(as_text=True)
+    # Whoever leaves the question alone gets e-mails and letters in the language they booked in.
+    assert re.search(r'<input[^>]*checked[^>]*value="tr"|<input[^>]*value="tr"[^>]*checked', page)

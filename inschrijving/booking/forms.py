@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
@@ -70,6 +71,11 @@ def _language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()]
 
 
+def _page_language() -> str:
+    # The language the candidate reads the page in is the best first guess for e-mails and letters.
+    return str(get_locale() or "nl")
+
+
 class BookingForm(ContactFieldsMixin, FlaskForm):
     contact_name = StringField(
         _l("Uw naam"), filters=[_strip],
@@ -77,8 +83,8 @@ class BookingForm(ContactFieldsMixin, FlaskForm):
     )
     phone = TelField(_l("Telefoonnummer"), filters=[_empty_to_none], validators=[Optional(), Length(max=30)])
     email = EmailField(_l("E-mailadres"), filters=[_empty_to_none], validators=[Optional(), Length(max=254)])
-    language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices, default="nl",
-                          validators=[InputRequired(_l("Kies een taal."))])
+    language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices,
+                          default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
     household_size = IntegerField(
         _l("Met hoeveel personen komt u wonen?"), default=1,
         validators=[InputRequired(_l("Vul een getal in.")),
@@ -156,8 +162,8 @@ class WaitlistForm(ContactFieldsMixin, FlaskForm):
                                    Length(max=254)])
     phone = TelField(_l("Telefoonnummer (niet verplicht)"), filters=[_empty_to_none],
                      validators=[Optional(), Length(max=30)])
-    language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices, default="nl",
-                          validators=[InputRequired(_l("Kies een taal."))])
+    language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices,
+                          default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
     household_size = IntegerField(
         _l("Met hoeveel personen komt u wonen?"), default=1,
         validators=[InputRequired(_l("Vul een getal in.")),

@@ -81,7 +81,6 @@ def test_book_check_in_complete_download_register_and_see_it(browser, live_serve
     candidate.locator("main a.slot").last.click()
     candidate.fill("#contact_name", CANDIDATE)
     candidate.fill("#email", "karim.reis@example.org")
-    candidate.check("input[name=language][value=ar]")
     candidate.click("main form button[type=submit].primary")
     candidate.wait_for_url(re.compile(r"/bevestigd$"))
     manage_url = candidate.locator(".manage-link a").get_attribute("href")
