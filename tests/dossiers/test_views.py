@@ -466,7 +466,8 @@ def test_history_page_shows_changes_with_masked_numbers(db, coordinator_client):
         },
     )
     page = text(coordinator_client.get(f"/dossiers/{dossier.id}/geschiedenis"))
-    assert "Identiteit en register" in page and "33.28" in page and "85073003328" not in page
+    assert "Identiteit en register" in page and "Rijksregisternummer" in page
+    assert "33.28" in page and "85073003328" not in page
 
 
 # --- lists, masking, query counts ----------------------------------------------------------------

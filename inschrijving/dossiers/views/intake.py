@@ -14,7 +14,7 @@ from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers import forms, queries, services
 from inschrijving.dossiers.models import Dossier, DossierChange, PersonRole
-from inschrijving.dossiers.views import bp
+from inschrijving.dossiers.views import bp, labels
 from inschrijving.dossiers.views.steps import STEPS_BY_SLUG, next_step, visible_steps
 from inschrijving.extensions import db
 from inschrijving.planning.models import RegistrationMoment
@@ -258,5 +258,13 @@ def history(dossier_id: int):
         "reopen": _("Opnieuw geopend"),
     }
     return render_template(
-        "dossiers/history.html", **page_context(dossier, changes=changes, users=users, step_titles=step_titles)
+        "dossiers/history.html",
+        **page_context(
+            dossier,
+            changes=changes,
+            users=users,
+            step_titles=step_titles,
+            field_labels=labels.FIELD_LABELS,
+            row_label=labels.row_label,
+        ),
     )
