@@ -127,6 +127,8 @@ def main() -> None:
         cold_start = time.perf_counter()
         done = 0
         while True:
+            # As the portal's progress page does: each step is a request that loads the moment's dossiers.
+            dossiers = [c.dossier for c in portal.moment_choices(landlord_id, moment_id, details=False)]
             remaining = packets.ensure_sections(dossiers, now=packets_now(), limit=5)
             db.session.commit()
             done += 1
@@ -134,6 +136,7 @@ def main() -> None:
                 break
         sections_time = time.perf_counter() - cold_start
         landlord = db.session.get(type(landlord), landlord_id)
+        dossiers = [c.dossier for c in portal.moment_choices(landlord_id, moment_id, details=False)]
         _cold_merge, _pdf = timed(
             "cold: merge after rendering all sections",
             lambda: packets.merge_packet(landlord, moment, dossiers, now=packets_now()),

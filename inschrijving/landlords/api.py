@@ -177,7 +177,7 @@ def get_document(document_id: int):
 def get_packet(moment_id: int):
     moment = _moment(moment_id)
     landlord = db.session.get(Landlord, _landlord_id())
-    choices = portal.moment_choices(landlord.id, moment.id)
+    choices = portal.moment_choices(landlord.id, moment.id, details=False)
     dossiers = [c.dossier for c in choices]
     now = utcnow()
     if len(packets.missing_sections(dossiers)) > INSTANT_RENDER_LIMIT:

@@ -130,9 +130,19 @@ def get_shared_moment(landlord_id: int, moment_id: int) -> RegistrationMoment:
     return db.session.get(RegistrationMoment, moment_id)
 
 
-def moment_choices(landlord_id: int, moment_id: int) -> list[LandlordChoice]:
-    """This landlord's shared choices of one moment, with their dossiers loaded, ordered by reference tenant."""
-    stmt = _with_dossier_details(shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id))
+def moment_choices(landlord_id: int, moment_id: int, *, details: bool = True) -> list[LandlordChoice]:
+    """This landlord's shared choices of one moment, with their dossiers loaded, ordered by reference tenant.
+
+    Without `details` only what a packet needs to find its cached sections is loaded (persons and
+    documents); a section that must be rendered loads the rest of its own dossier.
+    """
+    stmt = shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id)
+    if details:
+        stmt = _with_dossier_details(stmt)
+    else:
+        stmt = stmt.options(
+            selectinload(LandlordChoice.dossier).options(selectinload(Dossier.persons), selectinload(Dossier.documents))
+        )
     choices = list(db.session.scalars(stmt.order_by(Dossier.reference)).unique())
     choices.sort(key=lambda c: _sort_name(c.dossier))
     return choices

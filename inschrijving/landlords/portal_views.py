@@ -167,7 +167,7 @@ def dossier_pdf(dossier_id: int):
 
 def _packet_ready(moment_id: int):
     """The moment's choices, or a redirect to the progress page when too many sections are missing."""
-    choices = portal.moment_choices(current_user.landlord_id, moment_id)
+    choices = portal.moment_choices(current_user.landlord_id, moment_id, details=False)
     missing = packets.missing_sections([c.dossier for c in choices])
     if len(missing) > INSTANT_RENDER_LIMIT:
         return choices, redirect(url_for(".packet_progress", moment_id=moment_id))
@@ -195,9 +195,10 @@ def packet(moment_id: int):
 def packet_progress(moment_id: int):
     """Prepare a cold packet a few sections per request; the page refreshes itself until it is ready."""
     moment = _moment_or_404(moment_id)
-    choices = portal.moment_choices(current_user.landlord_id, moment.id)
+    choices = portal.moment_choices(current_user.landlord_id, moment.id, details=False)
     dossiers = [c.dossier for c in choices]
     remaining = packets.ensure_sections(dossiers, now=utcnow(), limit=SECTIONS_PER_STEP)
+    _audit("portal.packet_prepare", "moment", moment.id, dossiers=len(dossiers), remaining=remaining)
     db.session.commit()
     return render_template(
         "landlords/portal_progress.html",
