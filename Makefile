@@ -38,9 +38,10 @@ extract-messages: $(STAMP)
 
 # axe-core for the accessibility browser tests, into this repository's node_modules (git-ignored).
 NPM := $(shell command -v npm 2>/dev/null)
+# Offline, a failed install only warns: the axe tests then skip (or fail under REQUIRE_BROWSER_TESTS=1).
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@npm ci --no-audit --no-fund --loglevel=error && touch $@ || \
+		echo "WARNING: npm ci failed: axe-core is missing, the accessibility browser tests cannot run."
 
 ifdef NPM
 browser-deps: node_modules/.installed
