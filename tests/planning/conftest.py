@@ -10,6 +10,7 @@ import pytest
 
 from inschrijving.booking import services as booking_services
 from inschrijving.booking.models import BookedBy, Booking, BookingStatus
+from inschrijving.db_types import utcnow
 from inschrijving.planning import services
 from inschrijving.planning.models import MomentKind
 from tests.factories.accounts import UserFactory
@@ -43,7 +44,7 @@ def moment(db, coordinator):
         now=NOW,
     )
     created = services.create_moment(plan, actor=coordinator)
-    services.publish_moment(created)
+    services.publish_moment(created, now=utcnow())
     return created
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from inschrijving.booking.services import SlotFull
+from inschrijving.db_types import utcnow
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.planning import services
 from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
@@ -144,10 +145,25 @@ def test_publish_close_and_wrong_order(moment):
     assert moment.status == MomentStatus.CLOSED
     with pytest.raises(services.WrongStatus):
         services.close_moment(moment)
-    services.publish_moment(moment)
+    services.publish_moment(moment, now=utcnow())
     assert moment.status == MomentStatus.PUBLISHED
     with pytest.raises(services.WrongStatus):
-        services.publish_moment(moment)
+        services.publish_moment(moment, now=utcnow())
+
+
+def test_publishing_tells_the_people_waiting_for_a_next_moment_once(db, moment):
+    services.close_moment(moment)
+    waiting = WaitlistEntry(moment_id=None, contact_name="Amal Voorbeeld", email="amal@example.org", language="ar")
+    db.session.add(waiting)
+    db.session.flush()
+    now = moment.booking_opens_at
+
+    assert services.publish_moment(moment, now=now) == 1
+    assert waiting.status == WaitlistStatus.NOTIFIED
+    assert db.session.scalars(sa.select(OutboxMessage.recipient)).all() == ["amal@example.org"]
+
+    services.close_moment(moment)
+    assert services.publish_moment(moment, now=now) == 0
 
 
 def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(db, moment, book):

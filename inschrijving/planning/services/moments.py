@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from inschrijving.accounts.models import User
+from inschrijving.booking import waitlist
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentKind, MomentStatus, OpeningBlock, RegistrationMoment, Slot
@@ -92,12 +93,20 @@ def create_moment(plan: MomentPlan, *, actor: User | None, series_key: str | Non
     return moment
 
 
-def publish_moment(moment: RegistrationMoment) -> None:
-    """Make a draft (or closed) moment visible and bookable within its window."""
+def publish_moment(moment: RegistrationMoment, *, now: datetime) -> int:
+    """Make a draft (or closed) moment visible and bookable within its window.
+
+    People who asked to hear about the next moment are told the first time a registration moment opens.
+
+    :returns: how many of them were told.
+    """
     if moment.status not in (MomentStatus.DRAFT, MomentStatus.CLOSED):
         raise WrongStatus(moment.status)
     moment.status = MomentStatus.PUBLISHED
     db.session.flush()
+    if moment.kind != MomentKind.REGISTRATION or moment.booking_closes_at <= now:
+        return 0
+    return waitlist.notify_next_moment_subscribers(moment, now)
 
 
 def close_moment(moment: RegistrationMoment) -> None:

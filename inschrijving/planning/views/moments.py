@@ -103,7 +103,12 @@ def detail(moment_id: int):
 @coordinator_only
 def publish(moment_id: int):
     """Publish a moment so candidates can book it within its window."""
-    return _change_status(moment_id, services.publish_moment, "moment.publish", _("Het moment is gepubliceerd."))
+    return _change_status(
+        moment_id,
+        lambda moment: services.publish_moment(moment, now=utcnow()),
+        "moment.publish",
+        _("Het moment is gepubliceerd."),
+    )
 
 
 @bp.route("/<int:moment_id>/sluiten", methods=["POST"])
