@@ -28,9 +28,31 @@ from flask_babel import format_date, format_datetime, format_time, get_locale, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
+from wtforms.validators import NumberRange, ValidationError
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.extensions import db, login_manager
+
+
+def guard_number_ranges() -> None:
+    """Make WTForms' NumberRange refuse integers too large for a float instead of crashing.
+
+    NumberRange calls math.isnan() on the value, which raises OverflowError for an int of 309 digits
+    or more: a 500 from any number field. Such a number is out of every range we use, so it is refused
+    with the field's own message.
+    """
+    original = NumberRange.__call__
+    if getattr(original, "overflow_safe", False):
+        return
+
+    def call(self, form, field):
+        try:
+            return original(self, form, field)
+        except OverflowError:
+            raise ValidationError(self.message or _("Dit getal is te groot.")) from None
+
+    call.overflow_safe = True  # type: ignore[attr-defined]
+    NumberRange.__call__ = call
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -101,7 +123,24 @@ def init_login(app: Flask) -> None:
         return user
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 def init_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL text cannot hold NUL (a 500 on save), and no person types one: refuse the request whole.
+        values = [v for _key, vs in [*request.args.lists(), *request.form.lists()] for v in vs]
+        if _holds_nul(values) or (request.is_json and _holds_nul(request.get_json(silent=True))):
+            abort(400)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -93,7 +95,11 @@ def download(dossier_id: int, document_id: int):
     db.session.commit()
     response = make_response(data)
     response.headers["Content-Type"] = document.content_type
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.original_filename}"'
+    # Headers travel as Latin-1: an ASCII fallback name plus the real one encoded (RFC 6266).
+    fallback = document.original_filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(document.original_filename)}"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
