@@ -27,6 +27,10 @@ def _people(dossier):
 @bp.route("/<int:dossier_id>/documenten", methods=["GET", "POST"])
 def documents(dossier_id: int):
     """List the dossier's documents and upload one more; a refused upload stores nothing."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.method == "POST" and limit and (request.content_length or 0) > limit:
+        # Refuse before parsing: nothing of an oversized body is spooled to a temporary file.
+        abort(413)
     dossier = open_dossier(dossier_id)
     form = forms.DocumentForm(people=_people(dossier))
     if request.method == "GET" and dossier.reference_tenant is not None:
