@@ -209,3 +209,32 @@ def test_delete_removes_the_stored_file(app, db, volunteer_client):
     assert response.status_code == 302
     assert stored_files(app) == []
     assert db.session.get(Document, document.id) is None
+
+
+def test_oversized_request_is_refused_with_413_before_parsing(app, db, volunteer_client):
+    dossier = DossierFactory()
+    db.session.commit()
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    response = volunteer_client.post(
+        f"/dossiers/{dossier.id}/documenten",
+        data={"kind": "identity", "person_id": "", "file": (io.BytesIO(PDF + b"0" * 8000), "scan.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert stored_files(app) == []
+    assert db.session.scalars(db.select(Document)).all() == []
+
+
+def test_upload_between_the_file_cap_and_the_request_cap_is_refused_next_to_the_field(app, db, volunteer_client):
+    dossier = DossierFactory()
+    db.session.commit()
+    app.config["UPLOAD_MAX_BYTES"] = 1024
+    big = PDF[:-7] + b"0" * 4000 + b"\n%%EOF\n"
+    response = volunteer_client.post(
+        f"/dossiers/{dossier.id}/documenten",
+        data={"kind": "identity", "person_id": "", "file": (io.BytesIO(big), "scan.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert "te groot" in response.get_data(as_text=True)
+    assert stored_files(app) == []
