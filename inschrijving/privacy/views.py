@@ -15,6 +15,7 @@ from inschrijving.dossiers.models import Dossier
 from inschrijving.extensions import db
 from inschrijving.privacy import services
 from inschrijving.privacy.forms import EraseForm
+from inschrijving.privacy.labels import field_label
 from inschrijving.rendering.pdf import render_pdf
 from inschrijving.web import client_ip, guard_blueprint
 
@@ -54,7 +55,7 @@ def copy_pdf(dossier_id: int):
     data = services.household_copy(dossier)
     services.record_copy(dossier, actor=current_user, fmt="pdf", ip=client_ip())
     db.session.commit()
-    pdf = render_pdf("pdf/household_copy.html", copy=data, made_at=utcnow())
+    pdf = render_pdf("pdf/household_copy.html", copy=data, made_at=utcnow(), field_label=field_label)
     return _download(pdf, "application/pdf", f"gegevens-{data['reference']}.pdf")
 
 

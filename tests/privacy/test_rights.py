@@ -139,6 +139,7 @@ def test_pdf_copy_downloads_and_is_audited(client, db, household, volunteer):
     assert response.data.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert household.reference in text and household.reference_tenant.first_name in text
+    assert "Rijksregister- of BIS-nummer" in text and "Gekozen verhuurders" in text
     assert db.session.scalar(sa.select(AuditEvent.detail).where(AuditEvent.action == "privacy.copy")) == {
         "reference": household.reference, "format": "pdf"
     }
@@ -181,3 +182,27 @@ def test_anonymous_visitors_go_to_the_login(client, household):
 
 def test_unknown_dossier_is_404(client, volunteer):
     assert client.get("/privacy/dossiers/999999/kopie.json").status_code == 404
+
+
+def test_erase_drops_cached_packet_pages_of_the_household(db, household):
+    from inschrijving.landlords.models import DossierSection, PacketCache
+
+    landlord_id = household.landlord_choices[0].landlord_id
+    db.session.add(DossierSection(dossier_id=household.id, cache_key="k" * 64, dossier_version=1,
+                                  template_version="1", page_count=1, pdf=b"%PDF section"))
+    db.session.add(PacketCache(landlord_id=landlord_id, moment_id=household.moment_id, content_key="c" * 64,
+                               pdf=b"%PDF packet"))
+    db.session.commit()
+    services.erase_household(household, actor=UserFactory(), now=utcnow(), confirmation=household.reference)
+    db.session.commit()
+    assert _count(db, DossierSection) == 0 and _count(db, PacketCache) == 0
+
+
+def test_every_field_of_the_copy_has_a_dutch_label_in_the_pdf(household):
+    from inschrijving.privacy.labels import FIELD_LABELS
+
+    copy = services.household_copy(household)
+    sections = [v for v in copy.values() if isinstance(v, dict | list)]
+    rows = [r for s in sections for r in (s if isinstance(s, list) else [s]) if isinstance(r, dict)]
+    keys = {k for row in rows for k in row} - {"held_on", "location"}
+    assert keys <= set(FIELD_LABELS), keys - set(FIELD_LABELS)
