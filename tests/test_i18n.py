@@ -45,6 +45,7 @@ CANDIDATE_SOURCES = (
     "inschrijving/booking/**/*.py",
     "inschrijving/dossiers/eligibility*.py",
     "inschrijving/dossiers/check*.py",
+    "inschrijving/dossiers/forms/check.py",
     "inschrijving/rendering/ical.py",
 )
 # Staff-only e-mails that live next to the candidate ones.
