@@ -40,6 +40,23 @@ def _labels():
     return {"label": label}
 
 
+@bp.app_template_global("choice_status_label")
+def choice_status_label(status) -> str:
+    """The Dutch word for a landlord's status, for volunteers' pages (the day list)."""
+    return label(status)
+
+
+@bp.app_template_global("landlord_status_lines_for_booking")
+def landlord_status_lines_for_booking(booking_id: int) -> list[str]:
+    """What each chosen landlord did, in plain words, for the candidate's manage page (complete dossiers only)."""
+    from inschrijving.dossiers import services as dossier_services
+
+    dossier = dossier_services.get_dossier_for_booking(booking_id)
+    if dossier is None or not dossier.is_complete:
+        return []
+    return portal.candidate_status_lines(dossier)
+
+
 def _audit(action: str, object_type: str | None = None, object_id: int | None = None, **detail) -> None:
     record_audit(
         actor=current_user,

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
+from inschrijving.dossiers.models import ChoiceStatus, Dossier, DossierStatus, LandlordChoice
 from inschrijving.extensions import db
+from inschrijving.landlords.models import Landlord
 from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
 
 
@@ -39,6 +41,15 @@ class MomentStats:
 class DaySlot:
     slot: Slot
     bookings: list[Booking] = field(default_factory=list)
+    # The dossier started from a booking, by booking id, with what each chosen landlord reported.
+    dossiers: dict[int, DayDossier] = field(default_factory=dict)
+
+
+@dataclass
+class DayDossier:
+    id: int
+    is_complete: bool
+    choices: list[tuple[str, ChoiceStatus]] = field(default_factory=list)
 
 
 def list_moment_rows(*, upcoming: bool, today: date) -> list[MomentRow]:
@@ -77,7 +88,30 @@ def day_list(moment: RegistrationMoment) -> list[DaySlot]:
     ).all()
     for booking in bookings:
         by_slot[booking.slot_id].bookings.append(booking)
+    _attach_dossiers(moment, {b.id: by_slot[b.slot_id] for b in bookings})
     return list(by_slot.values())
+
+
+def _attach_dossiers(moment: RegistrationMoment, slot_of_booking: dict[int, DaySlot]) -> None:
+    """Add each booking's dossier and its landlord statuses to the day list. Two queries."""
+    rows = db.session.execute(
+        sa.select(Dossier.id, Dossier.booking_id, Dossier.status).where(
+            Dossier.moment_id == moment.id, Dossier.booking_id.is_not(None)
+        )
+    ).all()
+    found: dict[int, DayDossier] = {}
+    for dossier_id, booking_id, status in rows:
+        if booking_id in slot_of_booking:
+            found[dossier_id] = DayDossier(dossier_id, status == DossierStatus.COMPLETE)
+            slot_of_booking[booking_id].dossiers[booking_id] = found[dossier_id]
+    choices = db.session.execute(
+        sa.select(LandlordChoice.dossier_id, Landlord.name, LandlordChoice.status)
+        .join(Landlord, Landlord.id == LandlordChoice.landlord_id)
+        .where(LandlordChoice.dossier_id.in_(found))
+        .order_by(Landlord.name)
+    ).all()
+    for dossier_id, landlord_name, status in choices:
+        found[dossier_id].choices.append((landlord_name, status))
 
 
 def moment_stats(moments: list[RegistrationMoment]) -> list[MomentStats]:

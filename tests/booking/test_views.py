@@ -183,6 +183,22 @@ def test_unknown_things_are_friendly_404s(client, db):
     assert "Deze link werkt niet" in client.get("/afspraak/onbekend").get_data(as_text=True)
 
 
+def test_manage_page_tells_what_each_landlord_did(client, db, slot):
+    from inschrijving.dossiers.models import ChoiceStatus
+    from tests.factories.dossiers import build_complete_dossier
+
+    token = token_from(client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM))
+    booking = db.session.scalars(sa.select(Booking)).one()
+    dossier = build_complete_dossier(moment=slot.moment)
+    dossier.booking_id = booking.id
+    choice = dossier.landlord_choices[0]
+    choice.status, choice.landlord_reference = ChoiceStatus.REGISTERED, "1234"
+    choice.registered_on = slot.moment.held_on
+    db.session.commit()
+    page = client.get(f"/afspraak/{token}?lang=nl").get_data(as_text=True)
+    assert f"{choice.landlord.name} heeft u ingeschreven op" in page and "nummer 1234" in page
+
+
 def test_manage_page_move_and_cancel(client, db, slot):
     token = token_from(client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM))
     booking = db.session.scalars(sa.select(Booking)).one()

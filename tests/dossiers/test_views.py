@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.dossiers.models import (
+    ChoiceStatus,
     ConsentPurpose,
     Dossier,
     DossierChange,
@@ -85,6 +86,40 @@ def test_start_from_a_booking_creates_once_then_opens(db, volunteer_client):
     dossier = db.session.scalars(sa.select(Dossier).where(Dossier.booking_id == booking.id)).one()
     household = volunteer_client.get(step_url(dossier, "household"))
     assert 'value="Fatima"' in text(household)  # the booking's name is offered as the reference tenant
+
+
+def test_start_by_get_only_asks_and_creates_nothing(db, volunteer_client):
+    booking = BookingFactory(contact_name="Fatima El Amrani")
+    db.session.commit()
+    page = volunteer_client.get(f"/dossiers/start/{booking.id}")
+    assert page.status_code == 200 and "Dossier starten" in text(page)
+    assert db.session.scalar(sa.select(sa.func.count(Dossier.id))) == 0
+
+
+def test_completing_prepares_the_packet_section_once(db, volunteer_client):
+    from inschrijving.landlords.models import DossierSection
+
+    from inschrijving.rendering import storage
+    from tests.factories.packets import scan_jpeg
+
+    dossier = build_complete_dossier(mark_complete=False)
+    for document in dossier.documents:  # real stored scans: the section embeds them
+        document.storage_key, document.content_type = storage.store(scan_jpeg()), "image/jpeg"
+    db.session.commit()
+    volunteer_client.post(f"/dossiers/{dossier.id}/afronden", data={"version": dossier.version})
+    sections = db.session.scalars(sa.select(DossierSection).where(DossierSection.dossier_id == dossier.id)).all()
+    assert len(sections) == 1 and sections[0].pdf.startswith(b"%PDF")
+    assert sections[0].dossier_version == fresh(dossier.id).version
+
+
+def test_dossier_page_shows_what_each_landlord_reported(db, volunteer_client):
+    dossier = build_complete_dossier()
+    choice = dossier.landlord_choices[0]
+    choice.status = ChoiceStatus.REGISTERED
+    choice.landlord_reference = "SVK-1234"
+    db.session.commit()
+    page = text(volunteer_client.get(f"/dossiers/{dossier.id}"))
+    assert "Status bij de verhuurders" in page and "SVK-1234" in page
 
 
 def test_start_from_a_cancelled_booking_goes_to_walk_in(db, volunteer_client):

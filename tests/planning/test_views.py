@@ -148,9 +148,12 @@ def test_day_list_query_count_is_constant(client, auth, coordinator, moment, boo
     book(moment.slots[0])
     _db.session.commit()
     one = _query_count(client, f"/planning/{moment.id}/dag")
+    from tests.factories.dossiers import build_complete_dossier
+
     for slot in moment.slots[1:]:
         book(slot)
-        book(slot)
+        with_dossier = book(slot, status=BookingStatus.CHECKED_IN)
+        build_complete_dossier(moment=moment).booking_id = with_dossier.id
     _db.session.commit()
     assert _query_count(client, f"/planning/{moment.id}/dag") == one
 
@@ -299,6 +302,21 @@ def test_day_list_shows_who_comes_and_audits_the_read(client, auth, volunteer, m
     for text in ("Fatima El Amrani", "العربية", "Ja (Arabisch)", ">5<", "CAW Zuid-West-Vlaanderen", "Aanwezig"):
         assert text in html
     assert "moment.day_list_view" in actions()
+
+
+def test_day_list_links_the_dossier_and_shows_each_landlords_status(client, auth, volunteer, moment, book):
+    from inschrijving.dossiers.models import ChoiceStatus
+    from tests.factories.dossiers import build_complete_dossier
+
+    booking = book(moment.slots[0], status=BookingStatus.CHECKED_IN)
+    dossier = build_complete_dossier(moment=moment)
+    dossier.booking_id = booking.id
+    dossier.landlord_choices[0].status = ChoiceStatus.REGISTERED
+    _db.session.commit()
+    auth.login(volunteer)
+    html = client.get(f"/planning/{moment.id}/dag").get_data(as_text=True)
+    assert f"/dossiers/{dossier.id}" in html and "Dossier openen" in html
+    assert f"{dossier.landlord_choices[0].landlord.name}: Ingeschreven" in html
 
 
 def test_check_in_no_show_undo_through_the_page(client, auth, volunteer, moment, book):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,7 @@ from inschrijving.dossiers.models import Dossier, DossierChange, PersonRole
 from inschrijving.dossiers.views import bp, labels
 from inschrijving.dossiers.views.steps import STEPS_BY_SLUG, next_step, visible_steps
 from inschrijving.extensions import db
+from inschrijving.landlords import packets as landlord_packets
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering.pdf import render_pdf
 from inschrijving.web import client_ip
@@ -69,8 +70,13 @@ def index():
 
 @bp.route("/start/<int:booking_id>", methods=["GET", "POST"])
 def start(booking_id: int):
-    """Open (or create) the dossier of a booking and go to its first step."""
+    """Open the dossier of a booking; create it on POST (a GET only asks, so no link can create one)."""
     booking = db.get_or_404(Booking, booking_id)
+    existing = services.get_dossier_for_booking(booking.id)
+    if existing is not None:
+        return redirect(url_for("dossiers.show", dossier_id=existing.id))
+    if request.method == "GET":
+        return render_template("dossiers/start.html", booking=booking)
     try:
         dossier = services.start_dossier(booking, actor=current_user, now=utcnow())
     except services.BookingNotLive:
@@ -192,7 +198,19 @@ def complete(dossier_id: int):
         flash(_("Dit dossier was al afgerond."), "warning")
     else:
         flash(_("Het dossier is afgerond. Druk het bewijs van inschrijving af voor de kandidaat."), "success")
+        _prepare_packet_section(dossier)
     return redirect(url_for("dossiers.show", dossier_id=dossier_id))
+
+
+def _prepare_packet_section(dossier) -> None:
+    # Render the landlords' packet section once, now, so their downloads only merge cached parts.
+    # The completion is already committed: if this fails, the first download renders it instead.
+    try:
+        landlord_packets.render_section(dossier, now=utcnow())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Packet section for dossier %s not prepared", dossier.id)
 
 
 @bp.post("/<int:dossier_id>/heropenen")
