@@ -98,7 +98,6 @@ def test_start_by_get_only_asks_and_creates_nothing(db, volunteer_client):
 
 def test_completing_prepares_the_packet_section_once(db, volunteer_client):
     from inschrijving.landlords.models import DossierSection
-
     from inschrijving.rendering import storage
     from tests.factories.packets import scan_jpeg
 
