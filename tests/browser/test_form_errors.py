@@ -39,6 +39,8 @@ def test_booking_form_errors_are_announced_and_tied_to_their_fields(language, ne
     page.wait_for_load_state()
 
     assert page.evaluate(ERROR_STATE) == []
+    # static/js/form-errors.js: the page opens with the focus on the summary, so a screen reader reads it.
+    assert page.evaluate("() => document.activeElement.classList.contains('form-errors')")
     assert page.input_value("#email") == "geen-adres", "what the person typed was lost"
     assert page.input_value("#household_size") == "0"
     violations = page.evaluate(
@@ -46,3 +48,20 @@ def test_booking_form_errors_are_announced_and_tied_to_their_fields(language, ne
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))", AXE_TAGS)
     assert violations == []
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 320
+
+
+def test_error_summary_link_takes_the_keyboard_to_the_field(new_page, live_server: LiveServer):
+    page = new_page(width=1280)
+    scenario = live_server.scenario
+    page.goto(f"/inschrijven/{scenario.moment_id}/{scenario.slot_ids[0]}?lang=nl")
+    page.fill("#household_size", "0")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # submit from the field, keyboard only
+    assert page.evaluate("() => document.activeElement.classList.contains('form-errors')")
+    page.keyboard.press("Tab")
+    href = page.evaluate("() => document.activeElement.getAttribute('href')")
+    assert href and href.startswith("#"), "the first Tab after the summary does not reach its first link"
+    page.keyboard.press("Enter")
+    field = page.evaluate("(id) => { const t = document.getElementById(id), a = document.activeElement;"
+                          " return a === t || t.contains(a); }", href[1:])
+    assert field, f"Enter on the summary link {href} did not put the focus on that field"
