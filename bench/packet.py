@@ -6,7 +6,7 @@ database, then prints the time of:
 - baseline: the same dossiers rendered as ONE HTML document with plain WeasyPrint;
 - cold: the packet built with an empty section cache (every section rendered, then merged);
 - warm: a landlord's download of the unchanged packet (HTTP request through the portal);
-- rebuild: the download after one dossier changed (one section rendered again);
+- rebuild: one dossier changed: its section rendered at completion, plus the landlord's next download;
 - one section: rendering a single dossier's section (the unit the rebuild should cost);
 
 each with its ratio to the baseline, plus the packet size and the process's peak memory.
@@ -164,7 +164,16 @@ def main() -> None:
         changed = dossiers[len(dossiers) // 2]
         changed.contact_phone = "+32470999999"
         db.session.commit()
-        rebuild, _packet = timed("rebuild: download after one dossier changed", download, baseline)
+        # As in the app: completing a (changed) dossier renders its section once (dossiers.views.intake),
+        # so the landlord's next download only merges. The rebuild is both costs together.
+        prepare, _section = timed(
+            "rebuild: section rendered at completion",
+            lambda: packets.render_section(changed, now=packets_now()),
+            baseline,
+        )
+        db.session.commit()
+        after_change, _packet = timed("rebuild: download after one dossier changed", download, baseline)
+        rebuild = prepare + after_change
 
         # The same unit measured again in the state the rebuild ran in (100 dossiers and the packet
         # in memory, the session warm), so the ratio compares like with like; both are printed.
