@@ -5,6 +5,7 @@ Candidate pages speak nl, fr, en, ar and tr; staff pages speak Dutch only. See d
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import functools
 import os
@@ -46,8 +47,11 @@ CANDIDATE_SOURCES = (
     "inschrijving/dossiers/eligibility*.py",
     "inschrijving/dossiers/check*.py",
     "inschrijving/dossiers/forms/check.py",
+    "inschrijving/dossiers/services/checklist.py",  # what is still missing, on the candidate's manage page
     "inschrijving/rendering/ical.py",
 )
+# Candidate text inside a staff module: "path:function" (the function's lines count as a candidate source).
+CANDIDATE_FUNCTIONS = ("inschrijving/landlords/portal.py:candidate_status_lines",)
 # Staff-only e-mails that live next to the candidate ones.
 STAFF_ONLY_SOURCES = ("templates/emails/account_*", "templates/emails/password_*", "templates/emails/staff_*")
 
@@ -166,9 +170,22 @@ def candidate_messages() -> dict[str | tuple[str, ...], list[str]]:
     for filename, lineno, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options_map, keywords=keywords, directory_filter=_source_directory
     ):
-        if is_candidate_source(filename):
+        if is_candidate_source(filename) or lineno in candidate_function_lines().get(filename, ()):
             messages.setdefault(message, []).append(f"{filename}:{lineno}")
     return messages
+
+
+@functools.cache
+def candidate_function_lines() -> dict[str, range]:
+    """The line ranges of CANDIDATE_FUNCTIONS, found by name so they follow the code when it moves."""
+    ranges = {}
+    for spec in CANDIDATE_FUNCTIONS:
+        path, name = spec.split(":")
+        tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+        found = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == name]
+        assert found, f"{spec} in CANDIDATE_FUNCTIONS no longer exists"
+        ranges[path] = range(found[0].lineno, found[0].end_lineno + 1)
+    return ranges
 
 
 def _source_directory(path: str) -> bool:
@@ -206,6 +223,7 @@ def test_candidate_pages_have_messages_to_translate():
     messages = candidate_messages()
     assert "Ga naar de inhoud" in messages
     assert "Pagina niet gevonden" in messages
+    assert "%(landlord)s heeft uw dossier ontvangen." in messages  # from CANDIDATE_FUNCTIONS
 
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
