@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -9,6 +8,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inschrijving.db_types import AwareDateTime, bool_false, created_at, intpk, money, str_enum, utcnow
+from inschrijving.dossiers.enums import (
+    ChoiceStatus,
+    ConsentPurpose,
+    DependantReason,
+    DocumentKind,
+    DossierStatus,
+    IdKind,
+    IncomeSource,
+    LanguageLevel,
+    PersonRole,
+    PropertyException,
+    PropertyRight,
+    RegisterType,
+)
 from inschrijving.extensions import db
 
 if TYPE_CHECKING:
@@ -16,11 +29,6 @@ if TYPE_CHECKING:
     from inschrijving.booking.models import Booking
     from inschrijving.landlords.models import Landlord, Municipality
     from inschrijving.planning.models import RegistrationMoment
-
-
-class DossierStatus(enum.StrEnum):
-    DRAFT = "draft"
-    COMPLETE = "complete"
 
 
 class Dossier(db.Model):
@@ -86,45 +94,6 @@ class Dossier(db.Model):
         return next((p for p in self.persons if p.role == PersonRole.PARTNER), None)
 
 
-class PersonRole(enum.StrEnum):
-    REFERENCE_TENANT = "reference_tenant"
-    PARTNER = "partner"
-    CHILD = "child"
-    OTHER_ADULT = "other_adult"
-
-
-class IdKind(enum.StrEnum):
-    NATIONAL_NUMBER = "national_number"
-    BIS_NUMBER = "bis_number"
-    FOREIGN_ID = "foreign_id"
-    NONE = "none"
-
-
-class RegisterType(enum.StrEnum):
-    POPULATION = "population"
-    FOREIGNERS = "foreigners"
-    REFERENCE_ADDRESS = "reference_address"
-    WAITING = "waiting"
-    STRUCK_OFF = "struck_off"
-    REFUGEE_ATTEST = "refugee_attest"  # recognised refugee, not yet in the foreigners' register
-    UNKNOWN = "unknown"
-
-
-class DependantReason(enum.StrEnum):
-    MINOR_DOMICILED = "minor_domiciled"
-    CHILD_BENEFIT = "child_benefit"
-    CO_PARENTING = "co_parenting"
-    DISABILITY = "disability"
-
-
-class LanguageLevel(enum.StrEnum):
-    UNKNOWN = "unknown"
-    NONE = "none"
-    A1 = "a1"
-    A2 = "a2"
-    B1_PLUS = "b1_plus"
-
-
 class Person(db.Model):
     __tablename__ = "persons"
     __table_args__ = (
@@ -181,13 +150,6 @@ class Person(db.Model):
         return self.role in (PersonRole.REFERENCE_TENANT, PersonRole.PARTNER)
 
 
-class IncomeSource(enum.StrEnum):
-    ASSESSMENT = "assessment"  # aanslagbiljet
-    KSZ = "ksz"
-    PAYSLIPS = "payslips"
-    DECLARATION_ON_HONOUR = "declaration_on_honour"
-
-
 class IncomeRecord(db.Model):
     __tablename__ = "income_records"
 
@@ -226,23 +188,6 @@ class AssetsDeclaration(db.Model):
     total_balances: Mapped[money]
     excluded_amount: Mapped[money] = mapped_column(default=Decimal(0))
     declared_on: Mapped[date]
-
-
-class PropertyRight(enum.StrEnum):
-    FULL_OWNERSHIP = "full_ownership"
-    USUFRUCT = "usufruct"
-    LONG_LEASE = "long_lease"  # erfpacht
-    BUILDING_RIGHT = "building_right"  # opstal
-    GIVEN_AWAY_RIGHT = "given_away_right"
-    VIA_COMPANY = "via_company"
-
-
-class PropertyException(enum.StrEnum):
-    ZONING = "zoning"
-    UNINHABITABLE = "uninhabitable"
-    INHERITANCE = "inheritance"
-    EX_PARTNER = "ex_partner"
-    OTHER = "other"
 
 
 class PropertyDeclaration(db.Model):
@@ -302,12 +247,6 @@ class Preferences(db.Model):
     municipalities: Mapped[list[Municipality]] = relationship(secondary=preference_municipalities)
 
 
-class ConsentPurpose(enum.StrEnum):
-    KEEP_DOSSIER = "keep_dossier"
-    HEALTH_DATA = "health_data"
-    SHARE_WITH_LANDLORD = "share_with_landlord"
-
-
 class Consent(db.Model):
     __tablename__ = "consents"
     __table_args__ = (
@@ -336,14 +275,6 @@ class Consent(db.Model):
         return self.withdrawn_at is None
 
 
-class ChoiceStatus(enum.StrEnum):
-    NEW = "new"
-    DOWNLOADED = "downloaded"
-    REGISTERED = "registered"
-    INCOMPLETE = "incomplete"
-    REFUSED = "refused"
-
-
 class LandlordChoice(db.Model):
     """The candidate chose this landlord; the landlord reports back on it here."""
 
@@ -370,17 +301,6 @@ class LandlordChoice(db.Model):
     dossier: Mapped[Dossier] = relationship(back_populates="landlord_choices")
     landlord: Mapped[Landlord] = relationship()
     consent: Mapped[Consent] = relationship()
-
-
-class DocumentKind(enum.StrEnum):
-    IDENTITY = "identity"
-    INCOME_PROOF = "income_proof"
-    HOUSEHOLD_COMPOSITION = "household_composition"
-    DISABILITY_ATTEST = "disability_attest"
-    LANGUAGE_PROOF = "language_proof"
-    DEBT_SETTLEMENT = "debt_settlement"
-    PROPERTY_EXCEPTION = "property_exception"
-    OTHER = "other"
 
 
 class Document(db.Model):

@@ -27,12 +27,11 @@ from inschrijving.dossiers.eligibility.facts import (
     PropertyFacts,
     euro,
 )
+from inschrijving.dossiers.eligibility.information import assess_binding, assess_language
 
 # Dates from DOMAIN.md 8.3; the means test applies to registrations from this day on.
 MEANS_TEST_START = date(2024, 1, 1)
 INCOME_MAX_AGE_YEARS = 3
-BINDING_YEARS_REQUIRED = 5
-BINDING_WINDOW_YEARS = 10
 ADULT_AGE = 18
 
 
@@ -47,10 +46,6 @@ def assess(facts: HouseholdFacts, limits: Limits | None) -> list[Finding]:
         assess_language(facts),
         assess_binding(facts),
     ]
-
-
-def _reference_tenant(facts: HouseholdFacts) -> PersonFacts | None:
-    return next((p for p in facts.persons if p.role == "reference_tenant"), None)
 
 
 def _has_partner(facts: HouseholdFacts) -> bool:
@@ -79,7 +74,7 @@ def _age_bounds(person: PersonFacts, on: date) -> tuple[int, int]:
 
 def assess_age(facts: HouseholdFacts) -> Finding:
     """The reference tenant is 18 or older on the registration date, or emancipated / in guided living."""
-    person = _reference_tenant(facts)
+    person = facts.reference_tenant
     if person is None:
         return Finding(Condition.AGE, Outcome.UNKNOWN, _("De referentiehuurder is nog niet ingevuld."))
     if person.is_emancipated or person.has_guided_living:
@@ -149,7 +144,7 @@ def assess_register(facts: HouseholdFacts) -> Finding:
 
 def household_type(facts: HouseholdFacts) -> HouseholdType:
     """Single, single with a disability, or other: what sets the base limit."""
-    tenant = _reference_tenant(facts)
+    tenant = facts.reference_tenant
     if _has_partner(facts) or dependant_units(facts) > 0:
         return HouseholdType.OTHER
     if tenant is not None and tenant.has_recognised_disability:
@@ -338,67 +333,6 @@ def assess_property(facts: HouseholdFacts) -> Finding:
         Outcome.MEETS,
         _("Er is eigendom, met een uitzondering en bewijs."),
         warning=_("De woning moet verkocht zijn binnen 1 jaar na de start van het huurcontract."),
-    )
-
-
-# --- language (information only) -----------------------------------------------------------------
-
-
-def assess_language(facts: HouseholdFacts) -> Finding:
-    """Information only: the Dutch-language obligation comes after the lease starts."""
-    tenant = _reference_tenant(facts)
-    note = _("Geen voorwaarde om in te schrijven. Als huurder moet u binnen 2 jaar Nederlands op niveau A2 kennen.")
-    if tenant is not None and tenant.language_level in ("a2", "b1_plus"):
-        return Finding(Condition.LANGUAGE, Outcome.MEETS, note, ((_("Niveau"), tenant.language_level.upper()),))
-    return Finding(Condition.LANGUAGE, Outcome.UNKNOWN, note)
-
-
-# --- local binding (information only) ------------------------------------------------------------
-
-
-def _longest_stay(addresses: tuple[AddressFacts, ...], window_start: date, until: date) -> tuple[str, int]:
-    """Municipality with the longest uninterrupted stay inside the window, and its length in days."""
-    best = ("", 0)
-    by_town: dict[str, list[tuple[date, date]]] = {}
-    for entry in addresses:
-        start = max(entry.from_on, window_start)
-        end = min(entry.until_on or until, until)
-        if end > start:
-            by_town.setdefault(entry.municipality.strip().lower(), []).append((start, end))
-    for town, periods in by_town.items():
-        periods.sort()
-        run_start, run_end = periods[0]
-        for start, end in periods[1:]:
-            if (start - run_end).days <= 1:
-                run_end = max(run_end, end)
-            else:
-                best = max(best, (town, (run_end - run_start).days), key=lambda b: b[1])
-                run_start, run_end = start, end
-        best = max(best, (town, (run_end - run_start).days), key=lambda b: b[1])
-    return best
-
-
-def assess_binding(facts: HouseholdFacts) -> Finding:
-    """Information only: 5 uninterrupted years in one municipality in the last 10 gives priority there."""
-    if not facts.addresses:
-        return Finding(Condition.BINDING, Outcome.UNKNOWN, _("De adressen van de laatste 10 jaar zijn niet ingevuld."))
-    on = facts.registration_date
-    window_start = date(on.year - BINDING_WINDOW_YEARS, on.month, min(on.day, 28))
-    town, days = _longest_stay(facts.addresses, window_start, on)
-    years = Decimal(days) / Decimal("365.25")
-    numbers = ((_("Langste verblijf in één gemeente"), f"{town.title()}: {years:.1f} " + _("jaar")),)
-    if years >= BINDING_YEARS_REQUIRED:
-        return Finding(
-            Condition.BINDING,
-            Outcome.MEETS,
-            _("Minstens 5 jaar zonder onderbreking in één gemeente, in de laatste 10 jaar: voorrang daar."),
-            numbers,
-        )
-    return Finding(
-        Condition.BINDING,
-        Outcome.DOES_NOT_MEET,
-        _("Geen 5 jaar zonder onderbreking in één gemeente. Dat is geen probleem om in te schrijven."),
-        numbers,
     )
 
 

@@ -100,6 +100,10 @@ class HouseholdFacts:
     properties: tuple[PropertyFacts, ...] = ()
     addresses: tuple[AddressFacts, ...] = ()
 
+    @property
+    def reference_tenant(self) -> PersonFacts | None:
+        return next((p for p in self.persons if p.role == "reference_tenant"), None)
+
 
 @dataclass(frozen=True)
 class Finding:

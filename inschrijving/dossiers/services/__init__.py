@@ -43,11 +43,6 @@ from inschrijving.dossiers.services.facts import (
 )
 from inschrijving.dossiers.services.history import pending_changes, record_change
 from inschrijving.dossiers.services.intake import (
-    complete_dossier,
-    documents_of,
-    get_dossier_for_booking,
-    load_dossier,
-    reopen_dossier,
     save_addresses,
     save_cir,
     save_household,
@@ -56,6 +51,13 @@ from inschrijving.dossiers.services.intake import (
     save_means_test,
     save_preferences,
     save_property,
+)
+from inschrijving.dossiers.services.lifecycle import (
+    complete_dossier,
+    documents_of,
+    get_dossier_for_booking,
+    load_dossier,
+    reopen_dossier,
     start_dossier,
     start_walk_in,
 )

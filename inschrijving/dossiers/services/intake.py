@@ -1,109 +1,27 @@
-"""Open a dossier, save each intake step under an optimistic lock, record history, complete it."""
+"""Save each intake step under an optimistic lock and record its history."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy.orm import selectinload
-
 from inschrijving.accounts.models import User
-from inschrijving.booking.models import Booking
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
     AssetsDeclaration,
-    Consent,
-    Document,
     Dossier,
-    DossierStatus,
     IdKind,
     IncomeRecord,
-    LandlordChoice,
     Person,
     PersonRole,
     Preferences,
     PropertyDeclaration,
 )
 from inschrijving.dossiers.national_numbers import parse_national_number
-from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier
-from inschrijving.dossiers.services.history import begin_step, finish_step, record_change, track_changes
+from inschrijving.dossiers.services.history import begin_step, finish_step
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Municipality
-from inschrijving.planning.models import RegistrationMoment
-
-_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def _new_reference() -> str:
-    # Short enough to read over the phone; checked against the unique column before use.
-    while True:
-        reference = "D" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
-        if db.session.scalar(db.select(Dossier.id).where(Dossier.reference == reference)) is None:
-            return reference
-
-
-def load_dossier(dossier_id: int) -> Dossier | None:
-    """Load a dossier with everything the intake pages show, in a fixed number of queries."""
-    stmt = (
-        db.select(Dossier)
-        .where(Dossier.id == dossier_id)
-        .options(
-            selectinload(Dossier.persons),
-            selectinload(Dossier.incomes),
-            selectinload(Dossier.assets),
-            selectinload(Dossier.property_declarations),
-            selectinload(Dossier.addresses),
-            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
-            selectinload(Dossier.consents).selectinload(Consent.landlord),
-            selectinload(Dossier.landlord_choices).selectinload(LandlordChoice.landlord),
-            selectinload(Dossier.documents),
-            selectinload(Dossier.moment),
-        )
-    )
-    return db.session.scalar(stmt)
-
-
-def get_dossier_for_booking(booking_id: int) -> Dossier | None:
-    """Return the dossier started from this booking, if any."""
-    return db.session.scalar(db.select(Dossier).where(Dossier.booking_id == booking_id))
-
-
-# --- start ---------------------------------------------------------------------------------------
-
-
-def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
-    """Open the dossier of a booking, creating it on first use."""
-    existing = get_dossier_for_booking(booking.id)
-    if existing is not None:
-        return existing
-    if not booking.is_live:
-        raise BookingNotLive(booking.reference)
-    dossier = Dossier(
-        reference=_new_reference(),
-        booking_id=booking.id,
-        moment_id=booking.moment_id,
-        language=booking.language or "nl",
-        contact_phone=booking.phone,
-        contact_email=booking.email,
-        created_at=now,
-        created_by_id=actor.id,
-    )
-    db.session.add(dossier)
-    db.session.flush()
-    record_change(dossier, actor=actor, step="start", changes={"booking": booking.reference}, now=now)
-    return dossier
-
-
-def start_walk_in(moment: RegistrationMoment, *, actor: User, now: datetime) -> Dossier:
-    """Open a new dossier for someone who came without a booking."""
-    dossier = Dossier(reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.id)
-    db.session.add(dossier)
-    db.session.flush()
-    record_change(dossier, actor=actor, step="start", changes={"walk_in": True}, now=now)
-    return dossier
-
 
 # --- steps ---------------------------------------------------------------------------------------
 
@@ -377,33 +295,3 @@ def save_cir(
     dossier.cir_registered_on = cir_registered_on if cir_registered else None
     dossier.cir_reference = ((cir_reference or "").strip() or None) if cir_registered else None
     finish_step(dossier, step="cir", actor=actor, now=now)
-
-
-def complete_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
-    """Mark the dossier complete (a deliberate act), only when the checklist has nothing missing."""
-    from inschrijving.dossiers.services.checklist import missing_items
-
-    begin_step(dossier, version)
-    missing = missing_items(dossier)
-    if missing:
-        raise NotComplete([str(item.label) for item in missing])
-    dossier.status = DossierStatus.COMPLETE
-    dossier.completed_at = now
-    dossier.completed_by_id = actor.id
-    finish_step(dossier, step="complete", actor=actor, now=now)
-
-
-def reopen_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
-    """Put a complete dossier back to draft so it can be corrected; landlords lose sight until it is complete again."""
-    if int(version) != dossier.version:
-        raise StaleDossier(dossier.reference)
-    track_changes()
-    dossier.status = DossierStatus.DRAFT
-    dossier.completed_at = None
-    dossier.completed_by_id = None
-    finish_step(dossier, step="reopen", actor=actor, now=now)
-
-
-def documents_of(dossier: Dossier) -> list[Document]:
-    """The dossier's documents, newest first."""
-    return sorted(dossier.documents, key=lambda d: d.uploaded_at, reverse=True)
