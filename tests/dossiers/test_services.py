@@ -457,6 +457,21 @@ def test_health_consent_is_separate_and_can_be_withdrawn(db, volunteer):
     assert services.health_consent(dossier) is None
 
 
+def test_withdrawing_health_consent_takes_a_complete_dossier_out_of_landlords_reach(db, volunteer):
+    dossier = build_complete_dossier(mark_complete=False)
+    dossier.persons[0].has_recognised_disability = True
+    add_document(dossier, DocumentKind.DISABILITY_ATTEST, dossier.persons[0])
+    services.give_health_consent(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    services.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    landlord_id = dossier.landlord_choices[0].landlord_id
+    assert queries.landlord_can_see(dossier.id, landlord_id)
+
+    services.withdraw_health_consent(dossier, actor=volunteer, now=utcnow())
+
+    assert dossier.status == DossierStatus.DRAFT and dossier.completed_at is None
+    assert not queries.landlord_can_see(dossier.id, landlord_id)
+
+
 # --- eligibility bridge and limits ---------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from inschrijving.accounts.models import User
-from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, LandlordChoice
+from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, DossierStatus, LandlordChoice
 from inschrijving.dossiers.services.errors import DossierLocked, LandlordNotOffered, StaleDossier
 from inschrijving.dossiers.services.history import finish_step, track_changes
 from inschrijving.extensions import db
@@ -158,12 +158,21 @@ def give_health_consent(dossier: Dossier, *, version: int, actor: User, now: dat
 
 
 def withdraw_health_consent(dossier: Dossier, *, actor: User, now: datetime) -> bool:
-    """Withdraw the health-data consent."""
+    """Withdraw the health-data consent; a complete dossier goes back to draft.
+
+    Landlords only ever see complete dossiers, and a complete dossier with a recorded disability
+    carries that health data: going back to draft takes it out of their reach at once, until the
+    volunteer removes the disability data or the candidate consents again.
+    """
     consent = health_consent(dossier)
     if consent is None:
         return False
     track_changes()
     consent.withdrawn_at = now
     consent.withdrawn_by_id = actor.id
+    if dossier.status == DossierStatus.COMPLETE:
+        dossier.status = DossierStatus.DRAFT
+        dossier.completed_at = None
+        dossier.completed_by_id = None
     finish_step(dossier, step="withdraw", actor=actor, now=now)
     return True
