@@ -62,7 +62,7 @@ PAGES = [
     "/planning/", "/planning/nieuw", "/planning/{id}", "/planning/{id}/reeks", "/planning/{id}/dag",
     "/planning/{id}/capaciteit", "/planning/{id}/statistiek", "/planning/statistiek",
 ]
-COORDINATOR_PAGES = {"/planning/nieuw", "/planning/{id}/reeks"}
+COORDINATOR_PAGES = {"/planning/nieuw", "/planning/{id}/reeks", "/planning/{id}/capaciteit"}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -92,7 +92,8 @@ def test_coordinator_sees_every_page(client, auth, moment, coordinator, page):
 
 @pytest.mark.parametrize(
     "path", ["/planning/{id}/publiceren", "/planning/{id}/sluiten", "/planning/{id}/annuleren",
-             "/planning/{id}/medewerkers", "/planning/{id}/reeks"],
+             "/planning/{id}/medewerkers", "/planning/{id}/reeks", "/planning/{id}/capaciteit",
+             "/planning/{id}/capaciteit/verplaats"],
 )
 def test_volunteer_cannot_change_the_plan(client, auth, moment, volunteer, path):
     auth.login(volunteer)
@@ -385,11 +386,11 @@ def test_coordinator_adds_a_walk_in_over_capacity_and_it_is_recorded(client, aut
 # --- capacity -----------------------------------------------------------------------------------------------------
 
 
-def test_capacity_refusal_lists_who_must_move_then_move_then_lower(client, auth, volunteer, moment, book):
+def test_capacity_refusal_lists_who_must_move_then_move_then_lower(client, auth, coordinator, moment, book):
     slot = moment.slots[0]
     book(slot, name="Blijft")
     mover = book(slot, name="Moet Verhuizen", phone="+32470123456")
-    auth.login(volunteer)
+    auth.login(coordinator)
     response = client.post(f"/planning/{moment.id}/capaciteit", data={"slot_id": str(slot.id), "capacity": "1"})
     html = response.get_data(as_text=True)
     assert response.status_code == 409

@@ -14,7 +14,7 @@ from inschrijving.extensions import db
 from inschrijving.planning import queries, services
 from inschrijving.planning.forms import CapacityForm, MoveForm, WalkInForm
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.planning.views.common import audit, bp, dossier_start_url, moment_or_404, slot_label
+from inschrijving.planning.views.common import audit, bp, coordinator_only, dossier_start_url, moment_or_404, slot_label
 
 
 @bp.route("/<int:moment_id>/dag")
@@ -104,6 +104,7 @@ def walk_in(moment_id: int):
 
 
 @bp.route("/<int:moment_id>/capaciteit", methods=["GET", "POST"])
+@coordinator_only
 def capacity(moment_id: int):
     """Change the seats of one or all slots; if bookings no longer fit, show who must move and where to."""
     moment = moment_or_404(moment_id)
@@ -143,6 +144,11 @@ def _capacity_changes(moment: RegistrationMoment, form: CapacityForm) -> dict[in
 
 
 def _render_capacity(moment: RegistrationMoment, form: CapacityForm, refusal):
+    if refusal:
+        # The refusal names the candidates who must move, with their phone numbers.
+        audit("slot.capacity_shortfall_view", "moment", moment.id)
+        db.session.commit()
+        moment = moment_or_404(moment.id)
     free = refusal.free_slots if refusal else services.free_slots_after(moment)
     move_form = MoveForm(slots=[(s.id, slot_label(s)) for s in free])
     status = 409 if refusal and request.method == "POST" else 200
@@ -152,6 +158,7 @@ def _render_capacity(moment: RegistrationMoment, form: CapacityForm, refusal):
 
 
 @bp.route("/<int:moment_id>/capaciteit/verplaats", methods=["POST"])
+@coordinator_only
 def move(moment_id: int):
     """Move one booking to another slot of the same moment, from the capacity screen."""
     moment = moment_or_404(moment_id)
