@@ -128,8 +128,8 @@ class FolderTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = email["Message-ID"].strip("<>").replace("@", "_").replace("/", "_") + ".eml"
         (self.folder / name).write_bytes(bytes(email))
-        # Bodies carry private manage links: log only who and what.
-        log.info("outbox: wrote %s to %s (%s)", email["Subject"], email["To"], self.folder / name)
+        # Bodies carry private manage links, subjects references and the header an address: log only the file.
+        log.info("outbox: wrote message %s", self.folder / name)
 
 
 class SmtpTransport:
@@ -156,7 +156,7 @@ class SmtpTransport:
             if self.user:
                 smtp.login(self.user, self.password)
             smtp.send_message(email)
-        log.info("outbox: sent %s to %s", email["Subject"], email["To"])
+        log.info("outbox: sent message %s", email["Message-ID"])
 
 
 def transport_from_config(config: Mapping[str, Any]) -> Transport:
@@ -232,12 +232,12 @@ def deliver_message(
         if message.attempts >= max_attempts:
             message.failed_at = now
             message.next_attempt_at = None
-            log.warning("outbox: gave up on message %s to %s after %s attempts: %s",
-                        message.id, message.recipient, message.attempts, message.last_error)
+            log.warning("outbox: gave up on message %s after %s attempts: %s",
+                        message.id, message.attempts, message.last_error)
             return DeliveryResult(sent=False, error=message.last_error, gave_up=True)
         message.next_attempt_at = now + retry_delay(message.attempts)
-        log.warning("outbox: message %s to %s failed (attempt %s), retry at %s",
-                    message.id, message.recipient, message.attempts, message.next_attempt_at.isoformat())
+        log.warning("outbox: message %s failed (attempt %s), retry at %s",
+                    message.id, message.attempts, message.next_attempt_at.isoformat())
         return DeliveryResult(sent=False, error=message.last_error)
     message.sent_at = now
     message.next_attempt_at = None
