@@ -246,10 +246,13 @@ def test_move_then_lower_capacity(db, moment, book):
     slot, target = moment.slots[0], moment.slots[3]
     book(slot)
     mover = book(slot, email="mover@example.org")
+    mover.reminder_sent_at = NOW
     services.move_booking_to_slot(mover, target, now=NOW)
-    assert mover.slot_id == target.id and mover.sequence == 1
+    assert mover.slot_id == target.id and mover.sequence == 1 and mover.reminder_sent_at is None
     assert (slot.booked, target.booked) == (1, 1)
-    assert db.session.scalar(sa.select(OutboxMessage.recipient)) == "mover@example.org"
+    notice = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert notice.recipient == "mover@example.org"
+    assert [a["filename"].endswith(".ics") for a in notice.attachments] == [True]
 
     services.change_capacity(moment, {slot.id: 1})
     db.session.expire_all()

@@ -5,20 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
+from inschrijving.booking import notices
 from inschrijving.booking import services as booking_services
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus
 from inschrijving.extensions import db
 from inschrijving.planning.models import RegistrationMoment, Slot
 from inschrijving.planning.services.base import (
-    BRUSSELS,
     CapacityBelowBookings,
     NotMovable,
     PlanningError,
     Shortfall,
-    queue_message,
 )
 
 
@@ -93,16 +90,8 @@ def move_booking_to_slot(booking: Booking, target: Slot, *, now: datetime) -> No
     booking.slot = target
     booking.sequence += 1
     booking.updated_at = now
+    # The reminder is for the new hour: let send-reminders send it (again).
+    booking.reminder_sent_at = None
     db.session.flush()
-    if booking.email:
-        with force_locale(booking.language or "nl"):
-            subject = _("Uw afspraak is verplaatst")
-            body = _(
-                "Beste %(name)s,\n\nUw afspraak (%(reference)s) is verplaatst naar %(time)s, op dezelfde dag "
-                "en dezelfde plaats. Met de link in uw eerste e-mail ziet u altijd het juiste uur.\n\n"
-                "Met vriendelijke groeten,\nde Woonclub",
-                name=booking.contact_name,
-                reference=booking.reference,
-                time=target.starts_at.astimezone(BRUSSELS).strftime("%H:%M"),
-            )
-        queue_message(booking.email, subject, body, dedupe_key=f"staff-move:{booking.id}:{booking.sequence}")
+    # The same notice (with the updated calendar file) as when candidates move themselves.
+    notices.queue_moved(booking, now=now)
