@@ -148,8 +148,8 @@ def dossier(dossier_id: int):
             db.session.commit()
             flash(_("De status is bewaard."), "success")
             return redirect(url_for(".dossier", dossier_id=dossier_id))
-    elif not form.errors:
-        _audit("portal.dossier_view", "dossier", dossier_id)
+    # Whatever brought us here (a visit, a refused status form), the page shows the dossier.
+    _audit("portal.dossier_view", "dossier", dossier_id)
     page = render_template("landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form)
     db.session.commit()
     return page

@@ -545,6 +545,11 @@ def test_list_masks_national_numbers_and_uses_a_constant_number_of_queries(app, 
     assert "••.••.••-" in page
 
 
+def test_reading_the_list_is_audited(db, volunteer_client):
+    volunteer_client.get("/dossiers/")
+    assert db.session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "dossier.list_viewed"
+
+
 def test_dossier_page_shows_the_full_number(db, volunteer_client):
     dossier = build_complete_dossier()
     db.session.commit()

@@ -63,6 +63,12 @@ def index():
     """List the dossiers of a moment (national numbers masked), in a fixed number of queries."""
     moment_id = request.args.get("moment", type=int)
     moment = db.get_or_404(RegistrationMoment, moment_id) if moment_id else None
+    # The list names households: reading it is a staff read of personal data. Committed before the
+    # rows load, so the commit does not expire them.
+    account_services.record_audit(
+        actor=current_user, action="dossier.list_viewed", object_type="moment", object_id=moment_id, ip=client_ip()
+    )
+    db.session.commit()
     rows = queries.list_dossiers(moment_id=moment_id)
     checklists = {d.id: services.missing_items(d) for d in rows}
     return render_template("dossiers/index.html", moment=moment, dossiers=rows, missing=checklists)
