@@ -87,6 +87,30 @@ class Scenario:
     password: str = PASSWORD
 
 
+def _closing_iterables(app):
+    """WSGI wrapper: every response body is closed, even when the browser drops the connection mid-file.
+
+    werkzeug's dev server reads the socket before it calls the body's close(); on a reset connection (the
+    browser moved on while a pictogram or stylesheet was loading) that read raises and the static file stays
+    open, which `filterwarnings=error` turns into a ResourceWarning failure. A generator with `finally` is
+    closed when it is collected, whatever the server did.
+    """
+
+    def wrapped(environ, start_response):
+        body = app(environ, start_response)
+
+        def chunks():
+            try:
+                yield from body
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+
+        return chunks()
+
+    return wrapped
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -158,7 +182,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with app.app_context():
         scenario = _seed()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing_iterables(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
