@@ -290,12 +290,12 @@ def merge_packet(
     toc_pages = max(1, -(-len(parts) // pdfmerge.ROWS_PER_PAGE))
     front_pages = pdfmerge.page_count(cover) + toc_pages
     toc = _toc_pdf(_toc_entries(parts, front_pages))
-    footers = ["Vertrouwelijk"] * front_pages
+    footers = [_("Vertrouwelijk")] * front_pages
     outline = []
     for dossier, section in parts:
         outline.append((outline_title(dossier), len(footers)))
-        footers += [f"Dossier {dossier.reference} - vertrouwelijk"] * section.page_count
-    title = f"Pakket {landlord.name} {moment.held_on.isoformat()}"
+        footers += [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
+    title = _("Pakket %(landlord)s %(day)s", landlord=landlord.name, day=moment.held_on.isoformat())
     return _assemble([cover, toc] + [section.pdf for _d, section in parts], footers, outline, title)
 
 
@@ -323,5 +323,7 @@ def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
     """The single-dossier PDF: the cached section with its footer."""
     ensure_sections([dossier], now=now)
     section = cached_sections([dossier], with_pdf=True)[dossier.id]
-    footers = [f"Dossier {dossier.reference} - vertrouwelijk"] * section.page_count
-    return _assemble([section.pdf], footers, [(outline_title(dossier), 0)], f"Dossier {dossier.reference}")
+    footers = [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
+    return _assemble(
+        [section.pdf], footers, [(outline_title(dossier), 0)], _("Dossier %(reference)s", reference=dossier.reference)
+    )
