@@ -231,7 +231,7 @@ def test_lowering_capacity_below_bookings_refuses_and_lists_who_must_move(db, mo
     db.session.flush()
 
     with pytest.raises(services.CapacityBelowBookings) as refused:
-        services.change_capacity(moment, {slot.id: 1, other.id: 2})
+        services.change_capacity(moment, {slot.id: 1, other.id: 2}, now=NOW)
 
     (shortfall,) = refused.value.shortfalls
     assert shortfall.slot.id == slot.id and shortfall.new_capacity == 1
@@ -254,7 +254,7 @@ def test_move_then_lower_capacity(db, moment, book):
     assert notice.recipient == "mover@example.org"
     assert [a["filename"].endswith(".ics") for a in notice.attachments] == [True]
 
-    services.change_capacity(moment, {slot.id: 1})
+    services.change_capacity(moment, {slot.id: 1}, now=NOW)
     db.session.expire_all()
     assert db.session.get(Slot, slot.id).capacity == 1
 
@@ -282,8 +282,18 @@ def test_move_refuses_full_slot_other_moment_and_dead_bookings(db, moment, book,
 
 
 def test_raising_capacity_is_plain(moment):
-    services.change_capacity(moment, {s.id: 5 for s in moment.slots})
+    services.change_capacity(moment, {s.id: 5 for s in moment.slots}, now=NOW)
     assert all(s.capacity == 5 for s in moment.slots)
+
+
+def test_raised_capacity_goes_to_the_waiting_list_first(db, moment):
+    slot = moment.slots[0]
+    waiting = WaitlistEntry(moment_id=moment.id, contact_name="Amal Voorbeeld", email="amal@example.org")
+    db.session.add(waiting)
+    db.session.flush()
+    services.change_capacity(moment, {slot.id: slot.capacity + 2}, now=NOW)
+    assert waiting.status == WaitlistStatus.OFFERED and waiting.offered_slot_id == slot.id
+    assert db.session.get(Slot, slot.id).booked == 1  # held for the offer, the second new seat stays free
 
 
 # --- staff and feed -----------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from inschrijving.booking import notices
+from inschrijving.booking import notices, waitlist
 from inschrijving.booking import services as booking_services
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus
 from inschrijving.extensions import db
@@ -27,8 +27,10 @@ def live_bookings_of_slot(slot: Slot) -> list[Booking]:
     return sorted(bookings, key=lambda b: (b.status != BookingStatus.CHECKED_IN, b.created_at, b.id))
 
 
-def change_capacity(moment: RegistrationMoment, changes: dict[int, int]) -> list[Slot]:
+def change_capacity(moment: RegistrationMoment, changes: dict[int, int], *, now: datetime) -> list[Slot]:
     """Set new capacities ({slot_id: seats}) for slots of one moment, all or nothing.
+
+    Seats added to a slot go to the moment's waiting list first, as freed seats do.
 
     :raises CapacityBelowBookings: with, per slot, exactly who must move first and the slots with free seats.
     """
@@ -39,6 +41,7 @@ def change_capacity(moment: RegistrationMoment, changes: dict[int, int]) -> list
     if shortfalls:
         raise CapacityBelowBookings(shortfalls, free_slots_after(moment, changes))
     changed = []
+    added = {slot_id: capacity - slots[slot_id].capacity for slot_id, capacity in changes.items()}
     for slot_id, capacity in sorted(changes.items()):
         # Conditional, like take_seat: a booking that lands meanwhile makes this refuse, never overbook.
         result = db.session.execute(
@@ -55,6 +58,10 @@ def change_capacity(moment: RegistrationMoment, changes: dict[int, int]) -> list
                 free_slots_after(moment, changes),
             )
         changed.append(slots[slot_id])
+    for slot_id, seats in sorted(added.items()):
+        for _seat in range(max(seats, 0)):
+            if waitlist.offer_freed_seat(slots[slot_id], now=now) is None:
+                break
     return changed
 
 

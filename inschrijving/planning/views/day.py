@@ -125,7 +125,7 @@ def capacity(moment_id: int):
     if form.validate_on_submit():
         changes = _capacity_changes(moment, form)
         try:
-            services.change_capacity(moment, changes)
+            services.change_capacity(moment, changes, now=utcnow())
         except services.CapacityBelowBookings as exc:
             db.session.rollback()
             refusal = exc
