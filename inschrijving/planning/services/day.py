@@ -57,13 +57,10 @@ def _retake_seat(booking: Booking) -> None:
         raise SeatTaken(booking.slot_id) from exc
 
 
-_REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
-
-
 def _new_reference() -> str:
+    # Booking references come from one place, so walk-ins follow the same read-aloud alphabet.
     while True:
-        raw = "".join(secrets.choice(_REFERENCE_ALPHABET) for _i in range(6))
-        reference = f"{raw[:3]}-{raw[3:]}"
+        reference = booking_services.new_reference()
         if db.session.scalar(sa.select(Booking.id).where(Booking.reference == reference)) is None:
             return reference
 
