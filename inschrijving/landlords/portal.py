@@ -228,14 +228,6 @@ def set_choice_status(
     return choice
 
 
-def status_label(status: ChoiceStatus) -> str:
-    return {
-        ChoiceStatus.NEW: _("Nieuw"),
-        ChoiceStatus.DOWNLOADED: _("Gedownload"),
-        ChoiceStatus.REGISTERED: _("Ingeschreven"),
-        ChoiceStatus.INCOMPLETE: _("Onvolledig"),
-        ChoiceStatus.REFUSED: _("Geweigerd"),
-    }[ChoiceStatus(status)]
 
 
 def candidate_status_lines(dossier: Dossier) -> list[str]:
@@ -265,8 +257,6 @@ def candidate_status_lines(dossier: Dossier) -> list[str]:
     return lines
 
 
-def household_size(dossier: Dossier) -> int:
-    return len(dossier.persons)
 
 
 def preferred_municipalities(dossier: Dossier) -> list[str]:

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from inschrijving.accounts.models import Role
 from inschrijving.accounts.services import record_audit
@@ -46,9 +45,6 @@ def slot_label(slot: Slot) -> str:
     )
 
 
-def dossier_start_url(booking_id: int) -> str | None:
-    """The link to start a dossier from a booking, or None while the dossiers domain has no such page."""
-    try:
-        return url_for("dossiers.start", booking_id=booking_id)
-    except BuildError:
-        return None
+def dossier_start_url(booking_id: int) -> str:
+    """The link to start a dossier from a booking."""
+    return url_for("dossiers.start", booking_id=booking_id)
