@@ -8,7 +8,7 @@ For each database it
 4. measures successful bookings at 16 concurrent clients (req/s, p50, p95) and, in the same
    gunicorn, a bare endpoint that inserts one row; prints the ratio.
 
-    .venv/bin/python bench/booking_storm.py [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/gi_h3]
+    .venv/bin/python bench/booking_storm.py [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/groepsinschrijving_bench]
 """
 
 from __future__ import annotations
@@ -42,6 +42,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def ensure_database(url: str) -> None:
+    """Create the bench's own PostgreSQL database when missing (the bench drops and rebuilds its tables)."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    server = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).first()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
+    server.dispose()
+
+
 def prepare_database(url: str, *, storm_capacity: int, roomy_slots: int, roomy_capacity: int) -> dict:
     """Fresh schema, one published moment, the bench table; returns the ids the clients need."""
     import sqlalchemy as sa
@@ -52,6 +68,7 @@ def prepare_database(url: str, *, storm_capacity: int, roomy_slots: int, roomy_c
     from inschrijving.extensions import db
     from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
 
+    ensure_database(url)
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         db.drop_all()
@@ -228,7 +245,7 @@ def run(label: str, url: str, args) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/gi_h3")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/groepsinschrijving_bench")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--attempts", type=int, default=400, help="booking attempts in the storm")
     parser.add_argument("--capacity", type=int, default=25, help="seats in the storm slot")
