@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from inschrijving.db_types import AwareDateTime, bool_false, created_at, intpk, str_enum, utcnow
 from inschrijving.extensions import db
+from inschrijving.rendering import storage
 
 if TYPE_CHECKING:
     from inschrijving.landlords.models import Landlord
@@ -46,7 +47,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     # Secret part of the personal staff calendar feed URL (lists moments, no personal data).
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The TOTP seed, encrypted with DOCUMENT_KEYS: a copy of the database alone cannot mint codes.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column("totp_secret", sa.String(255))
     # Set once the user proved the authenticator app works; a secret alone is an unfinished enrolment.
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     # The last accepted 30-second step, so an overheard code cannot be replayed within its window.
@@ -56,6 +58,16 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     landlord: Mapped[Landlord | None] = relationship(back_populates="users")
+
+    @property
+    def totp_secret(self) -> str | None:
+        if self.totp_secret_encrypted is None:
+            return None
+        return storage.decrypt_text(self.totp_secret_encrypted)
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str | None) -> None:
+        self.totp_secret_encrypted = None if secret is None else storage.encrypt_text(secret)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

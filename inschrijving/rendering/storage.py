@@ -144,3 +144,16 @@ def stored_keys() -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.glob("*/*") if _KEY_PATTERN.match(p.name))
+
+
+def encrypt_text(text: str) -> str:
+    """Encrypt a short secret for a database column, with the same keys as the documents."""
+    return _cipher().encrypt(text.encode()).decode()
+
+
+def decrypt_text(token: str) -> str:
+    """Decrypt what encrypt_text wrote (with any configured key, so rotation keeps it readable)."""
+    try:
+        return _cipher().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise Undecryptable("text") from exc

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 06:41:08.440954
+Create Date: 2026-11-22 07:46:57.403487
 
 """
 from alembic import op
@@ -93,7 +93,7 @@ def upgrade():
     sa.Column('is_enabled', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.Column('calendar_token', sa.String(length=64), nullable=True),
-    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_secret', sa.String(length=255), nullable=True),
     sa.Column('totp_confirmed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),

@@ -331,3 +331,15 @@ def test_audit_page_filters(db):
     assert actions(action="login") == [("login", user.id)]
     assert actions(since=now - timedelta(days=2), until=now - timedelta(hours=1)) == [("dossier.view", 7)]
     assert queries.list_audit_actions() == ["dossier.view", "login"]
+
+
+def test_the_totp_seed_is_encrypted_in_the_database(db):
+    import sqlalchemy as sa
+
+    from tests.factories.accounts import TOTP_SECRET, UserFactory
+
+    user = UserFactory(coordinator=True, with_two_factor=True)
+    db.session.flush()
+    stored = db.session.execute(sa.text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user.id}).scalar()
+    assert stored and TOTP_SECRET not in stored
+    assert user.totp_secret == TOTP_SECRET
