@@ -254,10 +254,9 @@ def packet_key(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequenc
 def packet_pdf(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime) -> bytes:
     """The packet for these dossiers: the stored one if nothing changed, else merged again and stored."""
     key = packet_key(landlord, moment, dossiers)
+    # The stored PDF (megabytes) is read only when it is still the right one.
     cached = db.session.scalar(
-        sa.select(PacketCache)
-        .where(PacketCache.landlord_id == landlord.id, PacketCache.moment_id == moment.id)
-        .options(undefer(PacketCache.pdf))
+        sa.select(PacketCache).where(PacketCache.landlord_id == landlord.id, PacketCache.moment_id == moment.id)
     )
     if cached is not None and cached.content_key == key:
         return cached.pdf
