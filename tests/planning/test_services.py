@@ -420,3 +420,18 @@ def test_slots_tile_each_block_in_real_minutes(day, start_minute, length, slot_m
     for before, after in zip(slots, slots[1:], strict=False):
         assert before.ends_at == after.starts_at
     assert all(s.ends_at - s.starts_at == timedelta(minutes=slot_minutes) for s in slots)
+
+
+def test_a_seat_held_for_a_waiting_list_offer_is_named_in_the_refusal(db, moment, book):
+    slot = moment.slots[0]
+    full = slot.capacity
+    for _i in range(full):
+        book(slot)
+    waiting = WaitlistEntry(moment_id=moment.id, contact_name="Amal Voorbeeld", email="amal@example.org")
+    db.session.add(waiting)
+    db.session.flush()
+    services.change_capacity(moment, {slot.id: full + 1}, now=NOW)  # the new seat is held for Amal's offer
+    with pytest.raises(services.CapacityBelowBookings) as refused:
+        services.change_capacity(moment, {slot.id: full}, now=NOW)
+    [shortfall] = refused.value.shortfalls
+    assert shortfall.must_move == [] and shortfall.held_offers == 1

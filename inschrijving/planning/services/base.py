@@ -88,6 +88,8 @@ class Shortfall:
     slot: Slot
     new_capacity: int
     must_move: list[Booking]
+    # Seats held for open waiting-list offers: they free up when the offer is claimed elsewhere or expires.
+    held_offers: int = 0
 
 
 def queue_message(recipient: str, subject: str, body: str, *, dedupe_key: str | None) -> None:

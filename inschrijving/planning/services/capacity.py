@@ -73,7 +73,8 @@ def find_shortfalls(moment: RegistrationMoment, changes: dict[int, int]) -> list
         slot = slots[slot_id]
         db.session.refresh(slot, ["booked"])
         if slot.booked > capacity:
-            shortfalls.append(Shortfall(slot, capacity, live_bookings_of_slot(slot)[capacity:]))
+            live = live_bookings_of_slot(slot)
+            shortfalls.append(Shortfall(slot, capacity, live[capacity:], held_offers=slot.booked - len(live)))
     return shortfalls
 
 
