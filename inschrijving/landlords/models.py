@@ -118,22 +118,3 @@ class DossierSection(db.Model):
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     rendered_at: Mapped[created_at]
 
-
-class PacketCache(db.Model):
-    """The last merged packet of a landlord and moment, served as is while nothing in it changed.
-
-    `content_key` hashes the ordered section keys and the cover's data: a changed, added or
-    withdrawn dossier changes it, and the packet is merged again from the cached sections.
-    """
-
-    __tablename__ = "packet_caches"
-    __table_args__ = (sa.UniqueConstraint("landlord_id", "moment_id"),)
-
-    id: Mapped[intpk]
-    landlord_id: Mapped[int] = mapped_column(sa.ForeignKey("landlords.id", ondelete="CASCADE"))
-    moment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("registration_moments.id", ondelete="CASCADE"), index=True
-    )
-    content_key: Mapped[str] = mapped_column(sa.String(64))
-    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    built_at: Mapped[created_at]

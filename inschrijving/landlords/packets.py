@@ -35,7 +35,7 @@ from inschrijving.dossiers.models import Document, Dossier
 from inschrijving.extensions import db
 from inschrijving.landlords import pdfmerge
 from inschrijving.landlords.labels import label
-from inschrijving.landlords.models import DossierSection, Landlord, PacketCache
+from inschrijving.landlords.models import DossierSection, Landlord
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import storage
 from inschrijving.rendering.pdf import html_to_pdf
@@ -237,42 +237,13 @@ def outline_title(dossier: Dossier) -> str:
     return f"{tenant.full_name} ({dossier.reference})" if tenant else dossier.reference
 
 
-def packet_key(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier]) -> str:
-    """What a packet's content depends on: the landlord and moment as shown, and every section, in order."""
-    parts = [landlord.name, moment.held_on.isoformat(), moment.location_name, TEMPLATE_VERSION]
-    for dossier in dossiers:
-        tenant = dossier.reference_tenant
-        parts += [
-            section_key(dossier),
-            dossier.reference,
-            tenant.full_name if tenant else "",
-            str(len(dossier.persons)),
-        ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
 def packet_pdf(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime) -> bytes:
-    """The packet for these dossiers: the stored one if nothing changed, else merged again and stored."""
-    key = packet_key(landlord, moment, dossiers)
-    # The stored PDF (megabytes) is read only when it is still the right one.
-    cached = db.session.scalar(
-        sa.select(PacketCache).where(PacketCache.landlord_id == landlord.id, PacketCache.moment_id == moment.id)
-    )
-    if cached is not None and cached.content_key == key:
-        return cached.pdf
-    pdf = merge_packet(landlord, moment, dossiers, now=now)
-    try:
-        with db.session.begin_nested():
-            if cached is None:
-                db.session.add(
-                    PacketCache(landlord_id=landlord.id, moment_id=moment.id, content_key=key, pdf=pdf, built_at=now)
-                )
-            else:
-                cached.content_key, cached.pdf, cached.built_at = key, pdf, now
-    except IntegrityError:
-        # Another worker stored this packet at the same moment; the PDF in hand is just as good.
-        pass
-    return pdf
+    """The packet for these dossiers, merged from their cached sections on every download.
+
+    Merging 100 cached sections takes well under a second, so the merged packet is not stored: one
+    copy fewer of everyone's personal data, and nothing to invalidate when a dossier or consent changes.
+    """
+    return merge_packet(landlord, moment, dossiers, now=now)
 
 
 def merge_packet(

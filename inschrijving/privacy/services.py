@@ -40,7 +40,7 @@ from inschrijving.dossiers.models import (
     preference_municipalities,
 )
 from inschrijving.extensions import db
-from inschrijving.landlords.models import DossierSection, PacketCache
+from inschrijving.landlords.models import DossierSection
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import storage
@@ -207,7 +207,6 @@ def _delete_dossiers(dossier_ids: list[int]) -> list[str]:
         return []
     in_dossiers = sa.bindparam("ids", expanding=True)
     keys = list(db.session.scalars(sa.select(Document.storage_key).where(Document.dossier_id.in_(dossier_ids))))
-    moment_ids = list(db.session.scalars(sa.select(Dossier.moment_id).where(Dossier.id.in_(dossier_ids)).distinct()))
     preference_ids = sa.select(Preferences.id).where(Preferences.dossier_id.in_(in_dossiers))
     statements = [
         sa.delete(preference_municipalities).where(preference_municipalities.c.preferences_id.in_(preference_ids)),
@@ -229,8 +228,6 @@ def _delete_dossiers(dossier_ids: list[int]) -> list[str]:
             )
         ),
         sa.delete(Dossier).where(Dossier.id.in_(in_dossiers)),
-        # A merged packet still holds the removed dossiers' pages; it is rebuilt on the next download.
-        sa.delete(PacketCache).where(PacketCache.moment_id.in_(moment_ids)),
     ]
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False), {"ids": dossier_ids})

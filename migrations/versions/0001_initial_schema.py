@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:46:57.403487
+Create Date: 2026-11-22 07:50:34.265912
 
 """
 from alembic import op
@@ -236,21 +236,6 @@ def upgrade():
     )
     with op.batch_alter_table('opening_blocks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opening_blocks_moment_id'), ['moment_id'], unique=False)
-
-    op.create_table('packet_caches',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('landlord_id', sa.Integer(), nullable=False),
-    sa.Column('moment_id', sa.Integer(), nullable=False),
-    sa.Column('content_key', sa.String(length=64), nullable=False),
-    sa.Column('pdf', sa.LargeBinary(), nullable=False),
-    sa.Column('built_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['landlord_id'], ['landlords.id'], name=op.f('fk_packet_caches_landlord_id_landlords'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['moment_id'], ['registration_moments.id'], name=op.f('fk_packet_caches_moment_id_registration_moments'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_packet_caches')),
-    sa.UniqueConstraint('landlord_id', 'moment_id', name=op.f('uq_packet_caches_landlord_id_moment_id'))
-    )
-    with op.batch_alter_table('packet_caches', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_packet_caches_moment_id'), ['moment_id'], unique=False)
 
     op.create_table('slots',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -654,10 +639,6 @@ def downgrade():
 
     op.drop_table('bookings')
     op.drop_table('slots')
-    with op.batch_alter_table('packet_caches', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_packet_caches_moment_id'))
-
-    op.drop_table('packet_caches')
     with op.batch_alter_table('opening_blocks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_opening_blocks_moment_id'))
 

@@ -155,29 +155,32 @@ def test_a_dossier_back_in_draft_leaves_the_packet(app, db):
     assert len(_outline_titles(_packet(db, landlord, moment))) == 1
 
 
-def test_an_unchanged_packet_is_served_without_merging_again(app, db, monkeypatch):
+def test_a_download_renders_nothing_when_every_section_is_cached(app, db, monkeypatch):
     moment = MomentFactory()
     landlord = LandlordFactory()
     first = shared_dossier(moment, [landlord])
     second = shared_dossier(moment, [landlord])
-    merges = []
-    original = packets.merge_packet
-    monkeypatch.setattr(packets, "merge_packet", lambda *a, **k: merges.append(1) or original(*a, **k))
+    renders = []
+    original = packets.render_section_pdf
+    monkeypatch.setattr(packets, "render_section_pdf", lambda *a, **k: renders.append(1) or original(*a, **k))
 
     def download():
         choices = portal.moment_choices(landlord.id, moment.id)
         return packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=utcnow())
 
-    built = download()
-    assert download() == built and len(merges) == 1
+    download()
+    assert len(renders) == 2
+    download()
+    assert len(renders) == 2  # warm: only merged
 
     first.contact_email = "nieuw@example.org"
     db.session.flush()
-    assert download() != built and len(merges) == 2
+    download()
+    assert len(renders) == 3  # only the changed dossier is rendered again
 
     withdraw(second, landlord)
     reader = PdfReader(io.BytesIO(download()))
-    assert _outline_titles(reader) == [packets.outline_title(first)] and len(merges) == 3
+    assert _outline_titles(reader) == [packets.outline_title(first)] and len(renders) == 3
 
 
 def test_slow_path_gives_the_same_pages_when_parts_are_unexpected(app, db, monkeypatch):

@@ -185,17 +185,14 @@ def test_unknown_dossier_is_404(client, volunteer):
 
 
 def test_erase_drops_cached_packet_pages_of_the_household(db, household):
-    from inschrijving.landlords.models import DossierSection, PacketCache
+    from inschrijving.landlords.models import DossierSection
 
-    landlord_id = household.landlord_choices[0].landlord_id
     db.session.add(DossierSection(dossier_id=household.id, cache_key="k" * 64, dossier_version=1,
                                   template_version="1", page_count=1, pdf=b"%PDF section"))
-    db.session.add(PacketCache(landlord_id=landlord_id, moment_id=household.moment_id, content_key="c" * 64,
-                               pdf=b"%PDF packet"))
     db.session.commit()
     services.erase_household(household, actor=UserFactory(), now=utcnow(), confirmation=household.reference)
     db.session.commit()
-    assert _count(db, DossierSection) == 0 and _count(db, PacketCache) == 0
+    assert _count(db, DossierSection) == 0
 
 
 def test_every_field_of_the_copy_has_a_dutch_label_in_the_pdf(household):
