@@ -57,7 +57,10 @@ def _postgres_schema() -> Iterator[None]:
     with app.app_context():
         with _db.engine.begin() as conn:
             conn.execute(sa.text("SELECT 1"))  # fail loudly if the server is not there
-        _db.drop_all()
+        with _db.engine.begin() as conn:
+            # A clean slate, whatever an older run left behind (a table since removed would block drop_all).
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
         _db.create_all()
         _db.engine.dispose()
     yield
