@@ -307,6 +307,20 @@ def rotate_token(booking: Booking) -> str:
     return token
 
 
+def reissue_manage_link(booking: Booking, *, now: datetime) -> str:
+    """Revoke the booking's manage link and issue a new one, at the candidate's request to a volunteer.
+
+    The old link stops working at once (a lost or shared letter); the new one is e-mailed when the
+    booking has an address, and the volunteer can print it. Returns the new token, shown once.
+    """
+    if not booking.is_live:
+        raise BookingNotChangeable(booking.reference)
+    token = rotate_token(booking)
+    if booking.email:
+        notices.queue_manage_link(booking, token, now=now)
+    return token
+
+
 @dataclass(frozen=True)
 class ResendOutcome:
     """emailed: a fresh link went to the booking's e-mail; otherwise the candidate must call."""

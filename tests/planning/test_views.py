@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -318,6 +319,24 @@ def test_day_list_links_the_dossier_and_shows_each_landlords_status(client, auth
     html = client.get(f"/planning/{moment.id}/dag").get_data(as_text=True)
     assert f"/dossiers/{dossier.id}" in html and "Dossier openen" in html
     assert f"{dossier.landlord_choices[0].landlord.name}: Ingeschreven" in html
+
+
+def test_volunteer_revokes_and_reissues_a_manage_link(client, auth, volunteer, moment, book):
+    from inschrijving.booking import services as booking_services
+
+    booking = book(moment.slots[0], email="amal@example.org")
+    old_token = booking_services.rotate_token(booking)
+    _db.session.commit()
+    auth.login(volunteer)
+    response = client.post(f"/planning/{moment.id}/dag/{booking.id}/nieuwe-link")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    new_token = re.search(r"/afspraak/([A-Za-z0-9_-]{40,})", html).group(1)
+    assert new_token != old_token
+    assert booking_services.get_booking_by_token(old_token) is None
+    assert booking_services.get_booking_by_token(new_token).id == booking.id
+    assert _db.session.scalar(sa.select(OutboxMessage.recipient)) == "amal@example.org"
+    assert "booking.link_reissued" in actions()
 
 
 def test_check_in_no_show_undo_through_the_page(client, auth, volunteer, moment, book):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -63,6 +63,25 @@ def _attendance(moment_id: int, booking_id: int, change, action: str):
         audit(action, "booking", booking.id)
         db.session.commit()
     return redirect(url_for(".day", moment_id=moment_id, _anchor=f"slot-{booking.slot_id}"))
+
+
+@bp.route("/<int:moment_id>/dag/<int:booking_id>/nieuwe-link", methods=["POST"])
+def reissue_link(moment_id: int, booking_id: int):
+    """Revoke a candidate's manage link and show the new one once, to print or read out."""
+    booking = db.get_or_404(Booking, booking_id)
+    if booking.moment_id != moment_id:
+        abort(404)
+    try:
+        token = booking_services.reissue_manage_link(booking, now=utcnow())
+    except booking_services.BookingNotChangeable:
+        flash(_("Deze afspraak is niet meer actief."), "error")
+        return redirect(url_for(".day", moment_id=moment_id))
+    audit("booking.link_reissued", "booking", booking.id)
+    db.session.commit()
+    response = make_response(render_template("planning/new_link.html", booking=booking, token=token))
+    # The page holds a working manage link: never keep it in a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<int:moment_id>/dag/walk-in", methods=["POST"])
