@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from inschrijving import contact
 from inschrijving.accounts.models import AuditEvent, LoginFailure, PasswordResetToken, Role, User
 from inschrijving.extensions import db
 
@@ -76,8 +76,8 @@ class ThrottleLimits:
 def normalise_email(email: str) -> str:
     """Return the canonical (lower-cased, validated) form of an e-mail address."""
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
+        return contact.normalise_email(email)
+    except ValueError as exc:
         raise InvalidEmail(str(exc)) from exc
 
 

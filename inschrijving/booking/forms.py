@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,26 +12,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from inschrijving.booking.models import BookedBy
 from inschrijving.booking.services import ContactDetails
+from inschrijving.contact import normalise_email, normalise_phone
 from inschrijving.web import LANGUAGE_NAMES
-
-
-def normalise_phone(raw: str) -> str:
-    """Belgian numbers may be typed locally (0470 12 34 56); store E.164 (+32470123456)."""
-    try:
-        number = phonenumbers.parse(raw, "BE")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(raw) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(raw)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalise_email(raw: str) -> str:
-    try:
-        result = validate_email(raw, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValueError(raw) from exc
-    return result.normalized.lower()
 
 
 def _strip(value):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import phonenumbers
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import selectinload
 
+from inschrijving import contact
 from inschrijving.accounts.models import User
 from inschrijving.accounts.services import record_audit
 from inschrijving.extensions import db
@@ -54,20 +53,17 @@ class LandlordData:
 
 
 def normalise_phone(raw: str) -> str:
-    """Return a Belgian (or international) phone number in international notation."""
+    """Return a Belgian (or international) phone number in readable international notation."""
     try:
-        number = phonenumbers.parse(raw, "BE")
-    except phonenumbers.NumberParseException as exc:
+        return contact.normalise_phone(raw, readable=True)
+    except ValueError as exc:
         raise InvalidPhone(raw) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(raw)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def normalise_email(raw: str) -> str:
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
+        return contact.normalise_email(raw)
+    except ValueError as exc:
         raise InvalidEmail(str(exc)) from exc
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     SelectMultipleField,
@@ -11,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from inschrijving import contact
 from inschrijving.dossiers.models import (
     DependantReason,
     DocumentKind,
@@ -116,12 +116,9 @@ class MultiCheckboxField(SelectMultipleField):
 def normalise_phone(raw: str) -> str:
     """Return a Belgian or international phone number in E.164, or raise ValidationError."""
     try:
-        number = phonenumbers.parse(raw, "BE")
-    except phonenumbers.NumberParseException as exc:
+        return contact.normalise_phone(raw)
+    except ValueError as exc:
         raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 0470 12 34 56.")) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 0470 12 34 56."))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def is_empty(field) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from inschrijving import contact
 from inschrijving.dossiers.forms.common import (
     DEPENDANT_CHOICES,
     DWELLING_CHOICES,
@@ -106,8 +106,8 @@ class HouseholdForm(StepForm):
     def validate_contact_email(self, field):
         if field.data:
             try:
-                field.data = validate_email(field.data, check_deliverability=False).normalized
-            except EmailNotValidError as exc:
+                field.data = contact.normalise_email(field.data)
+            except ValueError as exc:
                 raise ValidationError(_l("Dit e-mailadres klopt niet. Bijvoorbeeld: naam@voorbeeld.be.")) from exc
 
     def validate_persons(self, field):
