@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pyotp
@@ -13,22 +12,9 @@ from inschrijving.db_types import utcnow
 from tests.conftest import PASSWORD
 from tests.factories.accounts import TOTP_SECRET, AuditEventFactory, UserFactory
 from tests.factories.landlords import LandlordFactory
+from tests.query_count import count_queries
 
 NEW_PASSWORD = "een lange zin als wachtwoord"
-
-
-@contextmanager
-def count_queries(db):
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
 
 
 def audit_actions(db) -> list[str]:
@@ -165,12 +151,12 @@ def test_coordinator_reaches_management_pages(client, auth, db):
 def test_user_list_uses_a_constant_number_of_queries(client, auth, db):
     auth.login(UserFactory(coordinator=True))
     client.get("/beheer/gebruikers/")
-    with count_queries(db) as few:
+    with count_queries() as few:
         assert client.get("/beheer/gebruikers/").status_code == 200
     for _ in range(6):
         UserFactory(landlord_staff=True)
         UserFactory()
-    with count_queries(db) as many:
+    with count_queries() as many:
         response = client.get("/beheer/gebruikers/")
     assert response.status_code == 200
     assert len(many) == len(few)
@@ -520,13 +506,13 @@ def test_audit_viewer_filters_and_pages(client, auth, db):
 def test_audit_viewer_uses_a_constant_number_of_queries(client, auth, db):
     auth.login(UserFactory(coordinator=True))
     client.get("/beheer/audit")
-    with count_queries(db) as few:
+    with count_queries() as few:
         client.get("/beheer/audit")
     for i in range(40):
         user = UserFactory()
         AuditEventFactory(action=f"action.{i % 3}", user_id=user.id, actor=user.email, object_type="dossier",
                           object_id=i)
-    with count_queries(db) as many:
+    with count_queries() as many:
         assert client.get("/beheer/audit").status_code == 200
     assert len(many) == len(few)
 

@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-
-import sqlalchemy as sa
-
-from inschrijving.extensions import db as _db
 from tests.factories.booking import BookingFactory
 from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
-
-
-@contextlib.contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    engine = _db.engine
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
+from tests.query_count import count_queries
 
 
 def make(n_slots: int, n_bookings: int):

@@ -29,6 +29,7 @@ from tests.factories.dossiers import (
 )
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.planning import MomentFactory
+from tests.query_count import count_queries
 
 
 def text(response) -> str:
@@ -507,30 +508,15 @@ def test_history_page_shows_changes_with_masked_numbers(db, coordinator_client):
 # --- lists, masking, query counts ----------------------------------------------------------------
 
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        sa.event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        sa.event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *args, **kwargs):
-        self.count += 1
-
-
 def _list_queries(app, client, moment, n):
     for _ in range(n):
         build_complete_dossier(moment=moment)
     _db.session.commit()
     _db.session.expire_all()
-    with QueryCounter(_db.engine) as counter:
+    with count_queries() as statements:
         response = client.get(f"/dossiers/?moment={moment.id}")
     assert response.status_code == 200
-    return counter.count, text(response)
+    return len(statements), text(response)
 
 
 def test_list_masks_national_numbers_and_uses_a_constant_number_of_queries(app, db, volunteer_client):

@@ -13,6 +13,7 @@ from inschrijving.landlords import services
 from inschrijving.landlords.models import Landlord, LandlordKind
 from tests.factories.accounts import UserFactory
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
+from tests.query_count import count_queries
 
 
 @pytest.fixture
@@ -65,24 +66,15 @@ def test_list_shows_landlords_with_their_municipalities(db, logged_in):
 
 
 def test_list_query_count_does_not_grow_with_landlords(db, app, logged_in):
-    def count_queries(n_landlords):
+    def list_queries(n_landlords):
         for _ in range(n_landlords):
             LandlordFactory(municipalities=[MunicipalityFactory(), MunicipalityFactory()])
         db.session.commit()
-        statements = []
-
-        def listener(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             assert logged_in.get("/beheer/verhuurders/").status_code == 200
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
-    assert count_queries(1) == count_queries(12)
+    assert list_queries(1) == list_queries(12)
 
 
 def test_create_saves_the_landlord_and_writes_an_audit_event(db, logged_in, coordinator):

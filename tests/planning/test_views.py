@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,28 +19,13 @@ from inschrijving.planning import services
 from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
 from tests.factories.accounts import UserFactory
 from tests.planning.conftest import NOW
+from tests.query_count import count_queries
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def actions() -> list[str]:
     return list(_db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
-
-
-@contextlib.contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    engine = _db.engine
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
 
 
 def make_moment(coordinator, held_on: date, *, status=MomentStatus.PUBLISHED, blocks=((time(9), time(10)),)):
