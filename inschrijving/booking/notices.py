@@ -6,15 +6,14 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from inschrijving.booking.content import checklist
 from inschrijving.booking.models import Booking, WaitlistEntry
 from inschrijving.notifications.services import queue_message
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.rendering.ical import booking_to_ical
+from inschrijving.rendering.ical import booking_event, booking_method, booking_to_ical, calendar_spec
 
 
 def public_url(path: str) -> str:
@@ -40,53 +39,53 @@ def local_time(value: datetime) -> datetime:
 
 def booking_calendar(booking: Booking, *, now: datetime, token: str | None = None) -> bytes:
     """The booking's calendar file, in the candidate's language (also outside a request, e.g. in the CLI)."""
+    return booking_to_ical(booking, **_calendar_text(booking, now=now, token=token))
+
+
+def _calendar_text(booking: Booking, *, now: datetime, token: str | None) -> dict:
     with force_locale(booking.language):
-        return _booking_calendar(booking, now=now, token=token)
-
-
-def _booking_calendar(booking: Booking, *, now: datetime, token: str | None) -> bytes:
-    moment = booking.moment
-    summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=booking.reference)
-    description = _(
-        "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
-    )
-    if moment.note_for(booking.language):
-        description += "\n" + moment.note_for(booking.language)
-    return booking_to_ical(
-        booking,
-        host=calendar_host(),
-        summary=summary,
-        description=description,
-        stamp=now,
-        url=manage_url(token) if token else None,
-    )
+        summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=booking.reference)
+        description = _(
+            "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
+        )
+    note = booking.moment.note_for(booking.language)
+    if note:
+        description += "\n" + note
+    return {"host": calendar_host(), "summary": summary, "description": description, "stamp": now,
+            "url": manage_url(token) if token else None}
 
 
 def _ics_attachment(booking: Booking, *, now: datetime, token: str | None = None) -> dict:
-    method = "CANCEL" if booking.is_cancelled else "PUBLISH"
+    # Described, not rendered: the outbox sender renders the file (serialising it is most of a
+    # booking's cost), from what the booking was now.
+    method = booking_method(booking)
+    event = booking_event(booking, **_calendar_text(booking, now=now, token=token))
     return {
         "filename": "afspraak.ics",
         "content_type": f"text/calendar; method={method}",
-        "data": booking_calendar(booking, now=now, token=token),
+        "calendar": calendar_spec([event], method=method),
     }
 
 
 def _message_for_booking(booking: Booking, template: str, subject: str, *, now: datetime,
-                         token: str | None = None, dedupe_key: str | None = None, calendar: bool = True,
-                         **context) -> dict:
-    body = render_template(
-        f"emails/{template}.txt",
-        booking=booking,
-        moment=booking.moment,
-        starts_at=local_time(booking.slot.starts_at),
-        ends_at=local_time(booking.slot.ends_at),
-        link=manage_url(token) if token else None,
-        checklist=checklist(),
-        woonclub_phone=current_app.config.get("WOONCLUB_PHONE"),
-        **context,
-    )
+                         token: str | None = None, dedupe_key: str | None = None, calendar: bool = True) -> dict:
+    """queue_message arguments for a booking's e-mail: the template and a snapshot of what it shows.
+
+    The sender renders it (the body in the booking's language, the calendar file from its
+    description), so a booking request pays for neither; what the mail says is fixed now.
+    """
+    moment = booking.moment
+    context = {
+        "booking": {"contact_name": booking.contact_name, "reference": booking.reference},
+        "moment": {"location_name": moment.location_name, "address": moment.address},
+        "starts_at": local_time(booking.slot.starts_at),
+        "ends_at": local_time(booking.slot.ends_at),
+        "link": manage_url(token) if token else None,
+        "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
+    }
     attachments = [_ics_attachment(booking, now=now, token=token)] if calendar else None
-    return {"recipient": booking.email, "subject": subject, "body_text": body, "attachments": attachments,
+    return {"recipient": booking.email, "subject": subject, "template": f"emails/{template}.txt",
+            "context": context, "language": booking.language, "attachments": attachments,
             "dedupe_key": dedupe_key}
 
 
@@ -97,8 +96,8 @@ def _queue_for_booking(booking: Booking, template: str, subject: str, **kwargs) 
 def confirmation_message(booking: Booking, token: str, *, now: datetime) -> dict | None:
     """The confirmation e-mail as queue_message arguments, or None without an address.
 
-    Rendered apart from queueing so that book_slot can do this work before it takes the seat:
-    on SQLite the write lock is held from the first write to the commit.
+    Built apart from queueing so that book_slot can do this before it takes the seat: on SQLite
+    the write lock is held from the first write to the commit.
     """
     if not booking.email:
         return None
@@ -148,28 +147,24 @@ def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
     slot = entry.offered_slot
     with force_locale(entry.language):
         subject = _("Er is een plaats vrij voor u")
-        body = render_template(
-            "emails/waitlist_offer.txt",
-            entry=entry,
-            moment=slot.moment,
-            starts_at=local_time(slot.starts_at),
-            ends_at=local_time(slot.ends_at),
-            expires_at=local_time(entry.offer_expires_at),
-            link=offer_url(token),
-            woonclub_phone=current_app.config.get("WOONCLUB_PHONE"),
-        )
-        queue_message(entry.email, subject, body)
+    queue_message(entry.email, subject, template="emails/waitlist_offer.txt", language=entry.language, context={
+        "entry": {"contact_name": entry.contact_name},
+        "moment": {"location_name": slot.moment.location_name, "address": slot.moment.address},
+        "starts_at": local_time(slot.starts_at),
+        "ends_at": local_time(slot.ends_at),
+        "expires_at": local_time(entry.offer_expires_at),
+        "link": offer_url(token),
+        "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
+    })
 
 
 def queue_next_moment(entry: WaitlistEntry, moment: RegistrationMoment) -> None:
     """Tell someone who asked for it that a new moment is open for booking."""
     with force_locale(entry.language):
         subject = _("Er is een nieuwe groepsinschrijving")
-        body = render_template(
-            "emails/next_moment.txt",
-            entry=entry,
-            moment=moment,
-            link=public_url(f"/inschrijven/{moment.id}"),
-            woonclub_phone=current_app.config.get("WOONCLUB_PHONE"),
-        )
-        queue_message(entry.email, subject, body, dedupe_key=f"next-moment:{moment.id}:{entry.id}")
+    queue_message(entry.email, subject, template="emails/next_moment.txt", language=entry.language, context={
+        "entry": {"contact_name": entry.contact_name},
+        "moment": {"held_on": moment.held_on, "location_name": moment.location_name, "address": moment.address},
+        "link": public_url(f"/inschrijven/{moment.id}"),
+        "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
+    }, dedupe_key=f"next-moment:{moment.id}:{entry.id}")

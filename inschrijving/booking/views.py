@@ -33,6 +33,12 @@ def keep_private_pages_out_of_caches(response: Response) -> Response:
     return response
 
 
+@bp.app_template_global("what_to_bring")
+def what_to_bring() -> list[str]:
+    # For e-mails, which the outbox renders later in the candidate's language.
+    return checklist()
+
+
 @bp.route("/")
 def home():
     """Show what the group registration is and the next moments with free places."""

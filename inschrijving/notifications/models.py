@@ -14,14 +14,24 @@ class OutboxMessage(db.Model):
     """One e-mail waiting to be sent, or sent; written in the same transaction as the change it reports."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (sa.Index("ix_outbox_messages_pending", "sent_at", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_pending", "sent_at", "next_attempt_at"),
+        sa.CheckConstraint("body_text IS NOT NULL OR template IS NOT NULL", name="body_or_template"),
+    )
 
     id: Mapped[intpk]
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
-    body_text: Mapped[str] = mapped_column(sa.Text)
+    # None until a templated message is sent: then its rendered text, the record of what went out.
+    body_text: Mapped[str | None] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
-    # [{"filename": ..., "content_type": ..., "data_b64": ...}]
+    # A message queued as a template (e.g. "emails/booking_confirmed.txt") with the values it
+    # shows, rendered in `language` by the sender: what was true when it was queued.
+    template: Mapped[str | None] = mapped_column(sa.String(80))
+    context: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    # [{"filename": ..., "content_type": ..., "data_b64": ...}]; a calendar file may be stored as
+    # "calendar": its description (rendering.ical.calendar_spec), rendered when the message is sent.
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     # Makes "send once" jobs (reminders) idempotent: a second insert with the same key fails.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), unique=True)

@@ -7,17 +7,20 @@ import logging
 import smtplib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from inschrijving.extensions import db
 from inschrijving.notifications.models import OutboxMessage
+from inschrijving.rendering.ical import spec_to_ical
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +41,35 @@ class DuplicateMessage(NotificationError):
 def queue_message(
     recipient: str,
     subject: str,
-    body_text: str,
+    body_text: str | None = None,
     body_html: str | None = None,
     attachments: list[dict[str, Any]] | None = None,
     dedupe_key: str | None = None,
+    *,
+    template: str | None = None,
+    context: Mapping[str, Any] | None = None,
+    language: str | None = None,
 ) -> OutboxMessage:
     """Queue one e-mail in the current transaction; it leaves only if that transaction commits.
 
-    Attachments are dicts with filename, content_type and data (bytes) or data_b64.
+    The body is either `body_text`, or a `template` with its `context` (plain values: strings,
+    numbers, dates, lists and dicts of them) rendered in `language` when the message is sent:
+    a snapshot of what was true now, without the cost of rendering it in the request.
+    Attachments are dicts with filename, content_type and one of: data (bytes), data_b64, or
+    calendar (a `rendering.ical.calendar_spec`, rendered into its file when the message is sent).
     Raises DuplicateMessage when dedupe_key was used before.
     """
+    if (body_text is None) == (template is None):
+        raise ValueError("queue_message needs either body_text or a template")
     stored = [_stored_attachment(a) for a in attachments or []]
     message = OutboxMessage(
         recipient=recipient,
         subject=subject[:200],
         body_text=body_text,
         body_html=body_html,
+        template=template,
+        context=_to_json(context) if template else None,
+        language=language,
         attachments=stored,
         dedupe_key=dedupe_key,
     )
@@ -73,14 +89,60 @@ def queue_message(
 
 
 def _stored_attachment(attachment: Mapping[str, Any]) -> dict[str, Any]:
+    stored = {
+        "filename": attachment["filename"],
+        "content_type": attachment.get("content_type", "application/octet-stream"),
+    }
+    if "calendar" in attachment:
+        stored["calendar"] = attachment["calendar"]
+        return stored
     data_b64 = attachment.get("data_b64")
     if data_b64 is None:
         data_b64 = base64.b64encode(attachment["data"]).decode("ascii")
-    return {
-        "filename": attachment["filename"],
-        "content_type": attachment.get("content_type", "application/octet-stream"),
-        "data_b64": data_b64,
-    }
+    stored["data_b64"] = data_b64
+    return stored
+
+
+def _to_json(value: Any) -> Any:
+    # Dates and times keep their type (and offset) through the JSON column.
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Mapping):
+        return {str(key): _to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"an outbox template context holds plain values, not {type(value).__name__}")
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.keys() == {"$datetime"}:
+            return datetime.fromisoformat(value["$datetime"])
+        if value.keys() == {"$date"}:
+            return date.fromisoformat(value["$date"])
+        return {key: _from_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    return value
+
+
+def message_text(message: OutboxMessage) -> str:
+    """The plain-text body: as queued, or its template rendered in its language from the queued context."""
+    if message.body_text is not None:
+        return message.body_text
+    with force_locale(message.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return render_template(message.template, **_from_json(message.context or {}))
+
+
+def attachment_data(attachment: Mapping[str, Any]) -> bytes:
+    """The bytes of a stored attachment: decoded, or rendered from its calendar description."""
+    if "calendar" in attachment:
+        return spec_to_ical(attachment["calendar"])
+    return base64.b64decode(attachment["data_b64"])
 
 
 def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
@@ -91,7 +153,7 @@ def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=_domain_of(sender))
-    email.set_content(message.body_text)
+    email.set_content(message_text(message))
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
     for attachment in message.attachments or []:
@@ -100,7 +162,7 @@ def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
         if "method=" in attachment["content_type"]:
             params["method"] = attachment["content_type"].split("method=", 1)[1].strip()
         email.add_attachment(
-            base64.b64decode(attachment["data_b64"]),
+            attachment_data(attachment),
             maintype=maintype,
             subtype=subtype or "octet-stream",
             filename=attachment["filename"],
@@ -226,20 +288,32 @@ def deliver_message(
     """Try to send one claimed message; record success, or the error and the next attempt."""
     message.attempts += 1
     try:
-        transport.send(build_email(message, sender=sender))
+        if message.body_text is None:
+            # Rendered once and kept: the record of what was sent, and no second render on a retry.
+            message.body_text = message_text(message)
+        email = build_email(message, sender=sender)
+    except Exception as exc:  # a template or attachment that cannot be rendered must not stop the others
+        log.exception("outbox: message %s could not be rendered", message.id)
+        return _record_failure(message, exc, now=now, max_attempts=max_attempts)
+    try:
+        transport.send(email)
     except (smtplib.SMTPException, OSError) as exc:
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= max_attempts:
-            message.failed_at = now
-            message.next_attempt_at = None
-            log.warning("outbox: gave up on message %s after %s attempts: %s",
-                        message.id, message.attempts, message.last_error)
-            return DeliveryResult(sent=False, error=message.last_error, gave_up=True)
-        message.next_attempt_at = now + retry_delay(message.attempts)
-        log.warning("outbox: message %s failed (attempt %s), retry at %s",
-                    message.id, message.attempts, message.next_attempt_at.isoformat())
-        return DeliveryResult(sent=False, error=message.last_error)
+        return _record_failure(message, exc, now=now, max_attempts=max_attempts)
     message.sent_at = now
     message.next_attempt_at = None
     message.last_error = None
     return DeliveryResult(sent=True)
+
+
+def _record_failure(message: OutboxMessage, exc: Exception, *, now: datetime, max_attempts: int) -> DeliveryResult:
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= max_attempts:
+        message.failed_at = now
+        message.next_attempt_at = None
+        log.warning("outbox: gave up on message %s after %s attempts: %s",
+                    message.id, message.attempts, message.last_error)
+        return DeliveryResult(sent=False, error=message.last_error, gave_up=True)
+    message.next_attempt_at = now + retry_delay(message.attempts)
+    log.warning("outbox: message %s failed (attempt %s), retry at %s",
+                message.id, message.attempts, message.next_attempt_at.isoformat())
+    return DeliveryResult(sent=False, error=message.last_error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -84,14 +84,45 @@ def _calendar_time(value: datetime) -> datetime:
     return local
 
 
-def booking_to_ical(booking: Any, *, host: str, summary: str, description: str, stamp: datetime,
-                    url: str | None = None) -> bytes:
-    """Render one booking (anything with reference, sequence, is_cancelled, slot and moment) as its calendar file.
+_TIMES = {"starts_at", "ends_at", "stamp"}
+
+
+def calendar_spec(events: list[CalendarEvent], *, method: str = "PUBLISH") -> dict[str, Any]:
+    """What a calendar file holds, as JSON-able data: stored instead of the file, rendered when it is needed.
+
+    Serialising the file is most of its cost; a queued e-mail keeps this small description and
+    the sender renders it (`spec_to_ical`) into exactly the file `events_to_ical` would have made.
+    """
+    return {
+        "method": method,
+        "events": [
+            {f.name: _to_json(getattr(item, f.name)) for f in fields(CalendarEvent)} for item in events
+        ],
+    }
+
+
+def _to_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def spec_to_ical(spec: dict[str, Any]) -> bytes:
+    """Render a `calendar_spec` into its calendar file."""
+    events = [
+        CalendarEvent(**{key: (datetime.fromisoformat(value) if key in _TIMES else value)
+                         for key, value in item.items()})
+        for item in spec["events"]
+    ]
+    return events_to_ical(events, method=spec["method"])
+
+
+def booking_event(booking: Any, *, host: str, summary: str, description: str, stamp: datetime,
+                  url: str | None = None) -> CalendarEvent:
+    """One booking (anything with reference, sequence, is_cancelled, slot and moment) as a calendar event.
 
     The UID stays the same for the booking's whole life, so a calendar updates the one entry on a
     move (higher SEQUENCE) and removes it on METHOD:CANCEL.
     """
-    event = CalendarEvent(
+    return CalendarEvent(
         # The reference never changes and exists before the row is inserted (the confirmation is
         # rendered first), so it names the booking for its whole life.
         uid=f"booking-{booking.reference}@{host}",
@@ -105,7 +136,15 @@ def booking_to_ical(booking: Any, *, host: str, summary: str, description: str, 
         url=url,
         cancelled=booking.is_cancelled,
     )
-    return events_to_ical([event], method="CANCEL" if booking.is_cancelled else "PUBLISH")
+
+
+def booking_method(booking: Any) -> str:
+    return "CANCEL" if booking.is_cancelled else "PUBLISH"
+
+
+def booking_to_ical(booking: Any, **event: Any) -> bytes:
+    """Render one booking as its calendar file (see `booking_event` for the arguments)."""
+    return events_to_ical([booking_event(booking, **event)], method=booking_method(booking))
 
 
 def moments_to_ical(moments: list[CalendarEvent], *, calendar_name: str) -> bytes:

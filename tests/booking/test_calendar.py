@@ -7,10 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from icalendar import Calendar
 
 from inschrijving.booking import notices, services
 from inschrijving.db_types import utcnow
+from inschrijving.notifications.models import OutboxMessage
+from inschrijving.notifications.services import attachment_data
 from tests.factories.booking import BookingFactory
 from tests.factories.planning import MomentFactory, SlotFactory
 
@@ -92,3 +95,29 @@ def test_uid_is_stable_and_sequence_rises_on_move_and_cancel(app, db):
     assert [str(c["METHOD"]) for c in (first, moved, cancelled)] == ["PUBLISH", "PUBLISH", "CANCEL"]
     assert str(cancelled.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
     assert parse_with_ics(cancelled_data).status == "CANCELLED"
+
+
+@pytest.mark.parametrize("day", [SPRING_FORWARD, FALL_BACK, date(2026, 7, 1)])
+def test_the_mailed_calendar_file_is_the_one_the_link_serves(app, db, day):
+    # The outbox keeps a description of the file and the sender renders it: the candidate's mail
+    # must carry exactly what /afspraak/<token>.ics would have served at that moment.
+    booking = booking_on(day, time(1, 30) if day != date(2026, 7, 1) else time(9))
+    booking.language = "fr"
+    booking.moment.place_notes = {"fr": "Entrée par la cour."}
+    now = utcnow()
+    attachment = notices._ics_attachment(booking, now=now, token="jeton")
+    assert "data_b64" not in attachment and attachment["filename"] == "afspraak.ics"
+    rendered = attachment_data(attachment)
+    assert rendered == notices.booking_calendar(booking, now=now, token="jeton")
+    assert b"Entr\xc3\xa9e par la cour." in rendered and b"/afspraak/jeton" in rendered
+
+
+def test_the_cancel_notice_describes_a_cancelled_calendar_file(app, db):
+    booking = BookingFactory()
+    services.cancel_booking(booking, now=utcnow())
+    message = db.session.scalars(sa.select(OutboxMessage)).one()
+    [attachment] = message.attachments
+    assert attachment["content_type"] == "text/calendar; method=CANCEL"
+    event = Calendar.from_ical(attachment_data(attachment)).walk("VEVENT")[0]
+    assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 1
+    assert parse_with_ics(attachment_data(attachment)).status == "CANCELLED"

@@ -20,6 +20,7 @@ from inschrijving.booking.services import ContactDetails
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.notifications.models import OutboxMessage
+from inschrijving.notifications.services import message_text
 from inschrijving.planning.models import Slot
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import MomentFactory, SlotFactory
@@ -130,8 +131,8 @@ def test_a_waiting_list_offer_is_claimed_once_while_others_try_to_book_the_seat(
     db.session.commit()
     services.cancel_booking(booking, now=now)
     db.session.commit()
-    token = re.search(r"/aanbod/([\w-]+)", db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text).group(1)
+    token = re.search(r"/aanbod/([\w-]+)", message_text(db.session.scalars(
+        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first())).group(1)
     slot_id = slot.id
 
     def claim_or_book(i: int) -> None:

@@ -12,6 +12,7 @@ from inschrijving import create_app
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.extensions import db as _db
 from inschrijving.notifications.models import OutboxMessage
+from inschrijving.notifications.services import message_text
 from tests.conftest import base_config
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
@@ -263,8 +264,8 @@ def test_claim_page(client, db, slot):
     WaitlistEntryFactory(moment=slot.moment)
     services.cancel_booking(booking, now=utcnow())
     db.session.commit()
-    token = re.search(r"/aanbod/([\w-]+)", db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text).group(1)
+    token = re.search(r"/aanbod/([\w-]+)", message_text(db.session.scalars(
+        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first())).group(1)
     assert "Er is een plaats voor u" in client.get(f"/aanbod/{token}").get_data(as_text=True)
     response = client.post(f"/aanbod/{token}", data={})
     assert response.status_code == 302 and "/bevestigd" in response.headers["Location"]
@@ -328,8 +329,8 @@ def test_claim_form_error_keeps_what_was_typed(client, db, slot):
     WaitlistEntryFactory(moment=slot.moment)
     services.cancel_booking(booking, now=utcnow())
     db.session.commit()
-    token = re.search(r"/aanbod/([\w-]+)", db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text).group(1)
+    token = re.search(r"/aanbod/([\w-]+)", message_text(db.session.scalars(
+        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first())).group(1)
     response = client.post(f"/aanbod/{token}", data={"needs_interpreter": "y", "assistance_note": "Rolstoel"})
     page = response.get_data(as_text=True)
     assert 'id="interpreter_language-error"' in page and "Rolstoel" in page

@@ -10,11 +10,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
+from icalendar import Calendar
 
+from inschrijving.booking import notices
 from inschrijving.db_types import utcnow
 from inschrijving.notifications import services
 from inschrijving.notifications.commands import send_outbox
 from inschrijving.notifications.models import OutboxMessage
+from inschrijving.notifications.services import message_text
+from tests.factories.booking import BookingFactory
+from tests.factories.planning import SlotFactory
 
 
 class SmtpHandler(socketserver.StreamRequestHandler):
@@ -156,3 +162,68 @@ def test_a_claimed_message_is_not_claimed_twice(app, db):
     assert services.claim_message(message.id, now=now) is not None
     assert services.claim_message(message.id, now=now) is None
     assert services.claim_message(message.id, now=now + services.CLAIM_LEASE) is not None
+
+
+def test_a_templated_booking_mail_is_rendered_by_the_sender_in_the_candidates_language(app, db, smtp_server):
+    # The booking request only stores the template and what it shows; the sender writes the mail.
+    booking = BookingFactory(language="fr", email="amina@example.org")
+    notices.queue_confirmation(booking, "jeton-secret", now=utcnow())
+    db.session.commit()
+    message = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert message.body_text is None and message.template == "emails/booking_confirmed.txt"
+    assert message.language == "fr" and message.context["booking"]["reference"] == booking.reference
+    assert "data_b64" not in message.attachments[0]
+
+    assert send_outbox(transport=smtp_transport(smtp_server)) == {"sent": 1, "failed": 0, "gave_up": 0}
+    [received] = smtp_server.received
+    body = received.get_body(("plain",)).get_content()
+    assert booking.reference in body and "/afspraak/jeton-secret" in body
+    starts = notices.local_time(booking.slot.starts_at)
+    assert format_date(starts, "EEEE d MMMM y", locale="fr") in body  # the day in French
+    assert f"{starts:%H:%M}" in body  # the Brussels wall-clock time, not UTC
+    assert "- Votre carte d'identité ou votre passeport." in body  # the checklist, translated
+    calendar = next(received.iter_attachments())
+    assert calendar.get_filename() == "afspraak.ics"
+    event = Calendar.from_ical(calendar.get_content()).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == booking.slot.starts_at
+    db.session.refresh(message)
+    assert message.body_text.split() == body.split()  # kept: the record of what was sent
+    assert message_text(message) == message.body_text
+
+
+def test_the_snapshot_is_what_the_mail_says_even_after_the_booking_moved(app, db):
+    booking = BookingFactory(email="jan@example.org")
+    notices.queue_confirmation(booking, "t", now=utcnow())
+    first_start = notices.local_time(booking.slot.starts_at)
+    booking.slot = SlotFactory(moment=booking.moment, starts_at=booking.slot.starts_at + timedelta(hours=2),
+                               ends_at=booking.slot.ends_at + timedelta(hours=2))
+    db.session.flush()
+    message = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert f"{first_start:%H:%M}" in message_text(message)
+
+
+def test_a_message_that_cannot_be_rendered_is_retried_and_does_not_stop_the_others(app, db, smtp_server, caplog):
+    broken = services.queue_message("a@example.org", "Kapot", template="emails/does_not_exist.txt", context={},
+                                    language="nl")
+    queue(2)
+    db.session.commit()
+    with caplog.at_level(logging.ERROR, logger="inschrijving.notifications.services"):
+        counts = send_outbox(transport=smtp_transport(smtp_server))
+    assert counts == {"sent": 1, "failed": 1, "gave_up": 0}
+    db.session.refresh(broken)
+    assert broken.sent_at is None and broken.body_text is None and "does_not_exist" in broken.last_error
+    assert "a@example.org" not in caplog.text and "Kapot" not in caplog.text
+
+
+def test_a_message_needs_a_body_or_a_template_and_a_plain_context(app, db):
+    with pytest.raises(ValueError):
+        services.queue_message("a@example.org", "Niets")
+    with pytest.raises(ValueError):
+        services.queue_message("a@example.org", "Allebei", "tekst", template="emails/reminder.txt")
+    with pytest.raises(TypeError):
+        services.queue_message("a@example.org", "Object", template="emails/reminder.txt", context={"x": object()})
+    # The database holds the same rule.
+    db.session.add(OutboxMessage(recipient="a@example.org", subject="Leeg", attachments=[]))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
