@@ -13,7 +13,7 @@ from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import Dossier
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import attachment_data, message_text
-from inschrijving.planning.models import MomentStatus
+from inschrijving.planning.models import MomentStatus, Slot
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import MomentFactory, SlotFactory
 
@@ -110,20 +110,33 @@ def test_same_contact_cannot_hold_two_live_bookings_for_a_moment(db, now, field)
     assert caught.value.existing is existing
 
 
-def test_the_database_index_catches_a_duplicate_the_precheck_missed(db, now, monkeypatch):
+def test_the_database_index_catches_a_duplicate_without_a_query_first(db, now, monkeypatch):
     slot = SlotFactory()
     existing = services.book_slot(slot, details=details(1), now=now).booking
     real = services.find_live_booking_for_contact
-    calls = []
+    seats_when_asked = []
 
-    def blind_first(*args, **kwargs):
-        calls.append(1)
-        return None if len(calls) == 1 else real(*args, **kwargs)
+    def after_the_insert(*args, **kwargs):
+        # Asked only once the insert failed: the new seat is still taken (the caller rolls it back).
+        seats_when_asked.append(db.session.scalar(sa.select(Slot.booked).where(Slot.id == slot.id)))
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "find_live_booking_for_contact", blind_first)
+    monkeypatch.setattr(services, "find_live_booking_for_contact", after_the_insert)
     with pytest.raises(services.DuplicateContact) as caught:
         services.book_slot(slot, details=details(2, phone=existing.phone), now=now)
     assert caught.value.existing.id == existing.id
+    assert seats_when_asked == [2]
+    assert len(outbox(db)) == 1  # the refused booking's confirmation went with its insert
+
+
+def test_a_duplicate_contact_on_a_full_slot_hears_about_its_booking(db, now):
+    full = SlotFactory(capacity=1)
+    existing = services.book_slot(full, details=details(1), now=now).booking
+    with pytest.raises(services.DuplicateContact) as caught:
+        services.book_slot(full, details=details(2, email=existing.email), now=now)
+    assert caught.value.existing is existing
+    with pytest.raises(services.SlotFull):
+        services.book_slot(full, details=details(3), now=now)
 
 
 def test_a_cancelled_booking_does_not_block_a_new_one(db, now):
