@@ -38,9 +38,15 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_enforce_foreign_keys(dbapi_connection, _record) -> None:
+def _sqlite_connection_settings(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
     # SQLite ignores foreign keys (and so every ON DELETE rule) unless each connection asks for them.
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # Write-ahead log: readers (the day list, the portal) never wait for a writer, and a commit
+    # is one append to the log. FULL still syncs every commit to disk before it returns, so a
+    # confirmed booking survives a power cut, as on PostgreSQL. (An in-memory database ignores this.)
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
