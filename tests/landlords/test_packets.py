@@ -199,3 +199,50 @@ def test_slow_path_gives_the_same_pages_when_parts_are_unexpected(app, db, monke
     assert _outline_titles(slow) == _outline_titles(fast) == [packets.outline_title(dossier)]
     for a, b in zip(fast.pages, slow.pages, strict=True):
         assert a.extract_text() == b.extract_text()
+
+
+def test_contents_and_cover_print_names_in_every_latin_and_cyrillic_script(app, db, caplog):
+    # The contents used to be Helvetica (WinAnsi): "Şahin" printed as "?ahin".
+    moment = MomentFactory()
+    landlord = LandlordFactory(name="Woonmaatschappij Łódź-Überstraße")
+    names = ["Şahin-Özdemir", "Wójcik-Dąbrowska", "Ковальчук", "Nguyễn"]
+    for name in names:
+        shared_dossier(moment, [landlord], last_name=name)
+
+    reader = _packet(db, landlord, moment)
+
+    cover, contents = reader.pages[0].extract_text(), reader.pages[1].extract_text()
+    assert "Łódź-Überstraße" in cover  # the landlord's name, in the 24 pt title
+    for name in names:
+        assert f"Testa {name}" in contents
+    fonts = reader.pages[1]["/Resources"]["/Font"]
+    assert str(fonts["/TocR"]["/BaseFont"]).endswith("+DejaVuSans")  # embedded; the footer stays Helvetica
+    assert str(fonts["/TocB"]["/BaseFont"]).endswith("+DejaVuSans-Bold")
+    assert "merging with pypdf" not in caplog.text  # the byte-level merge took the embedded fonts too
+
+
+def test_a_long_name_is_cut_short_in_the_contents_not_over_the_next_column(app, db):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord], last_name="Van den Bossche-" + "Vandenberghe" * 6)
+
+    contents = _packet(db, landlord, moment).pages[1].extract_text()
+
+    assert "Testa Van den Bossche-Vandenberghe" in contents and "…" in contents
+    assert dossier.reference in contents  # its own column, still readable
+
+
+def test_the_slow_merge_keeps_the_embedded_contents_font(app, db, monkeypatch):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    shared_dossier(moment, [landlord], last_name="Şahin")
+    fast = _packet(db, landlord, moment)
+
+    def refuse(*args, **kwargs):
+        raise pdfmerge.UnexpectedPdf("test")
+
+    monkeypatch.setattr(pdfmerge, "merge_parts", refuse)
+    slow = _packet(db, landlord, moment)
+    # From the contents on (the cover carries the minute it was made).
+    assert [p.extract_text() for p in slow.pages[1:]] == [p.extract_text() for p in fast.pages[1:]]
+    assert "Testa Şahin" in slow.pages[1].extract_text()
