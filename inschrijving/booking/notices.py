@@ -56,8 +56,8 @@ def _calendar_text(booking: Booking, *, now: datetime, token: str | None) -> dic
 
 
 def _ics_attachment(booking: Booking, *, now: datetime, token: str | None = None) -> dict:
-    # Described, not rendered: the outbox sender renders the file (serialising it is most of a
-    # booking's cost), from what the booking was now.
+    # Described, not rendered: the outbox sender renders the file from what the booking is now
+    # (serialising it in the request was about a quarter of a booking).
     method = booking_method(booking)
     event = booking_event(booking, **_calendar_text(booking, now=now, token=token))
     return {

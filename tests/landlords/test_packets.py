@@ -224,7 +224,7 @@ def test_contents_and_cover_print_names_in_every_latin_and_cyrillic_script(app, 
 def test_a_long_name_is_cut_short_in_the_contents_not_over_the_next_column(app, db):
     moment = MomentFactory()
     landlord = LandlordFactory()
-    dossier = shared_dossier(moment, [landlord], last_name="Van den Bossche-" + "Vandenberghe" * 6)
+    dossier = shared_dossier(moment, [landlord], last_name="Van den Bossche-Vandenberghe-Vercruysse-Vanhoutte-Dewaele")
 
     contents = _packet(db, landlord, moment).pages[1].extract_text()
 
