@@ -232,12 +232,25 @@ def init_templates(app: Flask) -> None:
         return format_datetime(value, "d MMM y HH:mm")
 
 
+def _api_error(status: int, code: str, message: str, headers: dict[str, str] | None = None):
+    # The API's documented error shape (landlords/api.py, openapi.py "Error"); its messages are English.
+    return {"error": {"code": code, "message": message}}, status, headers or {}
+
+
+def _is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
 def init_error_pages(app: Flask) -> None:
+    # Under /api/ every error answers in the API's JSON shape with a stable code, also those raised
+    # before any API route is matched (an unknown path, a wrong method) or by an app-wide hook.
     def render_error(code: int, title: str, message: str):
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(400)
     def bad_request(_error):
+        if _is_api_request():
+            return _api_error(400, "bad_request", "The request could not be understood.")
         return render_error(400, _("Er ging iets mis met uw aanvraag"), _("Probeer het opnieuw."))
 
     @app.errorhandler(403)
@@ -246,16 +259,26 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_error):
-        if request.path.startswith("/api/"):
+        if _is_api_request():
             # A path no API route matches (a negative id fails the int converter) still answers in
             # the API's documented JSON shape, not with a web page.
-            return {"error": {"code": "not_found", "message": "Not found."}}, 404
+            return _api_error(404, "not_found", "Not found.")
         return render_error(
             404, _("Pagina niet gevonden"), _("Deze pagina bestaat niet (meer). Kijk of het adres juist is.")
         )
 
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        if _is_api_request():
+            allowed = ", ".join(sorted(error.valid_methods or ()))
+            message = f"This path does not take {request.method}; use {allowed}."
+            return _api_error(405, "method_not_allowed", message, {"Allow": allowed})
+        return error
+
     @app.errorhandler(413)
     def too_large(_error):
+        if _is_api_request():
+            return _api_error(413, "too_large", "The request is too large.")
         return render_error(413, _("Bestand te groot"), _("Het bestand is te groot. Kies een kleiner bestand."))
 
     @app.errorhandler(429)
@@ -267,6 +290,8 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
+        if _is_api_request():
+            return _api_error(500, "internal_error", "Something went wrong on our side; try again later.")
         return render_error(
             500,
             _("Er ging iets mis bij ons"),

@@ -117,3 +117,43 @@ def test_postgres_run_leaves_the_shared_schema_alone(postgres_app):
         schema = conn.execute(sa.text("SELECT current_schema()")).scalar()
 
     assert schema.startswith("migration_test_")
+
+
+def test_0003_takes_the_first_download_as_the_last_and_clears_fields_of_other_statuses(sqlite_app):
+    upgrade(revision="0002")
+    rows = [
+        (1, "registered", "R-1", "2026-11-03", "oude reden", "2026-11-01 10:00:00.000000"),
+        (2, "incomplete", "R-2", "2026-11-03", "loonfiche ontbreekt", "2026-11-02 10:00:00.000000"),
+        (3, "new", None, None, None, None),
+    ]
+    with db.engine.connect() as conn:
+        # Only landlord_choices matters here; its parents would be dozens of unrelated columns.
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        for id_, status, reference, registered_on, note, downloaded in rows:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO landlord_choices (id, dossier_id, landlord_id, consent_id, status, "
+                    "landlord_reference, registered_on, status_note, first_downloaded_at, created_at) "
+                    "VALUES (:id, :id, 1, :id, :status, :reference, :registered_on, :note, :downloaded, "
+                    "'2026-10-01 10:00:00.000000')"
+                ),
+                dict(id=id_, status=status, reference=reference, registered_on=registered_on, note=note,
+                     downloaded=downloaded),
+            )
+        conn.commit()
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+    upgrade()
+
+    with db.engine.connect() as conn:
+        found = conn.execute(
+            sa.text(
+                "SELECT id, landlord_reference, registered_on, status_note, last_downloaded_at "
+                "FROM landlord_choices ORDER BY id"
+            )
+        ).all()
+    assert [tuple(row) for row in found] == [
+        (1, "R-1", "2026-11-03", None, "2026-11-01 10:00:00.000000"),
+        (2, None, None, "loonfiche ontbreekt", "2026-11-02 10:00:00.000000"),
+        (3, None, None, None, None),
+    ]

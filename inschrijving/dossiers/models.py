@@ -296,6 +296,8 @@ class LandlordChoice(db.Model):
     status_set_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     status_set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     first_downloaded_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Set on every download: a dossier completed again after it (corrected) is "changed" for the landlord.
+    last_downloaded_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     created_at: Mapped[created_at]
 
     dossier: Mapped[Dossier] = relationship(back_populates="landlord_choices")

@@ -15,14 +15,24 @@ from inschrijving.dossiers.models import (
 from inschrijving.extensions import db
 
 
-def _live_share_clause(landlord_id: int) -> sa.ColumnElement[bool]:
-    # The choice row stays for history after a withdrawal; only a live consent opens access.
+def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
+    """The access rule: the choice is this landlord's, its consent is a live share with this landlord
+    for this same dossier, and the dossier is complete.
+
+    The one rule for the landlord portal, the API, the packets and `landlord_can_see`; a statement
+    using it must select from (or join) landlord_choices, consents and dossiers.
+    """
+    # The choice row stays for history after a withdrawal; only a live consent opens access. The
+    # consent's own dossier is checked too: a choice must never borrow another dossier's consent.
     return sa.and_(
         LandlordChoice.landlord_id == landlord_id,
         Consent.id == LandlordChoice.consent_id,
+        Consent.dossier_id == LandlordChoice.dossier_id,
         Consent.purpose == ConsentPurpose.SHARE_WITH_LANDLORD,
         Consent.landlord_id == landlord_id,
         Consent.withdrawn_at.is_(None),
+        Dossier.id == LandlordChoice.dossier_id,
+        Dossier.status == DossierStatus.COMPLETE,
     )
 
 
@@ -32,11 +42,7 @@ def landlord_can_see(dossier_id: int, landlord_id: int) -> bool:
         db.select(LandlordChoice.id)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
         .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
-        .where(
-            LandlordChoice.dossier_id == dossier_id,
-            Dossier.status == DossierStatus.COMPLETE,
-            _live_share_clause(landlord_id),
-        )
+        .where(LandlordChoice.dossier_id == dossier_id, shared_with_landlord(landlord_id))
         .limit(1)
     )
     return db.session.scalar(stmt) is not None
@@ -52,11 +58,7 @@ def list_shared_dossiers(landlord_id: int, moment_id: int) -> list[Dossier]:
         db.select(Dossier)
         .join(LandlordChoice, LandlordChoice.dossier_id == Dossier.id)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
-        .where(
-            Dossier.moment_id == moment_id,
-            Dossier.status == DossierStatus.COMPLETE,
-            _live_share_clause(landlord_id),
-        )
+        .where(Dossier.moment_id == moment_id, shared_with_landlord(landlord_id))
         .options(
             selectinload(Dossier.persons),
             selectinload(Dossier.incomes),

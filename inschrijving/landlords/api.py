@@ -7,6 +7,7 @@ The OpenAPI document (openapi.py) describes all of this, and a test holds the an
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -17,7 +18,7 @@ from inschrijving.db_types import utcnow
 from inschrijving.extensions import csrf, db
 from inschrijving.landlords import api_tokens, exports, packets, portal
 from inschrijving.landlords.models import Landlord
-from inschrijving.landlords.openapi import openapi_document
+from inschrijving.landlords.openapi import SCHEMAS, openapi_document
 from inschrijving.rendering import storage
 from inschrijving.web import client_ip
 
@@ -29,6 +30,10 @@ PUBLIC_ENDPOINTS = {"api.openapi"}
 # As in the portal: more missing sections than this, and the packet is prepared over several calls.
 INSTANT_RENDER_LIMIT = 3
 SECTIONS_PER_STEP = 5
+# The body of PUT /dossiers/<id>/status is held to its published schema, not to a copy of it here.
+STATUS_UPDATE_PROPERTIES = tuple(SCHEMAS["StatusUpdate"]["properties"])
+# "format: date" is RFC 3339's full-date; date.fromisoformat alone also takes 20261203 and 2026-W49-4.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class ApiError(Exception):
@@ -55,6 +60,8 @@ def _api_error(exc: ApiError):
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
+    # Errors with an app-wide handler for their code (404, 405, 500, ...) are answered by
+    # web.init_error_pages, in the same shape; this one takes the others.
     codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 413: "too_large"}
     return _error(exc.code or 500, codes.get(exc.code, "error"), exc.description or exc.name)
 
@@ -120,7 +127,12 @@ def list_moments():
     _audit("api.moments")
     db.session.commit()
     return jsonify(
-        {"moments": [exports.moment_summary_json(s.moment, dossiers=s.dossiers, new=s.new) for s in summaries]}
+        {
+            "moments": [
+                exports.moment_summary_json(s.moment, dossiers=s.dossiers, new=s.new, changed=s.changed)
+                for s in summaries
+            ]
+        }
     )
 
 
@@ -138,6 +150,7 @@ def list_dossiers(moment_id: int):
                 "household_size": len(c.dossier.persons),
                 "municipalities": portal.preferred_municipalities(c.dossier),
                 "documents": len(c.dossier.documents),
+                "changed_since_download": portal.changed_since_download(c),
                 "landlord_status": exports.choice_json(c),
             }
             for c in choices
@@ -161,11 +174,12 @@ def get_dossier(dossier_id: int):
 @bp.get("/documents/<int:document_id>")
 def get_document(document_id: int):
     try:
-        document = portal.get_shared_document(_landlord_id(), document_id)
+        document, choice = portal.get_shared_document(_landlord_id(), document_id)
     except portal.NotShared:
         raise _not_found() from None
     data = storage.load(document.storage_key)
     content_type, dossier_id = document.content_type, document.dossier_id
+    portal.mark_downloaded([choice], now=utcnow())
     _audit("api.document", "document", document_id, dossier_id=dossier_id)
     db.session.commit()
     response = Response(data, mimetype=content_type)
@@ -183,6 +197,7 @@ def get_packet(moment_id: int):
     if len(packets.missing_sections(dossiers)) > INSTANT_RENDER_LIMIT:
         # A cold packet is prepared a few sections per call, so no request runs into a proxy timeout.
         remaining = packets.ensure_sections(dossiers, now=now, limit=SECTIONS_PER_STEP)
+        _audit("api.packet_prepare", "moment", moment.id, dossiers=len(dossiers), remaining=remaining)
         db.session.commit()
         response = jsonify({"status": "preparing", "ready": len(dossiers) - remaining, "total": len(dossiers)})
         response.status_code = 202
@@ -198,23 +213,32 @@ def get_packet(moment_id: int):
     return response
 
 
+def _status_update(body: object) -> tuple[dict, date | None]:
+    """The StatusUpdate body as its schema says: an object of known properties, strings, an ISO date."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "Send a JSON object.")
+    unknown = sorted(name for name in body if name not in STATUS_UPDATE_PROPERTIES)
+    if unknown:
+        message = f"Unknown property {unknown[0]!r}; StatusUpdate has {', '.join(STATUS_UPDATE_PROPERTIES)}."
+        raise ApiError(400, "unknown_property", message, unknown[0])
+    for name in STATUS_UPDATE_PROPERTIES:
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise ApiError(422, "invalid_status", f"{name} must be a string.", name)
+    raw_date = body.get("registered_on")
+    if raw_date is None:
+        return body, None
+    try:
+        if not _ISO_DATE.fullmatch(raw_date):
+            raise ValueError(raw_date)
+        return body, date.fromisoformat(raw_date)
+    except ValueError:
+        raise ApiError(422, "invalid_status", "registered_on must be a date as YYYY-MM-DD.", "registered_on") from None
+
+
 @bp.put("/dossiers/<int:dossier_id>/status")
 def set_status(dossier_id: int):
     choice = _choice(dossier_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "Send a JSON object.")
-    registered_on = None
-    raw_date = body.get("registered_on")
-    if raw_date is not None:
-        try:
-            registered_on = date.fromisoformat(str(raw_date))
-        except ValueError:
-            message = "registered_on must be a date (YYYY-MM-DD)."
-            raise ApiError(422, "invalid_status", message, "registered_on") from None
-    for name in ("status", "landlord_reference", "note"):
-        if body.get(name) is not None and not isinstance(body[name], str):
-            raise ApiError(422, "invalid_status", f"{name} must be a string.", name)
+    body, registered_on = _status_update(request.get_json(silent=True))
     try:
         portal.set_choice_status(
             choice,

@@ -118,6 +118,7 @@ def choice_json(choice: LandlordChoice) -> dict[str, Any]:
         "note": choice.status_note,
         "status_set_at": _json_value(choice.status_set_at),
         "first_downloaded_at": _json_value(choice.first_downloaded_at),
+        "last_downloaded_at": _json_value(choice.last_downloaded_at),
     }
 
 

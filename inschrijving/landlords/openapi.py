@@ -54,10 +54,12 @@ SCHEMAS: dict[str, Any] = {
                             "unauthorized",
                             "not_found",
                             "invalid_json",
+                            "unknown_property",
                             "invalid_status",
                             "method_not_allowed",
                             "bad_request",
                             "too_large",
+                            "internal_error",
                             "error",
                         ],
                     },
@@ -75,10 +77,22 @@ SCHEMAS: dict[str, Any] = {
             "note": _nullable(STRING),
             "status_set_at": _nullable(DATETIME),
             "first_downloaded_at": _nullable(DATETIME),
+            "last_downloaded_at": _nullable(DATETIME),
         }
     ),
     "MomentSummary": _object(
-        {"id": INTEGER, "date": DATE, "location": STRING, "address": STRING, "dossiers": INTEGER, "new": INTEGER}
+        {
+            "id": INTEGER,
+            "date": DATE,
+            "location": STRING,
+            "address": STRING,
+            "dossiers": INTEGER,
+            "new": {**INTEGER, "description": "Dossiers your landlord never downloaded."},
+            "changed": {
+                **INTEGER,
+                "description": "Dossiers completed again (corrected) after your landlord's last download of them.",
+            },
+        }
     ),
     "Moment": _object({"id": INTEGER, "date": DATE, "location": STRING, "address": STRING}),
     "DossierListItem": _object(
@@ -89,6 +103,10 @@ SCHEMAS: dict[str, Any] = {
             "household_size": INTEGER,
             "municipalities": {"type": "array", "items": STRING},
             "documents": INTEGER,
+            "changed_since_download": {
+                **BOOLEAN,
+                "description": "Completed again (corrected) after your landlord's last download of it.",
+            },
             "landlord_status": {"$ref": "#/components/schemas/LandlordStatus"},
         }
     ),
@@ -213,15 +231,27 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "PacketPreparing": _object({"status": {"const": "preparing"}, "ready": INTEGER, "total": INTEGER}),
+    # Held to in api.py: another property is a 400 (unknown_property), a wrong value a 422. A field
+    # that belongs to another status is not stored: a report clears the fields of the other statuses.
     "StatusUpdate": {
         "type": "object",
         "required": ["status"],
         "additionalProperties": False,
         "properties": {
             "status": {"type": "string", "enum": ["registered", "incomplete", "refused"]},
-            "landlord_reference": {**STRING, "description": "Your registration number; required for registered."},
-            "registered_on": {**DATE, "description": "Required for registered; not in the future."},
-            "note": {**STRING, "description": "What is missing (incomplete) or why (refused); required for those."},
+            "landlord_reference": {
+                **_nullable(STRING),
+                "description": "Your registration number; required for registered, not kept with other statuses.",
+            },
+            "registered_on": {
+                **_nullable(DATE),
+                "description": "YYYY-MM-DD; required for registered, not in the future, not kept with other statuses.",
+            },
+            "note": {
+                **_nullable(STRING),
+                "description": "What is missing (incomplete) or why (refused); required for those, "
+                "not kept with registered.",
+            },
         },
     },
 }
@@ -235,7 +265,12 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": _json("Error")}
 
 
-ERRORS = {"401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}}
+ERRORS = {
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+    "404": {"$ref": "#/components/responses/NotFound"},
+    "500": {"$ref": "#/components/responses/InternalError"},
+}
+INTERNAL_ERROR = {"500": ERRORS["500"]}
 
 
 def _id(name: str) -> dict[str, Any]:
@@ -250,7 +285,9 @@ def openapi_document() -> dict[str, Any]:
             "title": "Groepsinschrijving landlord API",
             "version": "1.0.0",
             "description": "Dossiers that chose your landlord, as JSON and PDF, and your status reports. "
-            "Authenticate with `Authorization: Bearer <token>`; a coordinator gives you the token.",
+            "Authenticate with `Authorization: Bearer <token>`; a coordinator gives you the token. "
+            "Every error is an `Error` with a stable code. A method a path does not offer gets 405 "
+            "(`method_not_allowed`, components/responses/MethodNotAllowed) with an `Allow` header.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
@@ -276,6 +313,7 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         "401": ERRORS["401"],
+                        **INTERNAL_ERROR,
                     },
                 }
             },
@@ -339,8 +377,14 @@ def openapi_document() -> dict[str, Any]:
                     "requestBody": {"required": True, "content": _json("StatusUpdate")},
                     "responses": {
                         "200": {"description": "The status as stored", "content": _json("LandlordStatus")},
-                        "400": _error_response("The body is not a JSON object"),
-                        "422": _error_response("The status lacks what it needs (code invalid_status)"),
+                        "400": _error_response(
+                            "The body is not a JSON object (invalid_json) or has a property StatusUpdate "
+                            "does not define (unknown_property, `field` names it)"
+                        ),
+                        "422": _error_response(
+                            "A value has the wrong type or form, or the status lacks what it needs "
+                            "(invalid_status, `field` names the field)"
+                        ),
                         **ERRORS,
                     },
                 }
@@ -364,7 +408,21 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "getOpenApi",
                     "summary": "This document",
                     "security": [],
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["openapi", "info", "paths", "components"],
+                                        "properties": {"openapi": {"const": "3.1.0"}},
+                                    }
+                                }
+                            },
+                        },
+                        **INTERNAL_ERROR,
+                    },
                 }
             },
         },
@@ -373,6 +431,14 @@ def openapi_document() -> dict[str, Any]:
             "responses": {
                 "Unauthorized": _error_response("Missing, unknown or revoked token"),
                 "NotFound": _error_response("Not there, or not shared with your landlord"),
+                "MethodNotAllowed": {
+                    "description": "The path does not offer this method (code method_not_allowed)",
+                    "headers": {
+                        "Allow": {"description": "The methods the path offers", "schema": {"type": "string"}}
+                    },
+                    "content": _json("Error"),
+                },
+                "InternalError": _error_response("Something failed on our side (code internal_error)"),
             },
             "schemas": SCHEMAS,
         },

@@ -26,8 +26,7 @@ from flask import render_template
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf import PasswordType, PdfReader, PdfWriter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
@@ -44,11 +43,14 @@ logger = logging.getLogger(__name__)
 
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-TEMPLATE_VERSION = "2026-11-22.4"
+TEMPLATE_VERSION = "2026-12-01.1"
 SECTION_TEMPLATE = "pdf/dossier_section.html"
 # Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
 SCAN_MAX_PIXELS = (1240, 1754)
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/tiff", "image/webp"}
+# Why an upload could not be put in its section (the section says so, in these words' place).
+ENCRYPTED = "encrypted"
+DAMAGED = "damaged"
 
 
 class PacketError(Exception):
@@ -109,22 +111,61 @@ def _scan_data_uri(data: bytes) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
 
 
+def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
+    """An uploaded PDF as pypdf rewrites it, ready to append; or None and why not (ENCRYPTED, DAMAGED).
+
+    Decided before the section's HTML is rendered, so the section never promises a file that is
+    not there. The rewrite is the same append the section does, so what passes here appends there.
+    """
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        # pypdf already tried the empty password: an owner password alone does not stop us.
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            return None, ENCRYPTED
+        copy = PdfWriter()
+        copy.append(reader, import_outline=False)
+        if not copy.pages:
+            return None, DAMAGED
+        out = io.BytesIO()
+        copy.write(out)
+        return out.getvalue(), None
+    except Exception:  # damaged input makes pypdf raise almost any type of error
+        logger.info("uploaded PDF not appended to its section: unreadable", exc_info=True)
+        return None, DAMAGED
+
+
 def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
-    """Render one dossier's full section: its data, its scans on their own pages, its PDFs appended."""
+    """Render one dossier's full section: its data, its scans on their own pages, its PDFs appended.
+
+    A PDF that cannot be appended (damaged, or locked with a password) or a scan that cannot be
+    decoded is named in the section's document table as not added; the original stays in the ZIP
+    and in the portal. One bad upload never stops the landlord's packet.
+    """
     documents = sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))
     scans = []
-    pdf_documents = []
+    appended: list[tuple[Document, bytes]] = []
+    unreadable: dict[int, str] = {}
     for document in documents:
         if document.content_type in IMAGE_TYPES:
-            scans.append((document, _scan_data_uri(storage.load(document.storage_key))))
+            try:
+                scans.append((document, _scan_data_uri(storage.load(document.storage_key))))
+            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+                # The upload check verified the file's structure; its pixel data can still be cut short.
+                logger.info("scan not added to its section: cannot be decoded", exc_info=True)
+                unreadable[document.id] = DAMAGED
         elif document.content_type == "application/pdf":
-            pdf_documents.append(document)
+            pdf, reason = readable_pdf(storage.load(document.storage_key))
+            if pdf is None:
+                unreadable[document.id] = reason
+            else:
+                appended.append((document, pdf))
     html = render_template(
         SECTION_TEMPLATE,
         dossier=dossier,
         documents=documents,
         scans=scans,
-        pdf_documents=pdf_documents,
+        pdf_documents=[document for document, _pdf in appended],
+        unreadable=unreadable,
         label=label,
     )
     rendered = html_to_pdf(html)
@@ -132,12 +173,8 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
     # packet merge read only the objects it needs, which makes merging a cached section cheaper.
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(rendered)), import_outline=False)
-    for document in pdf_documents:
-        try:
-            writer.append(PdfReader(io.BytesIO(storage.load(document.storage_key))), import_outline=False)
-        except PdfReadError:
-            # A damaged upload must not block the packet; the section lists it as unreadable.
-            continue
+    for _document, pdf in appended:
+        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
     pages = len(writer.pages)
     return pdfmerge.finish_part(writer), pages
 
@@ -269,16 +306,24 @@ def merge_packet(
     return _assemble([cover, toc] + [section.pdf for _d, section in parts], footers, outline, title)
 
 
+def _page_numbers(total: int) -> list[str]:
+    # Written here, not in pdfmerge: the merge knows no Flask and no language.
+    return [_("pagina %(page)d van %(pages)d", page=page, pages=total) for page in range(1, total + 1)]
+
+
 def _assemble(parts: list[bytes], footers: list[str], outline: list[tuple[str, int]], title: str) -> bytes:
     """Merge parts with footers and outline: byte-level when the parts allow it, else with pypdf."""
+    page_numbers = _page_numbers(len(footers))
     try:
-        return pdfmerge.merge_parts(parts, left_texts=footers, outline=outline, title=title)
+        return pdfmerge.merge_parts(
+            parts, left_texts=footers, right_texts=page_numbers, outline=outline, title=title
+        )
     except pdfmerge.UnexpectedPdf:
         logger.warning("packet parts not in the expected shape; merging with pypdf", exc_info=True)
     writer = PdfWriter()
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)), import_outline=False)
-    pdfmerge.fill_footers(writer, footers)
+    pdfmerge.fill_footers(writer, footers, page_numbers)
     for item_title, page in outline:
         writer.add_outline_item(title=item_title, page_number=page)
     writer.add_metadata({"/Title": title})

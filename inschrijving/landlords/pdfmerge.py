@@ -98,15 +98,18 @@ def footer_stream(left: str, right: str, mediabox: Sequence[float]) -> bytes:
     )
 
 
-def fill_footers(writer: PdfWriter, left_texts: Sequence[str]) -> None:
-    """Write the footers into the placeholders of a pypdf writer (the slow path, and single dossiers)."""
-    total = len(writer.pages)
-    for number, (page, left) in enumerate(zip(writer.pages, left_texts, strict=True), start=1):
+def fill_footers(writer: PdfWriter, left_texts: Sequence[str], right_texts: Sequence[str]) -> None:
+    """Write the footers into the placeholders of a pypdf writer (the slow path).
+
+    One left and one right text per page; the caller words them (and translates them: no Flask here).
+    """
+    pages = zip(writer.pages, left_texts, right_texts, strict=True)
+    for page, left, right in pages:
         placeholder = page["/Contents"][-1].get_object()
         if placeholder.get_data() != FOOTER_MARK:
             raise UnexpectedPdf("page without footer placeholder")
         box = page.mediabox
-        data = footer_stream(left, f"pagina {number} van {total}", [float(v) for v in box])
+        data = footer_stream(left, right, [float(v) for v in box])
         replacement = DecodedStreamObject()
         replacement.set_data(data)
         page["/Contents"][-1] = writer._add_object(replacement)
@@ -178,15 +181,21 @@ def _text(value: str) -> bytes:
 
 
 def merge_parts(
-    parts: Sequence[bytes], *, left_texts: Sequence[str], outline: Sequence[tuple[str, int]], title: str
+    parts: Sequence[bytes],
+    *,
+    left_texts: Sequence[str],
+    right_texts: Sequence[str],
+    outline: Sequence[tuple[str, int]],
+    title: str,
 ) -> bytes:
     """Merge parts written by `finish_part` into one PDF with footers, an outline and a title.
 
-    `left_texts` has one footer text per page of the result; `outline` holds (title, 0-based page).
+    `left_texts` and `right_texts` (e.g. the page number) have one footer text per page of the
+    result; `outline` holds (title, 0-based page).
     """
     parsed = [_Part(pdf) for pdf in parts]
     total = sum(len(p.kids) for p in parsed)
-    if total != len(left_texts):
+    if not total == len(left_texts) == len(right_texts):
         raise UnexpectedPdf("one footer text per page expected")
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets: dict[int, int] = {}
@@ -234,7 +243,7 @@ def merge_parts(
                 box = [
                     float(v) for v in _need(_MEDIABOX, part.objects[part.kids[page_number - len(page_refs)]][0]).split()
                 ]
-                data = footer_stream(left_texts[page_number], f"pagina {page_number + 1} van {total}", box)
+                data = footer_stream(left_texts[page_number], right_texts[page_number], box)
                 head = b"<<\n/Length %d\n>>" % len(data)
             else:
                 head = _REF.sub(renumber, head)

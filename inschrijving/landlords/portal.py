@@ -20,14 +20,12 @@ from inschrijving.accounts.models import User
 from inschrijving.dossiers.models import (
     ChoiceStatus,
     Consent,
-    ConsentPurpose,
     Document,
     Dossier,
-    DossierStatus,
     LandlordChoice,
     Preferences,
 )
-from inschrijving.dossiers.queries import landlord_can_see
+from inschrijving.dossiers.queries import shared_with_landlord
 from inschrijving.extensions import db
 from inschrijving.planning.models import RegistrationMoment
 
@@ -56,25 +54,26 @@ class InvalidStatus(PortalError):
 REPORTABLE_STATUSES = (ChoiceStatus.REGISTERED, ChoiceStatus.INCOMPLETE, ChoiceStatus.REFUSED)
 
 
-def _shared_filter(landlord_id: int) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        LandlordChoice.landlord_id == landlord_id,
-        Consent.landlord_id == landlord_id,
-        Consent.purpose == ConsentPurpose.SHARE_WITH_LANDLORD,
-        Consent.withdrawn_at.is_(None),
-        Consent.dossier_id == LandlordChoice.dossier_id,
-        Dossier.status == DossierStatus.COMPLETE,
-    )
-
-
 def shared_choices_stmt(landlord_id: int) -> sa.Select:
     """Select this landlord's choices on complete dossiers with a live consent to share with it."""
     return (
         sa.select(LandlordChoice)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
         .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
-        .where(_shared_filter(landlord_id))
+        .where(shared_with_landlord(landlord_id))
     )
+
+
+def changed_since_download(choice: LandlordChoice) -> bool:
+    """Tell whether the dossier was completed again (so: corrected) after this landlord's last download."""
+    completed = choice.dossier.completed_at
+    return choice.last_downloaded_at is not None and completed is not None and completed > choice.last_downloaded_at
+
+
+# The same rule as `changed_since_download`, for counting in SQL.
+_CHANGED_SINCE_DOWNLOAD = sa.and_(
+    LandlordChoice.last_downloaded_at.is_not(None), Dossier.completed_at > LandlordChoice.last_downloaded_at
+)
 
 
 @dataclass(frozen=True)
@@ -82,20 +81,24 @@ class MomentSummary:
     moment: RegistrationMoment
     dossiers: int
     new: int
+    changed: int
 
 
 def moment_summaries(landlord_id: int) -> list[MomentSummary]:
-    """The moments with dossiers for this landlord, each with its count and how many were never downloaded."""
+    """The moments with dossiers for this landlord, with how many were never downloaded or changed since."""
     never_downloaded = sa.case((LandlordChoice.first_downloaded_at.is_(None), 1), else_=0)
+    changed = sa.case((_CHANGED_SINCE_DOWNLOAD, 1), else_=0)
     rows = db.session.execute(
-        sa.select(Dossier.moment_id, sa.func.count(), sa.func.sum(never_downloaded))
+        sa.select(Dossier.moment_id, sa.func.count(), sa.func.sum(never_downloaded), sa.func.sum(changed))
         .select_from(LandlordChoice)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
         .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
-        .where(_shared_filter(landlord_id))
+        .where(shared_with_landlord(landlord_id))
         .group_by(Dossier.moment_id)
     ).all()
-    counts = {moment_id: (total, int(new or 0)) for moment_id, total, new in rows}
+    counts = {
+        moment_id: (total, int(new or 0), int(changed or 0)) for moment_id, total, new, changed in rows
+    }
     if not counts:
         return []
     moments = db.session.scalars(
@@ -155,28 +158,35 @@ def _sort_name(dossier: Dossier) -> tuple[str, str, str]:
     return (tenant.last_name.casefold(), tenant.first_name.casefold(), dossier.reference)
 
 
-def get_shared_choice(landlord_id: int, dossier_id: int) -> LandlordChoice:
+def get_shared_choice(landlord_id: int, dossier_id: int, *, details: bool = True) -> LandlordChoice:
     """The landlord's choice on this dossier, only if the dossier is shared with it now."""
-    stmt = _with_dossier_details(shared_choices_stmt(landlord_id).where(LandlordChoice.dossier_id == dossier_id))
+    stmt = shared_choices_stmt(landlord_id).where(LandlordChoice.dossier_id == dossier_id)
+    if details:
+        stmt = _with_dossier_details(stmt)
     choice = db.session.scalars(stmt).first()
     if choice is None:
         raise NotShared(dossier_id)
     return choice
 
 
-def get_shared_document(landlord_id: int, document_id: int) -> Document:
-    """A document of a dossier shared with this landlord."""
+def get_shared_document(landlord_id: int, document_id: int) -> tuple[Document, LandlordChoice]:
+    """A document of a dossier shared with this landlord, and the landlord's choice on that dossier."""
     document = db.session.get(Document, document_id)
-    if document is None or not landlord_can_see(document.dossier_id, landlord_id):
+    if document is None:
         raise NotShared(document_id)
-    return document
+    try:
+        choice = get_shared_choice(landlord_id, document.dossier_id, details=False)
+    except NotShared:
+        raise NotShared(document_id) from None
+    return document, choice
 
 
 def mark_downloaded(choices: Sequence[LandlordChoice], *, now: datetime) -> None:
-    """Record a first download; a new choice becomes "downloaded", later reports are kept."""
+    """Record a download; a new choice becomes "downloaded", later reports are kept."""
     for choice in choices:
         if choice.first_downloaded_at is None:
             choice.first_downloaded_at = now
+        choice.last_downloaded_at = now
         if choice.status == ChoiceStatus.NEW:
             choice.status = ChoiceStatus.DOWNLOADED
             choice.status_set_at = now
@@ -193,7 +203,13 @@ def set_choice_status(
     registered_on: date | None = None,
     note: str | None = None,
 ) -> LandlordChoice:
-    """Report what the landlord did with a dossier; only the choice changes, never the dossier."""
+    """Report what the landlord did with a dossier; only the choice changes, never the dossier.
+
+    Each field belongs to one kind of report: the number and date to "registered", the note to
+    "incomplete" and "refused". A report stores its own fields and clears the others, so a choice
+    never shows a number next to "refused" or an old reason next to "registered"; what was given
+    for another status is ignored.
+    """
     try:
         status = ChoiceStatus(status)
     except ValueError as exc:
@@ -202,8 +218,6 @@ def set_choice_status(
         raise InvalidStatus("status", _("Kies een geldige status."))
     reference = (reference or "").strip() or None
     note = (note or "").strip() or None
-    if note is not None and len(note) > NOTE_MAX_LENGTH:
-        raise InvalidStatus("note", _("Schrijf hoogstens %(n)d tekens.", n=NOTE_MAX_LENGTH))
     if status == ChoiceStatus.REGISTERED:
         if reference is None:
             raise InvalidStatus("reference", _("Vul uw inschrijvingsnummer in."))
@@ -213,14 +227,19 @@ def set_choice_status(
             raise InvalidStatus("registered_on", _("Vul de datum van inschrijving in."))
         if registered_on > now.date():
             raise InvalidStatus("registered_on", _("De datum mag niet in de toekomst liggen."))
-        choice.landlord_reference = reference
-        choice.registered_on = registered_on
-    elif note is None:
-        field_message = (
-            _("Schrijf wat er ontbreekt.") if status == ChoiceStatus.INCOMPLETE else _("Schrijf waarom u weigert.")
-        )
-        raise InvalidStatus("note", field_message)
+        note = None
+    else:
+        if note is None:
+            field_message = (
+                _("Schrijf wat er ontbreekt.") if status == ChoiceStatus.INCOMPLETE else _("Schrijf waarom u weigert.")
+            )
+            raise InvalidStatus("note", field_message)
+        if len(note) > NOTE_MAX_LENGTH:
+            raise InvalidStatus("note", _("Schrijf hoogstens %(n)d tekens.", n=NOTE_MAX_LENGTH))
+        reference, registered_on = None, None
     choice.status = status
+    choice.landlord_reference = reference
+    choice.registered_on = registered_on
     choice.status_note = note
     choice.status_set_at = now
     choice.status_set_by_id = actor.id if actor is not None else None
@@ -228,12 +247,45 @@ def set_choice_status(
     return choice
 
 
+def status_form_values(choice: LandlordChoice) -> dict[str, object]:
+    """What the status form starts with: the current report and only the fields that belong to it."""
+    values: dict[str, object] = {"status": None, "reference": None, "registered_on": None, "note": None}
+    if choice.status == ChoiceStatus.REGISTERED:
+        values.update(
+            status=choice.status.value, reference=choice.landlord_reference, registered_on=choice.registered_on
+        )
+    elif choice.status in (ChoiceStatus.INCOMPLETE, ChoiceStatus.REFUSED):
+        values.update(status=choice.status.value, note=choice.status_note)
+    return values
+
+
+def _is_withdrawn(choice: LandlordChoice) -> bool:
+    return choice.consent is not None and choice.consent.withdrawn_at is not None
+
+
+def candidate_sees_status_lines(dossier: Dossier) -> bool:
+    """Tell whether the manage page shows what the landlords did.
+
+    A complete dossier always does. A dossier back in draft (reopened to be corrected) does once a
+    landlord whose consent still stands had it: the candidate must keep reading, for instance, what
+    a landlord found missing, exactly while that is being fixed.
+    """
+    if dossier.is_complete:
+        return True
+    return any(
+        not _is_withdrawn(c) and (c.status != ChoiceStatus.NEW or c.first_downloaded_at is not None)
+        for c in dossier.landlord_choices
+    )
 
 
 def candidate_status_lines(dossier: Dossier) -> list[str]:
-    """Plain-language lines for the candidate's manage page: what each chosen landlord did."""
+    """Plain-language lines for the candidate's manage page: what each chosen landlord did.
+
+    A landlord whose consent was withdrawn is left out: it no longer has the dossier.
+    """
     lines = []
-    for choice in sorted(dossier.landlord_choices, key=lambda c: c.landlord.name):
+    choices = [c for c in dossier.landlord_choices if not _is_withdrawn(c)]
+    for choice in sorted(choices, key=lambda c: c.landlord.name):
         name = choice.landlord.name
         if choice.status == ChoiceStatus.REGISTERED and choice.registered_on is not None:
             lines.append(
@@ -255,8 +307,6 @@ def candidate_status_lines(dossier: Dossier) -> list[str]:
         else:
             lines.append(_("%(landlord)s heeft uw dossier nog niet bekeken.", landlord=name))
     return lines
-
-
 
 
 def preferred_municipalities(dossier: Dossier) -> list[str]:

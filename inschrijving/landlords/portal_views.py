@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,6 +33,9 @@ guard_blueprint(keys_bp, Role.COORDINATOR)
 # A cold packet with more missing sections than this is built in steps behind a progress page.
 INSTANT_RENDER_LIMIT = 3
 SECTIONS_PER_STEP = 5
+# Where the progress page of a cold packet forwards to, by the key in its URL: it only ever picks
+# one of these endpoints, so the URL cannot send the browser anywhere else.
+PACKET_DOWNLOADS = {"pdf": ".packet", "zip": ".export_zip"}
 
 
 @bp.context_processor
@@ -48,11 +51,11 @@ def choice_status_label(status) -> str:
 
 @bp.app_template_global("landlord_status_lines_for_booking")
 def landlord_status_lines_for_booking(booking_id: int) -> list[str]:
-    """What each chosen landlord did, in plain words, for the candidate's manage page (complete dossiers only)."""
+    """What each chosen landlord did, in plain words, for the candidate's manage page (see the rule in portal)."""
     from inschrijving.dossiers import services as dossier_services
 
     dossier = dossier_services.get_dossier_for_booking(booking_id)
-    if dossier is None or not dossier.is_complete:
+    if dossier is None or not portal.candidate_sees_status_lines(dossier):
         return []
     return portal.candidate_status_lines(dossier)
 
@@ -110,11 +113,14 @@ def home():
 
 @bp.route("/momenten/<int:moment_id>")
 def moment(moment_id: int):
-    """List one moment's dossiers for this landlord, with the downloads."""
+    """List one moment's dossiers for this landlord, with the downloads and which changed since the last one."""
     moment = _moment_or_404(moment_id)
     choices = portal.moment_choices(current_user.landlord_id, moment.id)
+    changed = {c.id for c in choices if portal.changed_since_download(c)}
     _audit("portal.moment_view", "moment", moment.id, dossiers=len(choices))
-    page = render_template("landlords/portal_moment.html", landlord=_landlord(), moment=moment, choices=choices)
+    page = render_template(
+        "landlords/portal_moment.html", landlord=_landlord(), moment=moment, choices=choices, changed=changed
+    )
     db.session.commit()
     return page
 
@@ -123,12 +129,7 @@ def moment(moment_id: int):
 def dossier(dossier_id: int):
     """Show a dossier read-only, and let the landlord report what it did with it."""
     choice = _choice_or_404(dossier_id)
-    form = StatusForm(
-        status=choice.status.value if choice.status in portal.REPORTABLE_STATUSES else None,
-        reference=choice.landlord_reference,
-        registered_on=choice.registered_on,
-        note=choice.status_note,
-    )
+    form = StatusForm(**portal.status_form_values(choice))
     if form.validate_on_submit():
         try:
             portal.set_choice_status(
@@ -159,11 +160,10 @@ def dossier(dossier_id: int):
 def document(document_id: int):
     """Download one original document of a dossier shared with this landlord."""
     try:
-        doc = portal.get_shared_document(current_user.landlord_id, document_id)
+        doc, choice = portal.get_shared_document(current_user.landlord_id, document_id)
     except portal.NotShared:
         abort(404)
     data = storage.load(doc.storage_key)
-    choice = portal.get_shared_choice(current_user.landlord_id, doc.dossier_id)
     portal.mark_downloaded([choice], now=utcnow())
     _audit("portal.document_download", "document", doc.id, dossier_id=doc.dossier_id)
     db.session.commit()
@@ -182,12 +182,12 @@ def dossier_pdf(dossier_id: int):
     return _download(pdf, "application/pdf", f"dossier-{reference}.pdf")
 
 
-def _packet_ready(moment_id: int):
-    """The moment's choices, or a redirect to the progress page when too many sections are missing."""
+def _packet_ready(moment_id: int, download: str):
+    """The moment's choices, or a redirect to the progress page (which then starts this download) if cold."""
     choices = portal.moment_choices(current_user.landlord_id, moment_id, details=False)
     missing = packets.missing_sections([c.dossier for c in choices])
     if len(missing) > INSTANT_RENDER_LIMIT:
-        return choices, redirect(url_for(".packet_progress", moment_id=moment_id))
+        return choices, redirect(url_for(".packet_progress", moment_id=moment_id, download=download))
     return choices, None
 
 
@@ -195,7 +195,7 @@ def _packet_ready(moment_id: int):
 def packet(moment_id: int):
     """Download the moment's packet: merged from cached sections, or via the progress page if cold."""
     moment = _moment_or_404(moment_id)
-    choices, wait = _packet_ready(moment.id)
+    choices, wait = _packet_ready(moment.id, "pdf")
     if wait is not None:
         return wait
     landlord = _landlord()
@@ -210,12 +210,17 @@ def packet(moment_id: int):
 
 @bp.route("/momenten/<int:moment_id>/pakket")
 def packet_progress(moment_id: int):
-    """Prepare a cold packet a few sections per request; the page refreshes itself until it is ready."""
+    """Prepare a cold packet a few sections per request; the page refreshes itself, then starts the download."""
     moment = _moment_or_404(moment_id)
+    download = request.args.get("download")
+    if download not in PACKET_DOWNLOADS:
+        download = "pdf"
     choices = portal.moment_choices(current_user.landlord_id, moment.id, details=False)
     dossiers = [c.dossier for c in choices]
     remaining = packets.ensure_sections(dossiers, now=utcnow(), limit=SECTIONS_PER_STEP)
-    _audit("portal.packet_prepare", "moment", moment.id, dossiers=len(dossiers), remaining=remaining)
+    _audit(
+        "portal.packet_prepare", "moment", moment.id, dossiers=len(dossiers), remaining=remaining, download=download
+    )
     db.session.commit()
     return render_template(
         "landlords/portal_progress.html",
@@ -223,6 +228,7 @@ def packet_progress(moment_id: int):
         total=len(dossiers),
         done=len(dossiers) - remaining,
         ready=remaining == 0,
+        download_url=url_for(PACKET_DOWNLOADS[download], moment_id=moment.id),
     )
 
 
@@ -258,7 +264,7 @@ def export_json(moment_id: int):
 def export_zip(moment_id: int):
     """Download a ZIP with the packet and every original document."""
     moment = _moment_or_404(moment_id)
-    choices, wait = _packet_ready(moment.id)
+    choices, wait = _packet_ready(moment.id, "zip")
     if wait is not None:
         return wait
     landlord = _landlord()

@@ -112,6 +112,7 @@ FIELD_LABELS = {
     "status_set_at": _l("Stand gezet op"),
     "status_set_by_id": _l("Stand gezet door (medewerker)"),
     "first_downloaded_at": _l("Eerst gedownload op"),
+    "last_downloaded_at": _l("Laatst gedownload op"),
     "kind": _l("Soort"),
     "original_filename": _l("Bestandsnaam"),
     "content_type": _l("Bestandstype"),

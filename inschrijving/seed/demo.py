@@ -318,5 +318,6 @@ class DemoSet:
             status_set_at=after + timedelta(days=2) if acted else None,
             status_set_by_id=staff.id if acted else None,
             first_downloaded_at=after if acted else None,
+            last_downloaded_at=after if acted else None,
             created_at=dossier.completed_at,
         ))

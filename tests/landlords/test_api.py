@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import jsonschema
 import pytest
@@ -28,20 +29,32 @@ DOCUMENT = openapi_document()
 REGISTRY = Registry().with_resource("urn:openapi", DRAFT202012.create_resource(DOCUMENT))
 
 
-def _response_schema(path: str, method: str, status: int) -> dict:
+def _documented_response(path: str, method: str, status: int) -> dict:
     operation = DOCUMENT["paths"][path][method]
-    response = operation["responses"][str(status)]
+    assert str(status) in operation["responses"], f"{method.upper()} {path} does not document {status}"
+    return _component(operation["responses"][str(status)])
+
+
+def _component(response: dict) -> dict:
     if "$ref" in response:
-        response = DOCUMENT["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
-    return response["content"]["application/json"]["schema"]
+        return DOCUMENT["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response
+
+
+def _assert_fits(response, documented: dict) -> None:
+    # The content type must be one the document names (or its */* wildcard); a JSON body must fit its schema.
+    content = documented["content"]
+    media = content.get(response.mimetype) or content.get("*/*")
+    assert media is not None, f"{response.mimetype} is not among {list(content)}"
+    if response.mimetype == "application/json":
+        schema = _resolve_refs(media["schema"])
+        checker = jsonschema.FormatChecker()
+        jsonschema.Draft202012Validator(schema, registry=REGISTRY, format_checker=checker).validate(response.get_json())
 
 
 def assert_matches(response, path: str, method: str = "get") -> None:
-    """The response's status is documented for this operation and its JSON body fits that schema."""
-    schema = _response_schema(path, method, response.status_code)
-    schema = _resolve_refs(schema)
-    validator = jsonschema.Draft202012Validator(schema, registry=REGISTRY, format_checker=jsonschema.FormatChecker())
-    validator.validate(response.get_json())
+    """The response's status and content type are documented for this operation, and a JSON body fits its schema."""
+    _assert_fits(response, _documented_response(path, method, response.status_code))
 
 
 def _resolve_refs(schema):
@@ -136,10 +149,12 @@ def test_every_endpoint_answers_as_documented(app, client, setup):
     assert one.get_json()["persons"][0]["national_number"] == "85073003328"
 
     document = client.get(f"/api/v1/documents/{dossier.documents[0].id}", headers=headers)
+    assert_matches(document, "/documents/{document_id}")
     assert document.status_code == 200 and document.mimetype == "image/jpeg"
 
     packet = client.get(f"/api/v1/moments/{moment.id}/packet.pdf", headers=headers)
-    assert packet.mimetype == "application/pdf" and len(PdfReader(io.BytesIO(packet.data)).outline) == 1
+    assert_matches(packet, "/moments/{moment_id}/packet.pdf")
+    assert packet.status_code == 200 and len(PdfReader(io.BytesIO(packet.data)).outline) == 1
 
     bad = client.put(f"/api/v1/dossiers/{dossier.id}/status", json={"status": "refused"}, headers=headers)
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "note"
@@ -157,9 +172,17 @@ def test_every_endpoint_answers_as_documented(app, client, setup):
     choice = db.session.scalar(sa.select(LandlordChoice).where(LandlordChoice.dossier_id == dossier.id))
     assert choice.status == ChoiceStatus.REGISTERED and choice.landlord_reference == "1234"
 
-    missing = client.get("/api/v1/dossiers/999999", headers=headers)
-    assert_matches(missing, "/dossiers/{dossier_id}")
-    assert missing.get_json()["error"]["code"] == "not_found"
+    for method, path, url in [
+        ("get", "/dossiers/{dossier_id}", "/api/v1/dossiers/999999"),
+        ("get", "/documents/{document_id}", "/api/v1/documents/999999"),
+        ("get", "/moments/{moment_id}/packet.pdf", "/api/v1/moments/999999/packet.pdf"),
+        ("get", "/moments/{moment_id}/dossiers", "/api/v1/moments/999999/dossiers"),
+        ("put", "/dossiers/{dossier_id}/status", "/api/v1/dossiers/999999/status"),
+    ]:
+        missing = client.open(url, method=method.upper(), json={"status": "refused", "note": "x"}, headers=headers)
+        assert missing.status_code == 404, url
+        assert_matches(missing, path, method)
+        assert missing.get_json()["error"]["code"] == "not_found"
 
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"api.moments", "api.moment_dossiers", "api.dossier", "api.document", "api.packet"} <= actions
@@ -170,7 +193,9 @@ def test_openapi_document_is_valid_and_public(app, client):
 
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
+    assert_matches(response, "/openapi.json")
     document = response.get_json()
+    assert document == DOCUMENT
     assert document["openapi"] == "3.1.0"
     for schema in document["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
@@ -198,4 +223,156 @@ def test_a_cold_packet_is_prepared_over_several_calls(app, client, setup, monkey
     assert_matches(first, "/moments/{moment_id}/packet.pdf")
     assert first.get_json() == {"status": "preparing", "ready": 1, "total": 2}
     assert client.get(url, headers=_headers(token)).get_json()["ready"] == 2
-    assert client.get(url, headers=_headers(token)).mimetype == "application/pdf"
+    ready = client.get(url, headers=_headers(token))
+    assert_matches(ready, "/moments/{moment_id}/packet.pdf")
+    assert ready.status_code == 200 and ready.mimetype == "application/pdf"
+
+    # Preparing reads every dossier of the moment for this landlord: each step is in the audit log.
+    prepared = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "api.packet_prepare")).all()
+    assert [(e.object_id, e.detail["remaining"], e.detail["landlord_id"]) for e in prepared] == [
+        (moment.id, 1, landlord.id),
+        (moment.id, 0, landlord.id),
+    ]
+    assert all(e.actor.startswith("api-token:") for e in prepared)
+
+
+def _status_url(dossier) -> str:
+    return f"/api/v1/dossiers/{dossier.id}/status"
+
+
+def _choice_of(dossier) -> LandlordChoice:
+    return db.session.scalar(sa.select(LandlordChoice).where(LandlordChoice.dossier_id == dossier.id))
+
+
+def test_downloading_a_document_marks_the_dossier_downloaded(app, client, setup):
+    _moment, _landlord, dossier, token = setup
+    assert _choice_of(dossier).status == ChoiceStatus.NEW
+
+    response = client.get(f"/api/v1/documents/{dossier.documents[0].id}", headers=_headers(token))
+
+    assert response.status_code == 200
+    choice = _choice_of(dossier)
+    assert choice.status == ChoiceStatus.DOWNLOADED
+    assert choice.first_downloaded_at is not None and choice.last_downloaded_at == choice.first_downloaded_at
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        ({"status": "refused", "note": "x", "reason": "y"}, "unknown_property", "reason"),
+        ({"status": "registered", "landlord_reference": "1", "registered_on": "2026-11-03", "reference": "1"},
+         "unknown_property", "reference"),
+        ({"status": "registered", "landlord_reference": "1", "registered_on": 20261103}, "invalid_status",
+         "registered_on"),
+        ({"status": "registered", "landlord_reference": "1", "registered_on": "20261103"}, "invalid_status",
+         "registered_on"),
+        ({"status": "registered", "landlord_reference": "1", "registered_on": "2026-W45-2"}, "invalid_status",
+         "registered_on"),
+        ({"status": "registered", "landlord_reference": "1", "registered_on": "2026-02-30"}, "invalid_status",
+         "registered_on"),
+        ({"status": "refused", "note": ["x"]}, "invalid_status", "note"),
+    ],
+)
+def test_the_status_body_is_held_to_its_schema(app, client, setup, body, code, field):
+    _moment, _landlord, dossier, token = setup
+
+    response = client.put(_status_url(dossier), json=body, headers=_headers(token))
+
+    assert response.status_code == (400 if code == "unknown_property" else 422)
+    assert_matches(response, "/dossiers/{dossier_id}/status", "put")
+    assert response.get_json()["error"]["code"] == code and response.get_json()["error"]["field"] == field
+    assert _choice_of(dossier).status == ChoiceStatus.NEW  # nothing stored
+
+
+def test_a_status_body_with_null_for_fields_it_does_not_need_is_accepted(app, client, setup):
+    _moment, _landlord, dossier, token = setup
+    body = {"status": "incomplete", "note": "Loonfiche ontbreekt", "landlord_reference": None, "registered_on": None}
+    jsonschema.Draft202012Validator(
+        _resolve_refs(DOCUMENT["components"]["schemas"]["StatusUpdate"]), format_checker=jsonschema.FormatChecker()
+    ).validate(body)
+
+    response = client.put(_status_url(dossier), json=body, headers=_headers(token))
+
+    assert response.status_code == 200 and response.get_json()["status"] == "incomplete"
+
+
+def test_a_new_status_clears_the_fields_of_the_previous_one_in_the_api(app, client, setup):
+    moment, _landlord, dossier, token = setup
+    headers = _headers(token)
+    registered = {"status": "registered", "landlord_reference": "REG-1", "registered_on": "2026-11-03"}
+    assert client.put(_status_url(dossier), json=registered, headers=headers).status_code == 200
+
+    incomplete = client.put(
+        _status_url(dossier), json={"status": "incomplete", "note": "Loonfiche ontbreekt"}, headers=headers
+    )
+
+    assert_matches(incomplete, "/dossiers/{dossier_id}/status", "put")
+    body = incomplete.get_json()
+    assert (body["status"], body["landlord_reference"], body["registered_on"]) == ("incomplete", None, None)
+    whole = client.get(f"/api/v1/dossiers/{dossier.id}", headers=headers).get_json()["landlord_status"]
+    assert (whole["landlord_reference"], whole["registered_on"], whole["note"]) == (None, None, "Loonfiche ontbreekt")
+
+    again = client.put(_status_url(dossier), json={**registered, "note": "Loonfiche ontbreekt"}, headers=headers)
+    assert again.get_json()["note"] is None and again.get_json()["landlord_reference"] == "REG-1"
+    listed = client.get(f"/api/v1/moments/{moment.id}/dossiers", headers=headers).get_json()["dossiers"]
+    assert listed[0]["landlord_status"]["note"] is None
+
+
+def test_the_api_tells_which_dossiers_changed_since_the_last_download(app, client, setup):
+    moment, _landlord, dossier, token = setup
+    headers = _headers(token)
+    choice = _choice_of(dossier)
+    choice.first_downloaded_at = choice.last_downloaded_at = dossier.completed_at - timedelta(days=1)
+    db.session.commit()
+
+    [summary] = client.get("/api/v1/moments", headers=headers).get_json()["moments"]
+    assert (summary["new"], summary["changed"]) == (0, 1)
+    listing = client.get(f"/api/v1/moments/{moment.id}/dossiers", headers=headers)
+    assert_matches(listing, "/moments/{moment_id}/dossiers")
+    assert listing.get_json()["dossiers"][0]["changed_since_download"] is True
+
+    client.get(f"/api/v1/dossiers/{dossier.id}", headers=headers)
+
+    [summary] = client.get("/api/v1/moments", headers=headers).get_json()["moments"]
+    assert summary["changed"] == 0
+
+
+def _path_url(path: str, ids: dict) -> str:
+    return "/api/v1" + path.format(**ids)
+
+
+def test_a_wrong_method_answers_405_in_json_with_the_allowed_methods(app, client, setup):
+    moment, _landlord, dossier, token = setup
+    ids = {"moment_id": moment.id, "dossier_id": dossier.id, "document_id": dossier.documents[0].id}
+    documented = _component({"$ref": "#/components/responses/MethodNotAllowed"})
+    for path, operations in DOCUMENT["paths"].items():
+        offered = {method.upper() for method in operations}
+        wrong = "DELETE" if "DELETE" not in offered else "PATCH"
+
+        response = client.open(_path_url(path, ids), method=wrong, headers=_headers(token))
+
+        assert response.status_code == 405, path
+        _assert_fits(response, documented)
+        assert response.get_json()["error"]["code"] == "method_not_allowed"
+        allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+        assert offered <= allowed <= offered | {"HEAD", "OPTIONS"}, (path, allowed)
+    # Outside the API a wrong method still gets the plain web answer.
+    assert client.delete("/verhuurder/").mimetype == "text/html"
+
+
+def test_an_internal_error_answers_in_json(app, client, setup, monkeypatch):
+    from inschrijving.landlords import portal
+
+    _moment, _landlord, _dossier, token = setup
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(portal, "moment_summaries", fail)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    response = client.get("/api/v1/moments", headers=_headers(token))
+
+    assert response.status_code == 500
+    assert_matches(response, "/moments")
+    assert response.get_json()["error"]["code"] == "internal_error" and "boom" not in response.get_data(as_text=True)

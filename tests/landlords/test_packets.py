@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import DossierStatus
@@ -246,3 +247,109 @@ def test_the_slow_merge_keeps_the_embedded_contents_font(app, db, monkeypatch):
     # From the contents on (the cover carries the minute it was made).
     assert [p.extract_text() for p in slow.pages[1:]] == [p.extract_text() for p in fast.pages[1:]]
     assert "Testa Şahin" in slow.pages[1].extract_text()
+
+
+def _encrypted_pdf(source: bytes, password: str) -> bytes:
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(source)))
+    writer.encrypt(user_password=password, owner_password="eigenaar")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_that_cannot_be_appended_is_named_in_its_section_and_stays_in_the_zip(app, db):
+    from inschrijving.landlords import exports
+
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord], last_name="Onleesbaar")
+    other = shared_dossier(moment, [landlord], scan=False)
+    readable = packets.dossier_pdf(other, now=utcnow())
+    damaged = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF"
+    locked = _encrypted_pdf(readable, "geheim")
+    add_document(dossier, readable, content_type="application/pdf", filename="attest.pdf")
+    add_document(dossier, damaged, content_type="application/pdf", filename="beschadigd.pdf")
+    add_document(dossier, locked, content_type="application/pdf", filename="slot.pdf")
+    assert packets.readable_pdf(damaged) == (None, packets.DAMAGED)
+    assert packets.readable_pdf(locked) == (None, packets.ENCRYPTED)
+
+    section_pdf, pages = packets.render_section_pdf(dossier)
+
+    reader = PdfReader(io.BytesIO(section_pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    flat = " ".join(text.split())
+    assert "niet toegevoegd: het bestand is beschadigd" in flat
+    assert "niet toegevoegd: beveiligd met een wachtwoord" in flat
+    assert "in de ZIP met de originele documenten, in de map " + dossier.reference in flat
+    assert flat.count("achteraan dit dossier") == 1  # only the readable attest is promised at the back
+    # The readable attest is appended at the end, the locked copy of it is not.
+    assert pages == len(reader.pages)
+    assert [other.reference in page.extract_text() for page in reader.pages].count(True) == 1
+    assert other.reference in reader.pages[-1].extract_text()
+
+    choices = portal.moment_choices(landlord.id, moment.id)
+    archive = zipfile.ZipFile(io.BytesIO(exports.packet_zip(b"%PDF", "pakket.pdf", choices)))
+    stored = {name.rsplit("/")[-1].split("-", 1)[1]: archive.read(name) for name in archive.namelist() if "/" in name}
+    assert stored["beschadigd.pdf"] == damaged and stored["slot.pdf"] == locked
+
+
+def test_a_scan_that_cannot_be_decoded_is_named_in_its_section_and_does_not_stop_the_packet(app, db):
+    from inschrijving.dossiers.services.documents import _looks_whole
+
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord], last_name="Afgebroken", scan=False)
+    whole = scan_jpeg("Afgebroken")
+    # The start-of-scan marker is broken: the headers still pass the upload check (Image.verify),
+    # but the pixels cannot be decoded (a damaged phone photo, found by fuzzing the upload check).
+    sos = whole.index(b"\xff\xda")
+    broken = whole[:sos] + b"\x40" + whole[sos + 1 :]
+    assert _looks_whole(broken, "image/jpeg")
+    add_document(dossier, broken, filename="half.jpg")
+    shared_dossier(moment, [landlord], last_name="Gaaf")
+
+    reader = _packet(db, landlord, moment)
+
+    assert [t.split()[1] for t in _outline_titles(reader)] == ["Afgebroken", "Gaaf"]  # both dossiers are there
+    flat = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "half.jpg niet toegevoegd: het bestand is beschadigd" in flat
+    assert "Niet elk bestand kon in dit dossier worden opgenomen." in flat
+    assert _image_count(reader) == 1  # the other dossier's scan only
+
+
+def test_a_pdf_locked_only_by_an_owner_password_is_appended(app, db):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord], scan=False)
+    appended = packets.dossier_pdf(shared_dossier(moment, [landlord], scan=False), now=utcnow())
+    add_document(dossier, _encrypted_pdf(appended, password=""), content_type="application/pdf", filename="a.pdf")
+    without, _pages = packets.render_section_pdf(shared_dossier(moment, [landlord], scan=False))
+
+    section_pdf, pages = packets.render_section_pdf(dossier)
+
+    assert pages == len(PdfReader(io.BytesIO(without)).pages) + len(PdfReader(io.BytesIO(appended)).pages)
+    assert "niet toegevoegd" not in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(section_pdf)).pages)
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_the_page_footer_is_worded_through_gettext(app, db, monkeypatch, slow):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    shared_dossier(moment, [landlord])
+    original = packets._
+
+    def shouting(message, **values):
+        text = original(message, **values)
+        return text.upper() if message.startswith("pagina ") else text
+
+    monkeypatch.setattr(packets, "_", shouting)
+    if slow:
+        monkeypatch.setattr(pdfmerge, "merge_parts", lambda *a, **k: (_ for _ in ()).throw(pdfmerge.UnexpectedPdf()))
+
+    reader = _packet(db, landlord, moment)
+
+    total = len(reader.pages)
+    assert f"PAGINA 1 VAN {total}" in reader.pages[0].extract_text()
+    assert f"PAGINA {total} VAN {total}" in reader.pages[-1].extract_text()
+    assert "flask" not in {name.split(".")[0] for name in vars(pdfmerge) if not name.startswith("_")}

@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import zipfile
+from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -110,7 +112,10 @@ def test_packet_download_marks_dossiers_downloaded(app):
     assert "portal.packet_download" in _actions()
 
 
-def test_cold_packet_shows_progress_until_ready(app, monkeypatch):
+@pytest.mark.parametrize(("asked", "download", "mimetype"), [("pakket.pdf", "pdf", "application/pdf"),
+                                                              ("pakket.zip", "zip", "application/zip")])
+def test_cold_packet_shows_progress_then_starts_the_download_that_was_asked(app, monkeypatch, asked, download,
+                                                                            mimetype):
     monkeypatch.setattr(portal_views, "INSTANT_RENDER_LIMIT", 0)
     monkeypatch.setattr(portal_views, "SECTIONS_PER_STEP", 1)
     moment = MomentFactory()
@@ -118,15 +123,84 @@ def test_cold_packet_shows_progress_until_ready(app, monkeypatch):
     shared_dossier(moment, [landlord])
     shared_dossier(moment, [landlord])
     client = landlord_client(app, landlord)
+    base = f"/verhuurder/momenten/{moment.id}"
 
-    first = client.get(f"/verhuurder/momenten/{moment.id}/pakket.pdf")
-    assert first.status_code == 302 and first.location.endswith(f"/verhuurder/momenten/{moment.id}/pakket")
+    first = client.get(f"{base}/{asked}")
+    assert first.status_code == 302 and first.location.endswith(f"{base}/pakket?download={download}")
     step = client.get(first.location).get_data(as_text=True)
     assert "1 van 2 dossiers zijn klaar." in step and 'http-equiv="refresh" content="1"' in step
     last = client.get(first.location).get_data(as_text=True)
-    assert "2 van 2 dossiers zijn klaar." in last and "pakket.pdf" in last
+    assert "2 van 2 dossiers zijn klaar." in last
+    assert f'http-equiv="refresh" content="0; url={base}/{asked}"' in last and f'href="{base}/{asked}"' in last
 
-    assert client.get(f"/verhuurder/momenten/{moment.id}/pakket.pdf").mimetype == "application/pdf"
+    assert client.get(f"{base}/{asked}").mimetype == mimetype
+    prepared = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "portal.packet_prepare")).all()
+    assert {e.detail["download"] for e in prepared} == {download}
+
+
+def test_the_progress_page_forwards_only_to_a_packet_download(app):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    shared_dossier(moment, [landlord])
+    client = landlord_client(app, landlord)
+    base = f"/verhuurder/momenten/{moment.id}"
+
+    for asked in ("https://evil.example/x", "//evil.example", "export_csv", "portal.home"):
+        page = client.get(f"{base}/pakket", query_string={"download": asked}).get_data(as_text=True)
+        assert f'content="0; url={base}/pakket.pdf"' in page and "evil" not in page
+
+
+def test_a_new_status_clears_the_old_fields_and_the_form_shows_only_its_own(app):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossier = shared_dossier(moment, [landlord], last_name="Claes")
+    client = landlord_client(app, landlord)
+    url = f"/verhuurder/dossiers/{dossier.id}"
+    client.post(url, data={"status": "registered", "reference": "REG-77", "registered_on": "2026-11-03"})
+
+    saved = client.post(url, data={"status": "refused", "note": "Buiten ons werkgebied", "reference": "REG-77",
+                                   "registered_on": "2026-11-03"})
+
+    assert saved.status_code == 302
+    choice = db.session.scalar(sa.select(LandlordChoice).where(LandlordChoice.dossier_id == dossier.id))
+    assert (choice.status, choice.landlord_reference, choice.registered_on) == (ChoiceStatus.REFUSED, None, None)
+    page = client.get(url).get_data(as_text=True)
+    assert "REG-77" not in page and "2026-11-03" not in page and "Buiten ons werkgebied" in page
+    csv_text = client.get(f"/verhuurder/momenten/{moment.id}/dossiers.csv").get_data(as_text=True)
+    assert "REG-77" not in csv_text and "Buiten ons werkgebied" in csv_text
+
+    client.post(url, data={"status": "registered", "reference": "REG-78", "registered_on": "2026-11-04",
+                           "note": "Buiten ons werkgebied"})
+    db.session.refresh(choice)
+    assert choice.status_note is None
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="REG-78"' in page and "Buiten ons werkgebied" not in page
+
+
+def test_home_and_moment_page_show_a_dossier_corrected_since_the_last_download(app):
+    moment = MomentFactory()
+    landlord = LandlordFactory(name="SVK De Poort")
+    corrected = shared_dossier(moment, [landlord], last_name="Aerts")
+    seen = shared_dossier(moment, [landlord], last_name="Bauwens")
+    shared_dossier(moment, [landlord], last_name="Claes")  # never downloaded
+    earlier = corrected.completed_at - timedelta(days=2)
+    for choice in (corrected.landlord_choices[0], seen.landlord_choices[0]):
+        choice.first_downloaded_at = choice.last_downloaded_at = earlier
+    seen.landlord_choices[0].last_downloaded_at = seen.completed_at + timedelta(minutes=1)
+    client = landlord_client(app, landlord)
+
+    home = client.get("/verhuurder/").get_data(as_text=True)
+    assert "1 nieuw" in home and "1 gewijzigd" in home
+
+    page = client.get(f"/verhuurder/momenten/{moment.id}").get_data(as_text=True)
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    rows = {name: row for row in body.split("</tr>") for name in ("Aerts", "Bauwens", "Claes") if name in row}
+    assert "gewijzigd sinds uw laatste download" in rows["Aerts"]
+    assert "gewijzigd sinds" not in rows["Bauwens"] + rows["Claes"]
+
+    client.get(f"/verhuurder/momenten/{moment.id}/pakket.pdf")
+    home = client.get("/verhuurder/").get_data(as_text=True)
+    assert "gewijzigd" not in home.split("<tbody>")[1].split("</tbody>")[0]
 
 
 def test_exports_csv_json_zip_and_single_dossier_pdf(app):

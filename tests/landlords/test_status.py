@@ -92,3 +92,158 @@ def test_volunteers_see_statuses_through_the_include(dossier):
     html = render_template("landlords/_choice_statuses.html", dossier=dossier)
     assert "SVK De Poort" in html and "ingeschreven" in html and "1234" in html
     assert "geweigerd" in html and "Buiten ons werkgebied" in html
+
+
+# A report keeps only the fields of its own status ------------------------------------------------
+
+
+def _registered(choice, now=None):
+    now = now or utcnow()
+    portal.set_choice_status(
+        choice, status="registered", actor=None, now=now, reference="1234", registered_on=date(2026, 11, 3)
+    )
+
+
+@pytest.mark.parametrize("status", ["incomplete", "refused"])
+def test_a_later_report_drops_the_number_and_date_of_registered(dossier, status):
+    choice = _choice(dossier, "SVK De Poort")
+    _registered(choice)
+
+    portal.set_choice_status(
+        choice, status=status, actor=None, now=utcnow(), note="Loonfiches ontbreken", reference="99",
+        registered_on=date(2026, 11, 4),
+    )
+
+    assert choice.status == ChoiceStatus(status) and choice.status_note == "Loonfiches ontbreken"
+    assert choice.landlord_reference is None and choice.registered_on is None
+
+
+def test_registered_keeps_no_note(dossier):
+    choice = _choice(dossier, "SVK De Poort")
+    portal.set_choice_status(choice, status="incomplete", actor=None, now=utcnow(), note="uw loonfiches")
+
+    portal.set_choice_status(
+        choice, status="registered", actor=None, now=utcnow(), reference="1234", registered_on=date(2026, 11, 3),
+        note="uw loonfiches",
+    )
+
+    assert choice.status == ChoiceStatus.REGISTERED and choice.landlord_reference == "1234"
+    assert choice.status_note is None
+
+
+def test_a_refused_report_is_not_stopped_by_a_long_number_it_does_not_keep(dossier):
+    choice = _choice(dossier, "WM Elan")
+    portal.set_choice_status(choice, status="refused", actor=None, now=utcnow(), note="Te groot", reference="x" * 99)
+    assert choice.status == ChoiceStatus.REFUSED and choice.landlord_reference is None
+
+
+def test_the_status_form_starts_with_the_fields_of_the_current_report_only(dossier):
+    choice = _choice(dossier, "SVK De Poort")
+    assert portal.status_form_values(choice) == {"status": None, "reference": None, "registered_on": None, "note": None}
+    # A row written before reports cleared the other fields: the form still shows only its own.
+    choice.status, choice.status_note = ChoiceStatus.REFUSED, "Te groot"
+    choice.landlord_reference, choice.registered_on = "1234", date(2026, 11, 3)
+    assert portal.status_form_values(choice) == {
+        "status": "refused", "reference": None, "registered_on": None, "note": "Te groot"
+    }
+    choice.status = ChoiceStatus.REGISTERED
+    assert portal.status_form_values(choice) == {
+        "status": "registered", "reference": "1234", "registered_on": date(2026, 11, 3), "note": None
+    }
+
+
+# Downloads, and dossiers corrected after one ------------------------------------------------------
+
+
+def test_every_download_moves_the_last_download_the_first_stays(dossier):
+    choice = _choice(dossier, "SVK De Poort")
+    first, later = utcnow(), utcnow() + timedelta(hours=2)
+    portal.mark_downloaded([choice], now=first)
+    portal.mark_downloaded([choice], now=later)
+    assert choice.first_downloaded_at == first and choice.last_downloaded_at == later
+
+
+def _corrected_after_download(volunteer_user):
+    """A complete dossier the landlord downloaded and found incomplete, then reopened, fixed and completed."""
+    from inschrijving.dossiers.services import lifecycle
+    from tests.factories.dossiers import build_complete_dossier
+
+    dossier = build_complete_dossier()
+    choice = dossier.landlord_choices[0]
+    downloaded = utcnow() - timedelta(days=1)
+    portal.mark_downloaded([choice], now=downloaded)
+    portal.set_choice_status(choice, status="incomplete", actor=None, now=downloaded, note="Loonfiche ontbreekt")
+    lifecycle.reopen_dossier(dossier, version=dossier.version, actor=volunteer_user, now=utcnow())
+    return dossier, choice
+
+
+def test_a_dossier_completed_again_after_the_download_counts_as_changed(app, request_context):
+    from inschrijving.dossiers.services import lifecycle
+    from tests.factories.accounts import UserFactory
+
+    volunteer = UserFactory()
+    dossier, choice = _corrected_after_download(volunteer)
+    landlord_id = choice.landlord_id
+    assert portal.moment_summaries(landlord_id) == []  # back in draft: not shared at all
+
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+
+    [summary] = portal.moment_summaries(landlord_id)
+    assert (summary.dossiers, summary.new, summary.changed) == (1, 0, 1)
+    assert portal.changed_since_download(choice)
+    assert choice.status == ChoiceStatus.INCOMPLETE  # the report stands until the landlord reports again
+
+    portal.mark_downloaded([choice], now=utcnow())
+
+    [summary] = portal.moment_summaries(landlord_id)
+    assert (summary.new, summary.changed) == (0, 0)
+    assert not portal.changed_since_download(choice)
+
+
+def test_never_downloaded_is_new_not_changed(dossier):
+    choice = _choice(dossier, "SVK De Poort")
+    assert not portal.changed_since_download(choice)
+    summary = next(s for s in portal.moment_summaries(choice.landlord_id))
+    assert (summary.new, summary.changed) == (1, 0)
+
+
+# What the candidate reads -------------------------------------------------------------------------
+
+
+def test_a_landlord_whose_consent_was_withdrawn_is_left_out_of_the_candidate_lines(dossier):
+    from tests.factories.packets import withdraw
+
+    poort, elan = _choice(dossier, "SVK De Poort"), _choice(dossier, "WM Elan")
+    portal.mark_downloaded([poort, elan], now=utcnow())
+    withdraw(dossier, elan.landlord)
+
+    assert portal.candidate_status_lines(dossier) == ["SVK De Poort heeft uw dossier ontvangen."]
+
+
+def test_the_candidate_keeps_reading_what_is_missing_while_the_dossier_is_reopened(app, request_context):
+    from inschrijving.extensions import db
+    from inschrijving.landlords.portal_views import landlord_status_lines_for_booking
+    from tests.factories.accounts import UserFactory
+    from tests.factories.booking import BookingFactory
+
+    dossier, choice = _corrected_after_download(UserFactory())
+    dossier.booking = BookingFactory(moment=dossier.moment)
+    db.session.flush()
+    name = choice.landlord.name
+
+    assert landlord_status_lines_for_booking(dossier.booking_id) == [
+        f"{name} mist nog iets in uw dossier: Loonfiche ontbreekt"
+    ]
+
+
+def test_a_draft_no_landlord_had_shows_no_landlord_lines(app, request_context):
+    from inschrijving.extensions import db
+    from inschrijving.landlords.portal_views import landlord_status_lines_for_booking
+    from tests.factories.booking import BookingFactory
+    from tests.factories.dossiers import build_complete_dossier
+
+    draft = build_complete_dossier(mark_complete=False)
+    draft.booking = BookingFactory(moment=draft.moment)
+    db.session.flush()
+
+    assert landlord_status_lines_for_booking(draft.booking_id) == []
