@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _refuse_unsafe_config(app)
+    trust_proxies(app)
     os.makedirs(app.instance_path, exist_ok=True)
     if (app.debug or app.testing) and "SESSION_COOKIE_SECURE" not in os.environ:
         # Plain http on 127.0.0.1 during development: a Secure cookie would never come back.
@@ -59,6 +60,23 @@ def _refuse_unsafe_config(app: Flask) -> None:
             "environment variable to a long random value, e.g. "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe PROXY_FIX_X_FOR reverse proxies about the client's address and scheme.
+
+    Behind a proxy every request comes from the proxy's address, so rate limits, login throttling and
+    the audit log would see one client. Only as many hops as configured are believed: a client can send
+    its own X-Forwarded-For, and the proxies append to it, so the rightmost entries are the honest ones.
+    The Host header is not taken from X-Forwarded-Host: the proxy passes the original Host itself.
+    """
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops < 0:
+        raise ValueError("PROXY_FIX_X_FOR is the number of trusted proxies: 0 or more")
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _is_maintenance_command() -> bool:

@@ -65,6 +65,11 @@ class Config:
     # Past this age a moment's dossiers go even if a chosen landlord never downloaded or answered.
     RETENTION_HARD_MAX_DAYS = int(os.environ.get("RETENTION_HARD_MAX_DAYS", 365))
 
+    # How many reverse proxies in front of the app may be believed about the client's address and scheme
+    # (X-Forwarded-For, X-Forwarded-Proto). 0: none, the connection's address is the client's. Trusting
+    # the headers without a proxy that sets them would let any client choose its own address.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_PUBLIC_POST = os.environ.get("RATELIMIT_PUBLIC_POST", "20 per minute")
     RATELIMIT_HEADERS_ENABLED = True

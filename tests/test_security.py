@@ -69,3 +69,76 @@ def test_hsts_only_in_production(monkeypatch, tmp_path):
 def test_session_cookie_flags(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.fixture
+def proxied(tmp_path, _postgres_schema):
+    """Build an app with PROXY_FIX_X_FOR set and public POSTs limited to 2 a minute, plus a page that shows
+    what the app believes about the client."""
+    apps = []
+
+    def build(hops: int):
+        from flask import request
+        from flask_limiter.util import get_remote_address
+
+        app = create_app({**base_config(tmp_path), "PROXY_FIX_X_FOR": hops, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_PUBLIC_POST": "2 per minute"})
+
+        @app.route("/_client")
+        def seen_client():
+            # get_remote_address is the limiter's key function (inschrijving/extensions.py).
+            return {"remote_addr": request.remote_addr, "limiter_key": get_remote_address(),
+                    "scheme": request.scheme}
+
+        context = app.app_context()
+        context.push()
+        from inschrijving.extensions import db
+
+        if "sqlite" in app.config["SQLALCHEMY_DATABASE_URI"]:
+            db.create_all()
+        apps.append((app, context))
+        return app
+
+    yield build
+    from inschrijving.extensions import db
+
+    for _app, context in reversed(apps):
+        db.session.remove()
+        db.engine.dispose()
+        context.pop()
+
+
+PROXY = {"REMOTE_ADDR": "10.0.0.2"}  # the reverse proxy's own address
+
+
+def _posts(client, forwarded_for: str, times: int) -> list[int]:
+    return [client.post("/wachtlijst/volgende", data={}, headers={"X-Forwarded-For": forwarded_for},
+                        environ_base=PROXY).status_code for _ in range(times)]
+
+
+def test_without_a_proxy_setting_forwarded_headers_are_ignored(proxied):
+    client = proxied(0).test_client()
+    seen = client.get("/_client", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+                      environ_base=PROXY).get_json()
+    assert seen == {"remote_addr": "10.0.0.2", "limiter_key": "10.0.0.2", "scheme": "http"}
+    # A client cannot buy itself a fresh rate-limit bucket by making up an address.
+    assert _posts(client, "203.0.113.7", 2) == [200, 200]
+    assert _posts(client, "198.51.100.9", 1) == [429]
+
+
+def test_behind_one_proxy_each_client_has_its_own_address_and_bucket(proxied):
+    client = proxied(1).test_client()
+    seen = client.get("/_client", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+                      environ_base=PROXY).get_json()
+    assert seen == {"remote_addr": "203.0.113.7", "limiter_key": "203.0.113.7", "scheme": "https"}
+    # Only the hop the proxy appended is believed, not what the client put in front of it.
+    spoofed = client.get("/_client", headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.7"},
+                         environ_base=PROXY).get_json()
+    assert spoofed["remote_addr"] == spoofed["limiter_key"] == "203.0.113.7"
+    assert _posts(client, "203.0.113.7", 3) == [200, 200, 429]
+    assert _posts(client, "198.51.100.9", 1) == [200]
+
+
+def test_proxy_setting_must_not_be_negative(tmp_path):
+    with pytest.raises(ValueError, match="PROXY_FIX_X_FOR"):
+        create_app({**base_config(tmp_path), "PROXY_FIX_X_FOR": -1})
