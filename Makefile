@@ -24,17 +24,18 @@ catalogs: $(STAMP)
 		$(BIN)/pybabel -q compile -d inschrijving/translations; fi
 
 # After changing texts: extract every _()/_l()/ngettext into the template, then merge it into each catalogue.
+# Lines wrap at 120 characters, as the committed catalogues do (pybabel's default of 76 would rewrap them all).
 TRANSLATED_LANGUAGES := fr en ar tr
 POT := inschrijving/translations/messages.pot
 extract-messages: $(STAMP)
 	mkdir -p $(dir $(POT))
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -w 120 \
 		--add-comments=Translators: --sort-by-file --project=inschrijving -o $(POT) .
 	@for lang in $(TRANSLATED_LANGUAGES); do \
 		[ -f inschrijving/translations/$$lang/LC_MESSAGES/messages.po ] || \
-			$(BIN)/pybabel -q init -i $(POT) -d inschrijving/translations -l $$lang; \
+			$(BIN)/pybabel -q init -i $(POT) -d inschrijving/translations -l $$lang -w 120; \
 	done
-	$(BIN)/pybabel -q update -i $(POT) -d inschrijving/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q update -i $(POT) -d inschrijving/translations --no-fuzzy-matching --ignore-obsolete -w 120
 
 # axe-core for the accessibility browser tests, into this repository's node_modules (git-ignored).
 NPM := $(shell command -v npm 2>/dev/null)

@@ -183,6 +183,23 @@ class ConfirmForm(FlaskForm):
     """A bare form, for its CSRF token: cancel, resend."""
 
 
+def _normalised_or_kept(normalise):
+    # The stored form (E.164, lower case), so the lookup matches however the contact was typed; a value
+    # that does not normalise is kept and simply finds no booking.
+    def apply(value):
+        value = _empty_to_none(value)
+        if value is None:
+            return None
+        try:
+            return normalise(value)
+        except ValueError:
+            return value
+
+    return apply
+
+
 class ResendForm(FlaskForm):
-    phone = HiddenField(filters=[_empty_to_none])
-    email = HiddenField(filters=[_empty_to_none])
+    """The contact the duplicate page carries over to "Stuur mij de link opnieuw"."""
+
+    phone = HiddenField(filters=[_normalised_or_kept(normalise_phone)])
+    email = HiddenField(filters=[_normalised_or_kept(normalise_email)])

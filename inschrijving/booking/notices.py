@@ -129,6 +129,20 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
         _queue_for_booking(booking, "booking_cancelled", subject, now=now)
 
 
+def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
+    """Tell a candidate that the whole moment is off, with the calendar cancellation a single one carries.
+
+    Called by planning when a coordinator cancels the moment, after the booking is cancelled and its
+    sequence raised, so the attached file is the METHOD:CANCEL one.
+    """
+    if not booking.email:
+        return
+    with force_locale(booking.language):
+        subject = _("Uw afspraak voor de groepsinschrijving gaat niet door")
+        _queue_for_booking(booking, "moment_cancelled", subject, now=now,
+                           dedupe_key=f"moment-cancelled:{booking.id}")
+
+
 def queue_manage_link(booking: Booking, token: str, *, now: datetime) -> None:
     with force_locale(booking.language):
         subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=booking.reference)

@@ -6,16 +6,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from inschrijving.booking import notices
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, BookedBy, Booking, BookingStatus
 from inschrijving.extensions import db
 from inschrijving.notifications.services import queue_message
-from inschrijving.planning.models import RegistrationMoment, Slot
+from inschrijving.planning.models import MomentKind, RegistrationMoment, Slot
 
 
 class BookingError(Exception):
@@ -27,7 +28,7 @@ class SlotFull(BookingError):
 
 
 class BookingClosed(BookingError):
-    """The moment does not take bookings now; `reason` says why (not_published, not_yet_open, closed)."""
+    """The moment does not take bookings now; `reason` says why (not_bookable, not_published, not_yet_open, closed)."""
 
     def __init__(self, moment: RegistrationMoment, reason: str):
         super().__init__(reason)
@@ -145,13 +146,33 @@ def get_booking_by_token(token: str) -> Booking | None:
 
 
 def check_booking_window(moment: RegistrationMoment, *, now: datetime) -> None:
-    """Raise BookingClosed with the reason when the moment takes no bookings at `now`."""
+    """Raise BookingClosed with the reason when the moment takes no bookings at `now`.
+
+    Only registration moments take bookings: an info session for social workers has slots too, but
+    nobody may book or move into one (the pages hide them; a crafted POST must not get in either).
+    """
+    if moment.kind != MomentKind.REGISTRATION:
+        raise BookingClosed(moment, "not_bookable")
     if not moment.is_published:
         raise BookingClosed(moment, "not_published")
     if now < moment.booking_opens_at:
         raise BookingClosed(moment, "not_yet_open")
     if now >= moment.booking_closes_at:
         raise BookingClosed(moment, "closed")
+
+
+def settle_reminder(booking: Booking, *, now: datetime) -> None:
+    """Decide whether `send-reminders` still has to remind this booking, when it is made or moved.
+
+    A booking made or moved within REMINDER_DAYS_BEFORE of its slot counts as reminded: the
+    confirmation or move notice that goes out now already gives the time (a new booking's also the
+    link and the checklist). A reminder on top would be the second mail in a day, and it would rotate
+    the manage token, killing the link that notice and the printed QR code just promised. Further
+    ahead, the new time gets its own reminder later. The one rule for booking, claiming an offer and
+    moving (by the candidate or by staff).
+    """
+    window = timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
+    booking.reminder_sent_at = now if booking.slot.starts_at <= now + window else None
 
 
 def find_live_booking_for_contact(
@@ -225,6 +246,7 @@ def insert_booking(slot: Slot, *, details: ContactDetails, now: datetime, take_s
             sequence=0,
             created_at=now,
         )
+        settle_reminder(booking, now=now)
         confirmation = notices.confirmation_message(booking, token, now=now) if notify else None
         if not seat_taken:
             take_seat(slot.id)
@@ -274,8 +296,7 @@ def move_booking(booking: Booking, *, new_slot: Slot, now: datetime, notify: boo
     booking.moment = new_slot.moment
     booking.sequence += 1
     booking.updated_at = now
-    # The reminder belongs to the old time; the new time gets its own.
-    booking.reminder_sent_at = None
+    settle_reminder(booking, now=now)
     try:
         with db.session.begin_nested():
             db.session.flush()

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import io
-
-import qrcode
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -13,11 +9,11 @@ from sqlalchemy.orm import joinedload
 from inschrijving.booking import notices, queries, services, waitlist
 from inschrijving.booking.content import checklist
 from inschrijving.booking.forms import BookingForm, ClaimForm, ConfirmForm, MoveForm, ResendForm, WaitlistForm
+from inschrijving.booking.letter import letter_pdf
 from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db, limiter
 from inschrijving.planning.models import MomentKind, RegistrationMoment, Slot
-from inschrijving.rendering.pdf import render_pdf
 
 bp = Blueprint("booking", __name__)
 
@@ -90,7 +86,7 @@ def book(moment_id: int, slot_id: int):
             return _closed_page(exc, 409)
         except services.DuplicateContact as exc:
             db.session.rollback()
-            return _duplicate_page(moment, exc.existing, form)
+            return _duplicate_page(moment, exc.existing, phone=form.phone_e164, email=form.email_normalised)
         except services.SlotFull:
             db.session.rollback()
             alternatives = queries.list_free_slots(moment.id, now=now)
@@ -109,9 +105,13 @@ def book(moment_id: int, slot_id: int):
                            alternatives=alternatives), 409 if form.is_submitted() and slot_full else 200
 
 
-def _duplicate_page(moment: RegistrationMoment, existing: Booking, form: BookingForm):
-    resend = ResendForm(phone=form.phone_e164, email=form.email_normalised)
+def _duplicate_page(moment: RegistrationMoment, existing: Booking, *, phone: str | None, email: str | None,
+                    seat_passed_on: bool = False):
+    # formdata=None: inside the booking POST, Flask-WTF would otherwise fill the hidden fields from the
+    # request (the contact as typed) instead of these normalised values.
+    resend = ResendForm(formdata=None, phone=phone, email=email)
     return render_template("booking/duplicate.html", moment=moment, existing=existing, resend=resend,
+                           seat_passed_on=seat_passed_on,
                            woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 409
 
 
@@ -177,23 +177,12 @@ def calendar_file(token: str):
 
 @bp.route("/afspraak/<token>/brief.pdf")
 def letter(token: str):
-    """Serve a printable confirmation letter with a QR code of the manage link."""
+    """Serve the printable confirmation letter, in the booking's language, with a QR code of the manage link."""
     booking = _booking_or_404(token)
-    link = notices.manage_url(token)
-    pdf = render_pdf("pdf/booking_letter.html", booking=booking, checklist=checklist(), manage_link=link,
-                     qr_data_uri=_qr_data_uri(link), starts_at=notices.local_time(booking.slot.starts_at),
-                     ends_at=notices.local_time(booking.slot.ends_at),
-                     woonclub_phone=current_app.config.get("WOONCLUB_PHONE"))
-    return Response(pdf, mimetype="application/pdf", headers={
+    return Response(letter_pdf(booking, token), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="afspraak-{booking.reference}.pdf"',
         "Cache-Control": "no-store",
     })
-
-
-def _qr_data_uri(text: str) -> str:
-    buffer = io.BytesIO()
-    qrcode.make(text, border=2, box_size=8).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 @bp.route("/afspraak/<token>/verplaatsen", methods=["GET", "POST"])
@@ -276,10 +265,14 @@ def claim(token: str):
         return render_template("booking/offer_gone.html"), 404
     form = ClaimForm()
     if form.validate_on_submit():
+        moment, phone, email = entry.offered_slot.moment, entry.phone, entry.email
         try:
             issued = waitlist.claim_offer(token, now=utcnow(), needs_interpreter=bool(form.needs_interpreter.data),
                                           interpreter_language=form.interpreter_language.data,
                                           assistance_note=form.assistance_note.data)
+        except waitlist.AlreadyBooked as exc:
+            db.session.commit()  # the offer is closed and its seat passed on to the next person waiting
+            return _duplicate_page(moment, exc.existing, phone=phone, email=email, seat_passed_on=True)
         except services.BookingError:
             db.session.rollback()
             return render_template("booking/offer_gone.html"), 409

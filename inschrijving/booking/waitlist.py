@@ -9,11 +9,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from inschrijving.booking import notices
-from inschrijving.booking.models import WaitlistEntry, WaitlistStatus
+from inschrijving.booking.models import Booking, WaitlistEntry, WaitlistStatus
 from inschrijving.booking.services import (
     BookingError,
     ContactDetails,
-    DuplicateContact,
     IssuedBooking,
     SlotFull,
     find_live_booking_for_contact,
@@ -37,6 +36,18 @@ class AlreadyWaiting(WaitlistError):
 
 class OfferGone(WaitlistError):
     """The offer link is unknown, expired, or was used already."""
+
+
+class AlreadyBooked(WaitlistError):
+    """The person holding the offer already has a live booking for the moment (`existing`).
+
+    Unlike the other errors this one leaves work to commit: the offer is closed and its held seat
+    passed on to the next person waiting, so the caller commits instead of rolling back.
+    """
+
+    def __init__(self, existing: Booking):
+        super().__init__(existing.id)
+        self.existing = existing
 
 
 @dataclass(frozen=True)
@@ -142,7 +153,11 @@ def get_offer_by_token(token: str, *, now: datetime) -> WaitlistEntry | None:
 
 def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
                 interpreter_language: str | None = None, assistance_note: str | None = None) -> IssuedBooking:
-    """Turn an offer into a booking in the held seat; exactly one claim wins, even when clicked twice at once."""
+    """Turn an offer into a booking in the held seat; exactly one claim wins, even when clicked twice at once.
+
+    :raises OfferGone: unknown, used or expired (roll back).
+    :raises AlreadyBooked: the person has a booking for the moment already; the seat went on (commit).
+    """
     entry = get_offer_by_token(token, now=now)
     if entry is None:
         raise OfferGone()
@@ -162,7 +177,12 @@ def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
     slot = entry.offered_slot
     existing = find_live_booking_for_contact(slot.moment_id, phone=entry.phone, email=entry.email)
     if existing is not None:
-        raise DuplicateContact(existing)
+        # They booked an hour themselves meanwhile. Holding this seat until the offer runs out would only
+        # keep it from the next person, so it goes on now; the entry points at the booking they have.
+        entry.booking_id = existing.id
+        release_seat(slot.id)
+        offer_freed_seat(slot, now=now)
+        raise AlreadyBooked(existing)
     details = ContactDetails(
         contact_name=entry.contact_name,
         phone=entry.phone,

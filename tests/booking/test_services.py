@@ -13,7 +13,7 @@ from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import Dossier
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import attachment_data, message_text
-from inschrijving.planning.models import MomentStatus, Slot
+from inschrijving.planning.models import MomentKind, MomentStatus, Slot
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import MomentFactory, SlotFactory
 
@@ -97,6 +97,18 @@ def test_draft_moment_is_not_bookable(db, now):
     with pytest.raises(services.BookingClosed) as caught:
         services.book_slot(slot, details=details(), now=now)
     assert caught.value.reason == "not_published"
+
+
+def test_an_info_moment_takes_no_bookings_and_no_moves(db, now):
+    info = SlotFactory(moment=MomentFactory(kind=MomentKind.INFO))
+    with pytest.raises(services.BookingClosed) as caught:
+        services.book_slot(info, details=details(), now=now)
+    assert caught.value.reason == "not_bookable"
+    booking = BookingFactory()
+    with pytest.raises(services.BookingClosed) as caught:
+        services.move_booking(booking, new_slot=info, now=now)
+    assert caught.value.reason == "not_bookable"
+    assert booking.slot_id != info.id and info.booked == 0
 
 
 @pytest.mark.parametrize("field", ["phone", "email"])
@@ -291,6 +303,34 @@ def test_claiming_an_offer_books_the_held_seat_once(db, now):
     assert entry.status == WaitlistStatus.BOOKED and entry.booking_id == issued.booking.id
     with pytest.raises(waitlist.OfferGone):
         waitlist.claim_offer(token, now=now + timedelta(hours=1))
+
+
+def test_claiming_while_already_booked_passes_the_seat_on_at_once(db, now):
+    slot, entry, token = _offer(db, now)
+    # Meanwhile they booked another hour of the same day themselves (or a social worker did).
+    own = BookingFactory(slot=SlotFactory(moment=slot.moment), email=entry.email)
+    nxt = WaitlistEntryFactory(moment=slot.moment, created_at=now)
+    with pytest.raises(waitlist.AlreadyBooked) as caught:
+        waitlist.claim_offer(token, now=now + timedelta(hours=1))
+    assert caught.value.existing.id == own.id
+    db.session.refresh(entry)
+    db.session.refresh(nxt)
+    assert entry.status == WaitlistStatus.BOOKED and entry.booking_id == own.id
+    # The seat is not held for them until the offer runs out: the next person has it now.
+    assert nxt.status == WaitlistStatus.OFFERED and nxt.offered_slot_id == slot.id
+    assert slot.booked == 1 and live_count(db, slot) == 0
+    assert outbox(db)[-1].recipient == nxt.email
+    with pytest.raises(waitlist.OfferGone):
+        waitlist.claim_offer(token, now=now + timedelta(hours=1))
+
+
+def test_claiming_while_already_booked_with_nobody_waiting_frees_the_seat(db, now):
+    slot, entry, token = _offer(db, now)
+    BookingFactory(slot=SlotFactory(moment=slot.moment), email=entry.email)
+    with pytest.raises(waitlist.AlreadyBooked):
+        waitlist.claim_offer(token, now=now)
+    assert slot.booked == 0
+    services.book_slot(slot, details=details(7), now=now)  # free for anyone again
 
 
 def test_an_expired_offer_passes_to_the_next_person(db, now):

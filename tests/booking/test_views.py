@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import message_text
 from tests.conftest import base_config
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
-from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
+from tests.factories.planning import BRUSSELS, MomentFactory, OpeningBlockFactory, SlotFactory
 
 FORM = {
     "contact_name": "Fatima El Amrani",
@@ -129,21 +130,60 @@ def test_full_slot_keeps_the_typed_values_and_offers_other_hours(client, db, slo
     assert count(db, Booking) == 0
 
 
-def test_duplicate_contact_offers_to_resend_the_link(client, db, slot):
+class _FormReader(HTMLParser):
+    """The forms of a page as a browser would submit them: action and every named input's value."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "form":
+            self.forms.append((attributes.get("action") or "", {}))
+        elif tag == "input" and self.forms and attributes.get("name"):
+            self.forms[-1][1][attributes["name"]] = attributes.get("value") or ""
+
+
+def forms_of(page: str) -> list[tuple[str, dict[str, str]]]:
+    reader = _FormReader()
+    reader.feed(page)
+    return reader.forms
+
+
+def test_duplicate_contact_offers_to_resend_the_link(client, app, db, slot):
+    # With CSRF on, as in production: the resend POST carries exactly what the duplicate page holds.
+    app.config["WTF_CSRF_ENABLED"] = True
     existing = BookingFactory(slot=slot, phone="+32470123456", email="fatima@example.org")
     db.session.commit()  # the view rolls back after DuplicateContact
-    response = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM)
+    url = f"/inschrijven/{slot.moment_id}/{slot.id}"
+    [(_action, fields)] = [f for f in forms_of(client.get(url).get_data(as_text=True)) if "csrf_token" in f[1]]
+    response = client.post(url, data={**FORM, "csrf_token": fields["csrf_token"]})  # typed as people type
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "U hebt al een afspraak" in page
     assert count(db, Booking) == 1
+    [(action, hidden)] = [f for f in forms_of(page) if f[0].endswith("/link-opnieuw")]
+    assert hidden["phone"] == "+32470123456" and hidden["email"] == "fatima@example.org"
     old_hash = existing.token_hash
-    resent = client.post(f"/inschrijven/{slot.moment_id}/link-opnieuw",
-                         data={"phone": "+32470123456", "email": "fatima@example.org"})
+    resent = client.post(action, data=hidden)
     assert "Kijk in uw mailbox" in resent.get_data(as_text=True)
     db.session.refresh(existing)
     assert existing.token_hash != old_hash
     assert db.session.scalars(sa.select(OutboxMessage)).one().recipient == "fatima@example.org"
+
+
+def test_resend_finds_the_booking_however_the_contact_was_typed(client, db, slot):
+    existing = BookingFactory(slot=slot, phone="+32470123456", email="fatima@example.org")
+    db.session.commit()
+    old_hash = existing.token_hash
+    resent = client.post(f"/inschrijven/{slot.moment_id}/link-opnieuw",
+                         data={"phone": "0470 12 34 56", "email": "Fatima@Example.ORG"})
+    assert "Kijk in uw mailbox" in resent.get_data(as_text=True)
+    db.session.refresh(existing)
+    assert existing.token_hash != old_hash
+    nothing = client.post(f"/inschrijven/{slot.moment_id}/link-opnieuw", data={"phone": "geen nummer"})
+    assert nothing.status_code == 200 and "Bel de Woonclub" in nothing.get_data(as_text=True)
 
 
 def test_duplicate_phone_only_says_to_call(client, app, db, slot):
@@ -184,20 +224,47 @@ def test_unknown_things_are_friendly_404s(client, db):
     assert "Deze link werkt niet" in client.get("/afspraak/onbekend").get_data(as_text=True)
 
 
-def test_manage_page_tells_what_each_landlord_did(client, db, slot):
-    from inschrijving.dossiers.models import ChoiceStatus
+def _booked_with_dossier(client, db, slot):
+    """A booking made through the form, with a complete dossier that chose one landlord."""
     from tests.factories.dossiers import build_complete_dossier
 
     token = token_from(client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM))
     booking = db.session.scalars(sa.select(Booking)).one()
     dossier = build_complete_dossier(moment=slot.moment)
     dossier.booking_id = booking.id
-    choice = dossier.landlord_choices[0]
+    return token, dossier, dossier.landlord_choices[0]
+
+
+def test_manage_page_tells_what_each_landlord_did(client, db, slot):
+    from inschrijving.dossiers.models import ChoiceStatus
+
+    token, _dossier, choice = _booked_with_dossier(client, db, slot)
     choice.status, choice.landlord_reference = ChoiceStatus.REGISTERED, "1234"
     choice.registered_on = slot.moment.held_on
     db.session.commit()
     page = client.get(f"/afspraak/{token}?lang=nl").get_data(as_text=True)
     assert f"{choice.landlord.name} heeft u ingeschreven op" in page and "nummer 1234" in page
+
+
+def test_manage_page_keeps_a_landlords_remark_while_the_dossier_is_being_corrected(client, db, slot):
+    from inschrijving.db_types import utcnow
+    from inschrijving.dossiers.services import lifecycle
+    from inschrijving.landlords import portal
+    from tests.factories.accounts import UserFactory
+
+    token, dossier, choice = _booked_with_dossier(client, db, slot)
+    portal.mark_downloaded([choice], now=utcnow())
+    portal.set_choice_status(choice, status="incomplete", actor=None, now=utcnow(), note="Loonfiche ontbreekt")
+    # The volunteer reopens it to add the paper; until then the checklist misses something.
+    lifecycle.reopen_dossier(dossier, version=dossier.version, actor=UserFactory(), now=utcnow())
+    for document in list(dossier.documents):
+        db.session.delete(document)
+    db.session.commit()
+
+    page = client.get(f"/afspraak/{token}?lang=nl").get_data(as_text=True)
+
+    assert "Breng deze papieren nog mee" in page
+    assert f"{choice.landlord.name} mist nog iets in uw dossier: Loonfiche ontbreekt" in page
 
 
 def test_manage_page_move_and_cancel(client, db, slot):
@@ -240,6 +307,41 @@ def test_calendar_file_and_letter(client, db, slot):
     assert len(PdfReader(io.BytesIO(pdf.data)).pages[0].images) >= 1  # the QR code
 
 
+@pytest.mark.parametrize(("language", "expected", "direction"), [
+    ("fr", ["Votre référence", "Qu'apportez-vous ?", "Appelez la Woonclub"], "ltr"),
+    ("ar", ["موعدك للتسجيل الجماعي", "ماذا تحضر معك؟"], "rtl"),
+])
+def test_the_letter_is_printed_in_the_bookings_language_not_the_pages(client, app, db, slot, language, expected,
+                                                                       direction):
+    import io
+
+    from babel.dates import format_date
+    from flask import template_rendered
+
+    from tests.test_i18n import compile_catalogues, forget_loaded_translations
+
+    compile_catalogues()
+    forget_loaded_translations(app)
+    # A social worker books on the Dutch page for someone who reads another language.
+    booking = BookingFactory(slot=slot, language=language)
+    db.session.commit()
+    rendered = []
+    with template_rendered.connected_to(lambda _app, template, context: rendered.append(context), app):
+        response = client.get(f"/afspraak/token-{booking.reference}/brief.pdf?lang=nl")
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for words in expected:
+        assert words in text
+    assert "Wat brengt u mee?" not in text and "Uw referentie" not in text
+    local_start = slot.starts_at.astimezone(BRUSSELS)
+    # The day in the booking's language too (the month name: pypdf reorders Arabic around the digits).
+    assert format_date(local_start, "EEEE", locale=language) in text
+    assert format_date(local_start, "MMMM", locale=language) in text
+    [letter] = rendered
+    assert (letter["current_language"], letter["text_direction"]) == (language, direction)
+    assert len(PdfReader(io.BytesIO(response.data)).pages) == 1  # link and phone never alone on a page 2
+
+
 def test_waitlist_pages(client, db, slot):
     page = client.get(f"/wachtlijst/{slot.moment_id}").get_data(as_text=True)
     assert "Wachtlijst" in page
@@ -272,6 +374,34 @@ def test_claim_page(client, db, slot):
     assert client.get(f"/aanbod/{token}").status_code == 404
 
 
+def test_claiming_with_a_booking_already_says_so_kindly_and_passes_the_seat_on(client, app, db, slot):
+    from inschrijving.booking import services
+    from inschrijving.booking.models import WaitlistStatus
+    from inschrijving.db_types import utcnow
+
+    app.config["WOONCLUB_PHONE"] = "056 99 88 77"
+    booking = BookingFactory(slot=slot)
+    slot.capacity = 1
+    entry = WaitlistEntryFactory(moment=slot.moment, phone="+32470999888")
+    nxt = WaitlistEntryFactory(moment=slot.moment)
+    services.cancel_booking(booking, now=utcnow())
+    own = BookingFactory(slot=SlotFactory(moment=slot.moment), email=entry.email)
+    db.session.commit()
+    token = re.search(r"/aanbod/([\w-]+)", message_text(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == entry.email)).one())).group(1)
+    response = client.post(f"/aanbod/{token}", data={})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "U hebt al een afspraak" in page and "niet meer vrij" not in page
+    assert "volgende persoon" in page and "056 99 88 77" in page
+    [(action, hidden)] = [f for f in forms_of(page) if f[0].endswith("/link-opnieuw")]
+    assert hidden == {"phone": "+32470999888", "email": entry.email}
+    db.session.expire_all()
+    assert db.session.get(WaitlistEntry, nxt.id).status == WaitlistStatus.OFFERED
+    assert db.session.get(WaitlistEntry, entry.id).booking_id == own.id
+    assert "Kijk in uw mailbox" in client.post(action, data=hidden).get_data(as_text=True)
+
+
 def test_public_posts_are_rate_limited(tmp_path, _postgres_schema):
     app = create_app({**base_config(tmp_path), "RATELIMIT_ENABLED": True, "RATELIMIT_PUBLIC_POST": "2 per minute"})
     with app.app_context():
@@ -299,6 +429,22 @@ def test_move_into_a_slot_that_just_filled_says_so_and_changes_nothing(client, d
     assert "net volzet" in response.get_data(as_text=True)
     db.session.refresh(booking)
     assert booking.slot_id == slot.id and booking.sequence == 0
+
+
+def test_a_crafted_move_into_an_info_moment_is_refused(client, db, slot):
+    from inschrijving.planning.models import MomentKind
+
+    booking = BookingFactory(slot=slot)
+    info = SlotFactory(moment=MomentFactory(kind=MomentKind.INFO))
+    db.session.commit()
+    assert f'value="{info.id}"' not in client.get(f"/afspraak/token-{booking.reference}/verplaatsen").get_data(
+        as_text=True)
+    response = client.post(f"/afspraak/token-{booking.reference}/verplaatsen", data={"slot_id": info.id})
+    assert response.status_code == 409
+    assert "Kies een andere dag" in response.get_data(as_text=True)
+    db.session.refresh(booking)
+    db.session.refresh(info)
+    assert booking.slot_id == slot.id and booking.sequence == 0 and info.booked == 0
 
 
 def test_a_used_booking_cannot_be_cancelled_or_moved(client, db, slot):

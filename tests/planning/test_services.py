@@ -166,7 +166,15 @@ def test_publishing_tells_the_people_waiting_for_a_next_moment_once(db, moment):
     assert services.publish_moment(moment, now=now) == 0
 
 
-def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(db, moment, book):
+def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(app, db, moment, book):
+    from icalendar import Calendar
+
+    from inschrijving.notifications.services import attachment_data, message_text
+    from tests.test_i18n import compile_catalogues, forget_loaded_translations
+
+    compile_catalogues()
+    forget_loaded_translations(app)
+    app.config["WOONCLUB_PHONE"] = "056 99 88 77"
     first, second = moment.slots[0], moment.slots[1]
     with_email = book(first, email="amina@example.org", language="fr")
     phone_only = book(first)
@@ -183,9 +191,21 @@ def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(db, 
     assert moment.status == MomentStatus.CANCELLED and moment.cancelled_at == NOW
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.recipient)).all()
     assert [m.recipient for m in messages] == ["amina@example.org", "jan@example.org"]
-    assert with_email.reference in messages[0].body_text
-    assert "mardi 8 décembre 2026" in messages[0].body_text  # the date in the candidate's language
-    assert "dinsdag 8 december 2026" in messages[1].body_text
+    french, dutch = message_text(messages[0]), message_text(messages[1])
+    assert with_email.reference in french
+    # The candidate's language, not just the date in it.
+    assert "mardi 8 décembre 2026" in french and "n'aura pas lieu" in french and "Appelez la Woonclub" in french
+    assert "dinsdag 8 december 2026" in dutch and "gaat niet door" in dutch
+    assert "056 99 88 77" in french and "056 99 88 77" in dutch
+    assert messages[0].subject == "Votre rendez-vous pour l'inscription groupée n'aura pas lieu"
+    for message, booking in ((messages[0], with_email), (messages[1], checked_in)):
+        [attachment] = message.attachments
+        assert attachment["content_type"] == "text/calendar; method=CANCEL"
+        calendar = Calendar.from_ical(attachment_data(attachment))
+        [event] = calendar.walk("VEVENT")
+        assert calendar["METHOD"] == "CANCEL" and event["STATUS"] == "CANCELLED"
+        assert str(event["UID"]) == f"booking-{booking.reference}@127.0.0.1"
+        assert event["SEQUENCE"] == 1
     assert all(s.booked == 0 for s in moment.slots)
     assert db.session.scalar(sa.select(WaitlistEntry.status)) == WaitlistStatus.CANCELLED
     with pytest.raises(services.WrongStatus):
@@ -357,8 +377,10 @@ def test_undo_no_show_refused_when_a_walk_in_took_the_seat(db, moment, book):
 
 def test_walk_in_takes_a_free_seat_and_is_checked_in(db, moment):
     slot = moment.slots[0]
-    walk_in = services.add_walk_in(slot, contact_name=" Binnenloper ", language="ar", household_size=4,
-                                   needs_interpreter=True, now=NOW)
+    seated = services.add_walk_in(slot, contact_name=" Binnenloper ", language="ar", household_size=4,
+                                  needs_interpreter=True, now=NOW)
+    walk_in = seated.booking
+    assert not seated.added_seat
     assert walk_in.is_walk_in and walk_in.status == BookingStatus.CHECKED_IN and walk_in.checked_in_at == NOW
     assert walk_in.contact_name == "Binnenloper" and len(walk_in.reference) == 7 and walk_in.reference[3] == "-"
     assert walk_in.phone is None and walk_in.email is None
@@ -372,8 +394,9 @@ def test_walk_in_into_a_full_slot_needs_over_capacity(db, moment, book):
     with pytest.raises(SlotFull):
         services.add_walk_in(slot, contact_name="Te veel", language="nl", household_size=1,
                              needs_interpreter=False, now=NOW)
-    services.add_walk_in(slot, contact_name="Toch", language="nl", household_size=1, needs_interpreter=False,
-                         now=NOW, over_capacity=True)
+    seated = services.add_walk_in(slot, contact_name="Toch", language="nl", household_size=1,
+                                  needs_interpreter=False, now=NOW, over_capacity=True)
+    assert seated.added_seat
     assert (slot.capacity, slot.booked) == (3, 3)
     live = db.session.scalar(
         sa.select(sa.func.count(Booking.id)).where(
@@ -381,6 +404,15 @@ def test_walk_in_into_a_full_slot_needs_over_capacity(db, moment, book):
         )
     )
     assert live == 3
+
+
+def test_over_capacity_uses_a_free_seat_first(db, moment, book):
+    slot = moment.slots[0]
+    book(slot)
+    seated = services.add_walk_in(slot, contact_name="Voor de zekerheid", language="nl", household_size=1,
+                                  needs_interpreter=False, now=NOW, over_capacity=True)
+    assert not seated.added_seat
+    assert (slot.capacity, slot.booked) == (2, 2)
 
 
 def test_walk_in_refused_on_a_draft(db, coordinator):

@@ -144,6 +144,32 @@ def test_day_list_query_count_is_constant(client, auth, coordinator, moment, boo
     assert _query_count(client, f"/planning/{moment.id}/dag") == one
 
 
+def test_capacity_refusal_query_count_is_constant(client, auth, coordinator, book):
+    """The 'who must move' listing: the same number of queries for 2 slots as for 14, on GET and on POST."""
+    auth.login(coordinator)
+
+    def lowered_to_one(moment) -> tuple[int, int]:
+        # The first half of the slots is full (two people each), the rest is empty: everyone has somewhere to go.
+        for slot in moment.slots[: len(moment.slots) // 2]:
+            book(slot, email=f"a{slot.id}@example.org")
+            book(slot)
+        _db.session.commit()
+        with count_queries() as on_get:
+            page = client.get(f"/planning/{moment.id}/capaciteit?slot_id=0&capacity=1")
+        assert page.status_code == 200 and "eerst deze afspraken verplaatsen" in page.get_data(as_text=True)
+        with count_queries() as on_post:
+            page = client.post(f"/planning/{moment.id}/capaciteit", data={"slot_id": "0", "capacity": "1"})
+        assert page.status_code == 409 and page.get_data(as_text=True).count('name="booking_id"') == len(
+            moment.slots) // 2
+        return len(on_get), len(on_post)
+
+    two_slots = make_moment(coordinator, date(2026, 12, 8))
+    fourteen_slots = make_moment(coordinator, date(2026, 12, 15), blocks=((time(9), time(16)),))
+    assert len(two_slots.slots) == 2 and len(fourteen_slots.slots) == 14
+    _db.session.commit()
+    assert lowered_to_one(fourteen_slots) == lowered_to_one(two_slots)
+
+
 # --- create with preview ------------------------------------------------------------------------------------------
 
 FORM = {
@@ -384,6 +410,19 @@ def test_coordinator_adds_a_walk_in_over_capacity_and_it_is_recorded(client, aut
     slot = _db.session.get(Slot, slot.id)
     assert (slot.capacity, slot.booked) == (3, 3)
     assert "slot.capacity_raised_for_walk_in" in actions()
+
+
+def test_toch_toevoegen_with_a_seat_still_free_does_not_grow_the_slot(client, auth, coordinator, moment, book):
+    slot = moment.slots[0]
+    book(slot)
+    auth.login(coordinator)
+    data = {"slot_id": str(slot.id), "contact_name": "Voor de zekerheid", "language": "nl", "household_size": "1",
+            "over_capacity": "y"}
+    assert client.post(f"/planning/{moment.id}/dag/walk-in", data=data).status_code == 302
+    _db.session.expire_all()
+    slot = _db.session.get(Slot, slot.id)
+    assert (slot.capacity, slot.booked) == (2, 2)
+    assert "booking.walk_in" in actions() and "slot.capacity_raised_for_walk_in" not in actions()
 
 
 # --- capacity -----------------------------------------------------------------------------------------------------

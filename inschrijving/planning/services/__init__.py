@@ -29,7 +29,7 @@ from inschrijving.planning.services.capacity import (
     live_bookings_of_slot,
     move_booking_to_slot,
 )
-from inschrijving.planning.services.day import add_walk_in, check_in, mark_no_show, undo_attendance
+from inschrijving.planning.services.day import WalkIn, add_walk_in, check_in, mark_no_show, undo_attendance
 from inschrijving.planning.services.moments import (
     add_months,
     cancel_moment,
@@ -68,6 +68,7 @@ __all__ = [
     "PlanningError",
     "SeatTaken",
     "Shortfall",
+    "WalkIn",
     "WrongStatus",
     "add_months",
     "add_walk_in",

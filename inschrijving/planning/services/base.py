@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from inschrijving.booking.models import Booking
-from inschrijving.notifications import services as notification_services
 from inschrijving.planning.models import MomentKind, Slot
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -90,8 +89,3 @@ class Shortfall:
     must_move: list[Booking]
     # Seats held for open waiting-list offers: they free up when the offer is claimed elsewhere or expires.
     held_offers: int = 0
-
-
-def queue_message(recipient: str, subject: str, body: str, *, dedupe_key: str | None) -> None:
-    """Queue a plain-text e-mail in the outbox, in the current transaction."""
-    notification_services.queue_message(recipient, subject, body, dedupe_key=dedupe_key)

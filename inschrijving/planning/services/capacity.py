@@ -21,10 +21,21 @@ from inschrijving.planning.services.base import (
 
 def live_bookings_of_slot(slot: Slot) -> list[Booking]:
     """Live bookings of a slot, the ones who keep their seat first: present people, then earliest booked."""
-    bookings = db.session.scalars(
-        sa.select(Booking).where(Booking.slot_id == slot.id, Booking.status.in_(LIVE_BOOKING_STATUSES))
-    ).all()
-    return sorted(bookings, key=lambda b: (b.status != BookingStatus.CHECKED_IN, b.created_at, b.id))
+    return live_bookings_by_slot([slot.id])[slot.id]
+
+
+def live_bookings_by_slot(slot_ids: list[int]) -> dict[int, list[Booking]]:
+    """Live bookings of several slots in one query, each slot's in keep-their-seat order (see above)."""
+    found: dict[int, list[Booking]] = {slot_id: [] for slot_id in slot_ids}
+    if slot_ids:
+        bookings = db.session.scalars(
+            sa.select(Booking).where(Booking.slot_id.in_(slot_ids), Booking.status.in_(LIVE_BOOKING_STATUSES))
+        ).all()
+        for booking in bookings:
+            found[booking.slot_id].append(booking)
+    for bookings_of_slot in found.values():
+        bookings_of_slot.sort(key=lambda b: (b.status != BookingStatus.CHECKED_IN, b.created_at, b.id))
+    return found
 
 
 def change_capacity(moment: RegistrationMoment, changes: dict[int, int], *, now: datetime) -> list[Slot]:
@@ -66,16 +77,24 @@ def change_capacity(moment: RegistrationMoment, changes: dict[int, int], *, now:
 
 
 def find_shortfalls(moment: RegistrationMoment, changes: dict[int, int]) -> list[Shortfall]:
-    """For each slot that would hold fewer seats than live bookings: exactly who would have to move."""
-    slots = {s.id: s for s in moment.slots}
-    shortfalls = []
-    for slot_id, capacity in sorted(changes.items()):
-        slot = slots[slot_id]
-        db.session.refresh(slot, ["booked"])
-        if slot.booked > capacity:
-            live = live_bookings_of_slot(slot)
-            shortfalls.append(Shortfall(slot, capacity, live[capacity:], held_offers=slot.booked - len(live)))
-    return shortfalls
+    """For each slot that would hold fewer seats than live bookings: exactly who would have to move.
+
+    Two queries however many slots change (the capacity page lists them all when "all slots" goes down).
+    """
+    if not changes:
+        return []
+    # Read the counters afresh, all at once: a booking may have landed since the slots were loaded.
+    fresh = db.session.scalars(
+        sa.select(Slot).where(Slot.id.in_(changes)).execution_options(populate_existing=True)
+    ).all()
+    slots = {s.id: s for s in fresh if s.moment_id == moment.id}
+    short = {slot_id: capacity for slot_id, capacity in sorted(changes.items()) if slots[slot_id].booked > capacity}
+    live = live_bookings_by_slot(list(short))
+    return [
+        Shortfall(slots[slot_id], capacity, live[slot_id][capacity:],
+                  held_offers=slots[slot_id].booked - len(live[slot_id]))
+        for slot_id, capacity in short.items()
+    ]
 
 
 def free_slots_after(moment: RegistrationMoment, changes: dict[int, int] | None = None) -> list[Slot]:
@@ -98,8 +117,8 @@ def move_booking_to_slot(booking: Booking, target: Slot, *, now: datetime) -> No
     booking.slot = target
     booking.sequence += 1
     booking.updated_at = now
-    # The reminder is for the new hour: let send-reminders send it (again).
-    booking.reminder_sent_at = None
+    # Close to the day the move notice is the reminder; further ahead the new hour gets its own.
+    booking_services.settle_reminder(booking, now=now)
     db.session.flush()
     # The same notice (with the updated calendar file) as when candidates move themselves.
     notices.queue_moved(booking, now=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -13,6 +14,13 @@ from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingS
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentStatus, Slot
 from inschrijving.planning.services.base import SeatTaken, WrongStatus
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    booking: Booking
+    # The slot was full and grew by one seat for this person (only with over_capacity).
+    added_seat: bool
 
 
 def check_in(booking: Booking, *, now: datetime) -> None:
@@ -74,23 +82,32 @@ def add_walk_in(
     needs_interpreter: bool,
     now: datetime,
     over_capacity: bool = False,
-) -> Booking:
+) -> WalkIn:
     """Seat someone who came without a booking, checked in at once.
 
-    With over_capacity (a coordinator's explicit choice) the slot first grows by one seat; the caller records it.
+    With over_capacity (a coordinator's explicit choice) a full slot grows by one seat; a free seat is
+    used first, so ticking the box "just in case" never makes a slot larger. `WalkIn.added_seat` says
+    whether it grew, for the caller's audit record.
     :raises booking_services.SlotFull: when the slot is full and over_capacity is not set.
     """
     if slot.moment.status not in (MomentStatus.PUBLISHED, MomentStatus.CLOSED):
         raise WrongStatus(slot.moment.status)
-    if over_capacity:
-        db.session.execute(
+    added_seat = False
+    try:
+        booking_services.take_seat(slot.id)
+    except booking_services.SlotFull:
+        if not over_capacity:
+            raise
+        # Conditional, like take_seat: if a seat came free in between, that seat is used instead.
+        grown = db.session.execute(
             sa.update(Slot)
-            .where(Slot.id == slot.id)
+            .where(Slot.id == slot.id, Slot.booked >= Slot.capacity)
             .values(capacity=Slot.capacity + 1)
             .execution_options(synchronize_session=False)
         )
         db.session.expire(slot, ["capacity"])
-    booking_services.take_seat(slot.id)
+        added_seat = grown.rowcount == 1
+        booking_services.take_seat(slot.id)
     booking = Booking(
         reference=_new_reference(),
         # Walk-ins get no manage link; a random hash keeps the column unique and unusable.
@@ -108,4 +125,4 @@ def add_walk_in(
     )
     db.session.add(booking)
     db.session.flush()
-    return booking
+    return WalkIn(booking=booking, added_seat=added_seat)

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from inschrijving.accounts.models import User
-from inschrijving.booking import waitlist
+from inschrijving.booking import notices, waitlist
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentKind, MomentStatus, OpeningBlock, RegistrationMoment, Slot
@@ -25,7 +24,6 @@ from inschrijving.planning.services.base import (
     MomentPlan,
     PlanningError,
     WrongStatus,
-    queue_message,
 )
 from inschrijving.planning.services.slots import default_booking_closes_at, generate_slots, local_instant
 
@@ -129,6 +127,7 @@ def cancel_moment(moment: RegistrationMoment, *, now: datetime) -> list[Booking]
     bookings = db.session.scalars(
         sa.select(Booking)
         .where(Booking.moment_id == moment.id, Booking.status.in_(LIVE_BOOKING_STATUSES))
+        .options(selectinload(Booking.slot))  # each notice shows its hour and carries its calendar file
         .order_by(Booking.id)
     ).all()
     for booking in bookings:
@@ -136,8 +135,9 @@ def cancel_moment(moment: RegistrationMoment, *, now: datetime) -> list[Booking]
         booking.cancelled_at = now
         booking.updated_at = now
         booking.sequence += 1
-        if booking.email:
-            _queue_cancellation(booking, moment)
+        # The same templated notice as a single cancellation: the candidate's language, the Woonclub's
+        # phone, and a METHOD:CANCEL calendar file with the raised sequence so calendars drop the entry.
+        notices.queue_moment_cancelled(booking, now=now)
     db.session.execute(
         sa.update(Slot).where(Slot.moment_id == moment.id).values(booked=0).execution_options(synchronize_session=False)
     )
@@ -154,22 +154,6 @@ def cancel_moment(moment: RegistrationMoment, *, now: datetime) -> list[Booking]
     )
     db.session.flush()
     return list(bookings)
-
-
-def _queue_cancellation(booking: Booking, moment: RegistrationMoment) -> None:
-    with force_locale(booking.language or "nl"):
-        subject = _("Uw afspraak voor de groepsinschrijving gaat niet door")
-        body = _(
-            "Beste %(name)s,\n\nHet inschrijvingsmoment van %(day)s in %(place)s gaat niet door. "
-            "Uw afspraak (%(reference)s) is geannuleerd.\n"
-            "U hoeft niets te doen. Kies een nieuw moment op onze website zodra het volgende moment open is.\n\n"
-            "Met vriendelijke groeten,\nde Woonclub",
-            name=booking.contact_name,
-            day=format_date(moment.held_on, "EEEE d MMMM y"),
-            place=moment.location_name,
-            reference=booking.reference,
-        )
-    queue_message(booking.email, subject, body, dedupe_key=f"moment-cancelled:{booking.id}")
 
 
 def add_months(year: int, month: int, months: int) -> tuple[int, int]:

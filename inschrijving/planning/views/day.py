@@ -93,7 +93,7 @@ def walk_in(moment_id: int):
         over = form.over_capacity.data and current_user.role == Role.COORDINATOR
         slot = next(s for s in moment.slots if s.id == form.slot_id.data)
         try:
-            booking = services.add_walk_in(
+            walk_in = services.add_walk_in(
                 slot,
                 contact_name=form.contact_name.data,
                 language=form.language.data,
@@ -107,7 +107,8 @@ def walk_in(moment_id: int):
         except services.WrongStatus:
             form.slot_id.errors.append(_("Dit moment neemt geen mensen meer aan."))
         else:
-            if over:
+            booking = walk_in.booking
+            if walk_in.added_seat:
                 audit("slot.capacity_raised_for_walk_in", "slot", slot.id, booking_id=booking.id)
             audit("booking.walk_in", "booking", booking.id)
             db.session.commit()
@@ -135,20 +136,20 @@ def capacity(moment_id: int):
     refusal = None
     known = {0, *(s.id for s in moment.slots)}
     if request.method == "GET" and pending_slot in known and pending_capacity is not None and pending_capacity >= 0:
-        changes = _capacity_changes(moment, form)
-        shortfalls = services.find_shortfalls(moment, changes)
-        if shortfalls:
-            refusal = services.CapacityBelowBookings(shortfalls, services.free_slots_after(moment, changes))
-        else:
+        refusal = _refusal(moment, _capacity_changes(moment, form))
+        if refusal is None:
             flash(_("Iedereen past nu. Kies 'Aanpassen' om de capaciteit te verlagen."), "success")
     if form.validate_on_submit():
         changes = _capacity_changes(moment, form)
         try:
             services.change_capacity(moment, changes, now=utcnow())
-        except services.CapacityBelowBookings as exc:
+        except services.CapacityBelowBookings:
             db.session.rollback()
-            refusal = exc
+            # The rollback expired every loaded row: load the moment and who must move again, in a few queries.
             moment = moment_or_404(moment_id)
+            refusal = _refusal(moment, changes)
+            if refusal is None:
+                flash(_("Iedereen past nu. Kies 'Aanpassen' om de capaciteit te verlagen."), "success")
         else:
             audit("slot.capacity_change", "moment", moment.id, changes={str(k): v for k, v in changes.items()})
             db.session.commit()
@@ -162,18 +163,26 @@ def _capacity_changes(moment: RegistrationMoment, form: CapacityForm) -> dict[in
     return dict.fromkeys(chosen, form.capacity.data)
 
 
+def _refusal(moment: RegistrationMoment, changes: dict[int, int]) -> services.CapacityBelowBookings | None:
+    shortfalls = services.find_shortfalls(moment, changes)
+    if not shortfalls:
+        return None
+    return services.CapacityBelowBookings(shortfalls, services.free_slots_after(moment, changes))
+
+
 def _render_capacity(moment: RegistrationMoment, form: CapacityForm, refusal):
-    if refusal:
-        # The refusal names the candidates who must move, with their phone numbers.
-        audit("slot.capacity_shortfall_view", "moment", moment.id)
-        db.session.commit()
-        moment = moment_or_404(moment.id)
     free = refusal.free_slots if refusal else services.free_slots_after(moment)
     move_form = MoveForm(slots=[(s.id, slot_label(s)) for s in free])
     status = 409 if refusal and request.method == "POST" else 200
-    return render_template(
+    page = render_template(
         "planning/capacity.html", moment=moment, form=form, refusal=refusal, move_form=move_form, free_slots=free
-    ), status
+    )
+    if refusal:
+        # The refusal names the candidates who must move, with their phone numbers. Committed after
+        # rendering: a commit expires every loaded row, and reloading each booking would cost a query.
+        audit("slot.capacity_shortfall_view", "moment", moment.id)
+        db.session.commit()
+    return page, status
 
 
 @bp.route("/<int:moment_id>/capaciteit/verplaats", methods=["POST"])
