@@ -2,7 +2,7 @@
 
 Every answer is JSON (or the requested file); every error is {"error": {"code", "message"}} with a
 stable code. A token sees exactly what its landlord sees in the portal, through the same queries.
-The OpenAPI document (openapi.py) describes all of this, and a test holds the answers to it.
+The OpenAPI document (the openapi package) describes all of this, and a test holds the answers to it.
 """
 
 from __future__ import annotations

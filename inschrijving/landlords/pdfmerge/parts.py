@@ -22,8 +22,6 @@ from collections.abc import Sequence
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-from inschrijving.rendering import pdffont
-
 FOOTER_MARK = b"%GIFOOTER"
 FOOTER_FONT = "/GIFooter"
 _REF = re.compile(rb"(\d+) 0 R\b")
@@ -79,7 +77,7 @@ def finish_part(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def _pdf_string(text: str) -> bytes:
+def pdf_string(text: str) -> bytes:
     encoded = text.encode("cp1252", errors="replace")
     return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
@@ -90,10 +88,10 @@ def footer_stream(left: str, right: str, mediabox: Sequence[float]) -> bytes:
     return (
         b"Q q BT /GIFooter 8 Tf 0.33 0.33 0.33 rg "
         + f"1 0 0 1 {x0 + 42:.1f} {y0 + 20:.1f} Tm ".encode()
-        + _pdf_string(left)
+        + pdf_string(left)
         + b" Tj "
         + f"1 0 0 1 {x1 - 150:.1f} {y0 + 20:.1f} Tm ".encode()
-        + _pdf_string(right)
+        + pdf_string(right)
         + b" Tj ET Q"
     )
 
@@ -287,152 +285,3 @@ def merge_parts(
 
 def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-# A4 in points, and the table of contents' layout on it.
-_A4 = (595.28, 841.89)
-ROWS_PER_PAGE = 40
-_ROW_HEIGHT = 16.5
-_TOP = 748.0
-
-
-def _helvetica(bold: bool = False) -> DictionaryObject:
-    return DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica-Bold" if bold else "/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
-
-
-class _PageFonts:
-    """The regular (/TocR) and bold (/TocB) font of a plain page, and how to write and measure text in them.
-
-    Embedded DejaVu Sans subsets holding exactly the characters used (`rendering.pdffont`), so names
-    in every Latin, Greek or Cyrillic script print as written; without the font, Helvetica (WinAnsi).
-    """
-
-    ELLIPSIS = "…"
-
-    def __init__(self, regular_texts: Sequence[str], bold_texts: Sequence[str]):
-        self.regular = pdffont.subset(False, frozenset("".join(regular_texts) + self.ELLIPSIS))
-        self.bold = pdffont.subset(True, frozenset("".join(bold_texts) + self.ELLIPSIS))
-        self.embedded = self.regular is not None and self.bold is not None
-
-    def show(self, text: str, bold: bool) -> bytes:
-        """The text as a string operand for Tj."""
-        if not self.embedded:
-            return _pdf_string(text)
-        return (self.bold if bold else self.regular).encode(text)
-
-    def width(self, text: str, size: float, bold: bool) -> float:
-        if not self.embedded:
-            # Helvetica averages about half an em per character, digits 0.556 em.
-            return sum(0.556 if c.isdigit() else 0.5 for c in text) * size
-        return (self.bold if bold else self.regular).width(text, size)
-
-    def clip(self, text: str, room: float, size: float, bold: bool) -> str:
-        """The text, cut short with an ellipsis where it would not fit in `room` points."""
-        if self.width(text, size, bold) <= room:
-            return text
-        while text and self.width(text + self.ELLIPSIS, size, bold) > room:
-            text = text[:-1]
-        return text.rstrip() + self.ELLIPSIS
-
-    def wrap(self, text: str, room: float, size: float, bold: bool) -> list[str]:
-        lines, line = [], ""
-        for word in text.split():
-            candidate = f"{line} {word}".strip()
-            if line and self.width(candidate, size, bold) > room:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        return [*lines, line]
-
-    def resources(self, writer: PdfWriter) -> DictionaryObject:
-        """A /Resources dictionary naming both fonts, added once to the writer and shared by its pages."""
-        if self.embedded:
-            regular, bold = pdffont.font_object(writer, self.regular), pdffont.font_object(writer, self.bold)
-        else:
-            regular, bold = _helvetica(), _helvetica(True)
-        return DictionaryObject(
-            {
-                NameObject("/Font"): DictionaryObject(
-                    {NameObject("/TocR"): writer._add_object(regular), NameObject("/TocB"): writer._add_object(bold)}
-                )
-            }
-        )
-
-
-def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]) -> bytes:
-    """Pages with a title and a plain table (last column right-aligned), written as PDF text directly.
-
-    Used for the packet's table of contents: WeasyPrint needs seconds to lay out a table of 100
-    rows across pages, this needs milliseconds (plus, for names never seen before in this process,
-    a font subset: about 0.1 s per font).
-    """
-    writer = PdfWriter()
-    size = 9.5
-    fonts = _PageFonts([value for row in rows for value in row], [title, *headers])
-    resources = writer._add_object(fonts.resources(writer))
-    page_count = max(1, -(-len(rows) // ROWS_PER_PAGE))
-    right = _A4[0] - 46
-    rooms = [b - a - 6 for a, b in zip(columns, [*columns[1:], right], strict=True)]
-
-    def cells(values: Sequence[str], y: float, bold: bool) -> bytes:
-        ops = b""
-        font = "TocB" if bold else "TocR"
-        last = len(values) - 1
-        for i, (value, x) in enumerate(zip(values, columns, strict=True)):
-            value = fonts.clip(value, rooms[i], size, bold)
-            if i == last:
-                x = right - fonts.width(value, size, bold)
-            ops += f"BT /{font} {size} Tf 1 0 0 1 {x:.1f} {y:.1f} Tm ".encode() + fonts.show(value, bold) + b" Tj ET "
-        return ops
-
-    for index in range(page_count):
-        page = writer.add_blank_page(*_A4)
-        y = _TOP
-        ops = b"0 g "
-        if index == 0:
-            ops += f"BT /TocB 13 Tf 1 0 0 1 46 {y + 22:.1f} Tm ".encode() + fonts.show(title, True) + b" Tj ET "
-        ops += b"0.93 g 46 %.1f %.1f %.1f re f 0 g " % (y - 5, _A4[0] - 92, _ROW_HEIGHT)
-        ops += cells(headers, y, True)
-        for row in rows[index * ROWS_PER_PAGE : (index + 1) * ROWS_PER_PAGE]:
-            y -= _ROW_HEIGHT
-            ops += cells(row, y, False)
-            ops += b"0.8 G 0.5 w 46 %.1f m %.1f %.1f l S " % (y - 5, right, y - 5)
-        content = DecodedStreamObject()
-        content.set_data(ops)
-        page[NameObject("/Contents")] = writer._add_object(content)
-        page[NameObject("/Resources")] = resources
-    return finish_part(writer)
-
-
-def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> bytes:
-    """One A4 page of left-aligned lines, each (size, bold, text), long lines wrapped.
-
-    The packet's cover: a WeasyPrint render would cost a third of a second on every rebuild.
-    """
-    writer = PdfWriter()
-    fonts = _PageFonts([t for _s, bold, t in lines if not bold], [t for _s, bold, t in lines if bold])
-    page = writer.add_blank_page(*_A4)
-    ops = b"0 g "
-    y = top
-    for size, bold, text in lines:
-        if not text:
-            y -= size
-            continue
-        for part in fonts.wrap(text, _A4[0] - 92, size, bold):
-            # Step down by the line's own height first, so a large line never overlaps the one above.
-            y -= size * 1.4
-            font = "TocB" if bold else "TocR"
-            ops += f"BT /{font} {size:.1f} Tf 1 0 0 1 46 {y:.1f} Tm ".encode() + fonts.show(part, bold) + b" Tj ET "
-    content = DecodedStreamObject()
-    content.set_data(ops)
-    page[NameObject("/Contents")] = writer._add_object(content)
-    page[NameObject("/Resources")] = writer._add_object(fonts.resources(writer))
-    return finish_part(writer)

@@ -1,0 +1,197 @@
+"""The OpenAPI 3.1 document of /api/v1/: its paths and responses (the schemas are in `schemas`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inschrijving.landlords.openapi.schemas import SCHEMAS, object_schema
+
+__all__ = ["SCHEMAS", "openapi_document"]
+
+
+def _json(ref: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _json("Error")}
+
+
+ERRORS = {
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+    "404": {"$ref": "#/components/responses/NotFound"},
+    "500": {"$ref": "#/components/responses/InternalError"},
+}
+INTERNAL_ERROR = {"500": ERRORS["500"]}
+
+
+def _id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document, as served at /api/v1/openapi.json."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Groepsinschrijving landlord API",
+            "version": "1.0.0",
+            "description": "Dossiers that chose your landlord, as JSON and PDF, and your status reports. "
+            "Authenticate with `Authorization: Bearer <token>`; a coordinator gives you the token. "
+            "Every error is an `Error` with a stable code. A method a path does not offer gets 405 "
+            "(`method_not_allowed`, components/responses/MethodNotAllowed) with an `Allow` header.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/moments": {
+                "get": {
+                    "operationId": "listMoments",
+                    "summary": "Moments with dossiers for your landlord",
+                    "responses": {
+                        "200": {
+                            "description": "The moments, newest first",
+                            "content": {
+                                "application/json": {
+                                    "schema": object_schema(
+                                        {
+                                            "moments": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/MomentSummary"},
+                                            }
+                                        }
+                                    )
+                                }
+                            },
+                        },
+                        "401": ERRORS["401"],
+                        **INTERNAL_ERROR,
+                    },
+                }
+            },
+            "/moments/{moment_id}/dossiers": {
+                "get": {
+                    "operationId": "listDossiers",
+                    "summary": "The dossiers of a moment for your landlord",
+                    "parameters": [_id("moment_id")],
+                    "responses": {
+                        "200": {
+                            "description": "The dossiers",
+                            "content": {
+                                "application/json": {
+                                    "schema": object_schema(
+                                        {
+                                            "moment": {"$ref": "#/components/schemas/Moment"},
+                                            "dossiers": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/DossierListItem"},
+                                            },
+                                        }
+                                    )
+                                }
+                            },
+                        },
+                        **ERRORS,
+                    },
+                }
+            },
+            "/moments/{moment_id}/packet.pdf": {
+                "get": {
+                    "operationId": "getPacket",
+                    "summary": "The packet (PDF) of a moment for your landlord",
+                    "parameters": [_id("moment_id")],
+                    "responses": {
+                        "200": {
+                            "description": "The packet",
+                            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                        },
+                        "202": {
+                            "description": "A cold packet is being prepared: call again after Retry-After seconds",
+                            "content": _json("PacketPreparing"),
+                        },
+                        **ERRORS,
+                    },
+                }
+            },
+            "/dossiers/{dossier_id}": {
+                "get": {
+                    "operationId": "getDossier",
+                    "summary": "One dossier, whole",
+                    "parameters": [_id("dossier_id")],
+                    "responses": {"200": {"description": "The dossier", "content": _json("Dossier")}, **ERRORS},
+                }
+            },
+            "/dossiers/{dossier_id}/status": {
+                "put": {
+                    "operationId": "setStatus",
+                    "summary": "Report what you did with a dossier",
+                    "parameters": [_id("dossier_id")],
+                    "requestBody": {"required": True, "content": _json("StatusUpdate")},
+                    "responses": {
+                        "200": {"description": "The status as stored", "content": _json("LandlordStatus")},
+                        "400": _error_response(
+                            "The body is not a JSON object (invalid_json) or has a property StatusUpdate "
+                            "does not define (unknown_property, `field` names it)"
+                        ),
+                        "422": _error_response(
+                            "A value has the wrong type or form, or the status lacks what it needs "
+                            "(invalid_status, `field` names the field)"
+                        ),
+                        **ERRORS,
+                    },
+                }
+            },
+            "/documents/{document_id}": {
+                "get": {
+                    "operationId": "getDocument",
+                    "summary": "An original document of a dossier",
+                    "parameters": [_id("document_id")],
+                    "responses": {
+                        "200": {
+                            "description": "The file, with its content type",
+                            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+                        },
+                        **ERRORS,
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["openapi", "info", "paths", "components"],
+                                        "properties": {"openapi": {"const": "3.1.0"}},
+                                    }
+                                }
+                            },
+                        },
+                        **INTERNAL_ERROR,
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {
+                "Unauthorized": _error_response("Missing, unknown or revoked token"),
+                "NotFound": _error_response("Not there, or not shared with your landlord"),
+                "MethodNotAllowed": {
+                    "description": "The path does not offer this method (code method_not_allowed)",
+                    "headers": {
+                        "Allow": {"description": "The methods the path offers", "schema": {"type": "string"}}
+                    },
+                    "content": _json("Error"),
+                },
+                "InternalError": _error_response("Something failed on our side (code internal_error)"),
+            },
+            "schemas": SCHEMAS,
+        },
+    }
