@@ -139,7 +139,7 @@ def test_booking_form_and_service_take_anything_without_crashing(app, slot, fiel
             details = form.details()
             assert len(details.contact_name) <= 120
             try:
-                services.book_slot(slot, details=details, now=slot.moment.booking_opens_at, notify=False)
+                services.book_slot(slot.id, details=details, now=slot.moment.booking_opens_at, notify=False)
             except services.BookingError:
                 pass
             _db.session.rollback()

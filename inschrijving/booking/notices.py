@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from inschrijving.booking.models import Booking, WaitlistEntry
+from inschrijving.booking.seats import BookingDraft
 from inschrijving.notifications.services import queue_message
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering.ical import booking_event, booking_method, booking_to_ical, calendar_spec
@@ -42,7 +43,7 @@ def booking_calendar(booking: Booking, *, now: datetime, token: str | None = Non
     return booking_to_ical(booking, **_calendar_text(booking, now=now, token=token))
 
 
-def _calendar_text(booking: Booking, *, now: datetime, token: str | None) -> dict:
+def _calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str | None) -> dict:
     with force_locale(booking.language):
         summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=booking.reference)
         description = _(
@@ -55,7 +56,7 @@ def _calendar_text(booking: Booking, *, now: datetime, token: str | None) -> dic
             "url": manage_url(token) if token else None}
 
 
-def _ics_attachment(booking: Booking, *, now: datetime, token: str | None = None) -> dict:
+def _ics_attachment(booking: Booking | BookingDraft, *, now: datetime, token: str | None = None) -> dict:
     # Described, not rendered: the outbox sender renders the file from what the booking is now
     # (serialising it in the request was about a quarter of a booking).
     method = booking_method(booking)
@@ -67,7 +68,7 @@ def _ics_attachment(booking: Booking, *, now: datetime, token: str | None = None
     }
 
 
-def _message_for_booking(booking: Booking, template: str, subject: str, *, now: datetime,
+def _message_for_booking(booking: Booking | BookingDraft, template: str, subject: str, *, now: datetime,
                          token: str | None = None, dedupe_key: str | None = None, calendar: bool = True) -> dict:
     """queue_message arguments for a booking's e-mail: the template and a snapshot of what it shows.
 
@@ -93,11 +94,12 @@ def _queue_for_booking(booking: Booking, template: str, subject: str, **kwargs) 
     queue_message(**_message_for_booking(booking, template, subject, **kwargs))
 
 
-def confirmation_message(booking: Booking, token: str, *, now: datetime) -> dict | None:
+def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: datetime) -> dict | None:
     """The confirmation e-mail as queue_message arguments, or None without an address.
 
-    Built apart from queueing so that book_slot can do this before it takes the seat: on SQLite
-    the write lock is held from the first write to the commit.
+    Built apart from queueing so that booking can do this before it takes the seat: on SQLite the
+    write lock is held from the first write to the commit. Takes the draft of a booking not yet
+    inserted as well as a booking.
     """
     if not booking.email:
         return None

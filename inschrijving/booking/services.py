@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -14,13 +14,25 @@ from sqlalchemy.exc import IntegrityError
 
 from inschrijving.booking import notices
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, BookedBy, Booking, BookingStatus
+from inschrijving.booking.seats import (
+    RELEASE_SEAT,
+    TAKE_SEAT,
+    BookingDraft,
+    SeatTarget,
+    load_seat_target,
+    write_booking,
+)
 from inschrijving.extensions import db
-from inschrijving.notifications.services import queue_message
-from inschrijving.planning.models import MomentKind, RegistrationMoment, Slot
+from inschrijving.notifications.services import templated_message_row
+from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
 
 
 class BookingError(Exception):
     """Base class for booking rule violations."""
+
+
+class SlotNotFound(BookingError):
+    """No such slot (or not in the moment the link named)."""
 
 
 class SlotFull(BookingError):
@@ -64,12 +76,7 @@ def take_seat(slot_id: int) -> None:
     requests can never both take the last seat (SQLite ignores SELECT ... FOR UPDATE; this
     works on SQLite and PostgreSQL alike).
     """
-    result = db.session.execute(
-        sa.update(Slot)
-        .where(Slot.id == slot_id, Slot.booked < Slot.capacity)
-        .values(booked=Slot.booked + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.connection().execute(TAKE_SEAT, {"seat_slot_id": slot_id})
     if result.rowcount != 1:
         raise SlotFull(slot_id)
     _expire_slot(slot_id)
@@ -77,12 +84,7 @@ def take_seat(slot_id: int) -> None:
 
 def release_seat(slot_id: int) -> None:
     """Give one seat back to a slot."""
-    db.session.execute(
-        sa.update(Slot)
-        .where(Slot.id == slot_id, Slot.booked > 0)
-        .values(booked=Slot.booked - 1)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.connection().execute(RELEASE_SEAT, {"seat_slot_id": slot_id})
     _expire_slot(slot_id)
 
 
@@ -113,10 +115,16 @@ class ContactDetails:
 
 @dataclass(frozen=True)
 class IssuedBooking:
-    """A booking plus its manage token; the token exists only here and in the link built from it."""
+    """A new booking's id and reference plus its manage token; the token exists only here and in its link."""
 
-    booking: Booking
+    booking_id: int
+    reference: str
     token: str
+
+    @property
+    def booking(self) -> Booking:
+        # Loaded when asked: the public booking page needs only the token for its redirect.
+        return db.session.get_one(Booking, self.booking_id)
 
 
 def new_token() -> tuple[str, str]:
@@ -151,14 +159,22 @@ def check_booking_window(moment: RegistrationMoment, *, now: datetime) -> None:
     Only registration moments take bookings: an info session for social workers has slots too, but
     nobody may book or move into one (the pages hide them; a crafted POST must not get in either).
     """
+    reason = booking_window_reason(moment, now=now)
+    if reason is not None:
+        raise BookingClosed(moment, reason)
+
+
+def booking_window_reason(moment: RegistrationMoment | SeatTarget, *, now: datetime) -> str | None:
+    """Why the moment takes no bookings at `now` (a BookingClosed reason), or None when it does."""
     if moment.kind != MomentKind.REGISTRATION:
-        raise BookingClosed(moment, "not_bookable")
-    if not moment.is_published:
-        raise BookingClosed(moment, "not_published")
+        return "not_bookable"
+    if moment.status != MomentStatus.PUBLISHED:
+        return "not_published"
     if now < moment.booking_opens_at:
-        raise BookingClosed(moment, "not_yet_open")
+        return "not_yet_open"
     if now >= moment.booking_closes_at:
-        raise BookingClosed(moment, "closed")
+        return "closed"
+    return None
 
 
 def settle_reminder(booking: Booking, *, now: datetime) -> None:
@@ -171,8 +187,13 @@ def settle_reminder(booking: Booking, *, now: datetime) -> None:
     ahead, the new time gets its own reminder later. The one rule for booking, claiming an offer and
     moving (by the candidate or by staff).
     """
+    booking.reminder_sent_at = settled_reminder(booking.slot.starts_at, now=now)
+
+
+def settled_reminder(starts_at: datetime, *, now: datetime) -> datetime | None:
+    """`reminder_sent_at` for a booking made or moved now into a slot starting at `starts_at`."""
     window = timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
-    booking.reminder_sent_at = now if booking.slot.starts_at <= now + window else None
+    return now if starts_at <= now + window else None
 
 
 def find_live_booking_for_contact(
@@ -194,76 +215,79 @@ def find_live_booking_for_contact(
     return db.session.scalars(stmt.limit(1)).first()
 
 
-def book_slot(slot: Slot, *, details: ContactDetails, now: datetime, notify: bool = True) -> IssuedBooking:
+def book_slot(slot_id: int, *, details: ContactDetails, now: datetime, moment_id: int | None = None,
+              notify: bool = True) -> IssuedBooking:
     """Book one seat in a slot for a candidate, in the caller's transaction.
 
-    Raises BookingClosed, DuplicateContact or SlotFull; the caller rolls back on any of them.
-    A contact that already holds a live booking for the moment is caught by the database's unique
-    indexes when the row is inserted, not by a query beforehand: one round trip fewer on the
-    busiest write, and the index is what holds under concurrency anyway.
+    Raises SlotNotFound (also when `moment_id` is given and is not the slot's), BookingClosed,
+    DuplicateContact or SlotFull; the caller rolls back on any of them. This is the busiest
+    write, so it reads the slot and its moment as plain values in one query and writes with
+    three statements (seat, booking, confirmation); see `seats`. A contact that already holds
+    a live booking for the moment is caught by the database's unique indexes when the row is
+    inserted, not by a query beforehand: that is what holds under concurrency anyway.
     """
-    check_booking_window(slot.moment, now=now)
+    target = load_seat_target(slot_id)
+    if target is None or (moment_id is not None and target.moment_id != moment_id):
+        raise SlotNotFound(slot_id)
+    reason = booking_window_reason(target, now=now)
+    if reason is not None:
+        raise BookingClosed(db.session.get_one(RegistrationMoment, target.moment_id), reason)
     try:
-        return insert_booking(slot, details=details, now=now, take_seat_first=True, notify=notify)
+        return insert_booking(target, details=details, now=now, take_seat_first=True, notify=notify)
     except SlotFull:
         # Someone who already has a booking is better told so than that this hour is full.
-        existing = find_live_booking_for_contact(slot.moment_id, phone=details.phone, email=details.email)
+        existing = find_live_booking_for_contact(target.moment_id, phone=details.phone, email=details.email)
         if existing is not None:
             raise DuplicateContact(existing) from None
         raise
 
 
-def insert_booking(slot: Slot, *, details: ContactDetails, now: datetime, take_seat_first: bool,
+def insert_booking(target: SeatTarget | Slot, *, details: ContactDetails, now: datetime, take_seat_first: bool,
                    notify: bool = True) -> IssuedBooking:
     """Insert a booking row, taking its seat first unless the caller holds one (a waiting-list offer).
 
-    The confirmation is rendered before any write, so the seat (and on SQLite the database's write
-    lock) is held only for the UPDATE, the INSERTs and the commit. A contact that already holds a
-    live booking for the moment raises DuplicateContact (the unique indexes); a reference collision
-    is drawn again. The seat is taken once.
+    The confirmation is built before any write, so the seat (and on SQLite the database's write
+    lock) is held only for the UPDATE, the two INSERTs and the commit. A contact that already
+    holds a live booking for the moment raises DuplicateContact (the unique indexes); a reference
+    collision is drawn again. The seat is taken once. The rows are written with Core statements
+    and no savepoint: a refused row is no row, not an error (`seats.booking_insert`).
     """
+    if isinstance(target, Slot):
+        target = SeatTarget.of(target)
+    # ContactDetails names its fields after the booking's columns.
+    values = {
+        **asdict(details),
+        "interpreter_language": details.interpreter_language if details.needs_interpreter else None,
+        "moment_id": target.moment_id,
+        "slot_id": target.slot_id,
+        "status": BookingStatus.BOOKED,
+        "is_walk_in": False,
+        "sequence": 0,
+        "created_at": now,
+        "reminder_sent_at": settled_reminder(target.starts_at, now=now),
+    }
     seat_taken = not take_seat_first
     for _attempt in range(REFERENCE_ATTEMPTS):
         token, token_hash = new_token()
-        booking = Booking(
-            reference=new_reference(),
-            token_hash=token_hash,
-            moment=slot.moment,
-            slot=slot,
-            status=BookingStatus.BOOKED,
-            contact_name=details.contact_name,
-            phone=details.phone,
-            email=details.email,
-            language=details.language,
-            household_size=details.household_size,
-            needs_interpreter=details.needs_interpreter,
-            interpreter_language=details.interpreter_language if details.needs_interpreter else None,
-            assistance_note=details.assistance_note,
-            booked_by=details.booked_by,
-            social_worker_name=details.social_worker_name,
-            social_worker_organisation=details.social_worker_organisation,
-            social_worker_phone=details.social_worker_phone,
-            sequence=0,
-            created_at=now,
-        )
-        settle_reminder(booking, now=now)
-        confirmation = notices.confirmation_message(booking, token, now=now) if notify else None
+        reference = new_reference()
+        message = None
+        if notify and details.email:
+            draft = BookingDraft(reference=reference, contact_name=details.contact_name, email=details.email,
+                                 language=details.language, target=target)
+            message = templated_message_row(**notices.confirmation_message(draft, token, now=now))
+        written = write_booking({**values, "reference": reference, "token_hash": token_hash}, message,
+                                slot_id=target.slot_id, take_seat=not seat_taken)
         if not seat_taken:
-            take_seat(slot.id)
+            if not written.seat_taken:
+                raise SlotFull(target.slot_id)
             seat_taken = True
-        try:
-            # A savepoint, so a lost race on a unique index leaves the seat and the session usable.
-            # The confirmation goes in the same flush: one unit of work, and gone with a failed insert.
-            with db.session.begin_nested():
-                db.session.add(booking)
-                if confirmation is not None:
-                    queue_message(**confirmation)
-        except IntegrityError:
-            existing = find_live_booking_for_contact(slot.moment_id, phone=details.phone, email=details.email)
+            _expire_slot(target.slot_id)
+        if written.booking_id is None:
+            existing = find_live_booking_for_contact(target.moment_id, phone=details.phone, email=details.email)
             if existing is not None:
-                raise DuplicateContact(existing) from None
+                raise DuplicateContact(existing)
             continue  # reference (or, astronomically unlikely, token hash) collided: draw again
-        return IssuedBooking(booking=booking, token=token)
+        return IssuedBooking(booking_id=written.booking_id, reference=reference, token=token)
     raise BookingError("could not draw a unique reference")
 
 

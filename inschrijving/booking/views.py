@@ -70,37 +70,42 @@ def choose_slot(moment_id: int):
 @public_post_limit
 def book(moment_id: int, slot_id: int):
     """Ask the candidate's details and book the chosen slot."""
-    # Slot and moment in one round trip: this is the busiest write page.
+    now = utcnow()
+    form = BookingForm()
+    full = False
+    if form.validate_on_submit():
+        # The busiest write page: a valid booking reads and writes only what it must (see
+        # booking.seats); the slot and moment are loaded as objects only to show a page.
+        try:
+            issued = services.book_slot(slot_id, moment_id=moment_id, details=form.details(), now=now)
+        except services.SlotNotFound:
+            abort(404)
+        except services.BookingClosed as exc:
+            db.session.rollback()
+            if exc.reason == "not_bookable":
+                abort(404)
+            return _closed_page(exc, 409)
+        except services.DuplicateContact as exc:
+            db.session.rollback()
+            return _duplicate_page(exc.existing.moment, exc.existing, phone=form.phone_e164,
+                                   email=form.email_normalised)
+        except services.SlotFull:
+            db.session.rollback()
+            full = True
+        else:
+            db.session.commit()
+            return redirect(url_for(".confirmation", token=issued.token))
     slot = db.session.get(Slot, slot_id, options=[joinedload(Slot.moment)])
     if slot is None or slot.moment_id != moment_id or slot.moment.kind != MomentKind.REGISTRATION:
         abort(404)
     moment = slot.moment
-    now = utcnow()
-    form = BookingForm()
-    alternatives: list[Slot] = []
-    if form.validate_on_submit():
-        try:
-            issued = services.book_slot(slot, details=form.details(), now=now)
-        except services.BookingClosed as exc:
-            db.session.rollback()
-            return _closed_page(exc, 409)
-        except services.DuplicateContact as exc:
-            db.session.rollback()
-            return _duplicate_page(moment, exc.existing, phone=form.phone_e164, email=form.email_normalised)
-        except services.SlotFull:
-            db.session.rollback()
-            alternatives = queries.list_free_slots(moment.id, now=now)
-        else:
-            db.session.commit()
-            return redirect(url_for(".confirmation", token=issued.token))
-    elif not moment.is_open_for_booking(now):
+    if not full and not moment.is_open_for_booking(now):
         try:
             services.check_booking_window(moment, now=now)
         except services.BookingClosed as exc:
             return _closed_page(exc)
-    slot_full = bool(alternatives) or slot.is_full
-    if slot_full and not alternatives:
-        alternatives = queries.list_free_slots(moment.id, now=now)
+    slot_full = full or slot.is_full
+    alternatives = queries.list_free_slots(moment.id, now=now) if slot_full else []
     return render_template("booking/book.html", moment=moment, slot=slot, form=form, slot_full=slot_full,
                            alternatives=alternatives), 409 if form.is_submitted() and slot_full else 200
 

@@ -59,20 +59,10 @@ def queue_message(
     calendar (a `rendering.ical.calendar_spec`, rendered into its file when the message is sent).
     Raises DuplicateMessage when dedupe_key was used before.
     """
-    if (body_text is None) == (template is None):
-        raise ValueError("queue_message needs either body_text or a template")
-    stored = [_stored_attachment(a) for a in attachments or []]
-    message = OutboxMessage(
-        recipient=recipient,
-        subject=subject[:200],
-        body_text=body_text,
-        body_html=body_html,
-        template=template,
-        context=_to_json(context) if template else None,
-        language=language,
-        attachments=stored,
-        dedupe_key=dedupe_key,
-    )
+    message = OutboxMessage(**_message_values(
+        recipient, subject, body_text, body_html, attachments, dedupe_key,
+        template=template, context=context, language=language,
+    ))
     if dedupe_key is None:
         # No flush: the row goes out with the caller's commit, one round trip fewer per booking.
         db.session.add(message)
@@ -86,6 +76,43 @@ def queue_message(
     except IntegrityError as exc:
         raise DuplicateMessage(dedupe_key) from exc
     return message
+
+
+def templated_message_row(
+    recipient: str,
+    subject: str,
+    *,
+    template: str,
+    context: Mapping[str, Any],
+    language: str,
+    attachments: list[dict[str, Any]] | None = None,
+    dedupe_key: str | None = None,
+) -> dict[str, Any]:
+    """The outbox row of a templated e-mail, for the one writer that inserts it in its own statement.
+
+    That is the public booking (`booking.seats.write_booking`), where the ORM unit of work costs
+    more than the row. Everything else queues with `queue_message`.
+    """
+    return _message_values(recipient, subject, None, None, attachments, dedupe_key,
+                           template=template, context=context, language=language)
+
+
+def _message_values(recipient: str, subject: str, body_text: str | None, body_html: str | None,
+                    attachments: list[dict[str, Any]] | None, dedupe_key: str | None, *,
+                    template: str | None, context: Mapping[str, Any] | None, language: str | None) -> dict[str, Any]:
+    if (body_text is None) == (template is None):
+        raise ValueError("queue_message needs either body_text or a template")
+    return {
+        "recipient": recipient,
+        "subject": subject[:200],
+        "body_text": body_text,
+        "body_html": body_html,
+        "template": template,
+        "context": _to_json(context) if template else None,
+        "language": language,
+        "attachments": [_stored_attachment(a) for a in attachments or []],
+        "dedupe_key": dedupe_key,
+    }
 
 
 def _stored_attachment(attachment: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,12 @@ class MomentStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+def place_note(place_notes: dict[str, str] | None, language: str) -> str:
+    """A moment's note in the reader's language, Dutch when there is none in theirs."""
+    notes = place_notes or {}
+    return notes.get(language) or notes.get("nl", "")
+
+
 moment_staff = sa.Table(
     "moment_staff",
     db.metadata,
@@ -81,7 +87,7 @@ class RegistrationMoment(db.Model):
         return self.is_published and self.booking_opens_at <= now < self.booking_closes_at
 
     def note_for(self, language: str) -> str:
-        return self.place_notes.get(language) or self.place_notes.get("nl", "")
+        return place_note(self.place_notes, language)
 
     def __repr__(self) -> str:
         return f"<RegistrationMoment {self.id} {self.held_on} {self.status}>"

@@ -43,7 +43,7 @@ def _soon_slot(now, **kwargs):
 
 
 def _late_booking(now):
-    issued = services.book_slot(_soon_slot(now), details=ContactDetails("Late Boeker", email="laat@example.org"),
+    issued = services.book_slot(_soon_slot(now).id, details=ContactDetails("Late Boeker", email="laat@example.org"),
                                 now=now)
     return issued.booking, issued.token
 

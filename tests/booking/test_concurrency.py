@@ -80,7 +80,7 @@ def test_threads_racing_for_the_last_seats(committed_app):
     def book(i: int) -> None:
         target = db.session.get(Slot, slot_id)
         details = ContactDetails(contact_name=f"Racer {i}", phone=f"+324710000{i:02d}", email=f"racer{i}@example.org")
-        services.book_slot(target, details=details, now=utcnow())
+        services.book_slot(target.id, details=details, now=utcnow())
 
     outcomes = race(committed_app, book)
     assert outcomes == Counter({"ok": 3, "SlotFull": THREADS - 3})
@@ -97,7 +97,7 @@ def test_the_same_contact_racing_gets_one_booking(committed_app):
 
     def book(i: int) -> None:
         target = db.session.get(Slot, slot_ids[i % 3])
-        services.book_slot(target, details=ContactDetails(contact_name="Zelfde", phone="+32470999999"), now=utcnow())
+        services.book_slot(target.id, details=ContactDetails(contact_name="Zelfde", phone="+32470999999"), now=utcnow())
 
     outcomes = race(committed_app, book)
     assert outcomes == Counter({"ok": 1, "DuplicateContact": THREADS - 1})
@@ -140,7 +140,7 @@ def test_a_waiting_list_offer_is_claimed_once_while_others_try_to_book_the_seat(
             waitlist.claim_offer(token, now=utcnow())
         else:
             details = ContactDetails(contact_name=f"Snel {i}", phone=f"+324720000{i:02d}")
-            services.book_slot(db.session.get(Slot, slot_id), details=details, now=utcnow())
+            services.book_slot(slot_id, details=details, now=utcnow())
 
     outcomes = race(committed_app, claim_or_book)
     assert outcomes == Counter({"ok": 1, "OfferGone": THREADS // 2 - 1, "SlotFull": THREADS // 2})

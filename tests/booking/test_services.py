@@ -43,7 +43,7 @@ def now():
 
 def test_book_slot_takes_a_seat_and_stores_only_the_token_hash(db, now):
     slot = SlotFactory(capacity=2)
-    issued = services.book_slot(slot, details=details(), now=now)
+    issued = services.book_slot(slot.id, details=details(), now=now)
     booking = issued.booking
     assert re.fullmatch(r"[ACDEFGHJKMNPQRTUVWXY34679]{3}-[ACDEFGHJKMNPQRTUVWXY34679]{3}", booking.reference)
     assert len(issued.token) >= 43  # 32 random bytes, url-safe base64
@@ -61,7 +61,7 @@ def test_book_slot_takes_a_seat_and_stores_only_the_token_hash(db, now):
 
 def test_phone_only_booking_sends_no_mail(db, now):
     slot = SlotFactory()
-    services.book_slot(slot, details=details(email=None), now=now)
+    services.book_slot(slot.id, details=details(email=None), now=now)
     assert outbox(db) == []
 
 
@@ -73,9 +73,9 @@ def test_unknown_tokens_find_nothing(db, token):
 
 def test_full_slot_refuses(db, now):
     slot = SlotFactory(capacity=1)
-    services.book_slot(slot, details=details(1), now=now)
+    services.book_slot(slot.id, details=details(1), now=now)
     with pytest.raises(services.SlotFull):
-        services.book_slot(slot, details=details(2), now=now)
+        services.book_slot(slot.id, details=details(2), now=now)
     assert slot.booked == 1
 
 
@@ -87,7 +87,7 @@ def test_full_slot_refuses(db, now):
 def test_booking_outside_the_window_is_refused_with_the_reason(db, shift, reason):
     slot = SlotFactory()
     with pytest.raises(services.BookingClosed) as caught:
-        services.book_slot(slot, details=details(), now=shift(slot.moment))
+        services.book_slot(slot.id, details=details(), now=shift(slot.moment))
     assert caught.value.reason == reason
     assert slot.booked == 0
 
@@ -95,14 +95,27 @@ def test_booking_outside_the_window_is_refused_with_the_reason(db, shift, reason
 def test_draft_moment_is_not_bookable(db, now):
     slot = SlotFactory(moment=MomentFactory(draft=True))
     with pytest.raises(services.BookingClosed) as caught:
-        services.book_slot(slot, details=details(), now=now)
+        services.book_slot(slot.id, details=details(), now=now)
     assert caught.value.reason == "not_published"
+
+
+def test_booking_an_unknown_slot_or_one_of_another_moment_is_refused(db, now):
+    slot = SlotFactory()
+    other = SlotFactory()
+    with pytest.raises(services.SlotNotFound):
+        services.book_slot(slot.id + other.id + 100, details=details(), now=now)
+    with pytest.raises(services.SlotNotFound):
+        services.book_slot(slot.id, moment_id=other.moment_id, details=details(), now=now)
+    issued = services.book_slot(slot.id, moment_id=slot.moment_id, details=details(), now=now)
+    assert issued.booking.slot_id == slot.id and issued.booking.moment_id == slot.moment_id
+    assert issued.reference == issued.booking.reference
+    assert (slot.booked, other.booked) == (1, 0)
 
 
 def test_an_info_moment_takes_no_bookings_and_no_moves(db, now):
     info = SlotFactory(moment=MomentFactory(kind=MomentKind.INFO))
     with pytest.raises(services.BookingClosed) as caught:
-        services.book_slot(info, details=details(), now=now)
+        services.book_slot(info.id, details=details(), now=now)
     assert caught.value.reason == "not_bookable"
     booking = BookingFactory()
     with pytest.raises(services.BookingClosed) as caught:
@@ -115,16 +128,16 @@ def test_an_info_moment_takes_no_bookings_and_no_moves(db, now):
 def test_same_contact_cannot_hold_two_live_bookings_for_a_moment(db, now, field):
     first = SlotFactory()
     second = SlotFactory(moment=first.moment)
-    existing = services.book_slot(first, details=details(1), now=now).booking
+    existing = services.book_slot(first.id, details=details(1), now=now).booking
     clash = details(2, **{field: getattr(existing, field)})
     with pytest.raises(services.DuplicateContact) as caught:
-        services.book_slot(second, details=clash, now=now)
+        services.book_slot(second.id, details=clash, now=now)
     assert caught.value.existing is existing
 
 
 def test_the_database_index_catches_a_duplicate_without_a_query_first(db, now, monkeypatch):
     slot = SlotFactory()
-    existing = services.book_slot(slot, details=details(1), now=now).booking
+    existing = services.book_slot(slot.id, details=details(1), now=now).booking
     real = services.find_live_booking_for_contact
     seats_when_asked = []
 
@@ -135,7 +148,7 @@ def test_the_database_index_catches_a_duplicate_without_a_query_first(db, now, m
 
     monkeypatch.setattr(services, "find_live_booking_for_contact", after_the_insert)
     with pytest.raises(services.DuplicateContact) as caught:
-        services.book_slot(slot, details=details(2, phone=existing.phone), now=now)
+        services.book_slot(slot.id, details=details(2, phone=existing.phone), now=now)
     assert caught.value.existing.id == existing.id
     assert seats_when_asked == [2]
     assert len(outbox(db)) == 1  # the refused booking's confirmation went with its insert
@@ -143,17 +156,17 @@ def test_the_database_index_catches_a_duplicate_without_a_query_first(db, now, m
 
 def test_a_duplicate_contact_on_a_full_slot_hears_about_its_booking(db, now):
     full = SlotFactory(capacity=1)
-    existing = services.book_slot(full, details=details(1), now=now).booking
+    existing = services.book_slot(full.id, details=details(1), now=now).booking
     with pytest.raises(services.DuplicateContact) as caught:
-        services.book_slot(full, details=details(2, email=existing.email), now=now)
+        services.book_slot(full.id, details=details(2, email=existing.email), now=now)
     assert caught.value.existing is existing
     with pytest.raises(services.SlotFull):
-        services.book_slot(full, details=details(3), now=now)
+        services.book_slot(full.id, details=details(3), now=now)
 
 
 def test_a_cancelled_booking_does_not_block_a_new_one(db, now):
     old = BookingFactory(cancelled=True)
-    issued = services.book_slot(old.slot, details=details(phone=old.phone, email=old.email), now=now)
+    issued = services.book_slot(old.slot_id, details=details(phone=old.phone, email=old.email), now=now)
     assert issued.booking.id != old.id
 
 
@@ -161,8 +174,11 @@ def test_reference_collisions_are_retried(db, now, monkeypatch):
     BookingFactory(reference="AAA-AAA")
     drawn = iter(["AAA-AAA", "CCC-CCC"])
     monkeypatch.setattr(services, "new_reference", lambda: next(drawn))
-    issued = services.book_slot(SlotFactory(), details=details(), now=now)
+    slot = SlotFactory()
+    issued = services.book_slot(slot.id, details=details(), now=now)
     assert issued.booking.reference == "CCC-CCC"
+    assert slot.booked == live_count(db, slot) == 1  # the seat is taken once, not once per attempt
+    assert [m.subject for m in outbox(db)] == ["Uw afspraak CCC-CCC is bevestigd"]
 
 
 def test_move_keeps_the_row_reference_and_dossier_and_raises_the_sequence(db, now):
@@ -277,7 +293,7 @@ def test_a_freed_seat_is_held_for_the_first_person_waiting(db, now):
     assert second.status == WaitlistStatus.WAITING
     assert slot.booked == 1  # held for the offer: nobody else can book it
     with pytest.raises(services.SlotFull):
-        services.book_slot(slot, details=details(9), now=now)
+        services.book_slot(slot.id, details=details(9), now=now)
     offer_mail = outbox(db)[-1]
     assert offer_mail.recipient == first.email
     assert "/aanbod/" in message_text(offer_mail)
@@ -330,7 +346,7 @@ def test_claiming_while_already_booked_with_nobody_waiting_frees_the_seat(db, no
     with pytest.raises(waitlist.AlreadyBooked):
         waitlist.claim_offer(token, now=now)
     assert slot.booked == 0
-    services.book_slot(slot, details=details(7), now=now)  # free for anyone again
+    services.book_slot(slot.id, details=details(7), now=now)  # free for anyone again
 
 
 def test_an_expired_offer_passes_to_the_next_person(db, now):

@@ -1,0 +1,206 @@
+"""The busiest write: reading a slot and its moment, taking a seat, writing a booking and its confirmation.
+
+A public booking is the one write that many candidates make at once, the morning a moment opens.
+It reads what it needs as plain values (one Core SELECT, no ORM objects), then takes the seat with
+one conditional UPDATE and inserts its two rows, with statements built once: no savepoint, no unit
+of work. docs/performance.md has the measurements behind each choice; `services` holds the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+import sqlalchemy as sa
+
+from inschrijving.booking.models import Booking
+from inschrijving.extensions import db
+from inschrijving.notifications.models import OutboxMessage
+from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot, place_note
+
+
+@dataclass(frozen=True)
+class SeatTarget:
+    """A slot with what its moment tells a booking: whether it is open, and where it is."""
+
+    slot_id: int
+    moment_id: int
+    starts_at: datetime
+    ends_at: datetime
+    kind: MomentKind
+    status: MomentStatus
+    booking_opens_at: datetime
+    booking_closes_at: datetime
+    location_name: str
+    address: str
+    place_notes: dict[str, str]
+
+    def note_for(self, language: str) -> str:
+        return place_note(self.place_notes, language)
+
+    @classmethod
+    def of(cls, slot: Slot) -> SeatTarget:
+        """The same values from loaded objects (a waiting-list claim has them already)."""
+        moment = slot.moment
+        return cls(
+            slot_id=slot.id, moment_id=moment.id, starts_at=slot.starts_at, ends_at=slot.ends_at, kind=moment.kind,
+            status=moment.status, booking_opens_at=moment.booking_opens_at,
+            booking_closes_at=moment.booking_closes_at, location_name=moment.location_name, address=moment.address,
+            place_notes=dict(moment.place_notes or {}),
+        )
+
+
+_slots = Slot.__table__
+_moments = RegistrationMoment.__table__
+# Built once, on the tables rather than the mapped classes: a statement made per request, or one
+# that goes through the ORM's compile step, costs more than the query itself takes on SQLite.
+_LOAD_TARGET = (
+    sa.select(
+        _slots.c.id, _slots.c.moment_id, _slots.c.starts_at, _slots.c.ends_at, _moments.c.kind, _moments.c.status,
+        _moments.c.booking_opens_at, _moments.c.booking_closes_at, _moments.c.location_name, _moments.c.address,
+        _moments.c.place_notes,
+    )
+    .join(_moments, _moments.c.id == _slots.c.moment_id)
+    .where(_slots.c.id == sa.bindparam("wanted_slot_id"))
+)
+# One conditional UPDATE: the database compares and increments in one step (see services.take_seat).
+TAKE_SEAT = (
+    sa.update(_slots)
+    .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked < _slots.c.capacity)
+    .values(booked=_slots.c.booked + 1)
+)
+RELEASE_SEAT = (
+    sa.update(_slots)
+    .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked > 0)
+    .values(booked=_slots.c.booked - 1)
+)
+
+
+def load_seat_target(slot_id: int) -> SeatTarget | None:
+    row = db.session.connection().execute(_LOAD_TARGET, {"wanted_slot_id": slot_id}).first()
+    if row is None:
+        return None
+    return SeatTarget(*row[:10], place_notes=dict(row[10] or {}))
+
+
+@dataclass(frozen=True)
+class BookingDraft:
+    """A booking about to be inserted, as its confirmation e-mail and calendar file read it."""
+
+    reference: str
+    contact_name: str
+    email: str | None
+    language: str
+    target: SeatTarget
+    sequence: int = 0
+    is_cancelled: bool = False
+
+    @property
+    def slot(self) -> SeatTarget:
+        return self.target
+
+    @property
+    def moment(self) -> SeatTarget:
+        return self.target
+
+
+@cache
+def booking_insert(dialect_name: str) -> sa.Insert:
+    """INSERT of one booking row that a unique index turns into no row instead of an error.
+
+    A contact that already holds a live booking (or, astronomically rarely, a colliding reference)
+    then leaves the transaction usable, so no savepoint is needed around the busiest INSERT: two
+    round trips fewer on PostgreSQL. Both databases spell it ON CONFLICT DO NOTHING.
+    """
+    return _dialect_insert(dialect_name)(_bookings).on_conflict_do_nothing().returning(_bookings.c.id)
+
+
+def _dialect_insert(dialect_name: str) -> Callable[[sa.Table], sa.Insert]:
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect_name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the application runs on these two only
+        raise NotImplementedError(dialect_name)
+    return insert
+
+
+_bookings = Booking.__table__
+_outbox = OutboxMessage.__table__
+_INSERT_MESSAGE = _outbox.insert()
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `write_booking` got done: the seat (when it was asked to take one) and the booking row."""
+
+    seat_taken: bool
+    booking_id: int | None
+
+
+def write_booking(booking: dict, message: dict | None, *, slot_id: int, take_seat: bool) -> Written:
+    """Take the seat (when asked), insert the booking and then its confirmation, stopping at the first refusal.
+
+    `booking` holds the row's column values, `message` an outbox row (`templated_message_row`) or
+    None. A full slot leaves nothing written; a row the unique indexes refuse leaves the seat taken,
+    for the caller to roll back or to retry with a new reference. On SQLite these are three
+    statements, each a call into the library. On PostgreSQL each statement is a round trip to the
+    server, so they go as one statement with writable CTEs, which PostgreSQL runs in order, each
+    to completion, with the same outcome.
+    """
+    conn = db.session.connection()
+    if take_seat and conn.dialect.name == "postgresql":
+        params = {"seat_slot_id": slot_id, **{f"b_{key}": value for key, value in booking.items()}}
+        if message is not None:
+            message_row = {**message, "created_at": booking["created_at"], "attempts": 0}
+            params.update({f"m_{key}": message_row[key] for key in _MESSAGE_COLUMNS})
+        row = conn.execute(_pg_booking_write(tuple(booking), message is not None), params).one()
+        return Written(seat_taken=bool(row.seats), booking_id=row.booking_id)
+    if take_seat and conn.execute(TAKE_SEAT, {"seat_slot_id": slot_id}).rowcount != 1:
+        return Written(seat_taken=False, booking_id=None)
+    booking_id = conn.execute(booking_insert(conn.dialect.name), booking).scalar_one_or_none()
+    if booking_id is not None and message is not None:
+        conn.execute(_INSERT_MESSAGE, message)
+    return Written(seat_taken=take_seat, booking_id=booking_id)
+
+
+_MESSAGE_COLUMNS = (
+    "recipient", "subject", "body_text", "body_html", "template", "context", "language", "attachments", "dedupe_key",
+    "created_at", "attempts",
+)
+
+
+@cache
+def _pg_booking_write(booking_columns: tuple[str, ...], with_message: bool) -> sa.Select:
+    """WITH seat AS (UPDATE slots ...), new_booking AS (INSERT ... SELECT FROM seat ON CONFLICT DO NOTHING),
+    new_message AS (INSERT ... SELECT FROM new_booking) SELECT seats, booking_id."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    seat = TAKE_SEAT.returning(_slots.c.id).cte("seat")
+    new_booking = (
+        insert(_bookings)
+        .from_select(
+            list(booking_columns),
+            sa.select(*[sa.bindparam(f"b_{name}", type_=_bookings.c[name].type) for name in booking_columns])
+            .select_from(seat),
+            include_defaults=False,
+        )
+        .on_conflict_do_nothing()
+        .returning(_bookings.c.id)
+        .cte("new_booking")
+    )
+    statement = sa.select(
+        sa.select(sa.func.count()).select_from(seat).scalar_subquery().label("seats"),
+        sa.select(new_booking.c.id).scalar_subquery().label("booking_id"),
+    )
+    if with_message:
+        new_message = sa.insert(_outbox).from_select(
+            list(_MESSAGE_COLUMNS),
+            sa.select(*[sa.bindparam(f"m_{name}", type_=_outbox.c[name].type) for name in _MESSAGE_COLUMNS])
+            .select_from(new_booking),
+            include_defaults=False,
+        ).cte("new_message")
+        statement = statement.add_cte(new_message)
+    return statement
