@@ -215,6 +215,14 @@ def init_templates(app: Flask) -> None:
             "Role": Role,
         }
 
+    @app.template_filter("ltr")
+    def ltr_filter(value: str) -> str:
+        # A code read left to right (a reference like 499-EJP) inside right-to-left text: the bidi
+        # algorithm would show it as EJP-499. Plain text has no markup, so it gets Unicode isolates.
+        if str(get_locale() or "nl") in RTL_LANGUAGES:
+            return f"\u2066{value}\u2069"
+        return value
+
     @app.template_filter("day")
     def day_filter(value: date | datetime) -> str:
         return format_date(value, "EEEE d MMMM y")

@@ -132,6 +132,13 @@ _outbox = OutboxMessage.__table__
 _INSERT_MESSAGE = _outbox.insert()
 
 
+def reference_or_token_taken(reference: str, token_hash: str) -> bool:
+    """Whether a booking holds this reference or token hash (why a refused insert was refused)."""
+    return bool(db.session.scalar(
+        sa.select(sa.exists().where(sa.or_(_bookings.c.reference == reference, _bookings.c.token_hash == token_hash)))
+    ))
+
+
 @dataclass(frozen=True)
 class Written:
     """What `write_booking` got done: the seat (when it was asked to take one) and the booking row."""
@@ -147,8 +154,9 @@ def write_booking(booking: dict, message: dict | None, *, slot_id: int, take_sea
     None. A full slot leaves nothing written; a row the unique indexes refuse leaves the seat taken,
     for the caller to roll back or to retry with a new reference. On SQLite these are three
     statements, each a call into the library. On PostgreSQL each statement is a round trip to the
-    server, so they go as one statement with writable CTEs, which PostgreSQL runs in order, each
-    to completion, with the same outcome.
+    server, so they go as one statement with writable CTEs. PostgreSQL runs every data-modifying
+    CTE to completion, also one nothing refers to; the order comes from the data: the booking is
+    selected FROM the seat row, the message FROM the booking row. Same outcome, one round trip.
     """
     conn = db.session.connection()
     if take_seat and conn.dialect.name == "postgresql":
@@ -162,7 +170,7 @@ def write_booking(booking: dict, message: dict | None, *, slot_id: int, take_sea
         return Written(seat_taken=False, booking_id=None)
     booking_id = conn.execute(booking_insert(conn.dialect.name), booking).scalar_one_or_none()
     if booking_id is not None and message is not None:
-        conn.execute(_INSERT_MESSAGE, message)
+        conn.execute(_INSERT_MESSAGE, {**message, "created_at": booking["created_at"]})
     return Written(seat_taken=take_seat, booking_id=booking_id)
 
 

@@ -20,6 +20,7 @@ from inschrijving.booking.seats import (
     BookingDraft,
     SeatTarget,
     load_seat_target,
+    reference_or_token_taken,
     write_booking,
 )
 from inschrijving.extensions import db
@@ -220,11 +221,9 @@ def book_slot(slot_id: int, *, details: ContactDetails, now: datetime, moment_id
     """Book one seat in a slot for a candidate, in the caller's transaction.
 
     Raises SlotNotFound (also when `moment_id` is given and is not the slot's), BookingClosed,
-    DuplicateContact or SlotFull; the caller rolls back on any of them. This is the busiest
-    write, so it reads the slot and its moment as plain values in one query and writes with
-    three statements (seat, booking, confirmation); see `seats`. A contact that already holds
-    a live booking for the moment is caught by the database's unique indexes when the row is
-    inserted, not by a query beforehand: that is what holds under concurrency anyway.
+    DuplicateContact or SlotFull; the caller rolls back on any of them. The busiest write: one
+    read of plain values, then seat, booking and confirmation (see `seats`). A contact holding a
+    live booking for the moment is caught by the unique indexes, not by a query beforehand.
     """
     target = load_seat_target(slot_id)
     if target is None or (moment_id is not None and target.moment_id != moment_id):
@@ -286,6 +285,10 @@ def insert_booking(target: SeatTarget | Slot, *, details: ContactDetails, now: d
             existing = find_live_booking_for_contact(target.moment_id, phone=details.phone, email=details.email)
             if existing is not None:
                 raise DuplicateContact(existing)
+            if not reference_or_token_taken(reference, token_hash):
+                # ON CONFLICT DO NOTHING names no index: a refusal by any other unique index must
+                # not be mistaken for a collision and redrawn in vain.
+                raise BookingError("a unique index refused the booking")
             continue  # reference (or, astronomically unlikely, token hash) collided: draw again
         return IssuedBooking(booking_id=written.booking_id, reference=reference, token=token)
     raise BookingError("could not draw a unique reference")

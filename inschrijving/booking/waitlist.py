@@ -195,7 +195,7 @@ def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
     )
     # The seat was taken when the offer was made: the booking only fills it.
     issued = insert_booking(slot, details=details, now=now, take_seat_first=False)
-    entry.booking_id = issued.booking.id
+    entry.booking_id = issued.booking_id
     return issued
 
 

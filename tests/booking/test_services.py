@@ -181,6 +181,22 @@ def test_reference_collisions_are_retried(db, now, monkeypatch):
     assert [m.subject for m in outbox(db)] == ["Uw afspraak CCC-CCC is bevestigd"]
 
 
+def test_a_refusal_by_another_unique_index_is_not_redrawn_in_vain(db, now, monkeypatch):
+    from inschrijving.booking.seats import Written
+
+    attempts = []
+
+    def refused(*args, **kwargs):
+        attempts.append(kwargs["take_seat"])
+        return Written(seat_taken=True, booking_id=None)
+
+    # Neither a duplicate contact nor a taken reference: something else refused the row.
+    monkeypatch.setattr(services, "write_booking", refused)
+    with pytest.raises(services.BookingError, match="unique index"):
+        services.book_slot(SlotFactory().id, details=details(), now=now)
+    assert attempts == [True]
+
+
 def test_move_keeps_the_row_reference_and_dossier_and_raises_the_sequence(db, now):
     booking = BookingFactory()
     old_slot = booking.slot
