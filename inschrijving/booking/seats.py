@@ -8,12 +8,12 @@ of work. docs/performance.md has the measurements behind each choice; `services`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from inschrijving.booking.models import Booking
 from inschrijving.extensions import db
@@ -114,17 +114,9 @@ def booking_insert(dialect_name: str) -> sa.Insert:
     then leaves the transaction usable, so no savepoint is needed around the busiest INSERT: two
     round trips fewer on PostgreSQL. Both databases spell it ON CONFLICT DO NOTHING.
     """
-    return _dialect_insert(dialect_name)(_bookings).on_conflict_do_nothing().returning(_bookings.c.id)
-
-
-def _dialect_insert(dialect_name: str) -> Callable[[sa.Table], sa.Insert]:
-    if dialect_name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect_name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the application runs on these two only
-        raise NotImplementedError(dialect_name)
-    return insert
+    # The application runs on these two databases only (see docs/booking.md).
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect_name]
+    return insert(_bookings).on_conflict_do_nothing().returning(_bookings.c.id)
 
 
 _bookings = Booking.__table__
@@ -184,11 +176,9 @@ _MESSAGE_COLUMNS = (
 def _pg_booking_write(booking_columns: tuple[str, ...], with_message: bool) -> sa.Select:
     """WITH seat AS (UPDATE slots ...), new_booking AS (INSERT ... SELECT FROM seat ON CONFLICT DO NOTHING),
     new_message AS (INSERT ... SELECT FROM new_booking) SELECT seats, booking_id."""
-    from sqlalchemy.dialects.postgresql import insert
-
     seat = TAKE_SEAT.returning(_slots.c.id).cte("seat")
     new_booking = (
-        insert(_bookings)
+        postgresql.insert(_bookings)
         .from_select(
             list(booking_columns),
             sa.select(*[sa.bindparam(f"b_{name}", type_=_bookings.c[name].type) for name in booking_columns])

@@ -99,7 +99,7 @@ def book(moment_id: int, slot_id: int):
     if slot is None or slot.moment_id != moment_id or slot.moment.kind != MomentKind.REGISTRATION:
         abort(404)
     moment = slot.moment
-    if not full and not moment.is_open_for_booking(now):
+    if not full:
         try:
             services.check_booking_window(moment, now=now)
         except services.BookingClosed as exc:
