@@ -353,8 +353,8 @@ def test_calendar_file_and_letter(client, db, slot, monkeypatch):
 
 
 @pytest.mark.parametrize(("language", "expected", "direction"), [
-    ("fr", ["Votre référence", "Qu'apportez-vous ?", "Appelez la Woonclub"], "ltr"),
-    ("ar", ["موعدك للتسجيل الجماعي", "ماذا تحضر معك؟"], "rtl"),
+    ("fr", ["Votre référence", "Que devez-vous apporter", "Appelez la Woonclub"], "ltr"),
+    ("ar", ["موعدك للتسجيل الجماعي", "ماذا يجب أن تحضر معك؟"], "rtl"),
 ])
 def test_the_letter_is_printed_in_the_bookings_language_not_the_pages(client, app, db, slot, language, expected,
                                                                        direction):
