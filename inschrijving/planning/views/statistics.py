@@ -7,8 +7,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from inschrijving.db_types import utcnow
-from inschrijving.planning import queries, services
-from inschrijving.planning.views.common import bp, feed_bp, moment_or_404
+from inschrijving.planning import queries
+from inschrijving.planning.services import staff as staff_services
+from inschrijving.planning.views.blueprint import bp, feed_bp, moment_or_404
 from inschrijving.rendering.ical import CalendarEvent, moments_to_ical
 
 
@@ -34,7 +35,7 @@ def staff_feed(token: str):
     """Serve a staff member's calendar of the moments they staff (coordinators: every published moment)."""
     # Staff pages speak Dutch whatever the calendar app's Accept-Language says.
     g.staff_page = True
-    user = services.get_feed_user(token)
+    user = staff_services.get_feed_user(token)
     if user is None:
         abort(404)
     host = request.host.split(":")[0]
@@ -51,7 +52,7 @@ def staff_feed(token: str):
             stamp=stamp,
             url=url_for("planning.detail", moment_id=m.id, _external=True),
         )
-        for m in services.list_feed_moments(user)
+        for m in staff_services.list_feed_moments(user)
         if m.slots
     ]
     body = moments_to_ical(events, calendar_name=_("Groepsinschrijving – %(name)s", name=user.name))
