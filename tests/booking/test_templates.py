@@ -40,3 +40,19 @@ def test_the_pattern_catches_the_ways_templates_compared_statuses():
                  '{% if moment.status != "cancelled" %}', "{% if s.status not in ['x'] %}"]:
         assert STATUS_COMPARISON.search(line), line
     assert not STATUS_COMPARISON.search("{{ status_badge(moment.status) }}")
+
+
+def test_the_manage_page_gets_its_dossier_and_landlord_lines_from_its_view(app, client, db):
+    # No template global may query the database: the page must render with the old ones gone.
+    from tests.factories.booking import BookingFactory
+    from tests.factories.dossiers import build_complete_dossier
+
+    booking = BookingFactory()
+    dossier = build_complete_dossier(moment=booking.moment)
+    dossier.booking_id = booking.id
+    db.session.commit()
+    for name in ("dossier_checklist_for_booking", "landlord_status_lines_for_booking"):
+        app.jinja_env.globals.pop(name, None)
+    page = client.get(f"/afspraak/token-{booking.reference}").get_data(as_text=True)
+    assert "Uw dossier is volledig" in page
+    assert f"{dossier.landlord_choices[0].landlord.name} heeft uw dossier nog niet bekeken." in page
