@@ -11,12 +11,12 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from inschrijving.booking.content import checklist
+from inschrijving.booking.services.content import checklist
 from inschrijving.config import ROOT
 from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
 
 # A word of each Dutch checklist line and the pictogram that must stand next to it. A reordered or new line
-# in booking.content.checklist() fails here until _pictograms.html follows.
+# in booking.services.content.checklist() fails here until _pictograms.html follows.
 EXPECTED = [
     ("identiteitskaart", "id-card"),
     ("verblijfskaart", "residence-card"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from inschrijving.booking import reminders, waitlist
+from inschrijving.booking.services import reminders, waitlist
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from inschrijving.booking.models import BookedBy
-from inschrijving.booking.services import ContactDetails
+from inschrijving.booking.services.base import ContactDetails
 from inschrijving.contact import normalise_email, normalise_phone
 from inschrijving.web import LANGUAGE_NAMES
 

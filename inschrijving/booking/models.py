@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inschrijving.db_types import AwareDateTime, bool_false, created_at, intpk, str_enum
@@ -94,13 +95,64 @@ class Booking(db.Model):
     moment: Mapped[RegistrationMoment] = relationship()
     slot: Mapped[Slot] = relationship()
 
-    @property
+    # Facts about one booking: the services enforce them, the pages ask them (never the status string).
+
+    @hybrid_property
     def is_live(self) -> bool:
+        """Holds a seat: expected or checked in."""
         return self.status in LIVE_BOOKING_STATUSES
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(LIVE_BOOKING_STATUSES)
 
     @property
     def is_cancelled(self) -> bool:
         return self.status == BookingStatus.CANCELLED
+
+    @property
+    def is_expected(self) -> bool:
+        """Booked, and nobody has said yet whether the candidate came."""
+        return self.status == BookingStatus.BOOKED
+
+    @property
+    def is_no_show(self) -> bool:
+        return self.status == BookingStatus.NO_SHOW
+
+    def candidate_can_change(self, now: datetime) -> bool:
+        """The candidate may still move or cancel it: expected, and its slot has not started."""
+        return self.is_expected and self.slot.starts_at > now
+
+    @property
+    def can_check_in(self) -> bool:
+        """Staff may check the candidate in: expected, or marked no-show and turning up late after all."""
+        return self.status in (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
+
+    @property
+    def can_mark_no_show(self) -> bool:
+        """Staff may mark that the candidate did not come; a checked-in candidate is undone first."""
+        return self.is_expected
+
+    @property
+    def can_undo_attendance(self) -> bool:
+        """Staff may put a checked-in or no-show booking back to expected."""
+        return self.status in (BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW)
+
+    @property
+    def can_move(self) -> bool:
+        """Staff may move it to another slot of its moment: any live booking, also on the day itself."""
+        return self.is_live
+
+    @property
+    def can_reissue_link(self) -> bool:
+        """A volunteer may revoke its manage link and issue a new one (a walk-in never had one)."""
+        return self.is_live and not self.is_walk_in
+
+    @property
+    def can_start_dossier(self) -> bool:
+        """A dossier may be started from it: the rule `dossiers.services.lifecycle.start_dossier` applies."""
+        return self.is_live
 
 
 class WaitlistStatus(enum.StrEnum):
@@ -140,3 +192,7 @@ class WaitlistEntry(db.Model):
 
     moment: Mapped[RegistrationMoment | None] = relationship()
     offered_slot: Mapped[Slot | None] = relationship()
+
+    def offer_is_open(self, now: datetime) -> bool:
+        """A seat is held for this person and the claim link still works."""
+        return self.status == WaitlistStatus.OFFERED and self.offer_expires_at > now

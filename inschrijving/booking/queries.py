@@ -1,7 +1,9 @@
-"""Read-side selects for the public booking pages."""
+"""Read-side selects for the public booking pages: bookings and offers behind their links, what is open,
+and what the candidate's manage page shows of the dossier and the landlords."""
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -9,8 +11,73 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
+from inschrijving.booking.models import Booking, WaitlistEntry
+from inschrijving.booking.services.tokens import hash_token
+from inschrijving.dossiers.services import checklist as dossier_checklist
+from inschrijving.dossiers.services import lifecycle as dossier_lifecycle
 from inschrijving.extensions import db
-from inschrijving.planning.models import MomentKind, MomentStatus, OpeningBlock, RegistrationMoment, Slot
+from inschrijving.landlords import portal as landlord_status
+from inschrijving.planning.models import OpeningBlock, RegistrationMoment, Slot
+
+
+def get_booking_by_token(token: str) -> Booking | None:
+    """Find the booking a manage token belongs to, or None for unknown or malformed tokens."""
+    if not token or len(token) > 100:
+        return None
+    wanted = hash_token(token)
+    booking = db.session.scalar(sa.select(Booking).where(Booking.token_hash == wanted))
+    if booking is None or not hmac.compare_digest(booking.token_hash, wanted):
+        return None
+    return booking
+
+
+def get_live_booking_for_contact(
+    moment_id: int, *, phone: str | None, email: str | None, exclude_id: int | None = None
+) -> Booking | None:
+    """The live booking that already uses this phone or e-mail for the moment, if any."""
+    matches = []
+    if phone:
+        matches.append(Booking.phone == phone)
+    if email:
+        matches.append(Booking.email == email)
+    if not matches:
+        return None
+    stmt = sa.select(Booking).where(Booking.moment_id == moment_id, Booking.is_live, sa.or_(*matches))
+    if exclude_id is not None:
+        stmt = stmt.where(Booking.id != exclude_id)
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def get_offer_by_token(token: str, *, now: datetime) -> WaitlistEntry | None:
+    """The open offer behind a claim link, or None when unknown, used or expired."""
+    if not token or len(token) > 100:
+        return None
+    entry = db.session.scalar(sa.select(WaitlistEntry).where(WaitlistEntry.offer_token_hash == hash_token(token)))
+    if entry is None or not entry.offer_is_open(now):
+        return None
+    return entry
+
+
+@dataclass(frozen=True)
+class DossierProgress:
+    """What the manage page tells a candidate about their dossier: labels and plain lines, never contents."""
+
+    checklist: list[dossier_checklist.ChecklistItem]
+    landlord_lines: list[str]
+
+    @property
+    def missing(self) -> list[dossier_checklist.ChecklistItem]:
+        return [item for item in self.checklist if not item.done]
+
+
+def get_dossier_progress(booking_id: int) -> DossierProgress | None:
+    """The checklist of the dossier started from the booking and what each chosen landlord did, or None."""
+    dossier = dossier_lifecycle.get_dossier_for_booking(booking_id)
+    if dossier is None:
+        return None
+    lines = (landlord_status.candidate_status_lines(dossier)
+             if landlord_status.candidate_sees_status_lines(dossier) else [])
+    return DossierProgress(checklist=dossier_checklist.completeness_checklist(dossier), landlord_lines=lines)
 
 
 @dataclass(frozen=True)
@@ -20,16 +87,12 @@ class BookableMoment:
 
 
 def list_bookable_moments(*, now: datetime, limit: int = 6) -> list[BookableMoment]:
-    """List published registration moments still open for booking, with their free places (one query)."""
+    """List moments candidates can book now or once their window opens, with their free places (one query)."""
     free = sa.func.coalesce(sa.func.sum(Slot.capacity - Slot.booked), 0)
     rows = db.session.execute(
         sa.select(RegistrationMoment, free)
         .outerjoin(Slot, Slot.moment_id == RegistrationMoment.id)
-        .where(
-            RegistrationMoment.status == MomentStatus.PUBLISHED,
-            RegistrationMoment.kind == MomentKind.REGISTRATION,
-            RegistrationMoment.booking_closes_at > now,
-        )
+        .where(RegistrationMoment.booking_open_or_upcoming(now))
         .group_by(RegistrationMoment.id)
         .order_by(RegistrationMoment.held_on)
         .limit(limit)
@@ -91,12 +154,7 @@ def list_moments_for_move(*, now: datetime) -> list[MomentSlots]:
     """Moments open for booking now, each with all its slots (two queries)."""
     moments = db.session.scalars(
         sa.select(RegistrationMoment)
-        .where(
-            RegistrationMoment.status == MomentStatus.PUBLISHED,
-            RegistrationMoment.kind == MomentKind.REGISTRATION,
-            RegistrationMoment.booking_opens_at <= now,
-            RegistrationMoment.booking_closes_at > now,
-        )
+        .where(RegistrationMoment.takes_bookings(now))
         .order_by(RegistrationMoment.held_on)
         .limit(6)
     ).all()

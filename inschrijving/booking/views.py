@@ -6,14 +6,26 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from inschrijving.booking import notices, queries, services, waitlist
-from inschrijving.booking.content import checklist
+from inschrijving.booking import queries
 from inschrijving.booking.forms import BookingForm, ClaimForm, ConfirmForm, MoveForm, ResendForm, WaitlistForm
-from inschrijving.booking.letter import letter_pdf
 from inschrijving.booking.models import Booking
+from inschrijving.booking.services import lifecycle, notices, tokens, waitlist
+from inschrijving.booking.services.base import (
+    AlreadyBooked,
+    AlreadyWaiting,
+    BookingClosed,
+    BookingError,
+    DuplicateContact,
+    SameSlot,
+    SlotFull,
+    SlotNotFound,
+)
+from inschrijving.booking.services.content import checklist
+from inschrijving.booking.services.letter import letter_pdf
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db, limiter
-from inschrijving.planning.models import MomentKind, RegistrationMoment, Slot
+from inschrijving.planning.models import BookingClosedReason, MomentKind, RegistrationMoment, Slot
+from inschrijving.rendering.ical import booking_method
 
 bp = Blueprint("booking", __name__)
 
@@ -49,18 +61,17 @@ def _bookable_moment_or_404(moment_id: int) -> RegistrationMoment:
     return moment
 
 
-def _closed_page(error: services.BookingClosed, status: int = 200):
-    return render_template("booking/closed.html", moment=error.moment, reason=error.reason), status
+def _closed_page(moment: RegistrationMoment, reason: BookingClosedReason, status: int = 200):
+    return render_template("booking/closed.html", moment=moment, reason=reason), status
 
 
 @bp.route("/inschrijven/<int:moment_id>")
 def choose_slot(moment_id: int):
     """Show the moment's slots by opening block; full slots are shown but cannot be chosen."""
     moment = _bookable_moment_or_404(moment_id)
-    try:
-        services.check_booking_window(moment, now=utcnow())
-    except services.BookingClosed as exc:
-        return _closed_page(exc)
+    reason = moment.booking_closed_reason(utcnow())
+    if reason is not None:
+        return _closed_page(moment, reason)
     groups = queries.list_slot_groups(moment)
     all_full = all(slot.is_full for group in groups for slot in group.slots)
     return render_template("booking/choose_slot.html", moment=moment, groups=groups, all_full=all_full)
@@ -70,41 +81,40 @@ def choose_slot(moment_id: int):
 @public_post_limit
 def book(moment_id: int, slot_id: int):
     """Ask the candidate's details and book the chosen slot."""
-    now = utcnow()
     form = BookingForm()
-    full = False
-    if form.validate_on_submit():
-        # The busiest write page: a valid booking reads and writes only what it must (see
-        # booking.seats); the slot and moment are loaded as objects only to show a page.
-        try:
-            issued = services.book_slot(slot_id, moment_id=moment_id, details=form.details(), now=now)
-        except services.SlotNotFound:
-            abort(404)
-        except services.BookingClosed as exc:
-            db.session.rollback()
-            if exc.reason == "not_bookable":
+    if not form.validate_on_submit():
+        return _booking_form(moment_id, slot_id, form, just_filled=False)
+    # The busiest write page: a valid booking reads and writes only what it must (see
+    # booking.services.seats); the slot and moment are loaded as objects only to show a page.
+    try:
+        issued = lifecycle.book_slot(slot_id, moment_id=moment_id, details=form.details(), now=utcnow())
+    except SlotNotFound:
+        abort(404)
+    except (BookingClosed, DuplicateContact, SlotFull) as exc:
+        db.session.rollback()
+        if isinstance(exc, BookingClosed):
+            if exc.reason == BookingClosedReason.NOT_BOOKABLE:
                 abort(404)
-            return _closed_page(exc, 409)
-        except services.DuplicateContact as exc:
-            db.session.rollback()
+            return _closed_page(exc.moment, exc.reason, 409)
+        if isinstance(exc, DuplicateContact):
             return _duplicate_page(exc.existing.moment, exc.existing, phone=form.phone_e164,
                                    email=form.email_normalised)
-        except services.SlotFull:
-            db.session.rollback()
-            full = True
-        else:
-            db.session.commit()
-            return redirect(url_for(".confirmation", token=issued.token))
+        return _booking_form(moment_id, slot_id, form, just_filled=True)
+    db.session.commit()
+    return redirect(url_for(".confirmation", token=issued.token))
+
+
+def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_filled: bool):
+    """The form page: kept values and other free hours when the slot is (or just became) full."""
+    now = utcnow()
     slot = db.session.get(Slot, slot_id, options=[joinedload(Slot.moment)])
     if slot is None or slot.moment_id != moment_id or slot.moment.kind != MomentKind.REGISTRATION:
         abort(404)
     moment = slot.moment
-    if not full:
-        try:
-            services.check_booking_window(moment, now=now)
-        except services.BookingClosed as exc:
-            return _closed_page(exc)
-    slot_full = full or slot.is_full
+    reason = None if just_filled else moment.booking_closed_reason(now)
+    if reason is not None:
+        return _closed_page(moment, reason)
+    slot_full = just_filled or slot.is_full
     alternatives = queries.list_free_slots(moment.id, now=now) if slot_full else []
     return render_template("booking/book.html", moment=moment, slot=slot, form=form, slot_full=slot_full,
                            alternatives=alternatives), 409 if form.is_submitted() and slot_full else 200
@@ -128,15 +138,15 @@ def resend_link(moment_id: int):
     form = ResendForm()
     if not form.validate_on_submit():
         abort(400)
-    booking = services.find_live_booking_for_contact(moment.id, phone=form.phone.data, email=form.email.data)
-    outcome = services.resend_manage_link(booking, now=utcnow()) if booking else None
+    booking = queries.get_live_booking_for_contact(moment.id, phone=form.phone.data, email=form.email.data)
+    outcome = tokens.resend_manage_link(booking, now=utcnow()) if booking else None
     db.session.commit()
     return render_template("booking/resent.html", moment=moment, emailed=bool(outcome and outcome.emailed),
                            woonclub_phone=current_app.config.get("WOONCLUB_PHONE"))
 
 
 def _booking_or_404(token: str) -> Booking:
-    booking = services.get_booking_by_token(token)
+    booking = queries.get_booking_by_token(token)
     if booking is None:
         abort(Response(render_template("booking/unknown_link.html",
                                        woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 404))
@@ -153,18 +163,12 @@ def confirmation(token: str):
 
 @bp.route("/afspraak/<token>")
 def manage(token: str):
-    """Show the booking behind a manage link, with ways to move or cancel it."""
+    """Show the booking behind a manage link, with ways to move or cancel it and how its dossier is doing."""
     booking = _booking_or_404(token)
     return render_template("booking/manage.html", booking=booking, token=token, checklist=checklist(),
-                           can_change=_can_change(booking), manage_link=notices.manage_url(token))
-
-
-def _can_change(booking: Booking) -> bool:
-    try:
-        services.check_changeable(booking, now=utcnow())
-    except services.BookingNotChangeable:
-        return False
-    return True
+                           can_change=booking.candidate_can_change(utcnow()),
+                           dossier_progress=queries.get_dossier_progress(booking.id),
+                           manage_link=notices.manage_url(token))
 
 
 @bp.route("/afspraak/<token>.ics")
@@ -172,9 +176,8 @@ def calendar_file(token: str):
     """Serve the booking's calendar file (updated on a move, a cancellation notice after cancelling)."""
     booking = _booking_or_404(token)
     body = notices.booking_calendar(booking, now=utcnow(), token=token)
-    method = "CANCEL" if booking.is_cancelled else "PUBLISH"
     return Response(body, mimetype="text/calendar", headers={
-        "Content-Type": f"text/calendar; charset=utf-8; method={method}",
+        "Content-Type": f"text/calendar; charset=utf-8; method={booking_method(booking)}",
         "Content-Disposition": f'attachment; filename="afspraak-{booking.reference}.ics"',
         "Cache-Control": "no-store",
     })
@@ -198,12 +201,9 @@ def move(token: str):
     form = MoveForm()
     error = None
     if form.validate_on_submit():
-        new_slot = db.session.get(Slot, form.slot_id.data)
         try:
-            if new_slot is None:
-                raise services.SlotFull(form.slot_id.data)
-            services.move_booking(booking, new_slot=new_slot, now=utcnow())
-        except services.BookingError as exc:
+            lifecycle.move_by_candidate(booking, new_slot=_slot_or_full(form.slot_id.data), now=utcnow())
+        except BookingError as exc:
             db.session.rollback()
             error = _move_error(exc)
         else:
@@ -211,18 +211,26 @@ def move(token: str):
             flash(_("Uw afspraak is verplaatst. Uw referentie blijft dezelfde."), "success")
             return redirect(url_for(".manage", token=token))
     return render_template("booking/move.html", booking=booking, token=token, form=form, error=error,
-                           can_change=_can_change(booking),
+                           can_change=booking.candidate_can_change(utcnow()),
                            options=queries.list_moments_for_move(now=utcnow())), 409 if error else 200
 
 
-def _move_error(exc: services.BookingError) -> str:
-    if isinstance(exc, services.SlotFull):
+def _slot_or_full(slot_id: int) -> Slot:
+    # A slot that is gone by now is, to the candidate, an hour that cannot be had: "just filled".
+    slot = db.session.get(Slot, slot_id)
+    if slot is None:
+        raise SlotFull(slot_id)
+    return slot
+
+
+def _move_error(exc: BookingError) -> str:
+    if isinstance(exc, SlotFull):
         return _("Dit uur is net volzet. Kies een ander uur.")
-    if isinstance(exc, services.DuplicateContact):
+    if isinstance(exc, DuplicateContact):
         return _("U hebt op die dag al een andere afspraak.")
-    if isinstance(exc, services.SameSlot):
+    if isinstance(exc, SameSlot):
         return _("Dat is uw huidige uur. Kies een ander uur.")
-    if isinstance(exc, services.BookingClosed):
+    if isinstance(exc, BookingClosed):
         return _("Voor die dag kunt u niet meer inschrijven. Kies een andere dag.")
     return _("Deze afspraak kunt u niet meer veranderen.")
 
@@ -233,13 +241,13 @@ def cancel(token: str):
     """Ask once more, then cancel the booking and give the seat back."""
     booking = _booking_or_404(token)
     form = ConfirmForm()
-    if form.validate_on_submit() and _can_change(booking):
-        services.cancel_booking(booking, now=utcnow())
+    can_change = booking.candidate_can_change(utcnow())
+    if form.validate_on_submit() and can_change:
+        lifecycle.cancel_by_candidate(booking, now=utcnow())
         db.session.commit()
         flash(_("Uw afspraak is geannuleerd."), "success")
         return redirect(url_for(".manage", token=token))
-    return render_template("booking/cancel.html", booking=booking, token=token, form=form,
-                           can_change=_can_change(booking))
+    return render_template("booking/cancel.html", booking=booking, token=token, form=form, can_change=can_change)
 
 
 @bp.route("/wachtlijst/<int:moment_id>", methods=["GET", "POST"])
@@ -252,7 +260,7 @@ def join_waitlist(moment_id: int | None):
     if form.validate_on_submit():
         try:
             waitlist.join_waitlist(moment, details=form.details(), now=utcnow())
-        except waitlist.AlreadyWaiting:
+        except AlreadyWaiting:
             db.session.rollback()
             flash(_("U staat al op deze wachtlijst. U hoeft niets meer te doen."), "success")
         else:
@@ -265,24 +273,23 @@ def join_waitlist(moment_id: int | None):
 @public_post_limit
 def claim(token: str):
     """Let the first person waiting take the seat held for them, until the offer expires."""
-    entry = waitlist.get_offer_by_token(token, now=utcnow())
+    entry = queries.get_offer_by_token(token, now=utcnow())
     if entry is None:
         return render_template("booking/offer_gone.html"), 404
     form = ClaimForm()
     if form.validate_on_submit():
         moment, phone, email = entry.offered_slot.moment, entry.phone, entry.email
         try:
-            issued = waitlist.claim_offer(token, now=utcnow(), needs_interpreter=bool(form.needs_interpreter.data),
-                                          interpreter_language=form.interpreter_language.data,
-                                          assistance_note=form.assistance_note.data)
-        except waitlist.AlreadyBooked as exc:
+            issued = lifecycle.claim_offer(token, now=utcnow(), needs_interpreter=bool(form.needs_interpreter.data),
+                                           interpreter_language=form.interpreter_language.data,
+                                           assistance_note=form.assistance_note.data)
+        except AlreadyBooked as exc:
             db.session.commit()  # the offer is closed and its seat passed on to the next person waiting
             return _duplicate_page(moment, exc.existing, phone=phone, email=email, seat_passed_on=True)
-        except services.BookingError:
+        except BookingError:
             db.session.rollback()
             return render_template("booking/offer_gone.html"), 409
         db.session.commit()
         return redirect(url_for(".confirmation", token=issued.token))
-    slot = entry.offered_slot
-    return render_template("booking/claim.html", entry=entry, slot=slot, form=form,
+    return render_template("booking/claim.html", entry=entry, slot=entry.offered_slot, form=form,
                            expires_at=entry.offer_expires_at)

@@ -90,7 +90,7 @@ def templated_message_row(
 ) -> dict[str, Any]:
     """The outbox row of a templated e-mail, for the one writer that inserts it in its own statement.
 
-    That is the public booking (`booking.seats.write_booking`), where the ORM unit of work costs
+    That is the public booking (`booking.services.seats.write_booking`), where the ORM unit of work costs
     more than the row. Everything else queues with `queue_message`.
     """
     return _message_values(recipient, subject, None, None, attachments, dedupe_key,

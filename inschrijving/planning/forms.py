@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inschrijving.planning.models import MomentKind
-from inschrijving.planning.services import BRUSSELS
+from inschrijving.planning.services.base import BRUSSELS
 from inschrijving.web import LANGUAGE_NAMES
 
 BLOCK_ROWS = 3
@@ -139,6 +139,17 @@ class CapacityForm(FlaskForm):
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
         self.slot_id.choices = [SelectChoice(0, _l("Alle slots van dit moment"))] + _choices(slots)
+        self.slot_ids = [slot_id for slot_id, _label in slots]
+
+    def changes(self) -> dict[int, int]:
+        """{slot_id: seats} for the chosen slot, or for every slot when "all slots" (0) is chosen."""
+        chosen = self.slot_ids if self.slot_id.data == 0 else [self.slot_id.data]
+        return dict.fromkeys(chosen, self.capacity.data)
+
+    def has_pending_change(self) -> bool:
+        """The page was opened with a change to review (the query string after a move)."""
+        return (self.slot_id.data in (0, *self.slot_ids) and self.capacity.data is not None
+                and self.capacity.data >= 0)
 
 
 class MoveForm(FlaskForm):

@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inschrijving.db_types import AwareDateTime, created_at, intpk, str_enum
@@ -25,6 +26,35 @@ class MomentStatus(enum.StrEnum):
     PUBLISHED = "published"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+
+
+class BookingClosedReason(enum.StrEnum):
+    """Why a moment takes no booking (and no move into it) at a given time; the closed page says it to candidates."""
+
+    NOT_BOOKABLE = "not_bookable"  # an info moment: it has slots, but nobody books them
+    NOT_PUBLISHED = "not_published"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+
+
+def booking_closed_reason(
+    *, kind: MomentKind, status: MomentStatus, opens_at: datetime, closes_at: datetime, now: datetime
+) -> BookingClosedReason | None:
+    """The one rule for when a moment takes bookings: a published registration moment inside its window.
+
+    Written once for loaded moments (`RegistrationMoment.booking_closed_reason`) and for the plain
+    values the public booking reads (`booking.services.seats.SeatTarget`); its SQL twin is the
+    expression of `RegistrationMoment.booking_closed_reason`.
+    """
+    if kind != MomentKind.REGISTRATION:
+        return BookingClosedReason.NOT_BOOKABLE
+    if status != MomentStatus.PUBLISHED:
+        return BookingClosedReason.NOT_PUBLISHED
+    if now < opens_at:
+        return BookingClosedReason.NOT_YET_OPEN
+    if now >= closes_at:
+        return BookingClosedReason.CLOSED
+    return None
 
 
 def place_note(place_notes: dict[str, str] | None, language: str) -> str:
@@ -79,12 +109,68 @@ class RegistrationMoment(db.Model):
     )
     staff: Mapped[list[User]] = relationship(secondary=moment_staff)
 
+    # Facts about one moment. Lists need the booking window in SQL too: each hybrid has a twin
+    # expression, and tests/planning/test_models.py checks that both give the same answer on rows.
+
+    @hybrid_method
+    def booking_closed_reason(self, now: datetime) -> BookingClosedReason | None:
+        """Why the moment takes no bookings at `now`, or None when it does."""
+        return booking_closed_reason(kind=self.kind, status=self.status, opens_at=self.booking_opens_at,
+                                     closes_at=self.booking_closes_at, now=now)
+
+    @booking_closed_reason.inplace.expression
+    @classmethod
+    def _booking_closed_reason_expression(cls, now: datetime) -> sa.ColumnElement[str | None]:
+        return sa.case(
+            (cls.kind != MomentKind.REGISTRATION, BookingClosedReason.NOT_BOOKABLE.value),
+            (cls.status != MomentStatus.PUBLISHED, BookingClosedReason.NOT_PUBLISHED.value),
+            (cls.booking_opens_at > now, BookingClosedReason.NOT_YET_OPEN.value),
+            (cls.booking_closes_at <= now, BookingClosedReason.CLOSED.value),
+            else_=sa.null(),
+        )
+
+    @hybrid_method
+    def takes_bookings(self, now: datetime) -> bool:
+        """Candidates can book (or move into) it at `now`."""
+        return self.booking_closed_reason(now) is None
+
+    @takes_bookings.inplace.expression
+    @classmethod
+    def _takes_bookings_expression(cls, now: datetime) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.booking_open_or_upcoming(now), cls.booking_opens_at <= now)
+
+    @hybrid_method
+    def booking_open_or_upcoming(self, now: datetime) -> bool:
+        """Candidates can book it now or once its window opens (the home page lists it; publishing it
+        tells the people waiting for a next moment)."""
+        return self.booking_closed_reason(now) in (None, BookingClosedReason.NOT_YET_OPEN)
+
+    @booking_open_or_upcoming.inplace.expression
+    @classmethod
+    def _booking_open_or_upcoming_expression(cls, now: datetime) -> sa.ColumnElement[bool]:
+        # Plain comparisons rather than the CASE above, so the (status, held_on) index serves the home page.
+        return sa.and_(
+            cls.kind == MomentKind.REGISTRATION, cls.status == MomentStatus.PUBLISHED, cls.booking_closes_at > now
+        )
+
     @property
-    def is_published(self) -> bool:
+    def can_publish(self) -> bool:
+        """A draft, or a closed moment opened again."""
+        return self.status in (MomentStatus.DRAFT, MomentStatus.CLOSED)
+
+    @property
+    def can_close(self) -> bool:
+        """Closing stops new bookings of a published moment; its bookings stay."""
         return self.status == MomentStatus.PUBLISHED
 
-    def is_open_for_booking(self, now: datetime) -> bool:
-        return self.is_published and self.booking_opens_at <= now < self.booking_closes_at
+    @property
+    def can_cancel(self) -> bool:
+        return self.status != MomentStatus.CANCELLED
+
+    @property
+    def takes_walk_ins(self) -> bool:
+        """The day runs: published or closed for booking (not a draft, not cancelled)."""
+        return self.status in (MomentStatus.PUBLISHED, MomentStatus.CLOSED)
 
     def note_for(self, language: str) -> str:
         return place_note(self.place_notes, language)

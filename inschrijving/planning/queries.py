@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from inschrijving.accounts.models import Role, User
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.dossiers.models import ChoiceStatus, Dossier, DossierStatus, LandlordChoice
 from inschrijving.extensions import db
@@ -153,6 +154,14 @@ def list_stat_moments() -> list[RegistrationMoment]:
             .order_by(RegistrationMoment.held_on)
         )
     )
+
+
+def list_staff_users(*, enabled_only: bool) -> list[User]:
+    """Coordinators and volunteers, who can staff a moment, by name (the team form; it checks the disabled)."""
+    stmt = sa.select(User).where(User.role.in_((Role.COORDINATOR, Role.VOLUNTEER))).order_by(User.name)
+    if enabled_only:
+        stmt = stmt.where(User.is_enabled.is_(True))
+    return list(db.session.scalars(stmt))
 
 
 def get_moment_with_slots(moment_id: int) -> RegistrationMoment | None:

@@ -21,9 +21,9 @@ from flask import current_app
 
 from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import AuditEvent, User
-from inschrijving.booking import services as booking_services
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
-from inschrijving.booking.services import hash_token
+from inschrijving.booking.services import lifecycle as booking_lifecycle
+from inschrijving.booking.services.tokens import hash_token
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
     AssetsDeclaration,
@@ -350,7 +350,7 @@ def erase_household(
         entries = db.session.scalars(sa.select(WaitlistEntry).where(WaitlistEntry.booking_id == booking.id)).all()
         if booking.status == BookingStatus.BOOKED and booking.slot.starts_at > now:
             # A seat still to come is given back (and offered to the waiting list), silently.
-            booking_services.cancel_booking(booking, now=now, notify=False)
+            booking_lifecycle.cancel_by_staff(booking, now=now, notify=False)
         anonymise_booking(booking, now=now)
     for entry in entries:
         _anonymise_waitlist_entry(entry, now=now)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
-import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -14,6 +12,7 @@ from stdnum.be import nn
 
 from inschrijving.accounts.models import User
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, BookedBy, Booking, BookingStatus
+from inschrijving.booking.services import tokens
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
     AssetsDeclaration,
@@ -42,8 +41,6 @@ if TYPE_CHECKING:
     from inschrijving.seed import SeedReport
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-# Letters and digits a person cannot confuse when reading a reference aloud (no 0/O, 1/I/L).
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CONSENT_TEXT_VERSION = "2026-01"
 BLOCKS = ((time(9), time(12)), (time(13), time(16)))
 SLOT_MINUTES = 30
@@ -59,10 +56,10 @@ CHOICE_STATUS_CYCLE = (
 
 
 def new_reference(rng: random.Random, taken: set[str]) -> str:
-    """A fresh `XXX-XXX` reference, unique among `taken`."""
+    """A fresh reference from the booking domain's read-aloud alphabet, drawn with the seeded `rng`, unique
+    among `taken`."""
     while True:
-        raw = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(6))
-        reference = f"{raw[:3]}-{raw[3:]}"
+        reference = tokens.new_reference(choose=rng.choice)
         if reference not in taken:
             taken.add(reference)
             return reference
@@ -154,7 +151,7 @@ class DemoSet:
         first, last = rng.choice(seed_data.FIRST_NAMES), rng.choice(seed_data.LAST_NAMES)
         language = seed_data.LANGUAGES[n % len(seed_data.LANGUAGES)]
         slot = moment.slots[(i * 7) % len(moment.slots)]
-        token = secrets.token_urlsafe(32)
+        token, token_hash = tokens.new_token()
         booked_by = (BookedBy.SOCIAL_WORKER if n % 5 == 0 else BookedBy.VOLUNTEER if n % 9 == 0
                      else BookedBy.SELF)
         worker = seed_data.SOCIAL_WORKERS[n % 2] if booked_by == BookedBy.SOCIAL_WORKER else (None, None)
@@ -162,7 +159,7 @@ class DemoSet:
         created = min(moment.booking_opens_at + timedelta(hours=5 + n * 7), self.now - timedelta(hours=1))
         booking = Booking(
             reference=new_reference(rng, self.references),
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            token_hash=token_hash,
             moment=moment, slot=slot, status=status,
             contact_name=f"{first} {last}",
             # Belgium reserves no fictitious range; this run of zeros is obviously made up, and the

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from inschrijving.booking import notices, services
+from inschrijving.booking.services import lifecycle, notices
 from inschrijving.db_types import utcnow
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import attachment_data
@@ -84,9 +84,9 @@ def test_uid_is_stable_and_sequence_rises_on_move_and_cancel(app, db):
     now = utcnow()
     booking = BookingFactory()
     first = Calendar.from_ical(notices.booking_calendar(booking, now=now))
-    services.move_booking(booking, new_slot=SlotFactory(moment=booking.moment), now=now)
+    lifecycle.move_by_candidate(booking, new_slot=SlotFactory(moment=booking.moment), now=now)
     moved = Calendar.from_ical(notices.booking_calendar(booking, now=now))
-    services.cancel_booking(booking, now=now)
+    lifecycle.cancel_by_candidate(booking, now=now)
     cancelled_data = notices.booking_calendar(booking, now=now)
     cancelled = Calendar.from_ical(cancelled_data)
     uids = {str(c.walk("VEVENT")[0]["UID"]) for c in (first, moved, cancelled)}
@@ -114,7 +114,7 @@ def test_the_mailed_calendar_file_is_the_one_the_link_serves(app, db, day):
 
 def test_the_cancel_notice_describes_a_cancelled_calendar_file(app, db):
     booking = BookingFactory()
-    services.cancel_booking(booking, now=utcnow())
+    lifecycle.cancel_by_candidate(booking, now=utcnow())
     message = db.session.scalars(sa.select(OutboxMessage)).one()
     [attachment] = message.attachments
     assert attachment["content_type"] == "text/calendar; method=CANCEL"

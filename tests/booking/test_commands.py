@@ -6,11 +6,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from inschrijving.booking import reminders, services, waitlist
-from inschrijving.booking.services import ContactDetails
+from inschrijving.booking import queries
+from inschrijving.booking.services import lifecycle, reminders
+from inschrijving.booking.services.base import ContactDetails
 from inschrijving.db_types import utcnow
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import message_text
+from tests.factories.accounts import UserFactory
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import MomentFactory, SlotFactory
 
@@ -43,25 +45,23 @@ def _soon_slot(now, **kwargs):
 
 
 def _late_booking(now):
-    issued = services.book_slot(_soon_slot(now).id, details=ContactDetails("Late Boeker", email="laat@example.org"),
+    issued = lifecycle.book_slot(_soon_slot(now).id, details=ContactDetails("Late Boeker", email="laat@example.org"),
                                 now=now)
     return issued.booking, issued.token
 
 
 def _move_closer(now):
     booking = BookingFactory()  # three weeks away
-    services.move_booking(booking, new_slot=_soon_slot(now), now=now)
+    lifecycle.move_by_candidate(booking, new_slot=_soon_slot(now), now=now)
     return booking, f"token-{booking.reference}"
 
 
 def _staff_move_after_the_reminder(now):
-    from inschrijving.planning import services as planning_services
-
     slot = _soon_slot(now)
     booking = BookingFactory(slot=slot, reminder_sent_at=now - timedelta(hours=3))
-    planning_services.move_booking_to_slot(booking, SlotFactory(moment=slot.moment, starts_at=slot.ends_at,
-                                                                ends_at=slot.ends_at + timedelta(minutes=30)),
-                                           now=now)
+    lifecycle.move_by_staff(booking, target=SlotFactory(moment=slot.moment, starts_at=slot.ends_at,
+                                                        ends_at=slot.ends_at + timedelta(minutes=30)),
+                            actor=UserFactory(coordinator=True), ip=None, now=now)
     return booking, f"token-{booking.reference}"
 
 
@@ -69,9 +69,9 @@ def _claim_close_to_the_day(now):
     slot = _soon_slot(now, capacity=1)
     leaving = BookingFactory(slot=slot, reminder_sent_at=now - timedelta(hours=3))
     WaitlistEntryFactory(moment=slot.moment, email="wacht@example.org")
-    services.cancel_booking(leaving, now=now)
+    lifecycle.cancel_by_candidate(leaving, now=now)
     offer = re.search(r"/aanbod/([\w-]+)", message_text(db_last_message())).group(1)
-    issued = waitlist.claim_offer(offer, now=now)
+    issued = lifecycle.claim_offer(offer, now=now)
     return issued.booking, issued.token
 
 
@@ -94,14 +94,14 @@ def test_a_booking_made_or_moved_close_to_the_day_keeps_the_link_it_was_just_giv
     result = app.test_cli_runner().invoke(args=["send-reminders"])
     assert result.exit_code == 0 and "queued 0 reminders" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == messages_before
-    assert services.get_booking_by_token(token).id == booking.id
+    assert queries.get_booking_by_token(token).id == booking.id
 
 
 def test_a_booking_moved_further_away_is_reminded_of_its_new_time(app, db):
     now = utcnow()
     booking = BookingFactory(slot=_soon_slot(now), reminder_sent_at=now - timedelta(hours=3))
     later = SlotFactory()  # three weeks away
-    services.move_booking(booking, new_slot=later, now=now)
+    lifecycle.move_by_candidate(booking, new_slot=later, now=now)
     assert booking.reminder_sent_at is None
     # Within the window of the new time, send-reminders reminds it (once, with a fresh link).
     assert reminders.list_due_reminder_ids(now=later.starts_at - timedelta(days=1), days_before=2) == [booking.id]

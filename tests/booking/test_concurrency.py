@@ -14,9 +14,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from inschrijving.booking import services, waitlist
 from inschrijving.booking.models import Booking, WaitlistEntry, WaitlistStatus
-from inschrijving.booking.services import ContactDetails
+from inschrijving.booking.services import base, lifecycle
+from inschrijving.booking.services.base import ContactDetails
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.notifications.models import OutboxMessage
@@ -41,7 +41,7 @@ def race(app, work, n: int = THREADS) -> Counter:
                 work(i)
                 db.session.commit()
                 outcome = "ok"
-            except services.BookingError as exc:
+            except base.BookingError as exc:
                 db.session.rollback()
                 outcome = type(exc).__name__
             finally:
@@ -80,7 +80,7 @@ def test_threads_racing_for_the_last_seats(committed_app):
     def book(i: int) -> None:
         target = db.session.get(Slot, slot_id)
         details = ContactDetails(contact_name=f"Racer {i}", phone=f"+324710000{i:02d}", email=f"racer{i}@example.org")
-        services.book_slot(target.id, details=details, now=utcnow())
+        lifecycle.book_slot(target.id, details=details, now=utcnow())
 
     outcomes = race(committed_app, book)
     assert outcomes == Counter({"ok": 3, "SlotFull": THREADS - 3})
@@ -97,7 +97,8 @@ def test_the_same_contact_racing_gets_one_booking(committed_app):
 
     def book(i: int) -> None:
         target = db.session.get(Slot, slot_ids[i % 3])
-        services.book_slot(target.id, details=ContactDetails(contact_name="Zelfde", phone="+32470999999"), now=utcnow())
+        lifecycle.book_slot(target.id, details=ContactDetails(contact_name="Zelfde", phone="+32470999999"),
+                            now=utcnow())
 
     outcomes = race(committed_app, book)
     assert outcomes == Counter({"ok": 1, "DuplicateContact": THREADS - 1})
@@ -114,7 +115,7 @@ def test_threads_racing_to_move_into_the_last_seats(committed_app):
 
     def move(i: int) -> None:
         booking = db.session.get(Booking, booking_ids[i])
-        services.move_booking(booking, new_slot=db.session.get(Slot, target_id), now=utcnow())
+        lifecycle.move_by_candidate(booking, new_slot=db.session.get(Slot, target_id), now=utcnow())
 
     outcomes = race(committed_app, move)
     assert outcomes == Counter({"ok": 3, "SlotFull": THREADS - 3})
@@ -129,7 +130,7 @@ def test_a_waiting_list_offer_is_claimed_once_while_others_try_to_book_the_seat(
     booking = BookingFactory(slot=slot)
     WaitlistEntryFactory(moment=slot.moment, created_at=now - timedelta(hours=1))
     db.session.commit()
-    services.cancel_booking(booking, now=now)
+    lifecycle.cancel_by_candidate(booking, now=now)
     db.session.commit()
     token = re.search(r"/aanbod/([\w-]+)", message_text(db.session.scalars(
         sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first())).group(1)
@@ -137,10 +138,10 @@ def test_a_waiting_list_offer_is_claimed_once_while_others_try_to_book_the_seat(
 
     def claim_or_book(i: int) -> None:
         if i % 2:
-            waitlist.claim_offer(token, now=utcnow())
+            lifecycle.claim_offer(token, now=utcnow())
         else:
             details = ContactDetails(contact_name=f"Snel {i}", phone=f"+324720000{i:02d}")
-            services.book_slot(slot_id, details=details, now=utcnow())
+            lifecycle.book_slot(slot_id, details=details, now=utcnow())
 
     outcomes = race(committed_app, claim_or_book)
     assert outcomes == Counter({"ok": 1, "OfferGone": THREADS // 2 - 1, "SlotFull": THREADS // 2})

@@ -329,10 +329,10 @@ def test_manage_page_move_and_cancel(client, db, slot):
 
 
 def test_calendar_file_and_letter(client, db, slot, monkeypatch):
-    from inschrijving.booking import services
+    from inschrijving.booking.services import new_booking
 
     # Digits first: in right-to-left text the bidi algorithm would show it as "EJP-499".
-    monkeypatch.setattr(services, "new_reference", lambda: "499-EJP")
+    monkeypatch.setattr(new_booking, "new_reference", lambda: "499-EJP")
     token = token_from(client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM))
     booking = db.session.scalars(sa.select(Booking)).one()
     response = client.get(f"/afspraak/{token}.ics")
@@ -403,13 +403,13 @@ def test_waitlist_pages(client, db, slot):
 
 
 def test_claim_page(client, db, slot):
-    from inschrijving.booking import services
+    from inschrijving.booking.services import lifecycle
     from inschrijving.db_types import utcnow
 
     booking = BookingFactory(slot=slot)
     slot.capacity = 1
     WaitlistEntryFactory(moment=slot.moment)
-    services.cancel_booking(booking, now=utcnow())
+    lifecycle.cancel_by_candidate(booking, now=utcnow())
     db.session.commit()
     token = re.search(r"/aanbod/([\w-]+)", message_text(db.session.scalars(
         sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first())).group(1)
@@ -420,8 +420,8 @@ def test_claim_page(client, db, slot):
 
 
 def test_claiming_with_a_booking_already_says_so_kindly_and_passes_the_seat_on(client, app, db, slot):
-    from inschrijving.booking import services
     from inschrijving.booking.models import WaitlistStatus
+    from inschrijving.booking.services import lifecycle
     from inschrijving.db_types import utcnow
 
     app.config["WOONCLUB_PHONE"] = "056 99 88 77"
@@ -429,7 +429,7 @@ def test_claiming_with_a_booking_already_says_so_kindly_and_passes_the_seat_on(c
     slot.capacity = 1
     entry = WaitlistEntryFactory(moment=slot.moment, phone="+32470999888")
     nxt = WaitlistEntryFactory(moment=slot.moment)
-    services.cancel_booking(booking, now=utcnow())
+    lifecycle.cancel_by_candidate(booking, now=utcnow())
     own = BookingFactory(slot=SlotFactory(moment=slot.moment), email=entry.email)
     db.session.commit()
     token = re.search(r"/aanbod/([\w-]+)", message_text(db.session.scalars(
@@ -512,13 +512,13 @@ def test_joining_the_same_waiting_list_twice_is_kind(client, db, slot):
 
 
 def test_claim_form_error_keeps_what_was_typed(client, db, slot):
-    from inschrijving.booking import services
+    from inschrijving.booking.services import lifecycle
     from inschrijving.db_types import utcnow
 
     booking = BookingFactory(slot=slot)
     slot.capacity = 1
     WaitlistEntryFactory(moment=slot.moment)
-    services.cancel_booking(booking, now=utcnow())
+    lifecycle.cancel_by_candidate(booking, now=utcnow())
     db.session.commit()
     token = re.search(r"/aanbod/([\w-]+)", message_text(db.session.scalars(
         sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first())).group(1)

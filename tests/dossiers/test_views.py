@@ -621,12 +621,15 @@ def test_check_validates_answers(client):
 def test_manage_page_partial_shows_only_what_is_missing(app, db):
     from flask import render_template
 
+    from inschrijving.booking import queries as booking_queries
+
     booking = BookingFactory()
     dossier = DossierFactory(booking=booking, moment=booking.moment)
     PersonFactory(dossier=dossier, first_name="Geheimnaam")
     db.session.commit()
     with app.test_request_context("/"):
-        html = render_template("booking/_dossier_status.html", booking=booking)
+        html = render_template("booking/_dossier_status.html",
+                               dossier_progress=booking_queries.get_dossier_progress(booking.id))
     assert "Identiteitskaart of verblijfsdocument van de referentiehuurder" in html
     assert "Geheimnaam" not in html and "85" not in html
 

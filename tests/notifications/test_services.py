@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from icalendar import Calendar
 
-from inschrijving.booking import notices
+from inschrijving.booking.services import lifecycle, notices
+from inschrijving.booking.services.base import ContactDetails
 from inschrijving.db_types import utcnow
 from inschrijving.notifications import services
 from inschrijving.notifications.commands import send_outbox
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import message_text
-from tests.factories.booking import BookingFactory
 from tests.factories.planning import SlotFactory
 
 
@@ -166,8 +166,9 @@ def test_a_claimed_message_is_not_claimed_twice(app, db):
 
 def test_a_templated_booking_mail_is_rendered_by_the_sender_in_the_candidates_language(app, db, smtp_server):
     # The booking request only stores the template and what it shows; the sender writes the mail.
-    booking = BookingFactory(language="fr", email="amina@example.org")
-    notices.queue_confirmation(booking, "jeton-secret", now=utcnow())
+    details = ContactDetails("Amina", email="amina@example.org", language="fr")
+    issued = lifecycle.book_slot(SlotFactory().id, details=details, now=utcnow())
+    booking = issued.booking
     db.session.commit()
     message = db.session.scalars(sa.select(OutboxMessage)).one()
     assert message.body_text is None and message.template == "emails/booking_confirmed.txt"
@@ -177,7 +178,7 @@ def test_a_templated_booking_mail_is_rendered_by_the_sender_in_the_candidates_la
     assert send_outbox(transport=smtp_transport(smtp_server)) == {"sent": 1, "failed": 0, "gave_up": 0}
     [received] = smtp_server.received
     body = received.get_body(("plain",)).get_content()
-    assert booking.reference in body and "/afspraak/jeton-secret" in body
+    assert booking.reference in body and f"/afspraak/{issued.token}" in body
     starts = notices.local_time(booking.slot.starts_at)
     assert format_date(starts, "EEEE d MMMM y", locale="fr") in body  # the day in French
     assert f"{starts:%H:%M}" in body  # the Brussels wall-clock time, not UTC
@@ -192,8 +193,8 @@ def test_a_templated_booking_mail_is_rendered_by_the_sender_in_the_candidates_la
 
 
 def test_the_snapshot_is_what_the_mail_says_even_after_the_booking_moved(app, db):
-    booking = BookingFactory(email="jan@example.org")
-    notices.queue_confirmation(booking, "t", now=utcnow())
+    booking = lifecycle.book_slot(SlotFactory().id, details=ContactDetails("Jan", email="jan@example.org"),
+                                  now=utcnow()).booking
     first_start = notices.local_time(booking.slot.starts_at)
     booking.slot = SlotFactory(moment=booking.moment, starts_at=booking.slot.starts_at + timedelta(hours=2),
                                ends_at=booking.slot.ends_at + timedelta(hours=2))

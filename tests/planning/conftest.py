@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from inschrijving.booking import services as booking_services
 from inschrijving.booking.models import BookedBy, Booking, BookingStatus
+from inschrijving.booking.services import seats
 from inschrijving.db_types import utcnow
-from inschrijving.planning import services
 from inschrijving.planning.models import MomentKind
+from inschrijving.planning.services import moments
 from tests.factories.accounts import UserFactory
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -31,9 +31,15 @@ def volunteer(db):
 
 
 @pytest.fixture
-def moment(db, coordinator):
+def by(coordinator):
+    """Who acts in a staff service call: the coordinator, from an address of the documentation range."""
+    return {"actor": coordinator, "ip": "192.0.2.10"}
+
+
+@pytest.fixture
+def moment(db, by):
     """A published moment on 8 December 2026: 09:00-11:00 in 30-minute slots with 2 desks (8 seats)."""
-    plan = services.plan_moment(
+    plan = moments.plan_moment(
         kind=MomentKind.REGISTRATION,
         held_on=HELD_ON,
         location_name="Sociaal Huis Kortrijk",
@@ -43,15 +49,15 @@ def moment(db, coordinator):
         desks=2,
         now=NOW,
     )
-    created = services.create_moment(plan, actor=coordinator)
-    services.publish_moment(created, now=utcnow())
+    created = moments.create_moment(plan, **by)
+    moments.publish_moment(created, now=utcnow(), **by)
     return created
 
 
 def make_booking(slot, *, name=None, email=None, phone=None, status=BookingStatus.BOOKED, **extra) -> Booking:
     """A booking that took its seat the way the booking domain does: through take_seat."""
     n = next(_numbers)
-    booking_services.take_seat(slot.id)
+    seats.take_seat(slot.id)
     booking = Booking(
         reference=f"T{n:02d}-{n:03d}"[:7],
         token_hash=hashlib.sha256(f"token-{n}".encode()).hexdigest(),

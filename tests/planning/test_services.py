@@ -1,4 +1,8 @@
-"""Planning rules without HTTP: slots, the booking window, the life of a moment, series, capacity, the day."""
+"""Planning rules without HTTP: slots, the booking window, the life of a moment, series, capacity, staff.
+
+What happens to a booking (check-in, walk-ins, moves) is tested with the booking domain's life cycle,
+tests/booking/test_lifecycle.py.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
-from inschrijving.booking.services import SlotFull
+from inschrijving.booking.models import BookingStatus, WaitlistEntry, WaitlistStatus
+from inschrijving.booking.services import lifecycle
 from inschrijving.db_types import utcnow
 from inschrijving.notifications.models import OutboxMessage
-from inschrijving.planning import services
 from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
+from inschrijving.planning.services import base, capacity, moments, staff
+from inschrijving.planning.services import slots as slot_services
 from tests.factories.accounts import UserFactory
 from tests.planning.conftest import HELD_ON, NOW
 
@@ -30,25 +35,25 @@ def wall(slot) -> tuple[str, str]:
 
 
 def test_two_blocks_give_slots_in_utc_with_brussels_wall_clock():
-    slots = services.generate_slots(date(2026, 6, 9), [(time(13), time(14)), (time(9), time(10))], 30, 3)
+    slots = slot_services.generate_slots(date(2026, 6, 9), [(time(13), time(14)), (time(9), time(10))], 30, 3)
     assert [wall(s) for s in slots] == [("09:00", "09:30"), ("09:30", "10:00"), ("13:00", "13:30"), ("13:30", "14:00")]
     assert all(s.starts_at.tzinfo == UTC and s.capacity == 3 for s in slots)
     assert slots[0].starts_at == datetime(2026, 6, 9, 7, 0, tzinfo=UTC)  # summer: UTC+2
 
 
 def test_winter_day_is_utc_plus_one():
-    slots = services.generate_slots(date(2026, 12, 8), [(time(9), time(10))], 60, 1)
+    slots = slot_services.generate_slots(date(2026, 12, 8), [(time(9), time(10))], 60, 1)
     assert slots[0].starts_at == datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
 
 
 def test_leftover_shorter_than_a_slot_is_not_offered():
-    slots = services.generate_slots(date(2026, 6, 9), [(time(9), time(10, 50))], 25, 2)
+    slots = slot_services.generate_slots(date(2026, 6, 9), [(time(9), time(10, 50))], 25, 2)
     assert [wall(s) for s in slots] == [("09:00", "09:25"), ("09:25", "09:50"), ("09:50", "10:15"), ("10:15", "10:40")]
 
 
 def test_march_dst_day_block_holds_two_real_hours():
     # 29 March 2026: clocks jump from 02:00 to 03:00, so 01:00-04:00 is two hours long.
-    slots = services.generate_slots(date(2026, 3, 29), [(time(1), time(4))], 60, 2)
+    slots = slot_services.generate_slots(date(2026, 3, 29), [(time(1), time(4))], 60, 2)
     assert len(slots) == 2
     assert [wall(s) for s in slots] == [("01:00", "03:00"), ("03:00", "04:00")]
     assert all(s.ends_at - s.starts_at == timedelta(hours=1) for s in slots)
@@ -58,7 +63,7 @@ def test_march_dst_day_block_holds_two_real_hours():
 
 def test_october_dst_day_block_holds_four_real_hours():
     # 25 October 2026: 03:00 becomes 02:00 again, so 01:00-04:00 is four hours and 02:00 happens twice.
-    slots = services.generate_slots(date(2026, 10, 25), [(time(1), time(4))], 60, 2)
+    slots = slot_services.generate_slots(date(2026, 10, 25), [(time(1), time(4))], 60, 2)
     assert len(slots) == 4
     assert [wall(s)[0] for s in slots] == ["01:00", "02:00", "02:00", "03:00"]
     assert [s.starts_at.astimezone(BRUSSELS).utcoffset() for s in slots] == [
@@ -70,14 +75,14 @@ def test_october_dst_day_block_holds_four_real_hours():
 
 def test_overlapping_reversed_or_missing_blocks_are_refused():
     day = date(2026, 6, 9)
-    with pytest.raises(services.InvalidBlocks):
-        services.generate_slots(day, [(time(9), time(12)), (time(11), time(13))], 30, 2)
-    with pytest.raises(services.InvalidBlocks):
-        services.generate_slots(day, [(time(12), time(9))], 30, 2)
-    with pytest.raises(services.InvalidBlocks):
-        services.generate_slots(day, [], 30, 2)
-    with pytest.raises(services.NoSlots):
-        services.generate_slots(day, [(time(9), time(9, 20))], 30, 2)
+    with pytest.raises(base.InvalidBlocks):
+        slot_services.generate_slots(day, [(time(9), time(12)), (time(11), time(13))], 30, 2)
+    with pytest.raises(base.InvalidBlocks):
+        slot_services.generate_slots(day, [(time(12), time(9))], 30, 2)
+    with pytest.raises(base.InvalidBlocks):
+        slot_services.generate_slots(day, [], 30, 2)
+    with pytest.raises(base.NoSlots):
+        slot_services.generate_slots(day, [(time(9), time(9, 20))], 30, 2)
 
 
 # --- booking window -----------------------------------------------------------------------------------------------
@@ -94,12 +99,12 @@ def test_overlapping_reversed_or_missing_blocks_are_refused():
     ],
 )
 def test_booking_closes_two_working_days_before_at_noon(held_on, closes_on):
-    closes = services.default_booking_closes_at(held_on).astimezone(BRUSSELS)
+    closes = slot_services.default_booking_closes_at(held_on).astimezone(BRUSSELS)
     assert (closes.date(), closes.time()) == (closes_on, time(12))
 
 
 def test_plan_defaults_and_refuses_a_window_that_closes_after_the_start():
-    plan = services.plan_moment(
+    plan = moments.plan_moment(
         kind=MomentKind.INFO, held_on=HELD_ON, location_name=" Zaal ", address="Straat 1", blocks=[(time(9), time(10))],
         slot_minutes=30, desks=2, now=NOW, place_notes={"nl": "Ingang links", "fr": " "},
     )
@@ -107,8 +112,8 @@ def test_plan_defaults_and_refuses_a_window_that_closes_after_the_start():
     assert plan.booking_closes_at.astimezone(BRUSSELS) == datetime(2026, 12, 4, 12, tzinfo=BRUSSELS)
     assert plan.location_name == "Zaal" and plan.place_notes == {"nl": "Ingang links"}
     assert plan.seats == 4
-    with pytest.raises(services.InvalidBookingWindow):
-        services.plan_moment(
+    with pytest.raises(base.InvalidBookingWindow):
+        moments.plan_moment(
             kind=MomentKind.REGISTRATION, held_on=HELD_ON, location_name="Zaal", address="Straat 1",
             blocks=[(time(9), time(10))], slot_minutes=30, desks=2, now=NOW,
             booking_closes_at=datetime(2026, 12, 8, 9, 30, tzinfo=BRUSSELS),
@@ -116,7 +121,7 @@ def test_plan_defaults_and_refuses_a_window_that_closes_after_the_start():
 
 
 def test_preview_saves_nothing(db):
-    services.plan_moment(
+    moments.plan_moment(
         kind=MomentKind.REGISTRATION, held_on=HELD_ON, location_name="Zaal", address="Straat 1",
         blocks=[(time(9), time(10))], slot_minutes=30, desks=2, now=NOW,
     )
@@ -126,12 +131,12 @@ def test_preview_saves_nothing(db):
 # --- life of a moment ---------------------------------------------------------------------------------------------
 
 
-def test_create_stores_draft_with_blocks_and_slots(db, coordinator):
-    plan = services.plan_moment(
+def test_create_stores_draft_with_blocks_and_slots(db, coordinator, by):
+    plan = moments.plan_moment(
         kind=MomentKind.REGISTRATION, held_on=HELD_ON, location_name="Zaal", address="Straat 1",
         blocks=[(time(13), time(14)), (time(9), time(10))], slot_minutes=30, desks=3, now=NOW,
     )
-    moment = services.create_moment(plan, actor=coordinator)
+    moment = moments.create_moment(plan, **by)
     db.session.expire_all()
     moment = db.session.get(RegistrationMoment, moment.id)
     assert moment.status == MomentStatus.DRAFT and moment.created_by_id == coordinator.id
@@ -140,33 +145,33 @@ def test_create_stores_draft_with_blocks_and_slots(db, coordinator):
     assert all(s.capacity == 3 and s.booked == 0 for s in moment.slots)
 
 
-def test_publish_close_and_wrong_order(moment):
-    services.close_moment(moment)
+def test_publish_close_and_wrong_order(moment, by):
+    moments.close_moment(moment, **by)
     assert moment.status == MomentStatus.CLOSED
-    with pytest.raises(services.WrongStatus):
-        services.close_moment(moment)
-    services.publish_moment(moment, now=utcnow())
+    with pytest.raises(base.WrongStatus):
+        moments.close_moment(moment, **by)
+    moments.publish_moment(moment, now=utcnow(), **by)
     assert moment.status == MomentStatus.PUBLISHED
-    with pytest.raises(services.WrongStatus):
-        services.publish_moment(moment, now=utcnow())
+    with pytest.raises(base.WrongStatus):
+        moments.publish_moment(moment, now=utcnow(), **by)
 
 
-def test_publishing_tells_the_people_waiting_for_a_next_moment_once(db, moment):
-    services.close_moment(moment)
+def test_publishing_tells_the_people_waiting_for_a_next_moment_once(db, moment, by):
+    moments.close_moment(moment, **by)
     waiting = WaitlistEntry(moment_id=None, contact_name="Amal Voorbeeld", email="amal@example.org", language="ar")
     db.session.add(waiting)
     db.session.flush()
     now = moment.booking_opens_at
 
-    assert services.publish_moment(moment, now=now) == 1
+    assert moments.publish_moment(moment, now=now, **by) == 1
     assert waiting.status == WaitlistStatus.NOTIFIED
     assert db.session.scalars(sa.select(OutboxMessage.recipient)).all() == ["amal@example.org"]
 
-    services.close_moment(moment)
-    assert services.publish_moment(moment, now=now) == 0
+    moments.close_moment(moment, **by)
+    assert moments.publish_moment(moment, now=now, **by) == 0
 
 
-def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(app, db, moment, book):
+def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(app, db, moment, book, by):
     from icalendar import Calendar
 
     from inschrijving.notifications.services import attachment_data, message_text
@@ -184,7 +189,7 @@ def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(app,
     db.session.add(WaitlistEntry(moment_id=moment.id, contact_name="W", phone="+32470000999"))
     db.session.flush()
 
-    cancelled = services.cancel_moment(moment, now=NOW)
+    cancelled = moments.cancel_moment(moment, now=NOW, **by)
 
     assert {b.id for b in cancelled} == {with_email.id, phone_only.id, checked_in.id}
     assert all(b.status == BookingStatus.CANCELLED and b.cancelled_at == NOW and b.sequence == 1 for b in cancelled)
@@ -208,8 +213,8 @@ def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(app,
         assert event["SEQUENCE"] == 1
     assert all(s.booked == 0 for s in moment.slots)
     assert db.session.scalar(sa.select(WaitlistEntry.status)) == WaitlistStatus.CANCELLED
-    with pytest.raises(services.WrongStatus):
-        services.cancel_moment(moment, now=NOW)
+    with pytest.raises(base.WrongStatus):
+        moments.cancel_moment(moment, now=NOW, **by)
 
 
 # --- series -------------------------------------------------------------------------------------------------------
@@ -217,30 +222,30 @@ def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(app,
 
 def test_same_weekday_of_month():
     # 8 December 2026 is the second Tuesday.
-    assert services.series_dates(date(2026, 12, 8), 3) == [date(2027, 2, 9), date(2027, 4, 13), date(2027, 6, 8)]
+    assert moments.series_dates(date(2026, 12, 8), 3) == [date(2027, 2, 9), date(2027, 4, 13), date(2027, 6, 8)]
     # A fifth Tuesday the month lacks becomes the last Tuesday.
-    assert services.same_weekday_of_month(date(2026, 9, 29), 2026, 11) == date(2026, 11, 24)
+    assert moments.same_weekday_of_month(date(2026, 9, 29), 2026, 11) == date(2026, 11, 24)
 
 
-def test_plan_series_creates_drafts_from_the_pattern_once(db, moment, coordinator):
+def test_plan_series_creates_drafts_from_the_pattern_once(db, moment, coordinator, by):
     moment.place_notes = {"nl": "Tweede verdieping"}
-    created = services.plan_series(moment, count=3, actor=coordinator, now=NOW)
+    created = moments.plan_series(moment, count=3, **by, now=NOW)
     assert [m.held_on for m in created] == [date(2027, 2, 9), date(2027, 4, 13), date(2027, 6, 8)]
     for new in created:
         assert new.status == MomentStatus.DRAFT and new.series_key == moment.series_key is not None
         assert [wall(s) for s in new.slots] == [wall(s) for s in moment.slots]
         assert new.place_notes == {"nl": "Tweede verdieping"} and new.desks == moment.desks
-        assert new.booking_closes_at == services.default_booking_closes_at(new.held_on)
+        assert new.booking_closes_at == slot_services.default_booking_closes_at(new.held_on)
     # 8 June 2027 is in summer time: the slots keep their wall-clock hour.
     assert created[-1].slots[0].starts_at == datetime(2027, 6, 8, 7, 0, tzinfo=UTC)
-    again = services.plan_series(moment, count=4, actor=coordinator, now=NOW)
+    again = moments.plan_series(moment, count=4, **by, now=NOW)
     assert [m.held_on for m in again] == [date(2027, 8, 10)]
 
 
 # --- capacity -----------------------------------------------------------------------------------------------------
 
 
-def test_lowering_capacity_below_bookings_refuses_and_lists_who_must_move(db, moment, book):
+def test_lowering_capacity_below_bookings_refuses_and_lists_who_must_move(db, moment, book, by):
     slot, other = moment.slots[0], moment.slots[1]
     present = book(slot, name="Eerst maar aanwezig", status=BookingStatus.CHECKED_IN)
     early = book(slot, name="Vroeg geboekt")
@@ -250,8 +255,8 @@ def test_lowering_capacity_below_bookings_refuses_and_lists_who_must_move(db, mo
     book(other)
     db.session.flush()
 
-    with pytest.raises(services.CapacityBelowBookings) as refused:
-        services.change_capacity(moment, {slot.id: 1, other.id: 2}, now=NOW)
+    with pytest.raises(base.CapacityBelowBookings) as refused:
+        capacity.change_capacity(moment, {slot.id: 1, other.id: 2}, now=NOW, **by)
 
     (shortfall,) = refused.value.shortfalls
     assert shortfall.slot.id == slot.id and shortfall.new_capacity == 1
@@ -262,56 +267,34 @@ def test_lowering_capacity_below_bookings_refuses_and_lists_who_must_move(db, mo
     assert db.session.get(Slot, slot.id).capacity == 2  # nothing changed
 
 
-def test_move_then_lower_capacity(db, moment, book):
+def test_move_then_lower_capacity(db, moment, book, by):
     slot, target = moment.slots[0], moment.slots[3]
     book(slot)
     mover = book(slot, email="mover@example.org")
     mover.reminder_sent_at = NOW
-    services.move_booking_to_slot(mover, target, now=NOW)
+    lifecycle.move_by_staff(mover, target=target, now=NOW, **by)
     assert mover.slot_id == target.id and mover.sequence == 1 and mover.reminder_sent_at is None
     assert (slot.booked, target.booked) == (1, 1)
     notice = db.session.scalars(sa.select(OutboxMessage)).one()
     assert notice.recipient == "mover@example.org"
     assert [a["filename"].endswith(".ics") for a in notice.attachments] == [True]
 
-    services.change_capacity(moment, {slot.id: 1}, now=NOW)
+    capacity.change_capacity(moment, {slot.id: 1}, now=NOW, **by)
     db.session.expire_all()
     assert db.session.get(Slot, slot.id).capacity == 1
 
 
-def test_move_refuses_full_slot_other_moment_and_dead_bookings(db, moment, book, coordinator):
-    slot, full = moment.slots[0], moment.slots[1]
-    booking = book(slot)
-    book(full)
-    book(full)
-    with pytest.raises(SlotFull):
-        services.move_booking_to_slot(booking, full, now=NOW)
-    assert booking.slot_id == slot.id and slot.booked == 1
-    other_moment = services.create_moment(
-        services.plan_moment(
-            kind=MomentKind.REGISTRATION, held_on=date(2027, 1, 12), location_name="X", address="Y",
-            blocks=[(time(9), time(10))], slot_minutes=30, desks=2, now=NOW,
-        ),
-        actor=coordinator,
-    )
-    with pytest.raises(services.NotMovable):
-        services.move_booking_to_slot(booking, other_moment.slots[0], now=NOW)
-    booking.status = BookingStatus.CANCELLED
-    with pytest.raises(services.NotMovable):
-        services.move_booking_to_slot(booking, moment.slots[2], now=NOW)
-
-
-def test_raising_capacity_is_plain(moment):
-    services.change_capacity(moment, {s.id: 5 for s in moment.slots}, now=NOW)
+def test_raising_capacity_is_plain(moment, by):
+    capacity.change_capacity(moment, {s.id: 5 for s in moment.slots}, now=NOW, **by)
     assert all(s.capacity == 5 for s in moment.slots)
 
 
-def test_raised_capacity_goes_to_the_waiting_list_first(db, moment):
+def test_raised_capacity_goes_to_the_waiting_list_first(db, moment, by):
     slot = moment.slots[0]
     waiting = WaitlistEntry(moment_id=moment.id, contact_name="Amal Voorbeeld", email="amal@example.org")
     db.session.add(waiting)
     db.session.flush()
-    services.change_capacity(moment, {slot.id: slot.capacity + 2}, now=NOW)
+    capacity.change_capacity(moment, {slot.id: slot.capacity + 2}, now=NOW, **by)
     assert waiting.status == WaitlistStatus.OFFERED and waiting.offered_slot_id == slot.id
     assert db.session.get(Slot, slot.id).booked == 1  # held for the offer, the second new seat stays free
 
@@ -319,113 +302,30 @@ def test_raised_capacity_goes_to_the_waiting_list_first(db, moment):
 # --- staff and feed -----------------------------------------------------------------------------------------------
 
 
-def test_staff_and_feed_moments(db, moment, coordinator, volunteer):
+def test_staff_and_feed_moments(db, moment, coordinator, volunteer, by):
     other = UserFactory()
-    draft = services.create_moment(
-        services.plan_moment(
+    draft = moments.create_moment(
+        moments.plan_moment(
             kind=MomentKind.REGISTRATION, held_on=date(2027, 1, 12), location_name="X", address="Y",
             blocks=[(time(9), time(10))], slot_minutes=30, desks=2, now=NOW,
         ),
-        actor=coordinator,
+        **by,
     )
-    services.set_staff(moment, [volunteer.id])
-    services.set_staff(draft, [volunteer.id])
-    assert services.list_feed_moments(volunteer) == [moment]  # drafts stay out
-    assert services.list_feed_moments(other) == []
-    assert services.list_feed_moments(coordinator) == [moment]
-    services.close_moment(moment)  # closed for booking, but the day still happens
-    assert services.list_feed_moments(volunteer) == [moment] == services.list_feed_moments(coordinator)
-    services.cancel_moment(moment, now=NOW)
-    assert services.list_feed_moments(volunteer) == [] == services.list_feed_moments(coordinator)
+    staff.set_staff(moment, [volunteer.id], **by)
+    staff.set_staff(draft, [volunteer.id], **by)
+    assert staff.list_feed_moments(volunteer) == [moment]  # drafts stay out
+    assert staff.list_feed_moments(other) == []
+    assert staff.list_feed_moments(coordinator) == [moment]
+    moments.close_moment(moment, **by)  # closed for booking, but the day still happens
+    assert staff.list_feed_moments(volunteer) == [moment] == staff.list_feed_moments(coordinator)
+    moments.cancel_moment(moment, now=NOW, **by)
+    assert staff.list_feed_moments(volunteer) == [] == staff.list_feed_moments(coordinator)
     landlord_user = UserFactory(landlord_staff=True)
-    with pytest.raises(services.PlanningError):
-        services.set_staff(moment, [landlord_user.id])
-    assert services.get_feed_user(volunteer.calendar_token) == volunteer
-    assert services.get_feed_user(landlord_user.calendar_token) is None
-    assert services.get_feed_user("nope") is None
-
-
-# --- the day ------------------------------------------------------------------------------------------------------
-
-
-def test_check_in_no_show_and_undo(db, moment, book):
-    slot = moment.slots[0]
-    booking = book(slot)
-    services.check_in(booking, now=NOW)
-    assert booking.status == BookingStatus.CHECKED_IN and booking.checked_in_at == NOW and slot.booked == 1
-    services.undo_attendance(booking, now=NOW)
-    assert booking.status == BookingStatus.BOOKED and booking.checked_in_at is None and slot.booked == 1
-    services.mark_no_show(booking, now=NOW)
-    assert booking.status == BookingStatus.NO_SHOW and slot.booked == 0  # the seat goes free for a walk-in
-    services.undo_attendance(booking, now=NOW)
-    assert booking.status == BookingStatus.BOOKED and slot.booked == 1
-    with pytest.raises(services.WrongStatus):
-        services.undo_attendance(booking, now=NOW)
-
-
-def test_undo_no_show_refused_when_a_walk_in_took_the_seat(db, moment, book):
-    slot = moment.slots[0]
-    book(slot)
-    late = book(slot)
-    services.mark_no_show(late, now=NOW)
-    services.add_walk_in(slot, contact_name="Binnenloper", language="nl", household_size=2,
-                         needs_interpreter=False, now=NOW)
-    with pytest.raises(services.SeatTaken):
-        services.undo_attendance(late, now=NOW)
-    assert late.status == BookingStatus.NO_SHOW and slot.booked == 2
-
-
-def test_walk_in_takes_a_free_seat_and_is_checked_in(db, moment):
-    slot = moment.slots[0]
-    seated = services.add_walk_in(slot, contact_name=" Binnenloper ", language="ar", household_size=4,
-                                  needs_interpreter=True, now=NOW)
-    walk_in = seated.booking
-    assert not seated.added_seat
-    assert walk_in.is_walk_in and walk_in.status == BookingStatus.CHECKED_IN and walk_in.checked_in_at == NOW
-    assert walk_in.contact_name == "Binnenloper" and len(walk_in.reference) == 7 and walk_in.reference[3] == "-"
-    assert walk_in.phone is None and walk_in.email is None
-    assert slot.booked == 1
-
-
-def test_walk_in_into_a_full_slot_needs_over_capacity(db, moment, book):
-    slot = moment.slots[0]
-    book(slot)
-    book(slot)
-    with pytest.raises(SlotFull):
-        services.add_walk_in(slot, contact_name="Te veel", language="nl", household_size=1,
-                             needs_interpreter=False, now=NOW)
-    seated = services.add_walk_in(slot, contact_name="Toch", language="nl", household_size=1,
-                                  needs_interpreter=False, now=NOW, over_capacity=True)
-    assert seated.added_seat
-    assert (slot.capacity, slot.booked) == (3, 3)
-    live = db.session.scalar(
-        sa.select(sa.func.count(Booking.id)).where(
-            Booking.slot_id == slot.id, Booking.status.in_(("booked", "checked_in"))
-        )
-    )
-    assert live == 3
-
-
-def test_over_capacity_uses_a_free_seat_first(db, moment, book):
-    slot = moment.slots[0]
-    book(slot)
-    seated = services.add_walk_in(slot, contact_name="Voor de zekerheid", language="nl", household_size=1,
-                                  needs_interpreter=False, now=NOW, over_capacity=True)
-    assert not seated.added_seat
-    assert (slot.capacity, slot.booked) == (2, 2)
-
-
-def test_walk_in_refused_on_a_draft(db, coordinator):
-    draft = services.create_moment(
-        services.plan_moment(
-            kind=MomentKind.REGISTRATION, held_on=HELD_ON, location_name="X", address="Y",
-            blocks=[(time(9), time(10))], slot_minutes=30, desks=2, now=NOW,
-        ),
-        actor=coordinator,
-    )
-    with pytest.raises(services.WrongStatus):
-        services.add_walk_in(draft.slots[0], contact_name="X", language="nl", household_size=1,
-                             needs_interpreter=False, now=NOW)
+    with pytest.raises(base.PlanningError):
+        staff.set_staff(moment, [landlord_user.id], **by)
+    assert staff.get_feed_user(volunteer.calendar_token) == volunteer
+    assert staff.get_feed_user(landlord_user.calendar_token) is None
+    assert staff.get_feed_user("nope") is None
 
 
 # --- properties of slot generation --------------------------------------------------------------------------------
@@ -442,11 +342,11 @@ def test_slots_tile_each_block_in_real_minutes(day, start_minute, length, slot_m
     start = time(start_minute // 60, start_minute % 60)
     end_minute = min(start_minute + length, 23 * 60 + 59)
     end = time(end_minute // 60, end_minute % 60)
-    begin_utc, end_utc = services.local_instant(day, start), services.local_instant(day, end)
+    begin_utc, end_utc = slot_services.local_instant(day, start), slot_services.local_instant(day, end)
     real_minutes = int((end_utc - begin_utc).total_seconds() // 60)
     if real_minutes < slot_minutes:
         return
-    slots = services.generate_slots(day, [(start, end)], slot_minutes, 3)
+    slots = slot_services.generate_slots(day, [(start, end)], slot_minutes, 3)
     assert len(slots) == real_minutes // slot_minutes
     assert slots[0].starts_at == begin_utc and slots[-1].ends_at <= end_utc
     for before, after in zip(slots, slots[1:], strict=False):
@@ -454,7 +354,7 @@ def test_slots_tile_each_block_in_real_minutes(day, start_minute, length, slot_m
     assert all(s.ends_at - s.starts_at == timedelta(minutes=slot_minutes) for s in slots)
 
 
-def test_a_seat_held_for_a_waiting_list_offer_is_named_in_the_refusal(db, moment, book):
+def test_a_seat_held_for_a_waiting_list_offer_is_named_in_the_refusal(db, moment, book, by):
     slot = moment.slots[0]
     full = slot.capacity
     for _i in range(full):
@@ -462,8 +362,8 @@ def test_a_seat_held_for_a_waiting_list_offer_is_named_in_the_refusal(db, moment
     waiting = WaitlistEntry(moment_id=moment.id, contact_name="Amal Voorbeeld", email="amal@example.org")
     db.session.add(waiting)
     db.session.flush()
-    services.change_capacity(moment, {slot.id: full + 1}, now=NOW)  # the new seat is held for Amal's offer
-    with pytest.raises(services.CapacityBelowBookings) as refused:
-        services.change_capacity(moment, {slot.id: full}, now=NOW)
+    capacity.change_capacity(moment, {slot.id: full + 1}, now=NOW, **by)  # the new seat is held for Amal's offer
+    with pytest.raises(base.CapacityBelowBookings) as refused:
+        capacity.change_capacity(moment, {slot.id: full}, now=NOW, **by)
     [shortfall] = refused.value.shortfalls
     assert shortfall.must_move == [] and shortfall.held_offers == 1

@@ -15,8 +15,9 @@ from inschrijving.accounts.models import AuditEvent
 from inschrijving.booking.models import BookedBy, Booking, BookingStatus, WaitlistEntry
 from inschrijving.extensions import db as _db
 from inschrijving.notifications.models import OutboxMessage
-from inschrijving.planning import services
 from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
+from inschrijving.planning.services import moments, staff
+from inschrijving.planning.services import slots as slot_services
 from tests.factories.accounts import UserFactory
 from tests.planning.conftest import NOW
 from tests.query_count import count_queries
@@ -29,13 +30,13 @@ def actions() -> list[str]:
 
 
 def make_moment(coordinator, held_on: date, *, status=MomentStatus.PUBLISHED, blocks=((time(9), time(10)),)):
-    moment = services.create_moment(
-        services.plan_moment(
+    moment = moments.create_moment(
+        moments.plan_moment(
             kind=MomentKind.REGISTRATION, held_on=held_on, location_name="Zaal", address="Straat 1",
             blocks=list(blocks), slot_minutes=30, desks=2, now=NOW,
-            booking_opens_at=services.local_instant(held_on - timedelta(days=60), time(9)),
+            booking_opens_at=slot_services.local_instant(held_on - timedelta(days=60), time(9)),
         ),
-        actor=coordinator,
+        actor=coordinator, ip=None,
     )
     moment.status = status
     return moment
@@ -216,7 +217,7 @@ def test_save_creates_a_draft_and_audits(client, auth, coordinator):
     assert response.headers["Location"].endswith(f"/planning/{moment.id}")
     assert moment.status == MomentStatus.DRAFT and len(moment.slots) == 8 and moment.desks == 3
     assert moment.place_notes == {"nl": "Ingang via de zijdeur", "fr": "Entrée par la porte latérale"}
-    assert moment.booking_closes_at == services.default_booking_closes_at(date(2027, 3, 9))
+    assert moment.booking_closes_at == slot_services.default_booking_closes_at(date(2027, 3, 9))
     assert "moment.create" in actions()
 
 
@@ -332,10 +333,11 @@ def test_day_list_links_the_dossier_and_shows_each_landlords_status(client, auth
 
 
 def test_volunteer_revokes_and_reissues_a_manage_link(client, auth, volunteer, moment, book):
-    from inschrijving.booking import services as booking_services
+    from inschrijving.booking import queries
+    from inschrijving.booking.services import tokens
 
     booking = book(moment.slots[0], email="amal@example.org")
-    old_token = booking_services.rotate_token(booking)
+    old_token = tokens.rotate_token(booking)
     _db.session.commit()
     auth.login(volunteer)
     response = client.post(f"/planning/{moment.id}/dag/{booking.id}/nieuwe-link")
@@ -343,8 +345,8 @@ def test_volunteer_revokes_and_reissues_a_manage_link(client, auth, volunteer, m
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     new_token = re.search(r"/afspraak/([A-Za-z0-9_-]{40,})", html).group(1)
     assert new_token != old_token
-    assert booking_services.get_booking_by_token(old_token) is None
-    assert booking_services.get_booking_by_token(new_token).id == booking.id
+    assert queries.get_booking_by_token(old_token) is None
+    assert queries.get_booking_by_token(new_token).id == booking.id
     assert _db.session.scalar(sa.select(OutboxMessage.recipient)) == "amal@example.org"
     assert "booking.link_reissued" in actions()
 
@@ -517,7 +519,7 @@ def test_feed_parses_with_icalendar_and_ics_at_brussels_wall_clock(client, coord
     winter = make_moment(coordinator, date(2026, 12, 8), blocks=[(time(9), time(12)), (time(13), time(16))])
     draft = make_moment(coordinator, date(2027, 1, 12), status=MomentStatus.DRAFT)
     for m in (march, october, winter, draft):
-        services.set_staff(m, [volunteer.id])
+        staff.set_staff(m, [volunteer.id], actor=coordinator, ip=None)
     _db.session.commit()
 
     response = client.get(f"/planning/agenda/{volunteer.calendar_token}.ics")

@@ -60,7 +60,7 @@ def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
     existing = get_dossier_for_booking(booking.id)
     if existing is not None:
         return existing
-    if not booking.is_live:
+    if not booking.can_start_dossier:
         raise BookingNotLive(booking.reference)
     dossier = Dossier(
         reference=_new_reference(),

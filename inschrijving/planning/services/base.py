@@ -45,14 +45,6 @@ class CapacityBelowBookings(PlanningError):
         self.free_slots = free_slots
 
 
-class NotMovable(PlanningError):
-    """The booking cannot go to that slot (other moment, same slot, or no longer live)."""
-
-
-class SeatTaken(PlanningError):
-    """Undoing a no-show needs a seat, and the slot is full again."""
-
-
 @dataclass(frozen=True)
 class PlannedSlot:
     starts_at: datetime

@@ -1,4 +1,7 @@
-"""Changing the seats of slots, and moving bookings within a moment so nobody is dropped."""
+"""Changing the seats of slots, and who must move first when seats go down (nobody is ever dropped).
+
+The move itself is the booking domain's (`booking.services.lifecycle.move_by_staff`).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from inschrijving.booking import notices, waitlist
-from inschrijving.booking import services as booking_services
-from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus
+from inschrijving.accounts import services as account_services
+from inschrijving.accounts.models import User
+from inschrijving.booking.models import Booking, BookingStatus
+from inschrijving.booking.services import seats, waitlist
 from inschrijving.extensions import db
 from inschrijving.planning.models import RegistrationMoment, Slot
-from inschrijving.planning.services.base import (
-    CapacityBelowBookings,
-    NotMovable,
-    PlanningError,
-    Shortfall,
-)
+from inschrijving.planning.services.base import CapacityBelowBookings, PlanningError, Shortfall
 
 
 def live_bookings_of_slot(slot: Slot) -> list[Booking]:
@@ -29,7 +28,7 @@ def live_bookings_by_slot(slot_ids: list[int]) -> dict[int, list[Booking]]:
     found: dict[int, list[Booking]] = {slot_id: [] for slot_id in slot_ids}
     if slot_ids:
         bookings = db.session.scalars(
-            sa.select(Booking).where(Booking.slot_id.in_(slot_ids), Booking.status.in_(LIVE_BOOKING_STATUSES))
+            sa.select(Booking).where(Booking.slot_id.in_(slot_ids), Booking.is_live)
         ).all()
         for booking in bookings:
             found[booking.slot_id].append(booking)
@@ -38,8 +37,9 @@ def live_bookings_by_slot(slot_ids: list[int]) -> dict[int, list[Booking]]:
     return found
 
 
-def change_capacity(moment: RegistrationMoment, changes: dict[int, int], *, now: datetime) -> list[Slot]:
-    """Set new capacities ({slot_id: seats}) for slots of one moment, all or nothing.
+def change_capacity(moment: RegistrationMoment, changes: dict[int, int], *, actor: User, ip: str | None,
+                    now: datetime) -> list[Slot]:
+    """Set new capacities ({slot_id: seats}) for slots of one moment, all or nothing; audited.
 
     Seats added to a slot go to the moment's waiting list first, as freed seats do.
 
@@ -51,29 +51,38 @@ def change_capacity(moment: RegistrationMoment, changes: dict[int, int], *, now:
     shortfalls = find_shortfalls(moment, changes)
     if shortfalls:
         raise CapacityBelowBookings(shortfalls, free_slots_after(moment, changes))
-    changed = []
     added = {slot_id: capacity - slots[slot_id].capacity for slot_id, capacity in changes.items()}
     for slot_id, capacity in sorted(changes.items()):
-        # Conditional, like take_seat: a booking that lands meanwhile makes this refuse, never overbook.
-        result = db.session.execute(
-            sa.update(Slot)
-            .where(Slot.id == slot_id, Slot.booked <= capacity)
-            .values(capacity=capacity)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.expire(slots[slot_id], ["capacity", "booked"])
-        if result.rowcount != 1:
+        # Conditional, like taking a seat: a booking that lands meanwhile makes this refuse, never overbook.
+        if not seats.set_capacity(slot_id, capacity):
             slot = slots[slot_id]
+            db.session.expire(slot, ["booked"])
             raise CapacityBelowBookings(
                 [Shortfall(slot, capacity, live_bookings_of_slot(slot)[capacity:])],
                 free_slots_after(moment, changes),
             )
-        changed.append(slots[slot_id])
-    for slot_id, seats in sorted(added.items()):
-        for _seat in range(max(seats, 0)):
+    for slot_id, new_seats in sorted(added.items()):
+        for _seat in range(max(new_seats, 0)):
             if waitlist.offer_freed_seat(slots[slot_id], now=now) is None:
                 break
-    return changed
+    account_services.record_audit(actor=actor, action="slot.capacity_change", object_type="moment",
+                                  object_id=moment.id, detail={"changes": {str(k): v for k, v in changes.items()}},
+                                  ip=ip)
+    return [slots[slot_id] for slot_id in sorted(changes)]
+
+
+def review_shortfalls(moment: RegistrationMoment, changes: dict[int, int], *, actor: User,
+                      ip: str | None) -> CapacityBelowBookings | None:
+    """Who would have to move for these capacities, and where to; None when everybody fits.
+
+    The answer names candidates with their phone numbers, so showing it is audited.
+    """
+    shortfalls = find_shortfalls(moment, changes)
+    if not shortfalls:
+        return None
+    account_services.record_audit(actor=actor, action="slot.capacity_shortfall_view", object_type="moment",
+                                  object_id=moment.id, ip=ip)
+    return CapacityBelowBookings(shortfalls, free_slots_after(moment, changes))
 
 
 def find_shortfalls(moment: RegistrationMoment, changes: dict[int, int]) -> list[Shortfall]:
@@ -101,24 +110,3 @@ def free_slots_after(moment: RegistrationMoment, changes: dict[int, int] | None 
     """Slots of the moment that would still have a free seat with the given new capacities."""
     changes = changes or {}
     return [s for s in moment.slots if changes.get(s.id, s.capacity) > s.booked]
-
-
-def move_booking_to_slot(booking: Booking, target: Slot, *, now: datetime) -> None:
-    """Move a live booking to another slot of the same moment, keeping its reference and everything attached.
-
-    The seat in the new slot is taken first, so a failed move leaves the booking where it was.
-    """
-    if not booking.is_live or target.moment_id != booking.moment_id or target.id == booking.slot_id:
-        raise NotMovable(booking.id)
-    old_slot_id = booking.slot_id
-    booking_services.take_seat(target.id)
-    booking_services.release_seat(old_slot_id)
-    booking.slot_id = target.id
-    booking.slot = target
-    booking.sequence += 1
-    booking.updated_at = now
-    # Close to the day the move notice is the reminder; further ahead the new hour gets its own.
-    booking_services.settle_reminder(booking, now=now)
-    db.session.flush()
-    # The same notice (with the updated calendar file) as when candidates move themselves.
-    notices.queue_moved(booking, now=now)

@@ -9,11 +9,11 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
+from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import User
-from inschrijving.booking import notices, waitlist
-from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus, WaitlistEntry, WaitlistStatus
+from inschrijving.booking.models import Booking
+from inschrijving.booking.services import lifecycle, waitlist
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentKind, MomentStatus, OpeningBlock, RegistrationMoment, Slot
 from inschrijving.planning.services.base import (
@@ -67,8 +67,14 @@ def plan_moment(
     )
 
 
-def create_moment(plan: MomentPlan, *, actor: User | None, series_key: str | None = None) -> RegistrationMoment:
-    """Save a checked plan as a draft moment with its blocks and slots."""
+def create_moment(plan: MomentPlan, *, actor: User, ip: str | None) -> RegistrationMoment:
+    """Save a checked plan as a draft moment with its blocks and slots; audited."""
+    moment = _save_draft(plan, actor=actor)
+    _audit(moment, "moment.create", actor=actor, ip=ip, held_on=moment.held_on.isoformat())
+    return moment
+
+
+def _save_draft(plan: MomentPlan, *, actor: User, series_key: str | None = None) -> RegistrationMoment:
     moment = RegistrationMoment(
         kind=plan.kind,
         status=MomentStatus.DRAFT,
@@ -82,7 +88,7 @@ def create_moment(plan: MomentPlan, *, actor: User | None, series_key: str | Non
         booking_opens_at=plan.booking_opens_at,
         booking_closes_at=plan.booking_closes_at,
         series_key=series_key,
-        created_by_id=actor.id if actor is not None else None,
+        created_by_id=actor.id,
     )
     moment.blocks = [OpeningBlock(start_time=s, end_time=e) for s, e in plan.blocks]
     moment.slots = [Slot(starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity, booked=0) for s in plan.slots]
@@ -91,69 +97,50 @@ def create_moment(plan: MomentPlan, *, actor: User | None, series_key: str | Non
     return moment
 
 
-def publish_moment(moment: RegistrationMoment, *, now: datetime) -> int:
-    """Make a draft (or closed) moment visible and bookable within its window.
+def publish_moment(moment: RegistrationMoment, *, actor: User, ip: str | None, now: datetime) -> int:
+    """Make a draft (or closed) moment visible and bookable within its window; audited.
 
-    People who asked to hear about the next moment are told the first time a registration moment opens.
+    People who asked to hear about the next moment are told the first time a registration moment
+    is published while candidates can still book it.
 
     :returns: how many of them were told.
     """
-    if moment.status not in (MomentStatus.DRAFT, MomentStatus.CLOSED):
+    if not moment.can_publish:
         raise WrongStatus(moment.status)
     moment.status = MomentStatus.PUBLISHED
     db.session.flush()
-    if moment.kind != MomentKind.REGISTRATION or moment.booking_closes_at <= now:
+    _audit(moment, "moment.publish", actor=actor, ip=ip)
+    if not moment.booking_open_or_upcoming(now):
         return 0
     return waitlist.notify_next_moment_subscribers(moment, now)
 
 
-def close_moment(moment: RegistrationMoment) -> None:
-    """Stop new bookings; existing bookings stay."""
-    if moment.status != MomentStatus.PUBLISHED:
+def close_moment(moment: RegistrationMoment, *, actor: User, ip: str | None) -> None:
+    """Stop new bookings; existing bookings stay. Audited."""
+    if not moment.can_close:
         raise WrongStatus(moment.status)
     moment.status = MomentStatus.CLOSED
     db.session.flush()
+    _audit(moment, "moment.close", actor=actor, ip=ip)
 
 
-def cancel_moment(moment: RegistrationMoment, *, now: datetime) -> list[Booking]:
-    """Cancel the moment and every live booking; queue a message for each booked candidate with e-mail.
+def cancel_moment(moment: RegistrationMoment, *, actor: User, ip: str | None, now: datetime) -> list[Booking]:
+    """Cancel the moment and, through the booking domain, every live booking and its waiting list; audited.
 
-    :returns: the bookings that were cancelled.
+    :returns: the bookings that were cancelled (each candidate with e-mail gets a notice).
     """
-    if moment.status == MomentStatus.CANCELLED:
+    if not moment.can_cancel:
         raise WrongStatus(moment.status)
     moment.status = MomentStatus.CANCELLED
     moment.cancelled_at = now
-    bookings = db.session.scalars(
-        sa.select(Booking)
-        .where(Booking.moment_id == moment.id, Booking.status.in_(LIVE_BOOKING_STATUSES))
-        .options(selectinload(Booking.slot))  # each notice shows its hour and carries its calendar file
-        .order_by(Booking.id)
-    ).all()
-    for booking in bookings:
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_at = now
-        booking.updated_at = now
-        booking.sequence += 1
-        # The same templated notice as a single cancellation: the candidate's language, the Woonclub's
-        # phone, and a METHOD:CANCEL calendar file with the raised sequence so calendars drop the entry.
-        notices.queue_moment_cancelled(booking, now=now)
-    db.session.execute(
-        sa.update(Slot).where(Slot.moment_id == moment.id).values(booked=0).execution_options(synchronize_session=False)
-    )
-    for slot in moment.slots:
-        db.session.expire(slot, ["booked"])
-    db.session.execute(
-        sa.update(WaitlistEntry)
-        .where(
-            WaitlistEntry.moment_id == moment.id,
-            WaitlistEntry.status.in_((WaitlistStatus.WAITING, WaitlistStatus.OFFERED)),
-        )
-        .values(status=WaitlistStatus.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.flush()
-    return list(bookings)
+    cancelled = lifecycle.cancel_with_moment(moment, now=now)
+    _audit(moment, "moment.cancel", actor=actor, ip=ip, bookings=len(cancelled))
+    return cancelled
+
+
+def _audit(moment: RegistrationMoment, action: str, *, actor: User, ip: str | None, **detail) -> None:
+    account_services.record_audit(actor=actor, action=action, object_type="moment", object_id=moment.id,
+                                  detail=detail, ip=ip)
 
 
 def add_months(year: int, month: int, months: int) -> tuple[int, int]:
@@ -184,9 +171,9 @@ def series_dates(pattern: date, count: int, every_months: int = SERIES_EVERY_MON
 
 
 def plan_series(
-    pattern: RegistrationMoment, *, count: int, actor: User | None, now: datetime
+    pattern: RegistrationMoment, *, count: int, actor: User, ip: str | None, now: datetime
 ) -> list[RegistrationMoment]:
-    """Create the next `count` moments as drafts, every two months, from one moment as the pattern.
+    """Create the next `count` moments as drafts, every two months, from one moment as the pattern; each audited.
 
     Dates already holding a moment of the same series are skipped, so planning twice does not double up.
     The booking window opens the same number of days before (same clock time) and closes by the default rule.
@@ -223,5 +210,7 @@ def plan_series(
             now=now,
             booking_opens_at=local_instant(held_on - timedelta(days=opens_days_before), opens_local.time()),
         )
-        created.append(create_moment(plan, actor=actor, series_key=pattern.series_key))
+        moment = _save_draft(plan, actor=actor, series_key=pattern.series_key)
+        _audit(moment, "moment.create", actor=actor, ip=ip, series_of=pattern.id)
+        created.append(moment)
     return created

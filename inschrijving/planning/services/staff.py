@@ -7,14 +7,15 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import Role, User
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentStatus, RegistrationMoment
 from inschrijving.planning.services.base import PlanningError
 
 
-def set_staff(moment: RegistrationMoment, user_ids: Iterable[int]) -> list[User]:
-    """Set who staffs a moment; only enabled coordinators and volunteers can."""
+def set_staff(moment: RegistrationMoment, user_ids: Iterable[int], *, actor: User, ip: str | None) -> list[User]:
+    """Set who staffs a moment; only enabled coordinators and volunteers can. Audited."""
     ids = set(user_ids)
     users = (
         db.session.scalars(
@@ -29,6 +30,8 @@ def set_staff(moment: RegistrationMoment, user_ids: Iterable[int]) -> list[User]
         raise PlanningError(ids)
     moment.staff = sorted(users, key=lambda u: u.name)
     db.session.flush()
+    account_services.record_audit(actor=actor, action="moment.staff", object_type="moment", object_id=moment.id,
+                                  detail={"user_ids": [u.id for u in moment.staff]}, ip=ip)
     return moment.staff
 
 
@@ -47,10 +50,12 @@ def list_feed_moments(user: User) -> list[RegistrationMoment]:
     return list(db.session.scalars(stmt.options(sa.orm.selectinload(RegistrationMoment.slots))))
 
 
-def renew_calendar_token(user: User) -> str:
-    """Give the user a new secret feed link; the old link stops working at once."""
+def renew_calendar_token(user: User, *, ip: str | None) -> str:
+    """Give the user a new secret feed link at their own request; the old link stops working at once. Audited."""
     user.calendar_token = secrets.token_urlsafe(24)
     db.session.flush()
+    account_services.record_audit(actor=user, action="user.calendar_token_renewed", object_type="user",
+                                  object_id=user.id, ip=ip)
     return user.calendar_token
 
 

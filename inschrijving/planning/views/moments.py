@@ -6,18 +6,29 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inschrijving.accounts.models import Role, User
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.planning import queries, services
+from inschrijving.planning import queries
 from inschrijving.planning.forms import CancelForm, MomentForm, SeriesForm, StaffForm
-from inschrijving.planning.views.common import audit, bp, coordinator_only, moment_or_404
+from inschrijving.planning.services import moments as moment_services
+from inschrijving.planning.services import staff as staff_services
+from inschrijving.planning.services.base import (
+    BRUSSELS,
+    InvalidBlocks,
+    InvalidBookingWindow,
+    MomentPlan,
+    NoSlots,
+    PlanningError,
+    WrongStatus,
+)
+from inschrijving.planning.views.blueprint import bp, coordinator_only, moment_or_404
+from inschrijving.web import client_ip
 
 
-def plan_from_form(form: MomentForm, *, now) -> services.MomentPlan | None:
+def plan_from_form(form: MomentForm, *, now) -> MomentPlan | None:
     """Turn a valid form into a checked plan, or put the rule's message next to the field it concerns."""
     try:
-        return services.plan_moment(
+        return moment_services.plan_moment(
             kind=form.kind.data,
             held_on=form.held_on.data,
             title=form.title.data,
@@ -31,11 +42,11 @@ def plan_from_form(form: MomentForm, *, now) -> services.MomentPlan | None:
             booking_opens_at=form.as_brussels(form.booking_opens_at.data),
             booking_closes_at=form.as_brussels(form.booking_closes_at.data),
         )
-    except services.InvalidBlocks as exc:
+    except InvalidBlocks as exc:
         form.blocks.errors.append(str(exc))
-    except services.NoSlots:
+    except NoSlots:
         form.slot_minutes.errors.append(_("Met deze lengte past er geen enkel slot in de blokken."))
-    except services.InvalidBookingWindow as exc:
+    except InvalidBookingWindow as exc:
         form.booking_closes_at.errors.append(str(exc))
     return None
 
@@ -43,7 +54,7 @@ def plan_from_form(form: MomentForm, *, now) -> services.MomentPlan | None:
 @bp.route("/")
 def index():
     """List upcoming and past moments with their seat totals, and offer the personal calendar feed."""
-    today = utcnow().astimezone(services.BRUSSELS).date()
+    today = utcnow().astimezone(BRUSSELS).date()
     feed_url = (
         url_for("planning_feed.staff_feed", token=current_user.calendar_token, _external=True)
         if current_user.calendar_token
@@ -60,8 +71,7 @@ def index():
 @bp.route("/agenda/nieuwe-link", methods=["POST"])
 def renew_feed():
     """Replace the current user's calendar link, e.g. after it was shared by mistake."""
-    services.renew_calendar_token(current_user)
-    audit("user.calendar_token_renewed", "user", current_user.id)
+    staff_services.renew_calendar_token(current_user, ip=client_ip())
     db.session.commit()
     flash(_("U heeft een nieuwe agendalink. De oude link werkt niet meer."), "success")
     return redirect(url_for(".index", _anchor="agenda"))
@@ -76,8 +86,7 @@ def new():
     if form.validate_on_submit():
         plan = plan_from_form(form, now=utcnow())
         if plan is not None and request.form.get("action") == "save":
-            moment = services.create_moment(plan, actor=current_user)
-            audit("moment.create", "moment", moment.id, held_on=moment.held_on.isoformat())
+            moment = moment_services.create_moment(plan, actor=current_user, ip=client_ip())
             db.session.commit()
             flash(_("Het moment is bewaard als ontwerp. Publiceer het wanneer alles klopt."), "success")
             return redirect(url_for(".detail", moment_id=moment.id))
@@ -88,12 +97,7 @@ def new():
 def detail(moment_id: int):
     """Show a moment with its slots, capacities, staff and the actions that fit its status."""
     moment = moment_or_404(moment_id)
-    staff_users = db.session.scalars(
-        db.select(User)
-        .where(User.role.in_((Role.COORDINATOR, Role.VOLUNTEER)), User.is_enabled.is_(True))
-        .order_by(User.name)
-    ).all()
-    staff_form = StaffForm(users=staff_users, user_ids=[u.id for u in moment.staff])
+    staff_form = StaffForm(users=queries.list_staff_users(enabled_only=True), user_ids=[u.id for u in moment.staff])
     return render_template(
         "planning/detail.html", moment=moment, staff_form=staff_form, cancel_form=CancelForm(), series_form=SeriesForm()
     )
@@ -105,8 +109,7 @@ def publish(moment_id: int):
     """Publish a moment so candidates can book it within its window."""
     return _change_status(
         moment_id,
-        lambda moment: services.publish_moment(moment, now=utcnow()),
-        "moment.publish",
+        lambda moment: moment_services.publish_moment(moment, actor=current_user, ip=client_ip(), now=utcnow()),
         _("Het moment is gepubliceerd."),
     )
 
@@ -115,17 +118,20 @@ def publish(moment_id: int):
 @coordinator_only
 def close(moment_id: int):
     """Close a moment for new bookings."""
-    return _change_status(moment_id, services.close_moment, "moment.close", _("Het moment is gesloten."))
+    return _change_status(
+        moment_id,
+        lambda moment: moment_services.close_moment(moment, actor=current_user, ip=client_ip()),
+        _("Het moment is gesloten."),
+    )
 
 
-def _change_status(moment_id: int, change, action: str, message: str):
+def _change_status(moment_id: int, change, message: str):
     moment = moment_or_404(moment_id)
     try:
         change(moment)
-    except services.WrongStatus:
+    except WrongStatus:
         flash(_("Dat kan niet in deze fase van het moment."), "error")
         return redirect(url_for(".detail", moment_id=moment.id))
-    audit(action, "moment", moment.id)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for(".detail", moment_id=moment.id))
@@ -141,11 +147,10 @@ def cancel(moment_id: int):
         flash(_("Vink aan dat u dit moment echt wilt annuleren."), "error")
         return redirect(url_for(".detail", moment_id=moment.id))
     try:
-        cancelled = services.cancel_moment(moment, now=utcnow())
-    except services.WrongStatus:
+        cancelled = moment_services.cancel_moment(moment, actor=current_user, ip=client_ip(), now=utcnow())
+    except WrongStatus:
         flash(_("Dit moment is al geannuleerd."), "error")
         return redirect(url_for(".detail", moment_id=moment.id))
-    audit("moment.cancel", "moment", moment.id, bookings=len(cancelled))
     db.session.commit()
     flash(_("Het moment is geannuleerd. %(count)s afspraken zijn geannuleerd.", count=len(cancelled)), "success")
     return redirect(url_for(".detail", moment_id=moment.id))
@@ -156,15 +161,13 @@ def cancel(moment_id: int):
 def staff(moment_id: int):
     """Choose which volunteers staff the moment."""
     moment = moment_or_404(moment_id)
-    users = db.session.scalars(db.select(User).where(User.role.in_((Role.COORDINATOR, Role.VOLUNTEER)))).all()
-    form = StaffForm(users=users)
+    form = StaffForm(users=queries.list_staff_users(enabled_only=False))
     if form.validate_on_submit():
         try:
-            chosen = services.set_staff(moment, form.user_ids.data)
-        except services.PlanningError:
+            staff_services.set_staff(moment, form.user_ids.data, actor=current_user, ip=client_ip())
+        except PlanningError:
             flash(_("Kies alleen actieve medewerkers."), "error")
         else:
-            audit("moment.staff", "moment", moment.id, user_ids=[u.id for u in chosen])
             db.session.commit()
             flash(_("De ploeg is bewaard."), "success")
     return redirect(url_for(".detail", moment_id=moment.id))
@@ -176,11 +179,10 @@ def series(moment_id: int):
     """Plan the next moments every two months from this one, as drafts."""
     moment = moment_or_404(moment_id)
     form = SeriesForm()
-    dates = services.series_dates(moment.held_on, form.count.data or 3)
+    dates = moment_services.series_dates(moment.held_on, form.count.data or 3)
     if form.validate_on_submit():
-        created = services.plan_series(moment, count=form.count.data, actor=current_user, now=utcnow())
-        for new_moment in created:
-            audit("moment.create", "moment", new_moment.id, series_of=moment.id)
+        created = moment_services.plan_series(moment, count=form.count.data, actor=current_user, ip=client_ip(),
+                                      now=utcnow())
         db.session.commit()
         flash(_("%(count)s nieuwe momenten staan klaar als ontwerp.", count=len(created)), "success")
         return redirect(url_for(".index"))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Response, abort, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from inschrijving.db_types import utcnow
-from inschrijving.planning import queries, services
-from inschrijving.planning.views.common import bp, feed_bp, moment_or_404
+from inschrijving.planning import queries
+from inschrijving.planning.models import RegistrationMoment
+from inschrijving.planning.services import staff as staff_services
+from inschrijving.planning.views.blueprint import bp, feed_bp, moment_or_404
 from inschrijving.rendering.ical import CalendarEvent, moments_to_ical
 
 
@@ -34,28 +38,28 @@ def staff_feed(token: str):
     """Serve a staff member's calendar of the moments they staff (coordinators: every published moment)."""
     # Staff pages speak Dutch whatever the calendar app's Accept-Language says.
     g.staff_page = True
-    user = services.get_feed_user(token)
+    user = staff_services.get_feed_user(token)
     if user is None:
         abort(404)
-    host = request.host.split(":")[0]
     stamp = utcnow()
-    events = [
-        CalendarEvent(
-            uid=f"moment-{m.id}@{host}",
-            sequence=0,
-            starts_at=m.slots[0].starts_at,
-            ends_at=m.slots[-1].ends_at,
-            summary=_("Groepsinschrijving: %(place)s", place=m.location_name),
-            location=f"{m.location_name}, {m.address}",
-            description=_("%(slots)s slots, %(desks)s tafels.", slots=len(m.slots), desks=m.desks),
-            stamp=stamp,
-            url=url_for("planning.detail", moment_id=m.id, _external=True),
-        )
-        for m in services.list_feed_moments(user)
-        if m.slots
-    ]
+    events = [_feed_event(m, stamp=stamp) for m in staff_services.list_feed_moments(user) if m.slots]
     body = moments_to_ical(events, calendar_name=_("Groepsinschrijving – %(name)s", name=user.name))
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = "inline; filename=groepsinschrijving.ics"
-    response.headers["Cache-Control"] = "private, max-age=300"
-    return response
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": "inline; filename=groepsinschrijving.ics",
+        "Cache-Control": "private, max-age=300",
+    })
+
+
+def _feed_event(moment: RegistrationMoment, *, stamp: datetime) -> CalendarEvent:
+    """One moment as a feed event, from its first slot to the end of its last (its UID never changes)."""
+    return CalendarEvent(
+        uid=f"moment-{moment.id}@{request.host.split(':')[0]}",
+        sequence=0,
+        starts_at=moment.slots[0].starts_at,
+        ends_at=moment.slots[-1].ends_at,
+        summary=_("Groepsinschrijving: %(place)s", place=moment.location_name),
+        location=f"{moment.location_name}, {moment.address}",
+        description=_("%(slots)s slots, %(desks)s tafels.", slots=len(moment.slots), desks=moment.desks),
+        stamp=stamp,
+        url=url_for("planning.detail", moment_id=moment.id, _external=True),
+    )

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from inschrijving.booking import notices
 from inschrijving.booking.models import Booking, BookingStatus
-from inschrijving.booking.services import rotate_token
+from inschrijving.booking.services import notices
+from inschrijving.booking.services.tokens import rotate_token
 from inschrijving.extensions import db
 from inschrijving.notifications.services import DuplicateMessage
 from inschrijving.planning.models import Slot

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from inschrijving.booking.models import Booking, WaitlistEntry
-from inschrijving.booking.seats import BookingDraft
+from inschrijving.booking.services.seats import BookingDraft
 from inschrijving.notifications.services import queue_message
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering.ical import booking_event, booking_method, booking_to_ical, calendar_spec
@@ -98,7 +98,8 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     """The confirmation e-mail as queue_message arguments, or None without an address.
 
     Built apart from queueing so that booking can do this before it takes the seat: on SQLite the
-    write lock is held from the first write to the commit. Takes the draft of a booking not yet
+    write lock is held from the first write to the commit. `seats.write_booking` inserts it with the
+    booking, as an outbox row (`templated_message_row`). Takes the draft of a booking not yet
     inserted as well as a booking.
     """
     if not booking.email:
@@ -106,13 +107,6 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     with force_locale(booking.language):
         subject = _("Uw afspraak %(reference)s is bevestigd", reference=booking.reference)
         return _message_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
-
-
-def queue_confirmation(booking: Booking, token: str, *, now: datetime) -> None:
-    """Confirm a new booking by e-mail, with the calendar file, when the candidate gave an address."""
-    message = confirmation_message(booking, token, now=now)
-    if message is not None:
-        queue_message(**message)
 
 
 def queue_moved(booking: Booking, *, now: datetime) -> None:

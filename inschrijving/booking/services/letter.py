@@ -9,9 +9,9 @@ import qrcode
 from flask import current_app
 from flask_babel import force_locale
 
-from inschrijving.booking import notices
-from inschrijving.booking.content import checklist
 from inschrijving.booking.models import Booking
+from inschrijving.booking.services import notices
+from inschrijving.booking.services.content import checklist
 from inschrijving.rendering.pdf import render_pdf
 
 

@@ -3,7 +3,12 @@
 A public booking is the one write that many candidates make at once, the morning a moment opens.
 It reads what it needs as plain values (one Core SELECT, no ORM objects), then takes the seat with
 one conditional UPDATE and inserts its two rows, with statements built once: no savepoint, no unit
-of work. docs/performance.md has the measurements behind each choice; `services` holds the rules.
+of work. docs/performance.md has the measurements behind each choice; `lifecycle` holds the rules.
+
+Every other change to a slot's seats goes through the statements here as well (`take_seat`,
+`release_seat`, `grow_full_slot`, `set_capacity`, `empty_moment`): each compares and changes in one
+step, so no two requests can overbook a slot. The CHECK constraint `booked_within_capacity` stays
+as the last line of defence.
 """
 
 from __future__ import annotations
@@ -16,9 +21,18 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from inschrijving.booking.models import Booking
+from inschrijving.booking.services.base import SlotFull
 from inschrijving.extensions import db
 from inschrijving.notifications.models import OutboxMessage
-from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot, place_note
+from inschrijving.planning.models import (
+    BookingClosedReason,
+    MomentKind,
+    MomentStatus,
+    RegistrationMoment,
+    Slot,
+    booking_closed_reason,
+    place_note,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,11 @@ class SeatTarget:
 
     def note_for(self, language: str) -> str:
         return place_note(self.place_notes, language)
+
+    def booking_closed_reason(self, now: datetime) -> BookingClosedReason | None:
+        """The moment's own rule (`RegistrationMoment.booking_closed_reason`), on these plain values."""
+        return booking_closed_reason(kind=self.kind, status=self.status, opens_at=self.booking_opens_at,
+                                     closes_at=self.booking_closes_at, now=now)
 
     @classmethod
     def of(cls, slot: Slot) -> SeatTarget:
@@ -65,7 +84,7 @@ _LOAD_TARGET = (
     .join(_moments, _moments.c.id == _slots.c.moment_id)
     .where(_slots.c.id == sa.bindparam("wanted_slot_id"))
 )
-# One conditional UPDATE: the database compares and increments in one step (see services.take_seat).
+# One conditional UPDATE: the database compares and increments in one step (see take_seat).
 TAKE_SEAT = (
     sa.update(_slots)
     .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked < _slots.c.capacity)
@@ -76,6 +95,67 @@ RELEASE_SEAT = (
     .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked > 0)
     .values(booked=_slots.c.booked - 1)
 )
+# A full slot one seat larger; a seat that came free meanwhile makes it refuse, so that seat is used instead.
+GROW_FULL_SLOT = (
+    sa.update(_slots)
+    .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked >= _slots.c.capacity)
+    .values(capacity=_slots.c.capacity + 1)
+)
+# A new capacity, refused when the slot holds more seats than that by now (a booking landed meanwhile).
+SET_CAPACITY = (
+    sa.update(_slots)
+    .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked <= sa.bindparam("new_capacity"))
+    .values(capacity=sa.bindparam("new_capacity"))
+)
+EMPTY_MOMENT = sa.update(_slots).where(_slots.c.moment_id == sa.bindparam("seat_moment_id")).values(booked=0)
+
+
+def take_seat(slot_id: int) -> None:
+    """Take one seat in a slot atomically, or raise SlotFull.
+
+    One conditional UPDATE: the database compares and increments in a single step, so two
+    requests can never both take the last seat (SQLite ignores SELECT ... FOR UPDATE; this
+    works on SQLite and PostgreSQL alike).
+    """
+    if _run(TAKE_SEAT, slot_id, "booked") != 1:
+        raise SlotFull(slot_id)
+
+
+def release_seat(slot_id: int) -> None:
+    """Give one seat back to a slot."""
+    _run(RELEASE_SEAT, slot_id, "booked")
+
+
+def grow_full_slot(slot_id: int) -> bool:
+    """Make a full slot one seat larger; False when a seat is free (then that one is taken instead)."""
+    return _run(GROW_FULL_SLOT, slot_id, "capacity") == 1
+
+
+def set_capacity(slot_id: int, capacity: int) -> bool:
+    """Give a slot a new number of seats; False (and nothing changed) when it holds more than that."""
+    return _run(SET_CAPACITY, slot_id, "capacity", new_capacity=capacity) == 1
+
+
+def empty_moment(moment: RegistrationMoment) -> None:
+    """Free every seat of a cancelled moment at once: its bookings are cancelled, its offers closed."""
+    db.session.flush()
+    db.session.connection().execute(EMPTY_MOMENT, {"seat_moment_id": moment.id})
+    for slot in moment.slots:
+        db.session.expire(slot, ["booked"])
+
+
+def forget_counter(slot_id: int, counter: str = "booked") -> None:
+    """Make a loaded Slot read a counter again after a statement here changed it past the identity map."""
+    slot = db.session.identity_map.get(db.session.identity_key(Slot, slot_id))
+    if slot is not None:
+        db.session.expire(slot, [counter])
+
+
+def _run(statement: sa.Update, slot_id: int, counter: str, **params) -> int:
+    db.session.flush()  # what the session holds goes first: expiring the counter must not drop a pending change
+    result = db.session.connection().execute(statement, {"seat_slot_id": slot_id, **params})
+    forget_counter(slot_id, counter)
+    return result.rowcount
 
 
 def load_seat_target(slot_id: int) -> SeatTarget | None:

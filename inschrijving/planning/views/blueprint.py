@@ -1,17 +1,15 @@
-"""The planning blueprints and the small helpers their views share."""
+"""The planning blueprints and their guards, plus the small helpers their views share."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort
 from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from inschrijving.accounts.models import Role
-from inschrijving.accounts.services import record_audit
 from inschrijving.planning import queries
 from inschrijving.planning.models import RegistrationMoment, Slot
-from inschrijving.web import client_ip, guard_blueprint, role_required
+from inschrijving.web import guard_blueprint, role_required
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
 guard_blueprint(bp, Role.COORDINATOR, Role.VOLUNTEER)
@@ -20,12 +18,6 @@ guard_blueprint(bp, Role.COORDINATOR, Role.VOLUNTEER)
 feed_bp = Blueprint("planning_feed", __name__, url_prefix="/planning")
 
 coordinator_only = role_required(Role.COORDINATOR)
-
-
-def audit(action: str, object_type: str, object_id: int, **detail) -> None:
-    record_audit(
-        actor=current_user, action=action, object_type=object_type, object_id=object_id, detail=detail, ip=client_ip()
-    )
 
 
 def moment_or_404(moment_id: int) -> RegistrationMoment:
@@ -45,6 +37,5 @@ def slot_label(slot: Slot) -> str:
     )
 
 
-def dossier_start_url(booking_id: int) -> str:
-    """The link to start a dossier from a booking."""
-    return url_for("dossiers.start", booking_id=booking_id)
+def slot_choices(slots: list[Slot]) -> list[tuple[int, str]]:
+    return [(s.id, slot_label(s)) for s in slots]

@@ -1,4 +1,7 @@
-"""Waiting-list rules: join, hold a freed seat for the first in line, claim, expire, next-moment notices."""
+"""Waiting-list rules: join, hold a freed seat for the first in line, expire, next-moment notices.
+
+Claiming an offer is a transition of a booking, so it lives with the others in `lifecycle`.
+"""
 
 from __future__ import annotations
 
@@ -8,46 +11,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from inschrijving.booking import notices
-from inschrijving.booking.models import Booking, WaitlistEntry, WaitlistStatus
-from inschrijving.booking.services import (
-    BookingError,
-    ContactDetails,
-    IssuedBooking,
-    SlotFull,
-    find_live_booking_for_contact,
-    hash_token,
-    insert_booking,
-    new_token,
-    release_seat,
-    take_seat,
-)
+from inschrijving.booking.models import WaitlistEntry, WaitlistStatus
+from inschrijving.booking.services import notices, seats
+from inschrijving.booking.services.base import AlreadyWaiting, ContactDetails, SlotFull, WaitlistError
+from inschrijving.booking.services.tokens import new_token
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
-
-
-class WaitlistError(BookingError):
-    """Base class for waiting-list rule violations."""
-
-
-class AlreadyWaiting(WaitlistError):
-    """This contact is already on this waiting list."""
-
-
-class OfferGone(WaitlistError):
-    """The offer link is unknown, expired, or was used already."""
-
-
-class AlreadyBooked(WaitlistError):
-    """The person holding the offer already has a live booking for the moment (`existing`).
-
-    Unlike the other errors this one leaves work to commit: the offer is closed and its held seat
-    passed on to the next person waiting, so the caller commits instead of rolling back.
-    """
-
-    def __init__(self, existing: Booking):
-        super().__init__(existing.id)
-        self.existing = existing
 
 
 @dataclass(frozen=True)
@@ -90,7 +59,8 @@ def offer_freed_seat(slot: Slot, *, now: datetime) -> Offer | None:
     """Hold a just-freed seat for the first person waiting for its moment and send them an offer.
 
     The seat is taken with take_seat, so nobody else can book it while the offer runs. Each entry is
-    claimed with a conditional UPDATE, so two seats freed at once never go to the same person.
+    claimed with a conditional UPDATE, so two seats freed at once never go to the same person. A
+    moment that is not published (closed, cancelled) and a slot that has started offer nothing.
     """
     moment = slot.moment
     if moment.status != MomentStatus.PUBLISHED or slot.starts_at <= now:
@@ -120,7 +90,7 @@ def offer_freed_seat(slot: Slot, *, now: datetime) -> Offer | None:
             continue
         try:
             with db.session.begin_nested():
-                take_seat(slot.id)
+                seats.take_seat(slot.id)
         except SlotFull:
             # Someone booked the freed seat first; this person keeps waiting.
             _reset_entry(entry_id)
@@ -139,64 +109,6 @@ def _reset_entry(entry_id: int) -> None:
         .values(status=WaitlistStatus.WAITING, offered_slot_id=None, offer_token_hash=None, offer_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-
-
-def get_offer_by_token(token: str, *, now: datetime) -> WaitlistEntry | None:
-    """The live offer behind a claim link, or None when unknown, used or expired."""
-    if not token or len(token) > 100:
-        return None
-    entry = db.session.scalar(sa.select(WaitlistEntry).where(WaitlistEntry.offer_token_hash == hash_token(token)))
-    if entry is None or entry.status != WaitlistStatus.OFFERED or entry.offer_expires_at <= now:
-        return None
-    return entry
-
-
-def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
-                interpreter_language: str | None = None, assistance_note: str | None = None) -> IssuedBooking:
-    """Turn an offer into a booking in the held seat; exactly one claim wins, even when clicked twice at once.
-
-    :raises OfferGone: unknown, used or expired (roll back).
-    :raises AlreadyBooked: the person has a booking for the moment already; the seat went on (commit).
-    """
-    entry = get_offer_by_token(token, now=now)
-    if entry is None:
-        raise OfferGone()
-    won = db.session.execute(
-        sa.update(WaitlistEntry)
-        .where(
-            WaitlistEntry.id == entry.id,
-            WaitlistEntry.status == WaitlistStatus.OFFERED,
-            WaitlistEntry.offer_expires_at > now,
-        )
-        .values(status=WaitlistStatus.BOOKED)
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:
-        raise OfferGone()
-    db.session.refresh(entry)
-    slot = entry.offered_slot
-    existing = find_live_booking_for_contact(slot.moment_id, phone=entry.phone, email=entry.email)
-    if existing is not None:
-        # They booked an hour themselves meanwhile. Holding this seat until the offer runs out would only
-        # keep it from the next person, so it goes on now; the entry points at the booking they have.
-        entry.booking_id = existing.id
-        release_seat(slot.id)
-        offer_freed_seat(slot, now=now)
-        raise AlreadyBooked(existing)
-    details = ContactDetails(
-        contact_name=entry.contact_name,
-        phone=entry.phone,
-        email=entry.email,
-        language=entry.language,
-        household_size=entry.household_size,
-        needs_interpreter=needs_interpreter,
-        interpreter_language=interpreter_language,
-        assistance_note=assistance_note,
-    )
-    # The seat was taken when the offer was made: the booking only fills it.
-    issued = insert_booking(slot, details=details, now=now, take_seat_first=False)
-    entry.booking_id = issued.booking_id
-    return issued
 
 
 def expire_offers(*, now: datetime) -> int:
@@ -221,7 +133,7 @@ def expire_offers(*, now: datetime) -> int:
         slot = entry.offered_slot
         if slot is None:
             continue
-        release_seat(slot.id)
+        seats.release_seat(slot.id)
         offer_freed_seat(slot, now=now)
         count += 1
     return count
@@ -248,3 +160,16 @@ def notify_next_moment_subscribers(moment: RegistrationMoment, now: datetime) ->
         notices.queue_next_moment(entry, moment)
         count += 1
     return count
+
+
+def close_moment_entries(moment: RegistrationMoment) -> None:
+    """Close the waiting list of a cancelled moment: nobody waits for, or holds a seat at, a day that is off."""
+    db.session.execute(
+        sa.update(WaitlistEntry)
+        .where(
+            WaitlistEntry.moment_id == moment.id,
+            WaitlistEntry.status.in_((WaitlistStatus.WAITING, WaitlistStatus.OFFERED)),
+        )
+        .values(status=WaitlistStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-LANGUAGE_CODES = ("nl", "fr", "en", "ar", "tr")
-
 
 def checklist() -> list[str]:
     """What to bring to the group registration, in plain words (DOMAIN.md 2.2)."""

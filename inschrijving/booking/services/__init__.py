@@ -1,0 +1,2 @@
+"""The booking rules, one topic module each: lifecycle (every transition of a booking), seats, waitlist,
+notices, reminders, tokens (references and manage links), letter and content (what candidates read)."""

@@ -1,0 +1,121 @@
+"""Exceptions and plain value types shared by the topic modules of `booking.services`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from inschrijving.booking.models import BookedBy, Booking
+from inschrijving.extensions import db
+
+if TYPE_CHECKING:
+    from inschrijving.planning.models import BookingClosedReason, RegistrationMoment
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """What a candidate (or the social worker booking for them) tells us; the fields are the booking's columns."""
+
+    contact_name: str
+    phone: str | None = None
+    email: str | None = None
+    language: str = "nl"
+    household_size: int = 1
+    needs_interpreter: bool = False
+    interpreter_language: str | None = None
+    assistance_note: str | None = None
+    booked_by: BookedBy = BookedBy.SELF
+    social_worker_name: str | None = None
+    social_worker_organisation: str | None = None
+    social_worker_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedBooking:
+    """A new booking's id and reference plus its manage token; the token exists only here and in its link."""
+
+    booking_id: int
+    reference: str
+    token: str
+
+    @property
+    def booking(self) -> Booking:
+        # Loaded when asked: the public booking page needs only the token for its redirect.
+        return db.session.get_one(Booking, self.booking_id)
+
+
+class BookingError(Exception):
+    """Base class for booking rule violations."""
+
+
+class SlotNotFound(BookingError):
+    """No such slot (or not in the moment the link named)."""
+
+
+class SlotFull(BookingError):
+    """No free seat left in the slot."""
+
+
+class BookingClosed(BookingError):
+    """The moment takes no bookings now; `reason` says why (a `BookingClosedReason`)."""
+
+    def __init__(self, moment: RegistrationMoment, reason: BookingClosedReason):
+        super().__init__(reason)
+        self.moment = moment
+        self.reason = reason
+
+
+class DuplicateContact(BookingError):
+    """This phone number or e-mail address already holds a live booking for the moment."""
+
+    def __init__(self, existing: Booking):
+        super().__init__(existing.id)
+        self.existing = existing
+
+
+class BookingNotChangeable(BookingError):
+    """The booking is cancelled, already used, or its slot has started (or, for a new link: not live)."""
+
+
+class SameSlot(BookingError):
+    """A move to the slot the booking already has."""
+
+
+class NotMovable(BookingError):
+    """Staff cannot move the booking to that slot (another moment, the same slot, or the booking is not live)."""
+
+
+class WrongBookingStatus(BookingError):
+    """The booking's status does not allow this step of the day (check in, no-show, undo)."""
+
+
+class SeatTaken(BookingError):
+    """Checking in (or undoing) a no-show needs its seat back, and the slot is full again."""
+
+
+class MomentNotRunning(BookingError):
+    """The moment takes no walk-ins: a draft, or cancelled."""
+
+
+class WaitlistError(BookingError):
+    """Base class for waiting-list rule violations."""
+
+
+class AlreadyWaiting(WaitlistError):
+    """This contact is already on this waiting list."""
+
+
+class OfferGone(WaitlistError):
+    """The offer link is unknown, expired, or was used already."""
+
+
+class AlreadyBooked(WaitlistError):
+    """The person holding the offer already has a live booking for the moment (`existing`).
+
+    Unlike the other errors this one leaves work to commit: the offer is closed and its held seat
+    passed on to the next person waiting, so the caller commits instead of rolling back.
+    """
+
+    def __init__(self, existing: Booking):
+        super().__init__(existing.id)
+        self.existing = existing

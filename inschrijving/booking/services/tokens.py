@@ -1,0 +1,79 @@
+"""References read out over the phone, and the manage link: its token, a new one on request, a lost one resent."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from inschrijving.accounts import services as account_services
+from inschrijving.accounts.models import User
+from inschrijving.booking.models import Booking
+from inschrijving.booking.services import notices
+from inschrijving.booking.services.base import BookingNotChangeable
+from inschrijving.extensions import db
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: references are read out over the phone and typed from paper.
+REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+
+
+def new_reference(choose: Callable[[str], str] = secrets.choice) -> str:
+    """A fresh reference such as K7F-3QX; the demo seeding passes its seeded random choice."""
+    chars = "".join(choose(REFERENCE_ALPHABET) for _ in range(6))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh manage token (256 random bits) and the hash that is stored instead of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def rotate_token(booking: Booking) -> str:
+    """Give the booking a new manage token; the old link stops working."""
+    token, token_hash = new_token()
+    booking.token_hash = token_hash
+    db.session.flush()
+    return token
+
+
+def reissue_manage_link(booking: Booking, *, actor: User, ip: str | None, now: datetime) -> str:
+    """Revoke the booking's manage link and issue a new one, at the candidate's request to a volunteer.
+
+    The old link stops working at once (a lost or shared letter); the new one is e-mailed when the
+    booking has an address, and the volunteer can print it. Returns the new token, shown once.
+    """
+    if not booking.can_reissue_link:
+        raise BookingNotChangeable(booking.reference)
+    token = rotate_token(booking)
+    if booking.email:
+        notices.queue_manage_link(booking, token, now=now)
+    account_services.record_audit(actor=actor, action="booking.link_reissued", object_type="booking",
+                                  object_id=booking.id, ip=ip)
+    return token
+
+
+@dataclass(frozen=True)
+class ResendOutcome:
+    """emailed: a fresh link went to the booking's e-mail; otherwise the candidate must call."""
+
+    emailed: bool
+    booking: Booking
+
+
+def resend_manage_link(booking: Booking, *, now: datetime) -> ResendOutcome:
+    """Send a fresh manage link to the booking's e-mail address (the old link stops working).
+
+    Only the address on the booking ever receives it, so asking for it reveals nothing to the asker.
+    """
+    if not booking.email or not booking.is_live:
+        return ResendOutcome(emailed=False, booking=booking)
+    token = rotate_token(booking)
+    notices.queue_manage_link(booking, token, now=now)
+    return ResendOutcome(emailed=True, booking=booking)
