@@ -9,10 +9,11 @@ The contract
 ``bare_app``       The same app and transaction without a pushed context: for fixtures and tests that push
                    their own (``with bare_app.app_context():``) or only need the object.
 ``client``         A test client of the run's app. It pushes no app context, so a test that asks only for
-                   ``client`` (and ``auth``) runs with none. Every request gets its own app context, ``g`` and
-                   ``db.session``, as on a server, also when the test has a context pushed: before a request
-                   the test's pending changes are flushed, after it the test's session is expired, so the test
-                   reads what the request wrote.
+                   ``client`` (and ``auth``) runs with none. Every request (through any client, or any other
+                   WSGI caller such as schemathesis) gets its own app context, ``g`` and ``db.session``, as on a
+                   server, also when the test has a context pushed: before a request the test's pending changes
+                   are flushed, after it the test's session is expired, so the test reads what the request
+                   wrote. An object whose row a request deleted can no longer be read: keep its id first.
 ``auth``           Logs ``client`` in and out through the real login form.
 ``make_app``       ``make_app(**config)``: a new app with these settings (CSRF on, rate limits on, routes of its
                    own), on the same rolled-back transaction; no context pushed. Use it only for settings that
@@ -81,29 +82,34 @@ def base_config(tmp_path: Path, database_url: str | None = None) -> dict:
     return config
 
 
-class RequestClient(FlaskClient):
-    """A test client whose every request runs in its own app context, as on a server.
+class OwnContextPerRequest:
+    """WSGI middleware: every request runs in an app context of its own, as on a server.
 
     Flask reuses an app context that is already pushed, and with it `g` (Flask-Login's user, Flask-Babel's
     locale, the staff-page flag) and `db.session`: a view could pass on what the test or an earlier request
-    left there. Running the request in an empty `contextvars.Context` makes Flask push a fresh one.
+    left there. Running the request in an empty `contextvars.Context` makes Flask push a fresh one. It sits
+    around `wsgi_app`, so the test client, schemathesis and any other WSGI caller get the same.
     """
 
-    def open(self, *args, **kwargs):
-        test_session = _db.session if has_app_context() and current_app._get_current_object() is self.application \
-            else None
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+
+    def __call__(self, environ, start_response):
+        test_session = _db.session if has_app_context() and current_app._get_current_object() is self.app else None
         if test_session is not None:
             # The request's own session reads through the same connection: it sees what the test flushed.
             test_session.flush()
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if test_session is not None:
-            test_session.expire_all()
-        return response
+        try:
+            return contextvars.Context().run(self.wsgi_app, environ, start_response)
+        finally:
+            if test_session is not None:
+                test_session.expire_all()
 
 
 def _new_app(config: dict) -> Flask:
     app = create_app(config)
-    app.test_client_class = RequestClient
+    app.wsgi_app = OwnContextPerRequest(app)  # type: ignore[method-assign]
     return app
 
 

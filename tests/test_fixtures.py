@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import g, has_app_context
+from werkzeug.test import Client
 
 from inschrijving.landlords.models import Landlord
 from tests.factories.landlords import LandlordFactory
@@ -93,6 +94,8 @@ def test_a_request_gets_its_own_g_even_inside_the_tests_context(make_app, db):
     with probe.app_context():
         g.left_by_the_test = True
         assert "left_by_the_test" not in probe.test_client().get("/_g").get_json()["names"]
+        # Any WSGI caller, not only Flask's test client (schemathesis calls the app this way).
+        assert "left_by_the_test" not in Client(probe).get("/_g").json["names"]
 
 
 def test_a_request_sees_what_the_test_flushed_but_did_not_commit(db, client):
