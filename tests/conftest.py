@@ -129,7 +129,7 @@ def _emit_begin_on_sqlite(engine: sa.Engine) -> None:
 def _run_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app every test shares, with the schema built once."""
     app = _new_app(base_config(tmp_path_factory.mktemp("run-app")))
-    engine = _db._app_engines[app][None]
+    engine = _engines(app)[None]
     if USING_POSTGRES:
         with engine.begin() as conn:
             # A clean slate, whatever an older run left behind (a table since removed would block create_all).
@@ -148,7 +148,7 @@ def _run_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 @pytest.fixture
 def _connection(_run_app: Flask) -> Iterator[sa.Connection]:
     """One connection in an outer transaction that is rolled back after the test."""
-    connection = _db._app_engines[_run_app][None].connect()
+    connection = _engines(_run_app)[None].connect()
     transaction = connection.begin()
     try:
         yield connection
@@ -158,11 +158,17 @@ def _connection(_run_app: Flask) -> Iterator[sa.Connection]:
         connection.close()
 
 
+def _engines(app: Flask) -> dict:
+    """The app's engines by bind key: the dict Flask-SQLAlchemy's sessions look their bind up in."""
+    with app.app_context():
+        return _db.engines  # type: ignore[return-value]
+
+
 def _bind(app: Flask, connection: sa.Connection) -> sa.Engine:
     """Make every session of `app` use `connection`; return the engine it had."""
-    engines = _db._app_engines[app]
+    engines = _engines(app)
     engine = engines[None]
-    engines[None] = connection  # type: ignore[assignment]
+    engines[None] = connection
     return engine
 
 
@@ -175,7 +181,7 @@ def bare_app(_run_app: Flask, _connection: sa.Connection, tmp_path: Path) -> Ite
     try:
         yield app
     finally:
-        _db._app_engines[app][None] = engine
+        _engines(app)[None] = engine
         app.config.clear()
         app.config.update(config)
 
