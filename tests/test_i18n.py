@@ -19,7 +19,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, g
+from flask import Flask
 from flask.testing import FlaskClient
 
 from inschrijving.config import ROOT
@@ -267,25 +267,10 @@ def translated_app(app: Flask) -> Flask:
     return app
 
 
-class FreshRequests:
-    """A test client whose every request starts with an empty `g`, as on a real server.
-
-    The `app` fixture keeps one app context open for the whole test, so requests would share `g`, and with it
-    Flask-Babel's cached locale and the staff-page flag: a test could pass on a leftover language.
-    """
-
-    def __init__(self, client: FlaskClient):
-        self._client = client
-
-    def get(self, *args, **kwargs):
-        for name in list(vars(g._get_current_object())):
-            delattr(g, name)
-        return self._client.get(*args, **kwargs)
-
-
 @pytest.fixture
-def fresh(client: FlaskClient) -> FreshRequests:
-    return FreshRequests(client)
+def fresh(client: FlaskClient) -> FlaskClient:
+    """A client whose every request starts with an empty `g`: the conftest's client does that for every test."""
+    return client
 
 
 def test_dutch_is_the_default(translated_app, fresh):
@@ -360,21 +345,25 @@ def test_staff_pages_stay_dutch_when_the_session_remembers_arabic(translated_app
     assert '<html lang="ar" dir="rtl">' in fresh.get("/").get_data(as_text=True)
 
 
-def test_staff_pages_stay_dutch_when_an_app_hook_translated_first(translated_app, fresh, auth, db):
+def test_staff_pages_stay_dutch_when_an_app_hook_translated_first(translated_app, make_app, db):
     from flask_babel import gettext
 
+    from tests.conftest import AuthActions
     from tests.factories.accounts import UserFactory
 
-    @translated_app.before_request
+    hooked = make_app()  # an app of its own: the shared one has served requests and takes no new hooks
+
+    @hooked.before_request
     def translate_early():
         # Like an idle-timeout flash: runs before the staff blueprint's guard and fixes the locale early.
         gettext("Ga naar de inhoud")
 
     volunteer = UserFactory()
     db.session.commit()
-    auth.login(volunteer)
-    fresh.get("/?lang=ar")
-    page = fresh.get("/planning/").get_data(as_text=True)
+    client = hooked.test_client()
+    AuthActions(client).login(volunteer)
+    client.get("/?lang=ar")
+    page = client.get("/planning/").get_data(as_text=True)
     assert '<html lang="nl" dir="ltr">' in page
 
 

@@ -17,18 +17,8 @@ def _concrete(rule) -> str:
 
 
 @pytest.fixture
-def csrf_app(tmp_path, _postgres_schema):
-    config = base_config(tmp_path)
-    config["WTF_CSRF_ENABLED"] = True
-    app = create_app(config)
-    with app.app_context():
-        from inschrijving.extensions import db
-
-        if "sqlite" in app.config["SQLALCHEMY_DATABASE_URI"]:
-            db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def csrf_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
 
 
 def test_every_post_route_refuses_a_missing_csrf_token(csrf_app):
@@ -72,17 +62,15 @@ def test_session_cookie_flags(app):
 
 
 @pytest.fixture
-def proxied(tmp_path, _postgres_schema):
+def proxied(make_app):
     """Build an app with PROXY_FIX_X_FOR set and public POSTs limited to 2 a minute, plus a page that shows
     what the app believes about the client."""
-    apps = []
 
     def build(hops: int):
         from flask import request
         from flask_limiter.util import get_remote_address
 
-        app = create_app({**base_config(tmp_path), "PROXY_FIX_X_FOR": hops, "RATELIMIT_ENABLED": True,
-                          "RATELIMIT_PUBLIC_POST": "2 per minute"})
+        app = make_app(PROXY_FIX_X_FOR=hops, RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_POST="2 per minute")
 
         @app.route("/_client")
         def seen_client():
@@ -90,22 +78,9 @@ def proxied(tmp_path, _postgres_schema):
             return {"remote_addr": request.remote_addr, "limiter_key": get_remote_address(),
                     "scheme": request.scheme}
 
-        context = app.app_context()
-        context.push()
-        from inschrijving.extensions import db
-
-        if "sqlite" in app.config["SQLALCHEMY_DATABASE_URI"]:
-            db.create_all()
-        apps.append((app, context))
         return app
 
-    yield build
-    from inschrijving.extensions import db
-
-    for _app, context in reversed(apps):
-        db.session.remove()
-        db.engine.dispose()
-        context.pop()
+    return build
 
 
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}  # the reverse proxy's own address

@@ -9,12 +9,9 @@ import sqlalchemy as sa
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from inschrijving import create_app
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
-from inschrijving.extensions import db as _db
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import message_text
-from tests.conftest import base_config
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import BRUSSELS, MomentFactory, OpeningBlockFactory, SlotFactory
 from tests.query_count import count_queries
@@ -447,21 +444,11 @@ def test_claiming_with_a_booking_already_says_so_kindly_and_passes_the_seat_on(c
     assert "Kijk in uw mailbox" in client.post(action, data=hidden).get_data(as_text=True)
 
 
-def test_public_posts_are_rate_limited(tmp_path, _postgres_schema):
-    app = create_app({**base_config(tmp_path), "RATELIMIT_ENABLED": True, "RATELIMIT_PUBLIC_POST": "2 per minute"})
-    with app.app_context():
-        from tests.conftest import USING_POSTGRES
-
-        if not USING_POSTGRES:
-            _db.create_all()
-        client = app.test_client()
-        codes = [client.post("/wachtlijst/volgende", data={}).status_code for _ in range(3)]
-        assert codes == [200, 200, 429]
-        assert client.get("/wachtlijst/volgende").status_code == 200
-        _db.session.remove()
-        if not USING_POSTGRES:
-            _db.drop_all()
-        _db.engine.dispose()
+def test_public_posts_are_rate_limited(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC_POST="2 per minute").test_client()
+    codes = [client.post("/wachtlijst/volgende", data={}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert client.get("/wachtlijst/volgende").status_code == 200
 
 
 def test_move_into_a_slot_that_just_filled_says_so_and_changes_nothing(client, db, slot):

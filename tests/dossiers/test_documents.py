@@ -205,10 +205,11 @@ def test_delete_removes_the_stored_file(app, db, volunteer_client):
         document = upload(dossier, PDF)
     db.session.commit()
     assert len(stored_files(app)) == 1
-    response = volunteer_client.post(f"/dossiers/{dossier.id}/documenten/{document.id}/verwijderen")
+    document_id = document.id  # the request deletes the row; the expired object cannot be read after it
+    response = volunteer_client.post(f"/dossiers/{dossier.id}/documenten/{document_id}/verwijderen")
     assert response.status_code == 302
     assert stored_files(app) == []
-    assert db.session.get(Document, document.id) is None
+    assert db.session.get(Document, document_id) is None
 
 
 def test_oversized_request_is_refused_with_413_before_parsing(app, db, volunteer_client):

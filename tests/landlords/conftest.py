@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
@@ -21,23 +19,11 @@ def request_context(app) -> Iterator[None]:
         yield
 
 
-class OwnUserClient(FlaskClient):
-    """A test client that never sees another client's logged-in user.
-
-    The tests hold one app context open, and Flask reuses it for every request, so `g` (where
-    Flask-Login keeps the current user) would carry one client's user into the next client's request.
-    """
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        return super().open(*args, **kwargs)
-
-
 def landlord_client(app, landlord):
     """A test client logged in as a staff member of this landlord."""
     user = UserFactory(landlord_staff=True, landlord=landlord)
     db.session.commit()
-    client = OwnUserClient(app, app.response_class, use_cookies=True)
+    client = app.test_client()
     response = client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client

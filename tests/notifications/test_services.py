@@ -70,7 +70,8 @@ class SmtpServer(socketserver.ThreadingTCPServer):
 @pytest.fixture
 def smtp_server():
     server = SmtpServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: the default half second, four times a run, was only waiting.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield server
     server.shutdown()

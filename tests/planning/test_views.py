@@ -583,7 +583,7 @@ def test_renewing_the_feed_link_retires_the_old_one(client, auth, volunteer):
     assert "user.calendar_token_renewed" in actions()
 
 
-def test_unknown_or_landlord_token_is_404(client):
+def test_unknown_or_landlord_token_is_404(client, db):
     landlord_user = UserFactory(landlord_staff=True)
     assert client.get("/planning/agenda/does-not-exist.ics").status_code == 404
     assert client.get(f"/planning/agenda/{landlord_user.calendar_token}.ics").status_code == 404
