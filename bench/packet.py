@@ -1,4 +1,4 @@
-"""Benchmark the landlord packet: plain WeasyPrint versus cached sections merged with pypdf.
+"""Benchmark the landlord packet: plain WeasyPrint versus cached sections merged with pikepdf.
 
 Seeds a moment with N complete dossiers (each with a one-page JPEG scan) in a scratch SQLite
 database, then prints the time of:
@@ -75,9 +75,10 @@ def main() -> None:
     with app.app_context(), app.test_request_context():
         from flask import render_template
 
-        from inschrijving.landlords import packets, portal
         from inschrijving.landlords.labels import label
         from inschrijving.landlords.models import DossierSection
+        from inschrijving.landlords.portal import queries as portal
+        from inschrijving.landlords.portal.services import packets
         from inschrijving.rendering.pdf import html_to_pdf
         from tests.factories.accounts import UserFactory
         from tests.factories.landlords import LandlordFactory, MunicipalityFactory

@@ -16,9 +16,9 @@ from inschrijving.accounts.models import AuditEvent
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
 from inschrijving.extensions import db
-from inschrijving.landlords import api_tokens
+from inschrijving.landlords.api import services as api_tokens
+from inschrijving.landlords.api.openapi import openapi_document
 from inschrijving.landlords.models import ApiToken
-from inschrijving.landlords.openapi import openapi_document
 from tests.factories.accounts import UserFactory
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import shared_dossier
@@ -94,7 +94,7 @@ def test_token_is_stored_only_as_hash_and_revocation_works_at_once(app, client):
     assert api_tokens.authenticate(raw + "x", now=utcnow()) is None
     assert client.get("/api/v1/moments", headers=_headers(raw)).status_code == 200
 
-    api_tokens.revoke_token(token, now=utcnow())
+    api_tokens.revoke_token(token, actor=coordinator, now=utcnow())
     db.session.commit()
 
     assert api_tokens.authenticate(raw, now=utcnow()) is None
@@ -102,7 +102,7 @@ def test_token_is_stored_only_as_hash_and_revocation_works_at_once(app, client):
     assert refused.status_code == 401
     assert_matches(refused, "/moments")
     with pytest.raises(api_tokens.AlreadyRevoked):
-        api_tokens.revoke_token(token, now=utcnow())
+        api_tokens.revoke_token(token, actor=coordinator, now=utcnow())
 
 
 def test_coordinator_creates_and_revokes_keys_on_the_page(app, client, auth):
@@ -209,13 +209,13 @@ def test_openapi_document_is_valid_and_public(app, client):
 
 
 def test_a_cold_packet_is_prepared_over_several_calls(app, client, setup, monkeypatch):
-    from inschrijving.landlords import api
+    from inschrijving.landlords.portal.services import packets
 
     moment, landlord, _dossier, token = setup
     shared_dossier(moment, [landlord])
     db.session.commit()
-    monkeypatch.setattr(api, "INSTANT_RENDER_LIMIT", 0)
-    monkeypatch.setattr(api, "SECTIONS_PER_STEP", 1)
+    monkeypatch.setattr(packets, "INSTANT_RENDER_LIMIT", 0)
+    monkeypatch.setattr(packets, "SECTIONS_PER_STEP", 1)
     url = f"/api/v1/moments/{moment.id}/packet.pdf"
 
     first = client.get(url, headers=_headers(token))
@@ -361,14 +361,14 @@ def test_a_wrong_method_answers_405_in_json_with_the_allowed_methods(app, client
 
 
 def test_an_internal_error_answers_in_json(app, client, setup, monkeypatch):
-    from inschrijving.landlords import portal
+    from inschrijving.landlords.portal import queries
 
     _moment, _landlord, _dossier, token = setup
 
     def fail(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(portal, "moment_summaries", fail)
+    monkeypatch.setattr(queries, "moment_summaries", fail)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
     response = client.get("/api/v1/moments", headers=_headers(token))
