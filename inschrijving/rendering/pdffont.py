@@ -91,7 +91,7 @@ def visual_runs(text: str) -> list[tuple[str, bool]]:
     return [(run_text, level % 2 == 1) for level, run_text in runs]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Subset:
     """One font subset: what it holds, how to measure and write text in it, and the font file."""
 
@@ -105,9 +105,20 @@ class Subset:
     descent: float
     cap_height: float
 
+    @functools.cached_property
+    def _right_to_left(self) -> frozenset[str]:
+        return frozenset(c for c in self.cmap if unicodedata.bidirectional(c) in ("R", "AL", "AN"))
+
+    def _left_to_right(self, text: str) -> bool:
+        # Most names: no bidi and no shaping, so measuring them stays a dictionary lookup per letter.
+        return self._right_to_left.isdisjoint(text)
+
     def glyphs(self, text: str) -> list[Glyph]:
         """The text's glyphs in display order: right-to-left runs shaped, the rest glyph by glyph."""
         fallback = self.cmap.get(REPLACEMENT, 0)
+        if self._left_to_right(text):
+            gids = [self.cmap.get(char, fallback) for char in text]
+            return [Glyph(gid, self.widths.get(gid, 0.0), char) for gid, char in zip(gids, text, strict=True)]
         glyphs = []
         for run, right_to_left in visual_runs(text):
             if right_to_left:
@@ -134,6 +145,9 @@ class Subset:
 
     def width(self, text: str, size: float) -> float:
         """The text's advance width in points at this size."""
+        if self._left_to_right(text):
+            fallback, widths, cmap = self.cmap.get(REPLACEMENT, 0), self.widths, self.cmap
+            return sum(widths.get(cmap.get(char, fallback), 0.0) for char in text) * size / 1000
         return sum(glyph.advance for glyph in self.glyphs(text)) * size / 1000
 
 
