@@ -131,6 +131,9 @@ class Subset:
 
     def show(self, text: str) -> bytes:
         """The operand and operator that write this text: a TJ array of two-byte glyph numbers."""
+        if self._left_to_right(text):
+            fallback = self.cmap.get(REPLACEMENT, 0)
+            return f"[<{''.join(f'{self.cmap.get(char, fallback):04X}' for char in text)}>] TJ".encode()
         parts, pending = [], []
         for glyph in self.glyphs(text):
             pending.append(f"{glyph.gid:04X}")
@@ -273,10 +276,8 @@ def font_object(pdf: pikepdf.Pdf, font: Subset) -> Dictionary:
         StemV=80,
         FontFile2=file_stream,
     )
-    used = sorted(font.widths)
-    widths = Array()
-    for gid in used:
-        widths.extend([gid, Array([round(font.widths.get(gid, 0.0), 1)])])
+    # The subset's glyphs are numbered 0..n-1: one run of widths from glyph 0 (PDF 32000-1, 9.7.4.3).
+    widths = Array([0, Array([round(font.widths.get(gid, 0.0), 1) for gid in range(max(font.widths) + 1)])])
     descendant = Dictionary(
         Type=Name.Font,
         Subtype=Name.CIDFontType2,
