@@ -18,6 +18,7 @@ from inschrijving.rendering import pdfmerge
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier, withdraw
 from tests.factories.planning import MomentFactory
+from tests.rendering.test_pdfmerge import encrypted
 
 
 @pytest.fixture(autouse=True)
@@ -242,15 +243,6 @@ def test_a_long_name_is_cut_short_in_the_contents_not_over_the_next_column(app, 
     assert dossier.reference in contents  # its own column, still readable
 
 
-def _encrypted_pdf(source: bytes, password: str) -> bytes:
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(source)))
-    writer.encrypt(user_password=password, owner_password="eigenaar")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_a_pdf_that_cannot_be_appended_is_named_in_its_section_and_stays_in_the_zip(app, db):
     from inschrijving.landlords.portal.services import exports
 
@@ -260,7 +252,7 @@ def test_a_pdf_that_cannot_be_appended_is_named_in_its_section_and_stays_in_the_
     other = shared_dossier(moment, [landlord], scan=False)
     readable = packets.dossier_pdf(other, now=utcnow())
     damaged = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF"
-    locked = _encrypted_pdf(readable, "geheim")
+    locked = encrypted(readable, user="geheim")
     add_document(dossier, readable, content_type="application/pdf", filename="attest.pdf")
     add_document(dossier, damaged, content_type="application/pdf", filename="beschadigd.pdf")
     add_document(dossier, locked, content_type="application/pdf", filename="slot.pdf")
@@ -316,7 +308,7 @@ def test_a_pdf_locked_only_by_an_owner_password_is_appended(app, db):
     landlord = LandlordFactory()
     dossier = shared_dossier(moment, [landlord], scan=False)
     appended = packets.dossier_pdf(shared_dossier(moment, [landlord], scan=False), now=utcnow())
-    add_document(dossier, _encrypted_pdf(appended, password=""), content_type="application/pdf", filename="a.pdf")
+    add_document(dossier, encrypted(appended, user=""), content_type="application/pdf", filename="a.pdf")
     without, _pages = packets.render_section_pdf(shared_dossier(moment, [landlord], scan=False))
 
     section_pdf, pages = packets.render_section_pdf(dossier)

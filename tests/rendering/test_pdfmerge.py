@@ -57,7 +57,8 @@ def test_a_footer_can_not_be_hidden_by_the_page_s_own_graphics_state():
     assert operators.index("Q") < operators.index("BT")
 
 
-def _encrypted(source: bytes, *, user: str) -> bytes:
+def encrypted(source: bytes, *, user: str) -> bytes:
+    """The PDF locked with this password to open it (and an owner password against changes)."""
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(source)))
     writer.encrypt(user_password=user, owner_password="eigenaar")
@@ -72,8 +73,24 @@ def test_an_uploaded_pdf_is_refused_with_its_reason_or_rewritten_to_join():
 
     assert pdfmerge.readable_pdf(damaged) == (None, pdfmerge.DAMAGED)
     assert pdfmerge.readable_pdf(b"not a pdf") == (None, pdfmerge.DAMAGED)
-    assert pdfmerge.readable_pdf(_encrypted(good, user="geheim")) == (None, pdfmerge.ENCRYPTED)
+    assert pdfmerge.readable_pdf(encrypted(good, user="geheim")) == (None, pdfmerge.ENCRYPTED)
     # Locked only against changes (an owner password): it opens, and is written without encryption.
-    rewritten, reason = pdfmerge.readable_pdf(_encrypted(good, user=""))
+    rewritten, reason = pdfmerge.readable_pdf(encrypted(good, user=""))
     assert reason is None and not PdfReader(io.BytesIO(rewritten)).is_encrypted
     assert "attest 0" in PdfReader(io.BytesIO(rewritten)).pages[0].extract_text()
+
+
+def test_an_upload_whose_pages_inherit_their_size_keeps_it_when_joined():
+    # Uploads may keep /MediaBox on the page tree; `readable_pdf` rewrites them with it on each page.
+    with pikepdf.new() as pdf:
+        page = pdf.add_blank_page(page_size=(300, 400))
+        del page.obj.MediaBox
+        pdf.Root.Pages.MediaBox = pikepdf.Array([0, 0, 300, 400])
+        out = io.BytesIO()
+        pdf.save(out)
+    rewritten, _reason = pdfmerge.readable_pdf(out.getvalue())
+
+    joined, pages = pdfmerge.join([_pages(1, "sectie"), rewritten])
+
+    with pikepdf.open(io.BytesIO(joined)) as opened:
+        assert pages == 2 and [float(v) for v in opened.pages[1].mediabox] == [0, 0, 300, 400]

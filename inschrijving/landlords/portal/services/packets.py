@@ -341,8 +341,10 @@ def merge_packet(
 
     Every section must be cached already (see `ensure_sections`); a missing one is rendered here.
     """
-    ensure_sections(dossiers, now=now)
     sections = cached_sections(dossiers, with_pdf=True)
+    if len(sections) < len(dossiers):
+        ensure_sections(dossiers, now=now)
+        sections = cached_sections(dossiers, with_pdf=True)
     parts = [(d, sections[d.id]) for d in dossiers]
     cover = _cover_pdf(landlord, moment, len(parts), now=now)
     toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
