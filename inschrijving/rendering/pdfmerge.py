@@ -10,12 +10,15 @@ repair into at least one page is refused, with the reason, so the caller can say
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
 
 import pikepdf
-from pikepdf import Dictionary, Name, OutlineItem, Stream, StreamDecodeLevel
+from pikepdf import AccessMode, Dictionary, Name, OutlineItem, Stream, StreamDecodeLevel
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +28,51 @@ DAMAGED = "damaged"
 FOOTER_FONT = Name("/GIFooter")
 
 
-def _save(pdf: pikepdf.Pdf) -> bytes:
-    out = io.BytesIO()
+# qpdf reads and writes a Python BytesIO through one Python call per chunk (some 130,000 for a
+# 100-dossier packet); an anonymous in-memory file (Linux memfd: RAM only, no name on any disk) it
+# reads and writes directly, which makes a merge a third cheaper. Elsewhere BytesIO serves.
+_IN_MEMORY_FILES = hasattr(os, "memfd_create")
+
+
+def _memory_file(data: bytes = b"") -> BinaryIO:
+    file = os.fdopen(os.memfd_create("pdf", os.MFD_CLOEXEC), "w+b")
+    file.write(data)
+    file.flush()
+    file.seek(0)
+    return file
+
+
+@contextlib.contextmanager
+def _opened(parts: Sequence[bytes]) -> Iterator[list[pikepdf.Pdf]]:
+    """The parts opened by qpdf, closed (with their files) on leaving.
+
+    Parts are written by WeasyPrint or by pikepdf (uploads through `readable_pdf`): every page
+    carries its own attributes, so the walk that copies inherited ones down is skipped.
+    """
+    with contextlib.ExitStack() as stack:
+        pdfs = []
+        for part in parts:
+            if _IN_MEMORY_FILES:
+                source, mode = stack.enter_context(_memory_file(part)), AccessMode.mmap
+            else:
+                source, mode = io.BytesIO(part), AccessMode.default
+            pdfs.append(stack.enter_context(pikepdf.open(source, inherit_page_attributes=False, access_mode=mode)))
+        yield pdfs
+
+
+def pdf_bytes(pdf: pikepdf.Pdf) -> bytes:
+    """The PDF written out, its streams as they are."""
     # Streams are copied as they are (no decoding and compressing again): most of a packet is
     # already-compressed images and fonts.
-    pdf.save(out, stream_decode_level=StreamDecodeLevel.none, fix_metadata_version=False)
-    return out.getvalue()
+    options = {"stream_decode_level": StreamDecodeLevel.none, "fix_metadata_version": False}
+    if not _IN_MEMORY_FILES:
+        out = io.BytesIO()
+        pdf.save(out, **options)
+        return out.getvalue()
+    with _memory_file() as out:
+        pdf.save(out, **options)
+        out.seek(0)
+        return out.read()
 
 
 def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
@@ -42,7 +84,7 @@ def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) == 0:
                 return None, DAMAGED
-            return _save(pdf), None
+            return pdf_bytes(pdf), None
     except pikepdf.PasswordError:
         return None, ENCRYPTED
     except Exception:  # damaged input makes qpdf raise more than one type of error
@@ -50,26 +92,15 @@ def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
         return None, DAMAGED
 
 
-def _open_part(part: bytes) -> pikepdf.Pdf:
-    # Parts are written by WeasyPrint or by pikepdf (uploads through `readable_pdf`): every page
-    # carries its own attributes, so the walk that copies inherited ones down is skipped (10 % of a merge).
-    return pikepdf.open(io.BytesIO(part), inherit_page_attributes=False)
-
-
 def join(parts: Sequence[bytes]) -> tuple[bytes, int]:
     """The parts' pages one after the other in one PDF, and its number of pages.
 
     Each part is WeasyPrint's or pikepdf's output (an upload passes `readable_pdf` first).
     """
-    with pikepdf.new() as out:
-        opened = [_open_part(part) for part in parts]
-        try:
-            for pdf in opened:
-                out.pages.extend(pdf.pages)
-            return _save(out), len(out.pages)
-        finally:
-            for pdf in opened:
-                pdf.close()
+    with pikepdf.new() as out, _opened(parts) as opened:
+        for pdf in opened:
+            out.pages.extend(pdf.pages)
+        return pdf_bytes(out), len(out.pages)
 
 
 def page_count(pdf: bytes) -> int:
@@ -111,23 +142,18 @@ def merge(
     result; `outline` holds (title, 0-based page). The reader opens it with the bookmarks shown.
     Each part is WeasyPrint's or pikepdf's output (this module's `join`, `pdfpages`).
     """
-    with pikepdf.new() as out:
-        opened = [_open_part(part) for part in parts]
-        try:
-            for pdf in opened:
-                out.pages.extend(pdf.pages)
-            if not len(out.pages) == len(left_texts) == len(right_texts):
-                raise ValueError("one footer text per page expected")
-            _add_footers(out, left_texts, right_texts)
-            with out.open_outline() as bookmarks:
-                bookmarks.root.extend(OutlineItem(text, page) for text, page in outline)
-            out.Root.PageMode = Name.UseOutlines
-            out.docinfo[Name.Title] = title
-            out.docinfo[Name.Producer] = "Groepsinschrijving"
-            return _save(out)
-        finally:
-            for pdf in opened:
-                pdf.close()
+    with pikepdf.new() as out, _opened(parts) as opened:
+        for pdf in opened:
+            out.pages.extend(pdf.pages)
+        if not len(out.pages) == len(left_texts) == len(right_texts):
+            raise ValueError("one footer text per page expected")
+        _add_footers(out, left_texts, right_texts)
+        with out.open_outline() as bookmarks:
+            bookmarks.root.extend(OutlineItem(text, page) for text, page in outline)
+        out.Root.PageMode = Name.UseOutlines
+        out.docinfo[Name.Title] = title
+        out.docinfo[Name.Producer] = "Groepsinschrijving"
+        return pdf_bytes(out)
 
 
 def _add_footers(out: pikepdf.Pdf, left_texts: Sequence[str], right_texts: Sequence[str]) -> None:

@@ -6,14 +6,13 @@ Text is written in embedded DejaVu Sans subsets (`pdffont`), right-to-left names
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import pikepdf
 from pikepdf import Dictionary, Name
 
 from inschrijving.rendering import pdffont
-from inschrijving.rendering.pdfmerge import pdf_string
+from inschrijving.rendering.pdfmerge import pdf_bytes, pdf_string
 
 # A4 in points, and the table of contents' layout on it.
 _A4 = (595.28, 841.89)
@@ -85,12 +84,6 @@ class _PageFonts:
         return pdf.make_indirect(Dictionary(Font=Dictionary(TocR=regular, TocB=bold)))
 
 
-def _save(pdf: pikepdf.Pdf) -> bytes:
-    out = io.BytesIO()
-    pdf.save(out, fix_metadata_version=False)
-    return out.getvalue()
-
-
 def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]) -> bytes:
     """Pages with a title and a plain table (last column right-aligned), written as PDF text directly.
 
@@ -129,7 +122,7 @@ def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]
             ops += cells(row, y, False)
             ops += b"0.8 G 0.5 w 46 %.1f m %.1f %.1f l S " % (y - 5, right, y - 5)
         _add_page(pdf, ops, resources)
-    return _save(pdf)
+    return pdf_bytes(pdf)
 
 
 def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> bytes:
@@ -151,7 +144,7 @@ def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -
             font = "TocB" if bold else "TocR"
             ops += f"BT /{font} {size:.1f} Tf 1 0 0 1 46 {y:.1f} Tm ".encode() + fonts.show(part, bold) + b" ET "
     _add_page(pdf, ops, fonts.resources(pdf))
-    return _save(pdf)
+    return pdf_bytes(pdf)
 
 
 def _add_page(pdf: pikepdf.Pdf, content: bytes, resources: pikepdf.Object) -> None:

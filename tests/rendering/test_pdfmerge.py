@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pikepdf
+import pytest
 from pypdf import PdfReader, PdfWriter
 
 from inschrijving.rendering import pdfmerge, pdfpages
@@ -14,7 +15,10 @@ def _pages(count: int, label: str) -> bytes:
     return pdfpages.table_pages(label, ["A"], [[f"{label} {i}"] for i in range(count * pdfpages.ROWS_PER_PAGE)], [46])
 
 
-def test_merge_keeps_every_page_in_order_with_footers_bookmarks_and_a_title():
+@pytest.mark.parametrize("in_memory_files", [True, False])
+def test_merge_keeps_every_page_in_order_with_footers_bookmarks_and_a_title(monkeypatch, in_memory_files):
+    # With Linux in-memory files and, as on other systems, through BytesIO.
+    monkeypatch.setattr(pdfmerge, "_IN_MEMORY_FILES", in_memory_files and pdfmerge._IN_MEMORY_FILES)
     parts = [_pages(1, "Voorblad"), _pages(2, "Eerste"), _pages(3, "Tweede")]
     total = 6
     pdf = pdfmerge.merge(
