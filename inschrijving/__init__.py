@@ -118,9 +118,9 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.booking.views import bp as booking_bp
     from inschrijving.dossiers.views import bp as dossiers_bp
     from inschrijving.dossiers.views import check_bp as eligibility_check_bp
-    from inschrijving.landlords.api import bp as api_bp
-    from inschrijving.landlords.portal_views import bp as portal_bp
-    from inschrijving.landlords.portal_views import keys_bp as api_keys_bp
+    from inschrijving.landlords.api.views import bp as api_bp
+    from inschrijving.landlords.api.views import keys_bp as api_keys_bp
+    from inschrijving.landlords.portal.views import bp as portal_bp
     from inschrijving.landlords.views import bp as landlords_bp
     from inschrijving.planning.views import bp as planning_bp
     from inschrijving.planning.views import feed_bp as planning_feed_bp

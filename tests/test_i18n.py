@@ -51,7 +51,7 @@ CANDIDATE_SOURCES = (
     "inschrijving/rendering/ical.py",
 )
 # Candidate text inside a staff module: "path:function" (the function's lines count as a candidate source).
-CANDIDATE_FUNCTIONS = ("inschrijving/landlords/portal.py:candidate_status_lines",)
+CANDIDATE_FUNCTIONS = ("inschrijving/landlords/services.py:candidate_status_lines",)
 # Staff-only e-mails that live next to the candidate ones.
 STAFF_ONLY_SOURCES = ("templates/emails/account_*", "templates/emails/password_*", "templates/emails/staff_*")
 

@@ -57,7 +57,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[created_at]
     last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
-    landlord: Mapped[Landlord | None] = relationship(back_populates="users")
+    landlord: Mapped[Landlord | None] = relationship()
 
     @property
     def totp_secret(self) -> str | None:

@@ -16,7 +16,7 @@ from inschrijving.booking.services.tokens import hash_token
 from inschrijving.dossiers.services import checklist as dossier_checklist
 from inschrijving.dossiers.services import lifecycle as dossier_lifecycle
 from inschrijving.extensions import db
-from inschrijving.landlords import portal as landlord_status
+from inschrijving.landlords import services as landlord_services
 from inschrijving.planning.models import OpeningBlock, RegistrationMoment, Slot
 
 
@@ -75,8 +75,8 @@ def get_dossier_progress(booking_id: int) -> DossierProgress | None:
     dossier = dossier_lifecycle.get_dossier_for_booking(booking_id)
     if dossier is None:
         return None
-    lines = (landlord_status.candidate_status_lines(dossier)
-             if landlord_status.candidate_sees_status_lines(dossier) else [])
+    lines = (landlord_services.candidate_status_lines(dossier)
+             if landlord_services.candidate_sees_status_lines(dossier) else [])
     return DossierProgress(checklist=dossier_checklist.completeness_checklist(dossier), landlord_lines=lines)
 
 

@@ -19,8 +19,8 @@ def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
     """The access rule: the choice is this landlord's, its consent is a live share with this landlord
     for this same dossier, and the dossier is complete.
 
-    The one rule for the landlord portal, the API, the packets and `landlord_can_see`; a statement
-    using it must select from (or join) landlord_choices, consents and dossiers.
+    The one rule for the landlord portal, the API and the packets (`landlords.portal.queries`); a
+    statement using it must select from (or join) landlord_choices, consents and dossiers.
     """
     # The choice row stays for history after a withdrawal; only a live consent opens access. The
     # consent's own dossier is checked too: a choice must never borrow another dossier's consent.
@@ -33,52 +33,6 @@ def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
         Consent.withdrawn_at.is_(None),
         Dossier.id == LandlordChoice.dossier_id,
         Dossier.status == DossierStatus.COMPLETE,
-    )
-
-
-def landlord_can_see(dossier_id: int, landlord_id: int) -> bool:
-    """Tell whether a landlord may see a dossier: complete, chosen, and consent not withdrawn."""
-    stmt = (
-        db.select(LandlordChoice.id)
-        .join(Consent, Consent.id == LandlordChoice.consent_id)
-        .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
-        .where(LandlordChoice.dossier_id == dossier_id, shared_with_landlord(landlord_id))
-        .limit(1)
-    )
-    return db.session.scalar(stmt) is not None
-
-
-def list_shared_dossiers(landlord_id: int, moment_id: int) -> list[Dossier]:
-    """List the complete dossiers of a moment shared with a landlord under a live consent.
-
-    Persons, incomes, documents, landlord choices and consents come loaded, so a packet or list
-    needs a fixed number of queries whatever the number of dossiers.
-    """
-    stmt = (
-        db.select(Dossier)
-        .join(LandlordChoice, LandlordChoice.dossier_id == Dossier.id)
-        .join(Consent, Consent.id == LandlordChoice.consent_id)
-        .where(Dossier.moment_id == moment_id, shared_with_landlord(landlord_id))
-        .options(
-            selectinload(Dossier.persons),
-            selectinload(Dossier.incomes),
-            selectinload(Dossier.documents),
-            selectinload(Dossier.landlord_choices).selectinload(LandlordChoice.consent),
-            selectinload(Dossier.preferences),
-            selectinload(Dossier.assets),
-            selectinload(Dossier.property_declarations),
-        )
-        .order_by(Dossier.completed_at, Dossier.id)
-    )
-    return list(db.session.scalars(stmt).unique())
-
-
-def get_landlord_choice(dossier_id: int, landlord_id: int) -> LandlordChoice | None:
-    """Return the choice row of a dossier for a landlord (live consent or not)."""
-    return db.session.scalar(
-        db.select(LandlordChoice).where(
-            LandlordChoice.dossier_id == dossier_id, LandlordChoice.landlord_id == landlord_id
-        )
     )
 
 

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inschrijving.landlords import services
-from inschrijving.landlords.models import LandlordKind, Municipality
+from inschrijving.landlords.models import Landlord, LandlordKind, Municipality
 
 KIND_LABELS = {
     LandlordKind.SHM: _l("Sociale huisvestingsmaatschappij (SHM)"),
@@ -56,9 +56,12 @@ class LandlordForm(FlaskForm):
     active_from = DateField(_l("Actief vanaf"), validators=[Optional()])
     active_until = DateField(_l("Actief tot en met"), validators=[Optional()])
 
-    def __init__(self, *args, municipalities: list[Municipality], **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, municipalities: list[Municipality], landlord: Landlord | None = None, **kwargs):
+        super().__init__(*args, obj=landlord, **kwargs)
         self.municipalities.choices = [SelectChoice(m.id, m.name) for m in municipalities]
+        if landlord is not None and not self.is_submitted():
+            self.municipalities.data = [m.id for m in landlord.municipalities]
+            self.kind.data = landlord.kind.value
 
     def validate_contact_email(self, field):
         try:
@@ -93,3 +96,16 @@ class LandlordForm(FlaskForm):
             active_from=self.active_from.data,
             active_until=self.active_until.data,
         )
+
+    def add_service_error(self, exc: services.LandlordError) -> None:
+        """Show a rule only the database can tell (the fields check the rest) next to its field."""
+        if isinstance(exc, services.SlugTaken):
+            self.slug.errors.append(_l("Deze korte naam is al in gebruik. Kies een andere."))
+        elif isinstance(exc, services.InvalidPeriod):
+            self.active_until.errors.append(_l("De einddatum mag niet vóór de begindatum liggen."))
+        elif isinstance(exc, services.UnknownMunicipality):
+            self.municipalities.errors.append(_l("Kies alleen gemeenten uit de lijst."))
+        elif isinstance(exc, services.InvalidPhone):
+            self.contact_phone.errors.append(_l("Dit telefoonnummer klopt niet, bijvoorbeeld 056 12 34 56."))
+        else:
+            self.contact_email.errors.append(_l("Dit e-mailadres klopt niet. Kijk het na."))

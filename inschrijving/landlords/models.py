@@ -2,16 +2,12 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inschrijving.db_types import AwareDateTime, bool_false, created_at, intpk, str_enum
 from inschrijving.extensions import db
-
-if TYPE_CHECKING:
-    from inschrijving.accounts.models import User
 
 
 class LandlordKind(enum.StrEnum):
@@ -67,7 +63,8 @@ class Landlord(db.Model):
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=landlord_municipalities, order_by=Municipality.name
     )
-    users: Mapped[list[User]] = relationship(back_populates="landlord")
+    # No `users` collection: staff accounts point at their landlord (accounts.models.User.landlord), so
+    # this module needs nothing from accounts and the two model modules do not import each other.
 
     def is_active_on(self, day: date) -> bool:
         return (self.active_from is None or self.active_from <= day) and (

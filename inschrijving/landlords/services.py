@@ -1,4 +1,4 @@
-"""Landlord management rules: creating and changing landlords and the municipalities they serve."""
+"""Landlord rules: creating and changing landlords (coordinators), and what candidates read of them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from flask_babel import format_date
+from flask_babel import gettext as _
 
 from inschrijving import contact
 from inschrijving.accounts.models import User
 from inschrijving.accounts.services import record_audit
+from inschrijving.dossiers.models import ChoiceStatus, Dossier, LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, LandlordKind, Municipality
 
@@ -65,19 +67,6 @@ def normalise_email(raw: str) -> str:
         return contact.normalise_email(raw)
     except ValueError as exc:
         raise InvalidEmail(str(exc)) from exc
-
-
-def list_landlords() -> list[Landlord]:
-    """All landlords by name, with the municipalities they serve loaded in one extra query."""
-    return list(
-        db.session.scalars(
-            sa.select(Landlord).options(selectinload(Landlord.municipalities)).order_by(Landlord.name)
-        )
-    )
-
-
-def region_municipalities() -> list[Municipality]:
-    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
 
 
 def create_landlord(data: LandlordData, *, actor: User, ip: str | None = None) -> Landlord:
@@ -150,3 +139,53 @@ def _plain(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     return str(value) if value is not None else None
+
+
+def _is_withdrawn(choice: LandlordChoice) -> bool:
+    return choice.consent is not None and choice.consent.withdrawn_at is not None
+
+
+def candidate_sees_status_lines(dossier: Dossier) -> bool:
+    """Tell whether the candidate's manage page shows what the landlords did.
+
+    A complete dossier always does. A dossier back in draft (reopened to be corrected) does once a
+    landlord whose consent still stands had it: the candidate must keep reading, for instance, what
+    a landlord found missing, exactly while that is being fixed.
+    """
+    if dossier.is_complete:
+        return True
+    return any(
+        not _is_withdrawn(c) and (c.status != ChoiceStatus.NEW or c.first_downloaded_at is not None)
+        for c in dossier.landlord_choices
+    )
+
+
+def candidate_status_lines(dossier: Dossier) -> list[str]:
+    """Plain-language lines for the candidate's manage page: what each chosen landlord did.
+
+    A landlord whose consent was withdrawn is left out: it no longer has the dossier.
+    """
+    lines = []
+    choices = [c for c in dossier.landlord_choices if not _is_withdrawn(c)]
+    for choice in sorted(choices, key=lambda c: c.landlord.name):
+        name = choice.landlord.name
+        if choice.status == ChoiceStatus.REGISTERED and choice.registered_on is not None:
+            lines.append(
+                _(
+                    "%(landlord)s heeft u ingeschreven op %(day)s, nummer %(number)s.",
+                    landlord=name,
+                    day=format_date(choice.registered_on, "d MMMM y"),
+                    number=choice.landlord_reference,
+                )
+            )
+        elif choice.status == ChoiceStatus.INCOMPLETE:
+            lines.append(
+                _("%(landlord)s mist nog iets in uw dossier: %(what)s", landlord=name, what=choice.status_note)
+            )
+        elif choice.status == ChoiceStatus.REFUSED:
+            lines.append(_("%(landlord)s kan u niet inschrijven: %(reason)s", landlord=name, reason=choice.status_note))
+        elif choice.status == ChoiceStatus.DOWNLOADED:
+            lines.append(_("%(landlord)s heeft uw dossier ontvangen.", landlord=name))
+        else:
+            lines.append(_("%(landlord)s heeft uw dossier nog niet bekeken.", landlord=name))
+    return lines

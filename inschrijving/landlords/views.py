@@ -9,7 +9,7 @@ from flask_login import current_user
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.landlords import services
+from inschrijving.landlords import queries, services
 from inschrijving.landlords.forms import KIND_LABELS, LandlordForm
 from inschrijving.landlords.models import Landlord
 from inschrijving.web import client_ip, guard_blueprint, to_local
@@ -23,7 +23,7 @@ def manage_list():
     """List the region's landlords with the municipalities they serve."""
     return render_template(
         "landlords/manage_list.html",
-        landlords=services.list_landlords(),
+        landlords=queries.list_landlords(),
         kind_labels=KIND_LABELS,
         today=to_local(utcnow()).date(),
     )
@@ -32,12 +32,12 @@ def manage_list():
 @bp.route("/nieuw", methods=["GET", "POST"])
 def manage_create():
     """Add a landlord."""
-    form = LandlordForm(municipalities=services.region_municipalities())
+    form = LandlordForm(municipalities=queries.list_municipalities())
     if form.validate_on_submit():
         try:
             landlord = services.create_landlord(form.to_data(), actor=current_user, ip=client_ip())
         except services.LandlordError as exc:
-            _show_error(form, exc)
+            form.add_service_error(exc)
         else:
             db.session.commit()
             flash(_("Verhuurder %(name)s is toegevoegd.", name=landlord.name), "success")
@@ -49,16 +49,13 @@ def manage_create():
 def manage_edit(landlord_id: int):
     """Change a landlord's details, municipalities or active period."""
     landlord = db.get_or_404(Landlord, landlord_id)
-    form = LandlordForm(obj=landlord, municipalities=services.region_municipalities())
-    if not form.is_submitted():
-        form.municipalities.data = [m.id for m in landlord.municipalities]
-        form.kind.data = landlord.kind.value
+    form = LandlordForm(landlord=landlord, municipalities=queries.list_municipalities())
     if form.validate_on_submit():
         try:
             changes = services.update_landlord(landlord, form.to_data(), actor=current_user, ip=client_ip())
         except services.LandlordError as exc:
             # Raised before anything is assigned, so the landlord is still as it was.
-            _show_error(form, exc)
+            form.add_service_error(exc)
         else:
             db.session.commit()
             if changes:
@@ -67,17 +64,3 @@ def manage_edit(landlord_id: int):
                 flash(_("Er was niets gewijzigd."), "info")
             return redirect(url_for("landlords.manage_list"))
     return render_template("landlords/manage_form.html", form=form, landlord=landlord)
-
-
-def _show_error(form: LandlordForm, exc: services.LandlordError) -> None:
-    # The form checks most of this already; these are the rules only the database can tell.
-    if isinstance(exc, services.SlugTaken):
-        form.slug.errors.append(_("Deze korte naam is al in gebruik. Kies een andere."))
-    elif isinstance(exc, services.InvalidPeriod):
-        form.active_until.errors.append(_("De einddatum mag niet vóór de begindatum liggen."))
-    elif isinstance(exc, services.UnknownMunicipality):
-        form.municipalities.errors.append(_("Kies alleen gemeenten uit de lijst."))
-    elif isinstance(exc, services.InvalidPhone):
-        form.contact_phone.errors.append(_("Dit telefoonnummer klopt niet, bijvoorbeeld 056 12 34 56."))
-    else:
-        form.contact_email.errors.append(_("Dit e-mailadres klopt niet. Kijk het na."))

@@ -283,12 +283,12 @@ def test_manage_page_tells_what_each_landlord_did(client, db, slot):
 def test_manage_page_keeps_a_landlords_remark_while_the_dossier_is_being_corrected(client, db, slot):
     from inschrijving.db_types import utcnow
     from inschrijving.dossiers.services import lifecycle
-    from inschrijving.landlords import portal
     from tests.factories.accounts import UserFactory
+    from tests.landlords.conftest import download, report
 
     token, dossier, choice = _booked_with_dossier(client, db, slot)
-    portal.mark_downloaded([choice], now=utcnow())
-    portal.set_choice_status(choice, status="incomplete", actor=None, now=utcnow(), note="Loonfiche ontbreekt")
+    download([choice], now=utcnow())
+    report(choice, status="incomplete", now=utcnow(), note="Loonfiche ontbreekt")
     # The volunteer reopens it to add the paper; until then the checklist misses something.
     lifecycle.reopen_dossier(dossier, version=dossier.version, actor=UserFactory(), now=utcnow())
     for document in list(dossier.documents):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import queries, services
+from inschrijving.dossiers import services
 from inschrijving.dossiers.models import (
     DocumentKind,
     DossierChange,
@@ -24,6 +24,7 @@ from inschrijving.dossiers.national_numbers import (
     mask_number,
     parse_national_number,
 )
+from inschrijving.landlords.portal import queries as landlord_access
 from tests.factories.accounts import UserFactory
 from tests.factories.booking import BookingFactory
 from tests.factories.dossiers import (
@@ -416,24 +417,37 @@ def test_choose_records_consent_with_text_version_time_and_volunteer(db, volunte
     assert dossier.landlord_choices[0].consent is consent
 
 
+def _landlord_sees(dossier_id: int, landlord_id: int) -> bool:
+    """Whether the landlord portal opens this dossier (its lookup applies `dossiers.queries.shared_with_landlord`)."""
+    try:
+        landlord_access.get_shared_choice(landlord_id, dossier_id, details=False)
+    except landlord_access.NotShared:
+        return False
+    return True
+
+
+def _shared_dossier_ids(landlord_id: int, moment_id: int) -> list[int]:
+    return [c.dossier_id for c in landlord_access.moment_choices(landlord_id, moment_id, details=False)]
+
+
 def test_withdrawal_removes_landlord_access_but_keeps_the_choice(db, volunteer):
     dossier = build_complete_dossier()
     landlord_id = dossier.landlord_choices[0].landlord_id
-    assert queries.landlord_can_see(dossier.id, landlord_id)
-    assert [d.id for d in queries.list_shared_dossiers(landlord_id, dossier.moment_id)] == [dossier.id]
+    assert _landlord_sees(dossier.id, landlord_id)
+    assert _shared_dossier_ids(landlord_id, dossier.moment_id) == [dossier.id]
     assert services.withdraw_landlord_consent(dossier, landlord_id, actor=volunteer, now=utcnow())
     db.session.flush()
-    assert not queries.landlord_can_see(dossier.id, landlord_id)
-    assert queries.list_shared_dossiers(landlord_id, dossier.moment_id) == []
-    assert queries.get_landlord_choice(dossier.id, landlord_id) is not None
+    assert not _landlord_sees(dossier.id, landlord_id)
+    assert _shared_dossier_ids(landlord_id, dossier.moment_id) == []
+    assert [c.landlord_id for c in dossier.landlord_choices] == [landlord_id]  # kept for history
 
 
 def test_landlord_sees_only_complete_dossiers_that_chose_it(db):
     dossier = build_complete_dossier()
     other = LandlordFactory()
-    assert not queries.landlord_can_see(dossier.id, other.id)
+    assert not _landlord_sees(dossier.id, other.id)
     draft = build_complete_dossier(mark_complete=False)
-    assert not queries.landlord_can_see(draft.id, draft.landlord_choices[0].landlord_id)
+    assert not _landlord_sees(draft.id, draft.landlord_choices[0].landlord_id)
 
 
 def test_choosing_again_after_withdrawal_gives_access_again(db, volunteer):
@@ -444,7 +458,7 @@ def test_choosing_again_after_withdrawal_gives_access_again(db, volunteer):
         dossier, version=dossier.version, landlord_ids=[landlord_id], actor=volunteer, now=utcnow()
     )
     services.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
-    assert queries.landlord_can_see(dossier.id, landlord_id)
+    assert _landlord_sees(dossier.id, landlord_id)
     assert len(dossier.landlord_choices) == 1
 
 
@@ -464,12 +478,12 @@ def test_withdrawing_health_consent_takes_a_complete_dossier_out_of_landlords_re
     services.give_health_consent(dossier, version=dossier.version, actor=volunteer, now=utcnow())
     services.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
     landlord_id = dossier.landlord_choices[0].landlord_id
-    assert queries.landlord_can_see(dossier.id, landlord_id)
+    assert _landlord_sees(dossier.id, landlord_id)
 
     services.withdraw_health_consent(dossier, actor=volunteer, now=utcnow())
 
     assert dossier.status == DossierStatus.DRAFT and dossier.completed_at is None
-    assert not queries.landlord_can_see(dossier.id, landlord_id)
+    assert not _landlord_sees(dossier.id, landlord_id)
 
 
 # --- eligibility bridge and limits ---------------------------------------------------------------
@@ -509,4 +523,4 @@ def test_share_with_helper_respects_withdrawn(db):
     landlord = LandlordFactory()
     share_with(dossier, landlord, withdrawn=True)
     db.session.flush()
-    assert not queries.landlord_can_see(dossier.id, landlord.id)
+    assert not _landlord_sees(dossier.id, landlord.id)

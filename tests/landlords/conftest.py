@@ -8,7 +8,8 @@ import pytest
 
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.landlords import api_tokens
+from inschrijving.landlords.api import services as api_services
+from inschrijving.landlords.portal.services import access, status
 from tests.factories.accounts import UserFactory
 
 
@@ -31,6 +32,25 @@ def landlord_client(app, landlord):
 
 def api_token_for(landlord) -> str:
     coordinator = UserFactory(coordinator=True)
-    _token, raw = api_tokens.create_token(landlord, label="Systeem", actor=coordinator, now=utcnow())
+    _token, raw = api_services.create_token(landlord, label="Systeem", actor=coordinator, now=utcnow())
     db.session.commit()
     return raw
+
+
+def staff_of(landlord):
+    """A staff member of this landlord, the actor of the portal's status reports and downloads."""
+    return UserFactory(landlord_staff=True, landlord=landlord)
+
+
+def report(choice, *, now, **fields):
+    """Report a status on a choice as the landlord's staff do in the portal."""
+    return status.set_choice_status(choice, actor=staff_of(choice.landlord), ip=None, now=now, **fields)
+
+
+def download(choices, *, now) -> None:
+    """Download these choices' dossiers as the landlord's staff do in the portal (one dossier PDF each)."""
+    for choice in choices:
+        access.record_download(
+            [choice], actor=staff_of(choice.landlord), ip=None, now=now, action="portal.dossier_pdf",
+            object_type="dossier", object_id=choice.dossier_id,
+        )

@@ -16,9 +16,9 @@ from inschrijving.accounts.models import AuditEvent
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
 from inschrijving.extensions import db
-from inschrijving.landlords import api_tokens
+from inschrijving.landlords.api import services as api_tokens
+from inschrijving.landlords.api.openapi import openapi_document
 from inschrijving.landlords.models import ApiToken
-from inschrijving.landlords.openapi import openapi_document
 from tests.factories.accounts import UserFactory
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import shared_dossier
@@ -94,7 +94,7 @@ def test_token_is_stored_only_as_hash_and_revocation_works_at_once(app, client):
     assert api_tokens.authenticate(raw + "x", now=utcnow()) is None
     assert client.get("/api/v1/moments", headers=_headers(raw)).status_code == 200
 
-    api_tokens.revoke_token(token, now=utcnow())
+    api_tokens.revoke_token(token, actor=coordinator, now=utcnow())
     db.session.commit()
 
     assert api_tokens.authenticate(raw, now=utcnow()) is None
@@ -102,7 +102,7 @@ def test_token_is_stored_only_as_hash_and_revocation_works_at_once(app, client):
     assert refused.status_code == 401
     assert_matches(refused, "/moments")
     with pytest.raises(api_tokens.AlreadyRevoked):
-        api_tokens.revoke_token(token, now=utcnow())
+        api_tokens.revoke_token(token, actor=coordinator, now=utcnow())
 
 
 def test_coordinator_creates_and_revokes_keys_on_the_page(app, client, auth):
@@ -209,13 +209,13 @@ def test_openapi_document_is_valid_and_public(app, client):
 
 
 def test_a_cold_packet_is_prepared_over_several_calls(app, client, setup, monkeypatch):
-    from inschrijving.landlords import api
+    from inschrijving.landlords.portal.services import packets
 
     moment, landlord, _dossier, token = setup
     shared_dossier(moment, [landlord])
     db.session.commit()
-    monkeypatch.setattr(api, "INSTANT_RENDER_LIMIT", 0)
-    monkeypatch.setattr(api, "SECTIONS_PER_STEP", 1)
+    monkeypatch.setattr(packets, "INSTANT_RENDER_LIMIT", 0)
+    monkeypatch.setattr(packets, "SECTIONS_PER_STEP", 1)
     url = f"/api/v1/moments/{moment.id}/packet.pdf"
 
     first = client.get(url, headers=_headers(token))
@@ -361,14 +361,14 @@ def test_a_wrong_method_answers_405_in_json_with_the_allowed_methods(app, client
 
 
 def test_an_internal_error_answers_in_json(app, client, setup, monkeypatch):
-    from inschrijving.landlords import portal
+    from inschrijving.landlords.portal import queries
 
     _moment, _landlord, _dossier, token = setup
 
     def fail(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(portal, "moment_summaries", fail)
+    monkeypatch.setattr(queries, "moment_summaries", fail)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
     response = client.get("/api/v1/moments", headers=_headers(token))
@@ -376,3 +376,60 @@ def test_an_internal_error_answers_in_json(app, client, setup, monkeypatch):
     assert response.status_code == 500
     assert_matches(response, "/moments")
     assert response.get_json()["error"]["code"] == "internal_error" and "boom" not in response.get_data(as_text=True)
+
+
+def test_listing_moments_costs_the_same_queries_for_one_moment_or_many(app, client, setup):
+    from tests.query_count import count_queries
+
+    _moment, landlord, _dossier, token = setup
+    headers = _headers(token)
+    client.get("/api/v1/moments", headers=headers)
+    db.session.commit()
+    with count_queries() as one:
+        assert len(client.get("/api/v1/moments", headers=headers).get_json()["moments"]) == 1
+    for _ in range(6):
+        shared_dossier(MomentFactory(), [landlord])
+    db.session.commit()
+    with count_queries() as many:
+        response = client.get("/api/v1/moments", headers=headers)
+
+    assert len(response.get_json()["moments"]) == 7
+    assert_matches(response, "/moments")
+    assert len(many) == len(one)
+
+
+def test_every_schema_in_the_document_is_generated_from_a_pydantic_model():
+    from pydantic import BaseModel
+
+    from inschrijving.landlords.api import schemas
+    from inschrijving.landlords.api.openapi import REF_TEMPLATE, component_schemas
+
+    components = DOCUMENT["components"]["schemas"]
+    assert components == component_schemas()
+    # Each body model's own schema is the component of its name, as pydantic writes it.
+    for model in schemas.RESPONSES + schemas.REQUESTS:
+        mode = "validation" if model in schemas.REQUESTS else "serialization"
+        own = model.model_json_schema(ref_template=REF_TEMPLATE, mode=mode, union_format="primitive_type_array")
+        own.pop("$defs", None)
+        generated = {k: v for k, v in components[model.__name__].items()}
+        assert _without_titles(own) == _without_titles(generated), model.__name__
+    # Every model-shaped component comes from a model of `schemas` (enums are pydantic's too).
+    models = {name for name, value in vars(schemas).items() if isinstance(value, type) and issubclass(value, BaseModel)}
+    assert {name for name, schema in components.items() if schema.get("type") == "object"} <= models
+    # No JSON body anywhere in the paths is written inline: each refers to a component.
+    for path in DOCUMENT["paths"].values():
+        for operation in path.values():
+            bodies = [operation.get("requestBody", {})] + list(operation["responses"].values())
+            for body in bodies:
+                for media, content in _component(body).get("content", {}).items():
+                    if media == "application/json":
+                        assert set(content["schema"]) == {"$ref"}, (path, media)
+                        assert content["schema"]["$ref"].rsplit("/", 1)[1] in components
+
+
+def _without_titles(schema):
+    if isinstance(schema, dict):
+        return {k: _without_titles(v) for k, v in schema.items() if k != "title" or not isinstance(v, str)}
+    if isinstance(schema, list):
+        return [_without_titles(v) for v in schema]
+    return schema

@@ -12,8 +12,9 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from inschrijving.db_types import utcnow
-from inschrijving.landlords import exports, portal
-from inschrijving.landlords.openapi import openapi_document
+from inschrijving.landlords.api.openapi import openapi_document
+from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.services import exports
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.packets import shared_dossier
 from tests.factories.planning import MomentFactory
@@ -27,7 +28,7 @@ def _choices(app):
     menen = MunicipalityFactory(name="Menen")
     shared_dossier(moment, [landlord], last_name="=HYPERLINK(1)", municipalities=[menen])
     shared_dossier(moment, [landlord], persons=4)
-    return moment, portal.moment_choices(landlord.id, moment.id)
+    return moment, queries.moment_choices(landlord.id, moment.id)
 
 
 def test_csv_has_the_documented_columns_and_one_row_per_dossier(app, request_context):

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from inschrijving.extensions import db
-from inschrijving.landlords import packets
+from inschrijving.landlords.portal.services import packets
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import shared_dossier, withdraw
 from tests.factories.planning import MomentFactory
@@ -151,10 +151,9 @@ def test_withdrawn_consent_closes_access_at_once_even_when_cached(app, world):
 
 
 def test_a_choice_never_opens_a_dossier_through_another_dossiers_consent(app):
-    """Portal, API and `landlord_can_see` apply one rule, including "the consent is this dossier's own"."""
+    """Portal and API apply one rule, including "the consent is this dossier's own"."""
     from inschrijving.dossiers.models import Consent, ConsentPurpose, LandlordChoice
-    from inschrijving.dossiers.queries import landlord_can_see
-    from inschrijving.landlords import portal
+    from inschrijving.landlords.portal import queries
 
     moment = MomentFactory()
     landlord = LandlordFactory()
@@ -167,8 +166,9 @@ def test_a_choice_never_opens_a_dossier_through_another_dossiers_consent(app):
     client = landlord_client(app, landlord)
     headers = {"Authorization": f"Bearer {api_token_for(landlord)}"}
 
-    assert not landlord_can_see(borrower.id, landlord.id)
-    assert not db.session.scalars(portal.shared_choices_stmt(landlord.id)).all()
+    with pytest.raises(queries.NotShared):
+        queries.get_shared_choice(landlord.id, borrower.id)
+    assert not db.session.scalars(queries.shared_choices_stmt(landlord.id)).all()
     document = borrower.documents[0].id
     assert client.get(f"/verhuurder/documenten/{document}").status_code == 404
     assert client.get(f"/api/v1/documents/{document}", headers=headers).status_code == 404

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
 from inschrijving.extensions import db
-from inschrijving.landlords import portal_views
+from inschrijving.landlords.portal.services import packets
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.packets import shared_dossier
 from tests.factories.planning import MomentFactory
@@ -116,8 +116,8 @@ def test_packet_download_marks_dossiers_downloaded(app):
                                                               ("pakket.zip", "zip", "application/zip")])
 def test_cold_packet_shows_progress_then_starts_the_download_that_was_asked(app, monkeypatch, asked, download,
                                                                             mimetype):
-    monkeypatch.setattr(portal_views, "INSTANT_RENDER_LIMIT", 0)
-    monkeypatch.setattr(portal_views, "SECTIONS_PER_STEP", 1)
+    monkeypatch.setattr(packets, "INSTANT_RENDER_LIMIT", 0)
+    monkeypatch.setattr(packets, "SECTIONS_PER_STEP", 1)
     moment = MomentFactory()
     landlord = LandlordFactory()
     shared_dossier(moment, [landlord])

@@ -9,10 +9,13 @@ from flask import render_template
 
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import ChoiceStatus
-from inschrijving.landlords import portal
+from inschrijving.landlords import services as landlord_services
+from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.services import status as status_service
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import shared_dossier
 from tests.factories.planning import MomentFactory
+from tests.landlords.conftest import download, report
 
 
 @pytest.fixture
@@ -28,12 +31,11 @@ def _choice(dossier, name):
 def test_registered_needs_number_and_a_date_not_in_the_future(dossier):
     choice = _choice(dossier, "SVK De Poort")
     now = utcnow()
-    with pytest.raises(portal.InvalidStatus) as no_number:
-        portal.set_choice_status(choice, status="registered", actor=None, now=now, registered_on=now.date())
+    with pytest.raises(status_service.InvalidStatus) as no_number:
+        report(choice, status="registered", now=now, registered_on=now.date())
     assert no_number.value.field == "reference"
-    with pytest.raises(portal.InvalidStatus) as future:
-        portal.set_choice_status(
-            choice, status="registered", actor=None, now=now, reference="1", registered_on=now.date() + timedelta(1)
+    with pytest.raises(status_service.InvalidStatus) as future:
+        report(choice, status="registered", now=now, reference="1", registered_on=now.date() + timedelta(1)
         )
     assert future.value.field == "registered_on"
     assert choice.status == ChoiceStatus.NEW  # nothing half-written
@@ -42,52 +44,50 @@ def test_registered_needs_number_and_a_date_not_in_the_future(dossier):
 @pytest.mark.parametrize("status", ["incomplete", "refused"])
 def test_incomplete_and_refused_need_a_reason(dossier, status):
     choice = _choice(dossier, "SVK De Poort")
-    with pytest.raises(portal.InvalidStatus) as error:
-        portal.set_choice_status(choice, status=status, actor=None, now=utcnow(), note="  ")
+    with pytest.raises(status_service.InvalidStatus) as error:
+        report(choice, status=status, now=utcnow(), note="  ")
     assert error.value.field == "note"
-    portal.set_choice_status(choice, status=status, actor=None, now=utcnow(), note="Loonfiches ontbreken")
+    report(choice, status=status, now=utcnow(), note="Loonfiches ontbreken")
     assert choice.status == ChoiceStatus(status) and choice.status_note == "Loonfiches ontbreken"
 
 
 @pytest.mark.parametrize("status", ["new", "downloaded", "bogus"])
 def test_only_reports_can_be_set(dossier, status):
-    with pytest.raises(portal.InvalidStatus):
-        portal.set_choice_status(_choice(dossier, "WM Elan"), status=status, actor=None, now=utcnow())
+    with pytest.raises(status_service.InvalidStatus):
+        report(_choice(dossier, "WM Elan"), status=status, now=utcnow())
 
 
 def test_first_download_sets_downloaded_but_keeps_a_report(dossier):
     poort, elan = _choice(dossier, "SVK De Poort"), _choice(dossier, "WM Elan")
-    portal.set_choice_status(elan, status="refused", actor=None, now=utcnow(), note="Buiten ons gebied")
-    portal.mark_downloaded([poort, elan], now=utcnow())
+    report(elan, status="refused", now=utcnow(), note="Buiten ons gebied")
+    download([poort, elan], now=utcnow())
     assert poort.status == ChoiceStatus.DOWNLOADED and poort.first_downloaded_at is not None
     assert elan.status == ChoiceStatus.REFUSED and elan.first_downloaded_at is not None
 
 
 def test_candidate_reads_plain_lines(dossier):
     poort, elan = _choice(dossier, "SVK De Poort"), _choice(dossier, "WM Elan")
-    portal.set_choice_status(
-        poort, status="registered", actor=None, now=utcnow(), reference="1234", registered_on=date(2026, 11, 3)
+    report(poort, status="registered", now=utcnow(), reference="1234", registered_on=date(2026, 11, 3)
     )
-    lines = portal.candidate_status_lines(dossier)
+    lines = landlord_services.candidate_status_lines(dossier)
     assert lines == [
         "SVK De Poort heeft u ingeschreven op 3 november 2026, nummer 1234.",
         "WM Elan heeft uw dossier nog niet bekeken.",
     ]
-    portal.set_choice_status(elan, status="incomplete", actor=None, now=utcnow(), note="uw loonfiches")
-    assert portal.candidate_status_lines(dossier)[1] == "WM Elan mist nog iets in uw dossier: uw loonfiches"
+    report(elan, status="incomplete", now=utcnow(), note="uw loonfiches")
+    assert landlord_services.candidate_status_lines(dossier)[1] == "WM Elan mist nog iets in uw dossier: uw loonfiches"
 
 
 def test_volunteers_see_statuses_through_the_include(dossier):
-    portal.set_choice_status(
+    report(
         _choice(dossier, "SVK De Poort"),
         status="registered",
-        actor=None,
         now=utcnow(),
         reference="1234",
         registered_on=date(2026, 11, 3),
     )
-    portal.set_choice_status(
-        _choice(dossier, "WM Elan"), status="refused", actor=None, now=utcnow(), note="Buiten ons werkgebied"
+    report(
+        _choice(dossier, "WM Elan"), status="refused", now=utcnow(), note="Buiten ons werkgebied"
     )
     html = render_template("landlords/_choice_statuses.html", dossier=dossier)
     assert "SVK De Poort" in html and "ingeschreven" in html and "1234" in html
@@ -99,8 +99,7 @@ def test_volunteers_see_statuses_through_the_include(dossier):
 
 def _registered(choice, now=None):
     now = now or utcnow()
-    portal.set_choice_status(
-        choice, status="registered", actor=None, now=now, reference="1234", registered_on=date(2026, 11, 3)
+    report(choice, status="registered", now=now, reference="1234", registered_on=date(2026, 11, 3)
     )
 
 
@@ -109,8 +108,7 @@ def test_a_later_report_drops_the_number_and_date_of_registered(dossier, status)
     choice = _choice(dossier, "SVK De Poort")
     _registered(choice)
 
-    portal.set_choice_status(
-        choice, status=status, actor=None, now=utcnow(), note="Loonfiches ontbreken", reference="99",
+    report(choice, status=status, now=utcnow(), note="Loonfiches ontbreken", reference="99",
         registered_on=date(2026, 11, 4),
     )
 
@@ -120,10 +118,9 @@ def test_a_later_report_drops_the_number_and_date_of_registered(dossier, status)
 
 def test_registered_keeps_no_note(dossier):
     choice = _choice(dossier, "SVK De Poort")
-    portal.set_choice_status(choice, status="incomplete", actor=None, now=utcnow(), note="uw loonfiches")
+    report(choice, status="incomplete", now=utcnow(), note="uw loonfiches")
 
-    portal.set_choice_status(
-        choice, status="registered", actor=None, now=utcnow(), reference="1234", registered_on=date(2026, 11, 3),
+    report(choice, status="registered", now=utcnow(), reference="1234", registered_on=date(2026, 11, 3),
         note="uw loonfiches",
     )
 
@@ -133,21 +130,22 @@ def test_registered_keeps_no_note(dossier):
 
 def test_a_refused_report_is_not_stopped_by_a_long_number_it_does_not_keep(dossier):
     choice = _choice(dossier, "WM Elan")
-    portal.set_choice_status(choice, status="refused", actor=None, now=utcnow(), note="Te groot", reference="x" * 99)
+    report(choice, status="refused", now=utcnow(), note="Te groot", reference="x" * 99)
     assert choice.status == ChoiceStatus.REFUSED and choice.landlord_reference is None
 
 
 def test_the_status_form_starts_with_the_fields_of_the_current_report_only(dossier):
     choice = _choice(dossier, "SVK De Poort")
-    assert portal.status_form_values(choice) == {"status": None, "reference": None, "registered_on": None, "note": None}
+    empty = {"status": None, "reference": None, "registered_on": None, "note": None}
+    assert status_service.status_form_values(choice) == empty
     # A row written before reports cleared the other fields: the form still shows only its own.
     choice.status, choice.status_note = ChoiceStatus.REFUSED, "Te groot"
     choice.landlord_reference, choice.registered_on = "1234", date(2026, 11, 3)
-    assert portal.status_form_values(choice) == {
+    assert status_service.status_form_values(choice) == {
         "status": "refused", "reference": None, "registered_on": None, "note": "Te groot"
     }
     choice.status = ChoiceStatus.REGISTERED
-    assert portal.status_form_values(choice) == {
+    assert status_service.status_form_values(choice) == {
         "status": "registered", "reference": "1234", "registered_on": date(2026, 11, 3), "note": None
     }
 
@@ -158,8 +156,8 @@ def test_the_status_form_starts_with_the_fields_of_the_current_report_only(dossi
 def test_every_download_moves_the_last_download_the_first_stays(dossier):
     choice = _choice(dossier, "SVK De Poort")
     first, later = utcnow(), utcnow() + timedelta(hours=2)
-    portal.mark_downloaded([choice], now=first)
-    portal.mark_downloaded([choice], now=later)
+    download([choice], now=first)
+    download([choice], now=later)
     assert choice.first_downloaded_at == first and choice.last_downloaded_at == later
 
 
@@ -171,8 +169,8 @@ def _corrected_after_download(volunteer_user):
     dossier = build_complete_dossier()
     choice = dossier.landlord_choices[0]
     downloaded = utcnow() - timedelta(days=1)
-    portal.mark_downloaded([choice], now=downloaded)
-    portal.set_choice_status(choice, status="incomplete", actor=None, now=downloaded, note="Loonfiche ontbreekt")
+    download([choice], now=downloaded)
+    report(choice, status="incomplete", now=downloaded, note="Loonfiche ontbreekt")
     lifecycle.reopen_dossier(dossier, version=dossier.version, actor=volunteer_user, now=utcnow())
     return dossier, choice
 
@@ -184,26 +182,26 @@ def test_a_dossier_completed_again_after_the_download_counts_as_changed(app, req
     volunteer = UserFactory()
     dossier, choice = _corrected_after_download(volunteer)
     landlord_id = choice.landlord_id
-    assert portal.moment_summaries(landlord_id) == []  # back in draft: not shared at all
+    assert queries.moment_summaries(landlord_id) == []  # back in draft: not shared at all
 
     lifecycle.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
 
-    [summary] = portal.moment_summaries(landlord_id)
+    [summary] = queries.moment_summaries(landlord_id)
     assert (summary.dossiers, summary.new, summary.changed) == (1, 0, 1)
-    assert portal.changed_since_download(choice)
+    assert queries.changed_since_download(choice)
     assert choice.status == ChoiceStatus.INCOMPLETE  # the report stands until the landlord reports again
 
-    portal.mark_downloaded([choice], now=utcnow())
+    download([choice], now=utcnow())
 
-    [summary] = portal.moment_summaries(landlord_id)
+    [summary] = queries.moment_summaries(landlord_id)
     assert (summary.new, summary.changed) == (0, 0)
-    assert not portal.changed_since_download(choice)
+    assert not queries.changed_since_download(choice)
 
 
 def test_never_downloaded_is_new_not_changed(dossier):
     choice = _choice(dossier, "SVK De Poort")
-    assert not portal.changed_since_download(choice)
-    summary = next(s for s in portal.moment_summaries(choice.landlord_id))
+    assert not queries.changed_since_download(choice)
+    summary = next(s for s in queries.moment_summaries(choice.landlord_id))
     assert (summary.new, summary.changed) == (1, 0)
 
 
@@ -214,15 +212,15 @@ def test_a_landlord_whose_consent_was_withdrawn_is_left_out_of_the_candidate_lin
     from tests.factories.packets import withdraw
 
     poort, elan = _choice(dossier, "SVK De Poort"), _choice(dossier, "WM Elan")
-    portal.mark_downloaded([poort, elan], now=utcnow())
+    download([poort, elan], now=utcnow())
     withdraw(dossier, elan.landlord)
 
-    assert portal.candidate_status_lines(dossier) == ["SVK De Poort heeft uw dossier ontvangen."]
+    assert landlord_services.candidate_status_lines(dossier) == ["SVK De Poort heeft uw dossier ontvangen."]
 
 
 def test_the_candidate_keeps_reading_what_is_missing_while_the_dossier_is_reopened(app, request_context):
+    from inschrijving.booking.queries import get_dossier_progress
     from inschrijving.extensions import db
-    from inschrijving.landlords.portal_views import landlord_status_lines_for_booking
     from tests.factories.accounts import UserFactory
     from tests.factories.booking import BookingFactory
 
@@ -231,14 +229,14 @@ def test_the_candidate_keeps_reading_what_is_missing_while_the_dossier_is_reopen
     db.session.flush()
     name = choice.landlord.name
 
-    assert landlord_status_lines_for_booking(dossier.booking_id) == [
+    assert get_dossier_progress(dossier.booking_id).landlord_lines == [
         f"{name} mist nog iets in uw dossier: Loonfiche ontbreekt"
     ]
 
 
 def test_a_draft_no_landlord_had_shows_no_landlord_lines(app, request_context):
+    from inschrijving.booking.queries import get_dossier_progress
     from inschrijving.extensions import db
-    from inschrijving.landlords.portal_views import landlord_status_lines_for_booking
     from tests.factories.booking import BookingFactory
     from tests.factories.dossiers import build_complete_dossier
 
@@ -246,4 +244,4 @@ def test_a_draft_no_landlord_had_shows_no_landlord_lines(app, request_context):
     draft.booking = BookingFactory(moment=draft.moment)
     db.session.flush()
 
-    assert landlord_status_lines_for_booking(draft.booking_id) == []
+    assert get_dossier_progress(draft.booking_id).landlord_lines == []

@@ -17,7 +17,7 @@ from inschrijving.dossiers.models import Dossier, DossierChange, PersonRole
 from inschrijving.dossiers.views import bp, labels
 from inschrijving.dossiers.views.steps import STEPS_BY_SLUG, next_step, visible_steps
 from inschrijving.extensions import db
-from inschrijving.landlords import packets as landlord_packets
+from inschrijving.landlords.portal.services import packets as landlord_packets
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering.pdf import render_pdf
 from inschrijving.web import client_ip

@@ -1,19 +1,18 @@
-"""Plain pages written as PDF operators directly: the packet's cover and table of contents.
+"""Plain pages written as PDF operators directly: a page of lines (a cover) and a table over pages (contents).
 
 WeasyPrint needs seconds to lay out a table of 100 rows across pages; these need milliseconds.
-The pages end as parts of the same shape as the cached sections (`parts.finish_part`), so the
-byte-level merge takes them as they are.
+Text is written in embedded DejaVu Sans subsets (`pdffont`), right-to-left names shaped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pypdf import PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+import pikepdf
+from pikepdf import Dictionary, Name
 
-from inschrijving.landlords.pdfmerge.parts import finish_part, pdf_string
 from inschrijving.rendering import pdffont
+from inschrijving.rendering.pdfmerge import pdf_bytes, pdf_string
 
 # A4 in points, and the table of contents' layout on it.
 _A4 = (595.28, 841.89)
@@ -22,14 +21,12 @@ _ROW_HEIGHT = 16.5
 _TOP = 748.0
 
 
-def _helvetica(bold: bool = False) -> DictionaryObject:
-    return DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica-Bold" if bold else "/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
+def _helvetica(bold: bool = False) -> Dictionary:
+    return Dictionary(
+        Type=Name.Font,
+        Subtype=Name.Type1,
+        BaseFont=Name("/Helvetica-Bold" if bold else "/Helvetica"),
+        Encoding=Name.WinAnsiEncoding,
     )
 
 
@@ -37,7 +34,7 @@ class _PageFonts:
     """The regular (/TocR) and bold (/TocB) font of a plain page, and how to write and measure text in them.
 
     Embedded DejaVu Sans subsets holding exactly the characters used (`rendering.pdffont`), so names
-    in every Latin, Greek or Cyrillic script print as written; without the font, Helvetica (WinAnsi).
+    in every Latin, Greek, Cyrillic or Arabic script print as written; without the font, Helvetica (WinAnsi).
     """
 
     ELLIPSIS = "…"
@@ -48,10 +45,10 @@ class _PageFonts:
         self.embedded = self.regular is not None and self.bold is not None
 
     def show(self, text: str, bold: bool) -> bytes:
-        """The text as a string operand for Tj."""
+        """The text with its text-showing operator (Tj, or TJ for an embedded font's glyph numbers)."""
         if not self.embedded:
-            return pdf_string(text)
-        return (self.bold if bold else self.regular).encode(text)
+            return pdf_string(text) + b" Tj"
+        return (self.bold if bold else self.regular).show(text)
 
     def width(self, text: str, size: float, bold: bool) -> float:
         if not self.embedded:
@@ -78,19 +75,13 @@ class _PageFonts:
                 line = candidate
         return [*lines, line]
 
-    def resources(self, writer: PdfWriter) -> DictionaryObject:
-        """A /Resources dictionary naming both fonts, added once to the writer and shared by its pages."""
+    def resources(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
+        """A /Resources dictionary naming both fonts, added once to the PDF and shared by its pages."""
         if self.embedded:
-            regular, bold = pdffont.font_object(writer, self.regular), pdffont.font_object(writer, self.bold)
+            regular, bold = pdffont.font_object(pdf, self.regular), pdffont.font_object(pdf, self.bold)
         else:
-            regular, bold = _helvetica(), _helvetica(True)
-        return DictionaryObject(
-            {
-                NameObject("/Font"): DictionaryObject(
-                    {NameObject("/TocR"): writer._add_object(regular), NameObject("/TocB"): writer._add_object(bold)}
-                )
-            }
-        )
+            regular, bold = pdf.make_indirect(_helvetica()), pdf.make_indirect(_helvetica(True))
+        return pdf.make_indirect(Dictionary(Font=Dictionary(TocR=regular, TocB=bold)))
 
 
 def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]) -> bytes:
@@ -100,10 +91,10 @@ def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]
     rows across pages, this needs milliseconds (plus, for names never seen before in this process,
     a font subset: about 0.1 s per font).
     """
-    writer = PdfWriter()
+    pdf = pikepdf.new()
     size = 9.5
     fonts = _PageFonts([value for row in rows for value in row], [title, *headers])
-    resources = writer._add_object(fonts.resources(writer))
+    resources = fonts.resources(pdf)
     page_count = max(1, -(-len(rows) // ROWS_PER_PAGE))
     right = _A4[0] - 46
     rooms = [b - a - 6 for a, b in zip(columns, [*columns[1:], right], strict=True)]
@@ -116,26 +107,22 @@ def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]
             value = fonts.clip(value, rooms[i], size, bold)
             if i == last:
                 x = right - fonts.width(value, size, bold)
-            ops += f"BT /{font} {size} Tf 1 0 0 1 {x:.1f} {y:.1f} Tm ".encode() + fonts.show(value, bold) + b" Tj ET "
+            ops += f"BT /{font} {size} Tf 1 0 0 1 {x:.1f} {y:.1f} Tm ".encode() + fonts.show(value, bold) + b" ET "
         return ops
 
     for index in range(page_count):
-        page = writer.add_blank_page(*_A4)
         y = _TOP
         ops = b"0 g "
         if index == 0:
-            ops += f"BT /TocB 13 Tf 1 0 0 1 46 {y + 22:.1f} Tm ".encode() + fonts.show(title, True) + b" Tj ET "
+            ops += f"BT /TocB 13 Tf 1 0 0 1 46 {y + 22:.1f} Tm ".encode() + fonts.show(title, True) + b" ET "
         ops += b"0.93 g 46 %.1f %.1f %.1f re f 0 g " % (y - 5, _A4[0] - 92, _ROW_HEIGHT)
         ops += cells(headers, y, True)
         for row in rows[index * ROWS_PER_PAGE : (index + 1) * ROWS_PER_PAGE]:
             y -= _ROW_HEIGHT
             ops += cells(row, y, False)
             ops += b"0.8 G 0.5 w 46 %.1f m %.1f %.1f l S " % (y - 5, right, y - 5)
-        content = DecodedStreamObject()
-        content.set_data(ops)
-        page[NameObject("/Contents")] = writer._add_object(content)
-        page[NameObject("/Resources")] = resources
-    return finish_part(writer)
+        _add_page(pdf, ops, resources)
+    return pdf_bytes(pdf)
 
 
 def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> bytes:
@@ -143,9 +130,8 @@ def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -
 
     The packet's cover: a WeasyPrint render would cost a third of a second on every rebuild.
     """
-    writer = PdfWriter()
+    pdf = pikepdf.new()
     fonts = _PageFonts([t for _s, bold, t in lines if not bold], [t for _s, bold, t in lines if bold])
-    page = writer.add_blank_page(*_A4)
     ops = b"0 g "
     y = top
     for size, bold, text in lines:
@@ -156,9 +142,12 @@ def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -
             # Step down by the line's own height first, so a large line never overlaps the one above.
             y -= size * 1.4
             font = "TocB" if bold else "TocR"
-            ops += f"BT /{font} {size:.1f} Tf 1 0 0 1 46 {y:.1f} Tm ".encode() + fonts.show(part, bold) + b" Tj ET "
-    content = DecodedStreamObject()
-    content.set_data(ops)
-    page[NameObject("/Contents")] = writer._add_object(content)
-    page[NameObject("/Resources")] = writer._add_object(fonts.resources(writer))
-    return finish_part(writer)
+            ops += f"BT /{font} {size:.1f} Tf 1 0 0 1 46 {y:.1f} Tm ".encode() + fonts.show(part, bold) + b" ET "
+    _add_page(pdf, ops, fonts.resources(pdf))
+    return pdf_bytes(pdf)
+
+
+def _add_page(pdf: pikepdf.Pdf, content: bytes, resources: pikepdf.Object) -> None:
+    page = pdf.add_blank_page(page_size=_A4)
+    page.obj.Contents = pdf.make_stream(content)
+    page.obj.Resources = resources

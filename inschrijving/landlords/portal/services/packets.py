@@ -3,12 +3,12 @@
 Rendering HTML to PDF costs 0.3 to 0.5 s per dossier, far too slow to do on every download. So
 each dossier's section is rendered once and kept in `DossierSection`, keyed by the dossier
 version, the section template version and the documents; a packet is the cover and table of
-contents (small, rendered per build) merged with the cached sections by pypdf. The footer
-(reference, "vertrouwelijk", page x of y) is stamped on every page at merge time, so page
+contents (small, written per build) merged with the cached sections (`rendering.pdfmerge`). The
+footer (reference, "vertrouwelijk", page x of y) is stamped on every page at merge time, so page
 numbers run over the whole packet while the cached sections stay reusable.
 
-Which dossiers go in is decided by `portal.moment_choices` at the moment of the download, never
-by the cache: a withdrawn consent drops the dossier from the next packet at once.
+Which dossiers go in is decided by `portal.queries.moment_choices` at the moment of the download,
+never by the cache: a withdrawn consent drops the dossier from the next packet at once.
 """
 
 from __future__ import annotations
@@ -26,44 +26,36 @@ from flask import render_template
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
-from pypdf import PasswordType, PdfReader, PdfWriter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
-from inschrijving.dossiers.models import Document, Dossier
+from inschrijving.dossiers.models import Document, Dossier, LandlordChoice
 from inschrijving.extensions import db
-from inschrijving.landlords import pdfmerge
 from inschrijving.landlords.labels import label
 from inschrijving.landlords.models import DossierSection, Landlord
+from inschrijving.landlords.portal.services import access
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.rendering import storage
+from inschrijving.rendering import pdfmerge, pdfpages, storage
 from inschrijving.rendering.pdf import html_to_pdf
 
 logger = logging.getLogger(__name__)
 
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-TEMPLATE_VERSION = "2026-12-01.1"
+TEMPLATE_VERSION = "2026-12-02.1"
 SECTION_TEMPLATE = "pdf/dossier_section.html"
 # Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
 SCAN_MAX_PIXELS = (1240, 1754)
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/tiff", "image/webp"}
 # Why an upload could not be put in its section (the section says so, in these words' place).
-ENCRYPTED = "encrypted"
-DAMAGED = "damaged"
-
-
-class PacketError(Exception):
-    """Base class for packet failures."""
-
-
-@dataclass(frozen=True)
-class Part:
-    """One dossier's place in a packet."""
-
-    dossier: Dossier
-    section: DossierSection
-    first_page: int  # 1-based page number in the packet
+ENCRYPTED = pdfmerge.ENCRYPTED
+DAMAGED = pdfmerge.DAMAGED
+# A cold packet with more missing sections than this is prepared in steps (a progress page in the
+# portal, 202 answers in the API), so no request runs into a proxy timeout.
+INSTANT_RENDER_LIMIT = 3
+SECTIONS_PER_STEP = 5
+# The audit action of a packet download, by where the reader came in.
+DOWNLOAD_ACTIONS = {"portal": "portal.packet_download", "api": "api.packet"}
 
 
 def documents_fingerprint(documents: Sequence[Document]) -> str:
@@ -112,26 +104,12 @@ def _scan_data_uri(data: bytes) -> str:
 
 
 def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
-    """An uploaded PDF as pypdf rewrites it, ready to append; or None and why not (ENCRYPTED, DAMAGED).
+    """An uploaded PDF rewritten, ready to append; or None and why not (ENCRYPTED, DAMAGED).
 
     Decided before the section's HTML is rendered, so the section never promises a file that is
-    not there. The rewrite is the same append the section does, so what passes here appends there.
+    not there.
     """
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        # pypdf already tried the empty password: an owner password alone does not stop us.
-        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            return None, ENCRYPTED
-        copy = PdfWriter()
-        copy.append(reader, import_outline=False)
-        if not copy.pages:
-            return None, DAMAGED
-        out = io.BytesIO()
-        copy.write(out)
-        return out.getvalue(), None
-    except Exception:  # damaged input makes pypdf raise almost any type of error
-        logger.info("uploaded PDF not appended to its section: unreadable", exc_info=True)
-        return None, DAMAGED
+    return pdfmerge.readable_pdf(data)
 
 
 def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
@@ -168,15 +146,7 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
         unreadable=unreadable,
         label=label,
     )
-    rendered = html_to_pdf(html)
-    # Always written again by pypdf: a plain cross-reference table (no object streams) lets the
-    # packet merge read only the objects it needs, which makes merging a cached section cheaper.
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(rendered)), import_outline=False)
-    for _document, pdf in appended:
-        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-    pages = len(writer.pages)
-    return pdfmerge.finish_part(writer), pages
+    return pdfmerge.join([html_to_pdf(html), *(pdf for _document, pdf in appended)])
 
 
 def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
@@ -211,8 +181,89 @@ def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | 
     return len(missing) - len(todo)
 
 
+def needs_preparing(dossiers: Sequence[Dossier]) -> bool:
+    """Tell whether so many sections are missing that the packet must be prepared in steps first."""
+    return len(missing_sections(dossiers)) > INSTANT_RENDER_LIMIT
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a cold packet's preparation is: sections ready out of all."""
+
+    ready: int
+    total: int
+
+    @property
+    def is_ready(self) -> bool:
+        return self.ready == self.total
+
+
+def prepare_packet(
+    choices: Sequence[LandlordChoice],
+    *,
+    actor: access.Reader,
+    ip: str | None,
+    now: datetime,
+    moment_id: int,
+    **detail: object,
+) -> Progress:
+    """Render the next few missing sections of a moment's packet, and audit the step (it reads every dossier)."""
+    dossiers = [c.dossier for c in choices]
+    remaining = ensure_sections(dossiers, now=now, limit=SECTIONS_PER_STEP)
+    access.record_view(
+        actor=actor,
+        ip=ip,
+        action=f"{access.action_prefix(actor)}.packet_prepare",
+        object_type="moment",
+        object_id=moment_id,
+        dossiers=len(dossiers),
+        remaining=remaining,
+        **detail,
+    )
+    return Progress(ready=len(dossiers) - remaining, total=len(dossiers))
+
+
+def download_packet(
+    landlord: Landlord,
+    moment: RegistrationMoment,
+    choices: Sequence[LandlordChoice],
+    *,
+    actor: access.Reader,
+    ip: str | None,
+    now: datetime,
+) -> bytes:
+    """The moment's packet for these choices, which count as downloaded (and the download is audited)."""
+    pdf = packet_pdf(landlord, moment, [c.dossier for c in choices], now=now)
+    access.record_download(
+        choices,
+        actor=actor,
+        ip=ip,
+        now=now,
+        action=DOWNLOAD_ACTIONS[access.action_prefix(actor)],
+        object_type="moment",
+        object_id=moment.id,
+        dossiers=len(choices),
+    )
+    return pdf
+
+
+def download_dossier(choice: LandlordChoice, *, actor: access.Reader, ip: str | None, now: datetime) -> bytes:
+    """One dossier's PDF, which counts as downloaded (and the download is audited)."""
+    pdf = dossier_pdf(choice.dossier, now=now)
+    access.record_download(
+        [choice],
+        actor=actor,
+        ip=ip,
+        now=now,
+        action=f"{access.action_prefix(actor)}.dossier_pdf",
+        object_type="dossier",
+        object_id=choice.dossier_id,
+    )
+    return pdf
+
+
 def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, count: int, *, now: datetime) -> bytes:
-    return pdfmerge.text_page(
+    return pdfpages.text_page(
         [
             (9.5, False, _("Groepsinschrijving sociale huur · Regio Kortrijk")),
             (6, False, ""),
@@ -244,7 +295,7 @@ def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, count: int, *, no
 
 def _toc_pdf(entries: list[dict]) -> bytes:
     rows = [(e["name"], e["reference"], str(e["persons"]), str(e["page"])) for e in entries]
-    return pdfmerge.table_pages(
+    return pdfpages.table_pages(
         _("Inhoud"),
         [_("Referentiehuurder"), _("Dossier"), _("Personen"), _("Pagina")],
         rows,
@@ -290,11 +341,13 @@ def merge_packet(
 
     Every section must be cached already (see `ensure_sections`); a missing one is rendered here.
     """
-    ensure_sections(dossiers, now=now)
     sections = cached_sections(dossiers, with_pdf=True)
+    if len(sections) < len(dossiers):
+        ensure_sections(dossiers, now=now)
+        sections = cached_sections(dossiers, with_pdf=True)
     parts = [(d, sections[d.id]) for d in dossiers]
     cover = _cover_pdf(landlord, moment, len(parts), now=now)
-    toc_pages = max(1, -(-len(parts) // pdfmerge.ROWS_PER_PAGE))
+    toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
     front_pages = pdfmerge.page_count(cover) + toc_pages
     toc = _toc_pdf(_toc_entries(parts, front_pages))
     footers = [_("Vertrouwelijk")] * front_pages
@@ -307,31 +360,14 @@ def merge_packet(
 
 
 def _page_numbers(total: int) -> list[str]:
-    # Written here, not in pdfmerge: the merge knows no Flask and no language.
+    # Written here, not in rendering: the merge knows no Flask and no language.
     return [_("pagina %(page)d van %(pages)d", page=page, pages=total) for page in range(1, total + 1)]
 
 
 def _assemble(parts: list[bytes], footers: list[str], outline: list[tuple[str, int]], title: str) -> bytes:
-    """Merge parts with footers and outline: byte-level when the parts allow it, else with pypdf."""
-    page_numbers = _page_numbers(len(footers))
-    try:
-        return pdfmerge.merge_parts(
-            parts, left_texts=footers, right_texts=page_numbers, outline=outline, title=title
-        )
-    except pdfmerge.UnexpectedPdf:
-        logger.warning("packet parts not in the expected shape; merging with pypdf", exc_info=True)
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)), import_outline=False)
-    pdfmerge.fill_footers(writer, footers, page_numbers)
-    for item_title, page in outline:
-        writer.add_outline_item(title=item_title, page_number=page)
-    writer.add_metadata({"/Title": title})
-    # Identical objects (colour profiles, repeated images) are kept once.
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """Merge parts with footers (and page numbers), outline and title."""
+    numbers = _page_numbers(len(footers))
+    return pdfmerge.merge(parts, left_texts=footers, right_texts=numbers, outline=outline, title=title)
 
 
 def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:

@@ -1,12 +1,32 @@
-"""The OpenAPI 3.1 document of /api/v1/: its paths and responses (the schemas are in `schemas`)."""
+"""The OpenAPI 3.1 document of /api/v1/: its paths and responses here, every schema generated from `schemas`."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from inschrijving.landlords.openapi.schemas import SCHEMAS, object_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-__all__ = ["SCHEMAS", "openapi_document"]
+from inschrijving.landlords.api import schemas
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+
+
+class _ComponentSchema(GenerateJsonSchema):
+    # A property's title would only repeat its name.
+    def field_title_should_be_set(self, schema) -> bool:
+        return False
+
+
+@functools.cache
+def component_schemas() -> dict[str, Any]:
+    """The schema of every body (and of what they contain), by name, generated from the pydantic models."""
+    models = [(model, "serialization") for model in schemas.RESPONSES]
+    models += [(model, "validation") for model in schemas.REQUESTS]
+    _refs, document = models_json_schema(
+        models, ref_template=REF_TEMPLATE, union_format="primitive_type_array", schema_generator=_ComponentSchema
+    )
+    return document["$defs"]
 
 
 def _json(ref: str) -> dict[str, Any]:
@@ -51,18 +71,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "The moments, newest first",
-                            "content": {
-                                "application/json": {
-                                    "schema": object_schema(
-                                        {
-                                            "moments": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/MomentSummary"},
-                                            }
-                                        }
-                                    )
-                                }
-                            },
+                            "content": _json("MomentList"),
                         },
                         "401": ERRORS["401"],
                         **INTERNAL_ERROR,
@@ -77,19 +86,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "The dossiers",
-                            "content": {
-                                "application/json": {
-                                    "schema": object_schema(
-                                        {
-                                            "moment": {"$ref": "#/components/schemas/Moment"},
-                                            "dossiers": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/DossierListItem"},
-                                            },
-                                        }
-                                    )
-                                }
-                            },
+                            "content": _json("MomentDossiers"),
                         },
                         **ERRORS,
                     },
@@ -163,15 +160,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "OpenAPI 3.1",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["openapi", "info", "paths", "components"],
-                                        "properties": {"openapi": {"const": "3.1.0"}},
-                                    }
-                                }
-                            },
+                            "content": _json("OpenApiDocument"),
                         },
                         **INTERNAL_ERROR,
                     },
@@ -192,6 +181,6 @@ def openapi_document() -> dict[str, Any]:
                 },
                 "InternalError": _error_response("Something failed on our side (code internal_error)"),
             },
-            "schemas": SCHEMAS,
+            "schemas": component_schemas(),
         },
     }

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from inschrijving.accounts.models import User
+from inschrijving.accounts.services import record_audit
 from inschrijving.extensions import db
 from inschrijving.landlords.models import ApiToken, Landlord
 
@@ -33,8 +34,10 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_token(landlord: Landlord, *, label: str, actor: User, now: datetime) -> tuple[ApiToken, str]:
-    """Create a token for a landlord; the plain token is returned once and never stored."""
+def create_token(
+    landlord: Landlord, *, label: str, actor: User, now: datetime, ip: str | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for a landlord, and audit it; the plain token is returned once and never stored."""
     label = label.strip()
     if not label or len(label) > LABEL_MAX_LENGTH:
         raise InvalidLabel(label)
@@ -44,19 +47,28 @@ def create_token(landlord: Landlord, *, label: str, actor: User, now: datetime) 
     )
     db.session.add(token)
     db.session.flush()
+    record_audit(
+        actor=actor,
+        action="api_token.create",
+        object_type="api_token",
+        object_id=token.id,
+        detail={"landlord_id": landlord.id},
+        ip=ip,
+    )
     return token, raw
 
 
-def revoke_token(token: ApiToken, *, now: datetime) -> None:
-    """Revoke a token; it stops working at once."""
+def revoke_token(token: ApiToken, *, actor: User, now: datetime, ip: str | None = None) -> None:
+    """Revoke a token, and audit it; it stops working at once."""
     if token.is_revoked:
         raise AlreadyRevoked(token.id)
     token.revoked_at = now
+    record_audit(actor=actor, action="api_token.revoke", object_type="api_token", object_id=token.id, ip=ip)
     db.session.flush()
 
 
 def authenticate(raw: str | None, *, now: datetime) -> ApiToken | None:
-    """The live token matching this plain token, or None."""
+    """The live token matching this plain token (its last use stamped), or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     digest = hash_token(raw)
@@ -69,13 +81,3 @@ def authenticate(raw: str | None, *, now: datetime) -> ApiToken | None:
         return None
     token.last_used_at = now
     return token
-
-
-def list_tokens() -> list[ApiToken]:
-    return list(
-        db.session.scalars(
-            sa.select(ApiToken)
-            .options(sa.orm.joinedload(ApiToken.landlord))
-            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
-        )
-    )

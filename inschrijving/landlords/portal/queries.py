@@ -1,0 +1,225 @@
+"""What a landlord may see: the portal's and the API's read side, all through one access rule.
+
+A landlord sees a dossier only while that dossier is complete and carries a live (not withdrawn)
+consent to share it with this landlord (`dossiers.queries.shared_with_landlord`). Every read here
+starts from `shared_choices_stmt`, so a withdrawn consent ends access at once.
+
+Lists come back as plain rows (`MomentSummary`, `DossierRow`): they hold values, not database
+objects, so they stay readable after the request's commit without a query per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from inschrijving.dossiers.models import ChoiceStatus, Consent, Document, Dossier, LandlordChoice, Preferences
+from inschrijving.dossiers.queries import shared_with_landlord
+from inschrijving.extensions import db
+from inschrijving.planning.models import RegistrationMoment
+
+
+class NotShared(Exception):
+    """The dossier, document or moment is not shared with this landlord (shown as 404)."""
+
+
+def shared_choices_stmt(landlord_id: int) -> sa.Select:
+    """Select this landlord's choices on complete dossiers with a live consent to share with it."""
+    return (
+        sa.select(LandlordChoice)
+        .join(Consent, Consent.id == LandlordChoice.consent_id)
+        .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
+        .where(shared_with_landlord(landlord_id))
+    )
+
+
+def changed_since_download(choice: LandlordChoice) -> bool:
+    """Tell whether the dossier was completed again (so: corrected) after this landlord's last download."""
+    completed = choice.dossier.completed_at
+    return choice.last_downloaded_at is not None and completed is not None and completed > choice.last_downloaded_at
+
+
+# The same rule as `changed_since_download`, for counting in SQL.
+_CHANGED_SINCE_DOWNLOAD = sa.and_(
+    LandlordChoice.last_downloaded_at.is_not(None), Dossier.completed_at > LandlordChoice.last_downloaded_at
+)
+
+
+@dataclass(frozen=True)
+class MomentSummary:
+    """A moment with dossiers for a landlord: how many, how many never downloaded, how many changed since."""
+
+    id: int
+    held_on: date
+    location_name: str
+    address: str
+    dossiers: int
+    new: int
+    changed: int
+
+
+def moment_summaries(landlord_id: int) -> list[MomentSummary]:
+    """The moments with dossiers for this landlord, newest first, in two queries."""
+    never_downloaded = sa.case((LandlordChoice.first_downloaded_at.is_(None), 1), else_=0)
+    changed = sa.case((_CHANGED_SINCE_DOWNLOAD, 1), else_=0)
+    rows = db.session.execute(
+        sa.select(Dossier.moment_id, sa.func.count(), sa.func.sum(never_downloaded), sa.func.sum(changed))
+        .select_from(LandlordChoice)
+        .join(Consent, Consent.id == LandlordChoice.consent_id)
+        .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
+        .where(shared_with_landlord(landlord_id))
+        .group_by(Dossier.moment_id)
+    ).all()
+    counts = {moment_id: (total, int(new or 0), int(changed or 0)) for moment_id, total, new, changed in rows}
+    if not counts:
+        return []
+    moments = db.session.execute(
+        sa.select(
+            RegistrationMoment.id,
+            RegistrationMoment.held_on,
+            RegistrationMoment.location_name,
+            RegistrationMoment.address,
+        )
+        .where(RegistrationMoment.id.in_(counts))
+        .order_by(RegistrationMoment.held_on.desc())
+    ).all()
+    return [MomentSummary(*moment, *counts[moment.id]) for moment in moments]
+
+
+def _with_dossier_details(stmt: sa.Select) -> sa.Select:
+    # Loaded up front so list pages and exports cost the same few queries for 1 or 100 dossiers.
+    return stmt.options(
+        selectinload(LandlordChoice.dossier).options(
+            selectinload(Dossier.persons),
+            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            selectinload(Dossier.documents),
+            selectinload(Dossier.incomes),
+            selectinload(Dossier.addresses),
+            selectinload(Dossier.property_declarations),
+            selectinload(Dossier.assets),
+            selectinload(Dossier.moment),
+        )
+    )
+
+
+def get_shared_moment(landlord_id: int, moment_id: int) -> RegistrationMoment:
+    """The moment, if at least one of its dossiers is shared with this landlord."""
+    stmt = shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id)
+    if not db.session.scalar(sa.select(stmt.exists())):
+        raise NotShared(moment_id)
+    return db.session.get(RegistrationMoment, moment_id)
+
+
+def moment_choices(landlord_id: int, moment_id: int, *, details: bool = True) -> list[LandlordChoice]:
+    """This landlord's shared choices of one moment, with their dossiers loaded, ordered by reference tenant.
+
+    Without `details` only what a packet needs to find its cached sections is loaded (persons and
+    documents); a section that must be rendered loads the rest of its own dossier.
+    """
+    stmt = shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id)
+    if details:
+        stmt = _with_dossier_details(stmt)
+    else:
+        stmt = stmt.options(
+            selectinload(LandlordChoice.dossier).options(selectinload(Dossier.persons), selectinload(Dossier.documents))
+        )
+    choices = list(db.session.scalars(stmt.order_by(Dossier.reference)).unique())
+    choices.sort(key=lambda c: _sort_name(c.dossier))
+    return choices
+
+
+def _sort_name(dossier: Dossier) -> tuple[str, str, str]:
+    tenant = dossier.reference_tenant
+    if tenant is None:
+        return ("", "", dossier.reference)
+    return (tenant.last_name.casefold(), tenant.first_name.casefold(), dossier.reference)
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    """One line of a moment's dossier list, as the portal page and the API list show it."""
+
+    id: int
+    reference: str
+    reference_tenant: str | None
+    household_size: int
+    municipalities: list[str]
+    documents: int
+    is_complete: bool
+    changed_since_download: bool
+    landlord_status: ChoiceState
+
+
+@dataclass(frozen=True)
+class ChoiceState:
+    """What a landlord reported on a dossier, and when it downloaded it."""
+
+    status: ChoiceStatus
+    landlord_reference: str | None
+    registered_on: date | None
+    note: str | None
+    status_set_at: datetime | None
+    first_downloaded_at: datetime | None
+    last_downloaded_at: datetime | None
+
+    @classmethod
+    def of(cls, choice: LandlordChoice) -> ChoiceState:
+        return cls(
+            status=choice.status,
+            landlord_reference=choice.landlord_reference,
+            registered_on=choice.registered_on,
+            note=choice.status_note,
+            status_set_at=choice.status_set_at,
+            first_downloaded_at=choice.first_downloaded_at,
+            last_downloaded_at=choice.last_downloaded_at,
+        )
+
+
+def dossier_rows(choices: list[LandlordChoice]) -> list[DossierRow]:
+    """The list lines of these choices (from `moment_choices`, so without further queries)."""
+    return [
+        DossierRow(
+            id=c.dossier.id,
+            reference=c.dossier.reference,
+            reference_tenant=c.dossier.reference_tenant.full_name if c.dossier.reference_tenant else None,
+            household_size=len(c.dossier.persons),
+            municipalities=preferred_municipalities(c.dossier),
+            documents=len(c.dossier.documents),
+            is_complete=c.dossier.is_complete,
+            changed_since_download=changed_since_download(c),
+            landlord_status=ChoiceState.of(c),
+        )
+        for c in choices
+    ]
+
+
+def get_shared_choice(landlord_id: int, dossier_id: int, *, details: bool = True) -> LandlordChoice:
+    """The landlord's choice on this dossier, only if the dossier is shared with it now."""
+    stmt = shared_choices_stmt(landlord_id).where(LandlordChoice.dossier_id == dossier_id)
+    if details:
+        stmt = _with_dossier_details(stmt)
+    choice = db.session.scalars(stmt).first()
+    if choice is None:
+        raise NotShared(dossier_id)
+    return choice
+
+
+def get_shared_document(landlord_id: int, document_id: int) -> tuple[Document, LandlordChoice]:
+    """A document of a dossier shared with this landlord, and the landlord's choice on that dossier."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise NotShared(document_id)
+    try:
+        choice = get_shared_choice(landlord_id, document.dossier_id, details=False)
+    except NotShared:
+        raise NotShared(document_id) from None
+    return document, choice
+
+
+def preferred_municipalities(dossier: Dossier) -> list[str]:
+    if dossier.preferences is None:
+        return []
+    return sorted(m.name for m in dossier.preferences.municipalities)
