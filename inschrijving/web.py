@@ -31,6 +31,7 @@ from werkzeug.routing import IntegerConverter
 from wtforms.validators import NumberRange, ValidationError
 
 from inschrijving.accounts.models import Role, User
+from inschrijving.config import LANGUAGE_NAMES, RTL_LANGUAGES
 from inschrijving.extensions import db, login_manager
 
 
@@ -62,30 +63,20 @@ class DatabaseIdConverter(IntegerConverter):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(*args, **kwargs)
 
-LANGUAGE_NAMES = {
-    "nl": "Nederlands",
-    "fr": "Français",
-    "en": "English",
-    "ar": "العربية",
-    "tr": "Türkçe",
-}
-RTL_LANGUAGES = {"ar"}
-
 
 def select_locale() -> str:
     """Pick the page language: staff pages are Dutch; else ?lang= (remembered), the remembered choice, the browser."""
-    languages = current_app.config["LANGUAGES"]
     if is_staff_page():
         # Staff read and write Dutch; a language a candidate page left in the session must not leak in.
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
-    if asked in languages:
+    if asked in LANGUAGE_NAMES:
         session["lang"] = asked
         return asked
     remembered = session.get("lang")
-    if remembered in languages:
+    if remembered in LANGUAGE_NAMES:
         return remembered
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(LANGUAGE_NAMES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 # Blueprints for staff: the guarded ones register here, plus the staff login and account pages.

@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from inschrijving.booking.models import BookedBy
 from inschrijving.booking.services import ContactDetails
+from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.contact import normalise_email, normalise_phone
-from inschrijving.web import LANGUAGE_NAMES
 
 
 def _strip(value):

@@ -25,9 +25,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.planning.models import MomentKind
 from inschrijving.planning.services import BRUSSELS
-from inschrijving.web import LANGUAGE_NAMES
 
 BLOCK_ROWS = 3
 

@@ -7,17 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from inschrijving.accounts.models import User
+from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.dossiers import forms, services
 from inschrijving.dossiers.models import Dossier, PersonRole
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
-from inschrijving.web import LANGUAGE_NAMES
 
 BLANK_ROWS = 2
 
@@ -69,8 +68,7 @@ def build_household(dossier: Dossier) -> FlaskForm:
         "language": dossier.language,
         "family_reunification_expected": dossier.family_reunification_expected,
     }
-    languages = {code: LANGUAGE_NAMES.get(code, code) for code in current_app.config["LANGUAGES"]}
-    return forms.HouseholdForm(data=data, languages=languages)
+    return forms.HouseholdForm(data=data, languages=LANGUAGE_NAMES)
 
 
 def save_household(dossier, form, actor, now):
