@@ -37,11 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
 
     register_extensions(app)
-    from inschrijving.web import DatabaseIdConverter, guard_number_ranges
+    from inschrijving.web import DatabaseIdConverter
 
     # Before the blueprints: their rules pick the converter when they are added.
     app.url_map.converters["int"] = DatabaseIdConverter
-    guard_number_ranges()
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)

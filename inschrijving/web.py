@@ -28,32 +28,10 @@ from flask_babel import format_date, format_datetime, format_time, get_locale, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
-from wtforms.validators import NumberRange, ValidationError
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.config import LANGUAGE_NAMES, RTL_LANGUAGES
 from inschrijving.extensions import db, login_manager
-
-
-def guard_number_ranges() -> None:
-    """Make WTForms' NumberRange refuse integers too large for a float instead of crashing.
-
-    NumberRange calls math.isnan() on the value, which raises OverflowError for an int of 309 digits
-    or more: a 500 from any number field. Such a number is out of every range we use, so it is refused
-    with the field's own message.
-    """
-    original = NumberRange.__call__
-    if getattr(original, "overflow_safe", False):
-        return
-
-    def call(self, form, field):
-        try:
-            return original(self, form, field)
-        except OverflowError:
-            raise ValidationError(self.message or _("Dit getal is te groot.")) from None
-
-    call.overflow_safe = True  # type: ignore[attr-defined]
-    NumberRange.__call__ = call
 
 
 class DatabaseIdConverter(IntegerConverter):

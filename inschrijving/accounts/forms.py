@@ -6,10 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from inschrijving.accounts import services
 from inschrijving.accounts.models import Role
+from inschrijving.validators import NumberRange
 
 ROLE_LABELS = {
     Role.COORDINATOR: _l("Coördinator"),

@@ -11,12 +11,13 @@ from wtforms import (
     IntegerField,
     RadioField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from inschrijving.dossiers.forms.common import (
     YES_NO,
     choices_of,
 )
+from inschrijving.validators import NumberRange
 
 # --- public check --------------------------------------------------------------------------------
 

@@ -11,7 +11,9 @@ from wtforms import (
     IntegerField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from inschrijving.validators import NumberRange
 
 # --- yearly limits -------------------------------------------------------------------------------
 
