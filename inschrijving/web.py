@@ -30,6 +30,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from inschrijving.accounts.models import Role, User
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES, RTL_LANGUAGES
 from inschrijving.extensions import db, login_manager
 
@@ -166,6 +167,11 @@ def _check_roles(roles: tuple[Role, ...]):
 
 def client_ip() -> str | None:
     return request.remote_addr
+
+
+def current_actor() -> Actor:
+    """The logged-in user and the client's address, as the services record them."""
+    return Actor.of(current_user._get_current_object(), ip=client_ip())
 
 
 def to_local(value: datetime) -> datetime:

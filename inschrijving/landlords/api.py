@@ -13,7 +13,7 @@ from datetime import date
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from inschrijving.accounts.services import record_audit
+from inschrijving.accounts.services.audit import record_audit
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import csrf, db
 from inschrijving.landlords import api_tokens, exports, packets, portal

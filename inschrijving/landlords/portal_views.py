@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from inschrijving.accounts.models import Role
-from inschrijving.accounts.services import record_audit
+from inschrijving.accounts.services.audit import record_audit
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.landlords import api_tokens, exports, packets, portal

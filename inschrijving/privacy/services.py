@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import AuditEvent, User
+from inschrijving.accounts.services import audit as account_services
 from inschrijving.booking import services as booking_services
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.booking.services import hash_token

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import User
+from inschrijving.accounts.services import audit as account_services
 from inschrijving.dossiers import eligibility
 from inschrijving.dossiers.models import DocumentKind, Dossier, IncomeLimit
 from inschrijving.extensions import db

@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inschrijving.accounts import services as account_services
+from inschrijving.accounts.services import audit as account_services
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers import forms, services
 from inschrijving.dossiers.models import Document, DocumentKind

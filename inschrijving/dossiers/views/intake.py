@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import Role, User
+from inschrijving.accounts.services import audit as account_services
 from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers import forms, queries, services

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from inschrijving.accounts.models import Role
-from inschrijving.accounts.services import record_audit
+from inschrijving.accounts.services.audit import record_audit
 from inschrijving.planning import queries
 from inschrijving.planning.models import RegistrationMoment, Slot
 from inschrijving.web import client_ip, guard_blueprint, role_required
