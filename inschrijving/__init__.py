@@ -115,8 +115,8 @@ def import_all_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from inschrijving.accounts.views import bp as accounts_bp
     from inschrijving.booking.views import bp as booking_bp
+    from inschrijving.dossiers.check.views import bp as eligibility_check_bp
     from inschrijving.dossiers.views import bp as dossiers_bp
-    from inschrijving.dossiers.views import check_bp as eligibility_check_bp
     from inschrijving.landlords.api import bp as api_bp
     from inschrijving.landlords.portal_views import bp as portal_bp
     from inschrijving.landlords.portal_views import keys_bp as api_keys_bp

@@ -52,9 +52,9 @@ def choice_status_label(status) -> str:
 @bp.app_template_global("landlord_status_lines_for_booking")
 def landlord_status_lines_for_booking(booking_id: int) -> list[str]:
     """What each chosen landlord did, in plain words, for the candidate's manage page (see the rule in portal)."""
-    from inschrijving.dossiers import services as dossier_services
+    from inschrijving.dossiers.services import lifecycle
 
-    dossier = dossier_services.get_dossier_for_booking(booking_id)
+    dossier = lifecycle.get_dossier_for_booking(booking_id)
     if dossier is None or not portal.candidate_sees_status_lines(dossier):
         return []
     return portal.candidate_status_lines(dossier)

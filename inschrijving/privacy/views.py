@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import services as dossier_services
 from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.services import lifecycle
 from inschrijving.extensions import db
 from inschrijving.privacy import services
 from inschrijving.privacy.forms import EraseForm
@@ -24,7 +24,7 @@ guard_blueprint(bp, Role.COORDINATOR, Role.VOLUNTEER)
 
 
 def _dossier_or_404(dossier_id: int) -> Dossier:
-    dossier = dossier_services.load_dossier(dossier_id)
+    dossier = lifecycle.load_dossier(dossier_id)
     if dossier is None:
         abort(404)
     return dossier

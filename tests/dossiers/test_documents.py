@@ -10,8 +10,8 @@ from PIL import Image
 
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import services
 from inschrijving.dossiers.models import Document, DocumentKind
+from inschrijving.dossiers.services import documents, errors
 from inschrijving.rendering import storage
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory
@@ -42,7 +42,7 @@ def stored_files(app) -> list[Path]:
 
 
 def upload(dossier, data, filename="scan.pdf", kind=DocumentKind.IDENTITY, max_bytes=10 * 1024 * 1024):
-    return services.upload_document(
+    return documents.upload_document(
         dossier,
         kind=kind,
         person_id=None,
@@ -69,7 +69,7 @@ def dossier(db, request_ctx):
 def test_accepted_types_are_decided_by_content(app, dossier, data, mime):
     document = upload(dossier, data, filename="whatever.bin")
     assert document.content_type == mime
-    assert services.load_document(document) == data
+    assert documents.load_document(document) == data
 
 
 def test_gif_and_tiff_are_accepted(app, dossier):
@@ -97,7 +97,7 @@ def test_pdf_renamed_to_jpg_is_stored_as_a_pdf(app, dossier):
     ],
 )
 def test_disguised_or_broken_files_are_refused_without_storing_a_byte(app, db, dossier, data, filename):
-    with pytest.raises(services.UploadRefused):
+    with pytest.raises(errors.UploadRefused):
         upload(dossier, data, filename=filename)
     assert stored_files(app) == []
     assert db.session.scalars(db.select(Document)).all() == []
@@ -105,7 +105,7 @@ def test_disguised_or_broken_files_are_refused_without_storing_a_byte(app, db, d
 
 def test_oversize_is_refused_without_storing_a_byte(app, db, dossier):
     big = PDF[:-7] + b"0" * 2000 + b"\n%%EOF\n"
-    with pytest.raises(services.UploadRefused, match="te groot"):
+    with pytest.raises(errors.UploadRefused, match="te groot"):
         upload(dossier, big, max_bytes=1000)
     assert stored_files(app) == []
     assert db.session.scalars(db.select(Document)).all() == []
@@ -129,8 +129,8 @@ def test_filename_cannot_walk_out_of_its_folder(app, dossier):
 def test_phone_photo_is_turned_upright_when_rendered_and_kept_original_when_stored(app, dossier):
     photo = jpeg(4032, 3024, orientation=6)  # a phone held upright: pixels stored sideways
     document = upload(dossier, photo, filename="IMG_0001.JPG")
-    assert services.load_document(document) == photo  # the original, byte for byte
-    upright, mime = services.load_upright_image(document)
+    assert documents.load_document(document) == photo  # the original, byte for byte
+    upright, mime = documents.load_upright_image(document)
     with Image.open(io.BytesIO(upright)) as image:
         assert image.size == (3024, 4032)
     assert mime == "image/jpeg"
@@ -140,7 +140,7 @@ def test_tampered_file_is_not_served(app, dossier):
     document = upload(dossier, PDF)
     document.sha256 = "0" * 64
     with pytest.raises(storage.StorageError):
-        services.load_document(document)
+        documents.load_document(document)
 
 
 # --- over HTTP -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from inschrijving.dossiers.eligibility import MEANS_TEST_START
+from inschrijving.dossiers.eligibility.rules import MEANS_TEST_START
 from inschrijving.dossiers.models import (
     ConsentPurpose,
     DocumentKind,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from inschrijving.accounts.models import User
 from inschrijving.booking.models import Booking
 from inschrijving.dossiers.models import Consent, Document, Dossier, DossierStatus, LandlordChoice, Preferences
+from inschrijving.dossiers.services.checklist import missing_items
 from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier
 from inschrijving.dossiers.services.history import begin_step, finish_step, record_change, track_changes
 from inschrijving.extensions import db
@@ -89,8 +90,6 @@ def start_walk_in(moment: RegistrationMoment, *, actor: User, now: datetime) -> 
 
 def complete_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
     """Mark the dossier complete (a deliberate act), only when the checklist has nothing missing."""
-    from inschrijving.dossiers.services.checklist import missing_items
-
     begin_step(dossier, version)
     missing = missing_items(dossier)
     if missing:

@@ -10,9 +10,11 @@ from flask_login import current_user
 
 from inschrijving.accounts.services import audit as account_services
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import forms, services
+from inschrijving.dossiers.forms.common import DOCUMENT_KIND_LABELS
+from inschrijving.dossiers.forms.documents import DocumentForm
 from inschrijving.dossiers.models import Document, DocumentKind
-from inschrijving.dossiers.views import bp
+from inschrijving.dossiers.services import documents, errors
+from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.intake import open_dossier, page_context
 from inschrijving.dossiers.views.steps import STEPS_BY_SLUG
 from inschrijving.extensions import db
@@ -24,21 +26,21 @@ def _people(dossier):
     return [("", _("— het hele gezin —"))] + [(p.id, p.full_name) for p in dossier.persons]
 
 
-@bp.route("/<int:dossier_id>/documenten", methods=["GET", "POST"])
-def documents(dossier_id: int):
+@bp.route("/<int:dossier_id>/documenten", methods=["GET", "POST"], endpoint="documents")
+def list_documents(dossier_id: int):
     """List the dossier's documents and upload one more; a refused upload stores nothing."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if request.method == "POST" and limit and (request.content_length or 0) > limit:
         # Refuse before parsing: nothing of an oversized body is spooled to a temporary file.
         abort(413)
     dossier = open_dossier(dossier_id)
-    form = forms.DocumentForm(people=_people(dossier))
+    form = DocumentForm(people=_people(dossier))
     if request.method == "GET" and dossier.reference_tenant is not None:
         form.person_id.data = dossier.reference_tenant.id
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            services.upload_document(
+            documents.upload_document(
                 dossier,
                 kind=DocumentKind(form.kind.data),
                 person_id=form.person_id.data,
@@ -49,10 +51,10 @@ def documents(dossier_id: int):
                 now=utcnow(),
             )
             db.session.commit()
-        except services.UploadRefused as exc:
+        except errors.UploadRefused as exc:
             db.session.rollback()
             form.file.errors.append(str(exc))
-        except services.DossierLocked:
+        except errors.DossierLocked:
             db.session.rollback()
             flash(_("Dit dossier is afgerond. Open het opnieuw om documenten toe te voegen."), "error")
             return redirect(url_for("dossiers.show", dossier_id=dossier_id))
@@ -67,7 +69,7 @@ def documents(dossier_id: int):
             form=form,
             step=STEPS_BY_SLUG["documents"],
             people=people,
-            kind_labels=forms.DOCUMENT_KIND_LABELS,
+            kind_labels=DOCUMENT_KIND_LABELS,
             max_mb=round(current_app.config["UPLOAD_MAX_BYTES"] / 1024 / 1024),
         ),
     )
@@ -85,7 +87,7 @@ def download(dossier_id: int, document_id: int):
     """Send the original file as an attachment, never inline, with nosniff."""
     document = _document_or_404(dossier_id, document_id)
     try:
-        data = services.load_document(document)
+        data = documents.load_document(document)
     except storage.StorageError:
         abort(404)
     account_services.record_audit(
@@ -115,9 +117,9 @@ def delete_document(dossier_id: int, document_id: int):
     dossier = open_dossier(dossier_id, audit=False)
     document = _document_or_404(dossier_id, document_id)
     try:
-        key = services.delete_document(dossier, document, actor=current_user, now=utcnow())
+        key = documents.delete_document(dossier, document, actor=current_user, now=utcnow())
         db.session.commit()
-    except services.DossierLocked:
+    except errors.DossierLocked:
         db.session.rollback()
         flash(_("Dit dossier is afgerond. Open het opnieuw om documenten te verwijderen."), "error")
     else:

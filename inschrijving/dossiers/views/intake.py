@@ -12,9 +12,12 @@ from inschrijving.accounts.models import Role, User
 from inschrijving.accounts.services import audit as account_services
 from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import forms, queries, services
+from inschrijving.dossiers import queries
+from inschrijving.dossiers.forms.steps import VersionForm
 from inschrijving.dossiers.models import Dossier, DossierChange, PersonRole
-from inschrijving.dossiers.views import bp, labels
+from inschrijving.dossiers.services import checklist, consent, errors, facts, lifecycle
+from inschrijving.dossiers.views import labels
+from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.steps import STEPS_BY_SLUG, next_step, visible_steps
 from inschrijving.extensions import db
 from inschrijving.landlords import packets as landlord_packets
@@ -32,7 +35,7 @@ def stale_message() -> str:
 
 def open_dossier(dossier_id: int, *, audit: bool = True) -> Dossier:
     """Load a dossier for a staff page (404 if missing) and write the audit event for this opening."""
-    dossier = services.load_dossier(dossier_id)
+    dossier = lifecycle.load_dossier(dossier_id)
     if dossier is None:
         abort(404)
     if audit and request.method == "GET":
@@ -52,7 +55,7 @@ def page_context(dossier: Dossier, **extra):
     return {
         "dossier": dossier,
         "steps": visible_steps(dossier),
-        "checklist": services.completeness_checklist(dossier),
+        "checklist": checklist.completeness_checklist(dossier),
         "PersonRole": PersonRole,
         **extra,
     }
@@ -70,7 +73,7 @@ def index():
     )
     db.session.commit()
     rows = queries.list_dossiers(moment_id=moment_id)
-    checklists = {d.id: services.missing_items(d) for d in rows}
+    checklists = {d.id: checklist.missing_items(d) for d in rows}
     return render_template("dossiers/index.html", moment=moment, dossiers=rows, missing=checklists)
 
 
@@ -78,14 +81,14 @@ def index():
 def start(booking_id: int):
     """Open the dossier of a booking; create it on POST (a GET only asks, so no link can create one)."""
     booking = db.get_or_404(Booking, booking_id)
-    existing = services.get_dossier_for_booking(booking.id)
+    existing = lifecycle.get_dossier_for_booking(booking.id)
     if existing is not None:
         return redirect(url_for("dossiers.show", dossier_id=existing.id))
     if request.method == "GET":
         return render_template("dossiers/start.html", booking=booking)
     try:
-        dossier = services.start_dossier(booking, actor=current_user, now=utcnow())
-    except services.BookingNotLive:
+        dossier = lifecycle.start_dossier(booking, actor=current_user, now=utcnow())
+    except errors.BookingNotLive:
         flash(_("Deze afspraak is geannuleerd. Start een dossier zonder afspraak."), "error")
         return redirect(url_for("dossiers.start_walk_in", moment_id=booking.moment_id))
     db.session.commit()
@@ -98,7 +101,7 @@ def start_walk_in(moment_id: int):
     moment = db.get_or_404(RegistrationMoment, moment_id)
     if request.method == "GET":
         return render_template("dossiers/walk_in.html", moment=moment)
-    dossier = services.start_walk_in(moment, actor=current_user, now=utcnow())
+    dossier = lifecycle.start_walk_in(moment, actor=current_user, now=utcnow())
     db.session.commit()
     return redirect(url_for("dossiers.step", dossier_id=dossier.id, slug="household"))
 
@@ -111,10 +114,10 @@ def show(dossier_id: int):
         "dossiers/show.html",
         **page_context(
             dossier,
-            findings=services.assess_dossier(dossier),
-            offers=services.landlord_offers(dossier),
-            health=services.health_consent(dossier),
-            form=forms.VersionForm(data={"version": dossier.version}),
+            findings=facts.assess_dossier(dossier),
+            offers=consent.landlord_offers(dossier),
+            health=consent.health_consent(dossier),
+            form=VersionForm(data={"version": dossier.version}),
         ),
     )
 
@@ -131,18 +134,18 @@ def step(dossier_id: int, slug: str):
         try:
             current.save(dossier, form, current_user, utcnow())
             db.session.commit()
-        except (services.StaleDossier, StaleDataError):
+        except (errors.StaleDossier, StaleDataError):
             db.session.rollback()
             dossier = open_dossier(dossier_id, audit=False)
             # The field renders its raw input; both must carry the version the user has now seen.
             form.version.data = dossier.version
             form.version.raw_data = [str(dossier.version)]
             flash(stale_message(), "warning")
-        except services.DossierLocked:
+        except errors.DossierLocked:
             db.session.rollback()
             flash(_("Dit dossier is afgerond. Open het opnieuw om iets te wijzigen."), "error")
             return redirect(url_for("dossiers.show", dossier_id=dossier_id))
-        except services.LandlordNotOffered as exc:
+        except errors.LandlordNotOffered as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("dossiers.step", dossier_id=dossier_id, slug=slug))
@@ -156,9 +159,9 @@ def step(dossier_id: int, slug: str):
             return redirect(url_for("dossiers.step", dossier_id=dossier_id, slug=following.slug))
     extra = {}
     if slug == "landlords":
-        extra = {"offers": services.landlord_offers(dossier)}
+        extra = {"offers": consent.landlord_offers(dossier)}
     if slug == "health":
-        extra = {"health": services.health_consent(dossier)}
+        extra = {"health": consent.health_consent(dossier)}
     return render_template(current.template, **page_context(dossier, form=form, step=current, **extra))
 
 
@@ -166,7 +169,7 @@ def step(dossier_id: int, slug: str):
 def withdraw(dossier_id: int, landlord_id: int):
     """Withdraw the consent for one landlord: it loses access at once."""
     dossier = open_dossier(dossier_id, audit=False)
-    if services.withdraw_landlord_consent(dossier, landlord_id, actor=current_user, now=utcnow()):
+    if consent.withdraw_landlord_consent(dossier, landlord_id, actor=current_user, now=utcnow()):
         db.session.commit()
         flash(_("De toestemming is ingetrokken. Deze verhuurder ziet het dossier niet meer."), "success")
     return redirect(url_for("dossiers.step", dossier_id=dossier_id, slug="landlords"))
@@ -176,7 +179,7 @@ def withdraw(dossier_id: int, landlord_id: int):
 def withdraw_health(dossier_id: int):
     """Withdraw the separate consent for health data."""
     dossier = open_dossier(dossier_id, audit=False)
-    if services.withdraw_health_consent(dossier, actor=current_user, now=utcnow()):
+    if consent.withdraw_health_consent(dossier, actor=current_user, now=utcnow()):
         db.session.commit()
         flash(_("De toestemming voor gegevens over de handicap is ingetrokken."), "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id))
@@ -186,21 +189,21 @@ def withdraw_health(dossier_id: int):
 def complete(dossier_id: int):
     """Mark the dossier complete, recording who and when; refused while something is missing."""
     dossier = open_dossier(dossier_id, audit=False)
-    form = forms.VersionForm()
+    form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.complete_dossier(dossier, version=form.version.data, actor=current_user, now=utcnow())
+        lifecycle.complete_dossier(dossier, version=form.version.data, actor=current_user, now=utcnow())
         db.session.commit()
-    except (services.StaleDossier, StaleDataError):
+    except (errors.StaleDossier, StaleDataError):
         db.session.rollback()
         flash(stale_message(), "warning")
-    except services.NotComplete as exc:
+    except errors.NotComplete as exc:
         db.session.rollback()
         flash(
             _("Het dossier is nog niet volledig. Er ontbreekt nog: %(items)s.", items="; ".join(exc.missing)), "error"
         )
-    except services.DossierLocked:
+    except errors.DossierLocked:
         flash(_("Dit dossier was al afgerond."), "warning")
     else:
         flash(_("Het dossier is afgerond. Druk het bewijs van inschrijving af voor de kandidaat."), "success")
@@ -223,13 +226,13 @@ def _prepare_packet_section(dossier) -> None:
 def reopen(dossier_id: int):
     """Put a complete dossier back to draft to correct it."""
     dossier = open_dossier(dossier_id, audit=False)
-    form = forms.VersionForm()
+    form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.reopen_dossier(dossier, version=form.version.data, actor=current_user, now=utcnow())
+        lifecycle.reopen_dossier(dossier, version=form.version.data, actor=current_user, now=utcnow())
         db.session.commit()
-    except (services.StaleDossier, StaleDataError):
+    except (errors.StaleDossier, StaleDataError):
         db.session.rollback()
         flash(stale_message(), "warning")
     else:
@@ -250,12 +253,11 @@ def receipt(dossier_id: int):
 
 
 def receipt_context(dossier: Dossier) -> dict:
-    checklist = services.completeness_checklist(dossier)
-    chosen = [o for o in services.landlord_offers(dossier) if o.is_chosen]
+    chosen = [o for o in consent.landlord_offers(dossier) if o.is_chosen]
     return {
         "dossier": dossier,
         "chosen": chosen,
-        "missing": [i for i in checklist if not i.done],
+        "missing": checklist.missing_items(dossier),
         "documents": sorted(dossier.documents, key=lambda d: d.uploaded_at),
         "printed_at": utcnow(),
     }

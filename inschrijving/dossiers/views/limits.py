@@ -8,8 +8,9 @@ from flask_login import current_user
 
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import forms, services
-from inschrijving.dossiers.views import bp
+from inschrijving.dossiers.forms.limits import IncomeLimitForm
+from inschrijving.dossiers.services import facts
+from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.extensions import db
 from inschrijving.web import client_ip
 
@@ -28,7 +29,7 @@ def _coordinators_only_for_limits():
 def limits():
     """List the entered years and enter (or correct) one year's limits."""
     year = request.args.get("jaar", type=int)
-    existing = services.get_income_limit(year) if year else None
+    existing = facts.get_income_limit(year) if year else None
     data = None
     if existing is not None:
         data = {
@@ -40,9 +41,9 @@ def limits():
             "indexation": "\n".join(f"{k}={v}" for k, v in sorted((existing.indexation or {}).items())),
             "source": existing.source,
         }
-    form = forms.IncomeLimitForm(data=data)
+    form = IncomeLimitForm(data=data)
     if form.validate_on_submit():
-        services.save_income_limit(
+        facts.save_income_limit(
             form.year.data,
             values=form.data,
             indexation=form.parsed_indexation,
@@ -53,4 +54,4 @@ def limits():
         db.session.commit()
         flash(_("De grenzen voor %(year)s zijn bewaard.", year=form.year.data), "success")
         return redirect(url_for("dossiers.limits"))
-    return render_template("dossiers/limits.html", form=form, limits=services.list_income_limits())
+    return render_template("dossiers/limits.html", form=form, limits=facts.list_income_limits())

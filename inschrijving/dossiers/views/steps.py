@@ -12,9 +12,10 @@ from flask_wtf import FlaskForm
 
 from inschrijving.accounts.models import User
 from inschrijving.config import LANGUAGE_NAMES
-from inschrijving.dossiers import forms, services
+from inschrijving.dossiers.forms import steps as forms
 from inschrijving.dossiers.models import Dossier, PersonRole
 from inschrijving.dossiers.national_numbers import format_number
+from inschrijving.dossiers.services import consent, intake
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 
@@ -72,7 +73,7 @@ def build_household(dossier: Dossier) -> FlaskForm:
 
 
 def save_household(dossier, form, actor, now):
-    services.save_household(
+    intake.save_household(
         dossier,
         version=form.version.data,
         contact={
@@ -108,7 +109,7 @@ def build_identity(dossier: Dossier) -> FlaskForm:
 
 
 def save_identity(dossier, form, actor, now):
-    services.save_identity(
+    intake.save_identity(
         dossier, version=form.version.data, rows=[r.form.data for r in form.rows], actor=actor, now=now
     )
 
@@ -146,7 +147,7 @@ def build_income(dossier: Dossier) -> FlaskForm:
 
 
 def save_income(dossier, form, actor, now):
-    services.save_incomes(
+    intake.save_incomes(
         dossier, version=form.version.data, rows=[r.form.data for r in form.rows], actor=actor, now=now
     )
 
@@ -165,7 +166,7 @@ def build_means_test(dossier: Dossier) -> FlaskForm:
 
 
 def save_means_test(dossier, form, actor, now):
-    services.save_means_test(
+    intake.save_means_test(
         dossier,
         version=form.version.data,
         total_balances=form.total_balances.data,
@@ -196,7 +197,7 @@ def build_property(dossier: Dossier) -> FlaskForm:
 
 
 def save_property(dossier, form, actor, now):
-    services.save_property(
+    intake.save_property(
         dossier,
         version=form.version.data,
         has_property=form.has_property.data == "yes",
@@ -215,7 +216,7 @@ def build_addresses(dossier: Dossier) -> FlaskForm:
 
 
 def save_addresses(dossier, form, actor, now):
-    services.save_addresses(
+    intake.save_addresses(
         dossier, version=form.version.data, rows=[r.form.data for r in form.rows], actor=actor, now=now
     )
 
@@ -258,7 +259,7 @@ def build_preferences(dossier: Dossier) -> FlaskForm:
 
 
 def save_preferences(dossier, form, actor, now):
-    services.save_preferences(
+    intake.save_preferences(
         dossier,
         version=form.version.data,
         municipality_ids=form.municipalities.data,
@@ -269,13 +270,13 @@ def save_preferences(dossier, form, actor, now):
 
 
 def build_landlords(dossier: Dossier) -> FlaskForm:
-    offers = services.landlord_offers(dossier)
+    offers = consent.landlord_offers(dossier)
     offered = [(o.landlord.id, o.landlord.name) for o in offers if o.offered and not o.is_chosen]
     return forms.LandlordsForm(data={"version": dossier.version}, offered=offered)
 
 
 def save_landlords(dossier, form, actor, now):
-    services.choose_landlords(
+    consent.choose_landlords(
         dossier, version=form.version.data, landlord_ids=form.landlords.data, actor=actor, now=now
     )
 
@@ -285,7 +286,7 @@ def build_health(dossier: Dossier) -> FlaskForm:
 
 
 def save_health(dossier, form, actor, now):
-    services.give_health_consent(dossier, version=form.version.data, actor=actor, now=now)
+    consent.give_health_consent(dossier, version=form.version.data, actor=actor, now=now)
 
 
 def build_cir(dossier: Dossier) -> FlaskForm:
@@ -299,7 +300,7 @@ def build_cir(dossier: Dossier) -> FlaskForm:
 
 
 def save_cir(dossier, form, actor, now):
-    services.save_cir(
+    intake.save_cir(
         dossier,
         version=form.version.data,
         cir_registered=form.cir_registered.data == "yes",

@@ -1,4 +1,4 @@
-"""The anonymous /check questions."""
+"""The anonymous /check questions: input shape and per-field checks."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from inschrijving.dossiers.forms.common import (
     choices_of,
 )
 from inschrijving.validators import NumberRange
-
-# --- public check --------------------------------------------------------------------------------
 
 
 class CheckForm(FlaskForm):
