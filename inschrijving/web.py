@@ -9,11 +9,13 @@ import functools
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     g,
@@ -172,6 +174,17 @@ def client_ip() -> str | None:
 def current_actor() -> Actor:
     """The logged-in user and the client's address, as the services record them."""
     return Actor.of(current_user._get_current_object(), ip=client_ip())
+
+
+def attachment(body: bytes, content_type: str, filename: str) -> Response:
+    """A download the browser saves and never shows inline or sniffs, and no cache keeps."""
+    response = Response(body, content_type=content_type)
+    # Headers travel as Latin-1: an ASCII fallback name plus the real one encoded (RFC 6266).
+    fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_")
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def to_local(value: datetime) -> datetime:

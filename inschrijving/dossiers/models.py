@@ -337,6 +337,8 @@ class DossierChange(db.Model):
     step: Mapped[str] = mapped_column(sa.String(40))
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
+    user: Mapped[User | None] = relationship()
+
 
 class IncomeLimit(db.Model):
     """The income limits (and so the means-test limits) for one registration year, with their source."""

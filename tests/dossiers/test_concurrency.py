@@ -7,6 +7,7 @@ import threading
 from sqlalchemy.orm.exc import StaleDataError
 
 from inschrijving.accounts.models import User
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import Dossier, DossierChange
 from inschrijving.dossiers.services import errors, intake, lifecycle
@@ -27,7 +28,7 @@ def test_concurrent_saves_of_one_version_let_exactly_one_through(committed_app):
     def save(index: int) -> None:
         with committed_app.app_context(), committed_app.test_request_context("/"):
             loaded = lifecycle.load_dossier(dossier_id)
-            actor = db.session.get(User, user_ids[index])
+            actor = Actor.of(db.session.get(User, user_ids[index]))
             version = loaded.version
             barrier.wait()
             try:

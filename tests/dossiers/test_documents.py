@@ -9,9 +9,10 @@ import pytest
 from PIL import Image
 
 from inschrijving.accounts.models import AuditEvent
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import Document, DocumentKind
-from inschrijving.dossiers.services import documents, errors
+from inschrijving.dossiers.services import documents, errors, reads
 from inschrijving.rendering import storage
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory
@@ -49,7 +50,7 @@ def upload(dossier, data, filename="scan.pdf", kind=DocumentKind.IDENTITY, max_b
         filename=filename,
         stream=io.BytesIO(data),
         max_bytes=max_bytes,
-        actor=UserFactory(),
+        actor=Actor.of(UserFactory()),
         now=utcnow(),
     )
 
@@ -141,6 +142,21 @@ def test_tampered_file_is_not_served(app, dossier):
     document.sha256 = "0" * 64
     with pytest.raises(storage.StorageError):
         documents.load_document(document)
+
+
+def test_handing_out_a_scan_is_written_and_a_file_that_fails_its_check_is_not(app, db, dossier):
+    user = UserFactory()
+    document = upload(dossier, PDF)
+    assert reads.hand_out_document(document, actor=Actor.of(user, ip="10.0.0.7")) == PDF
+    event = db.session.scalars(db.select(AuditEvent)).one()
+    assert (event.action, event.user_id, event.object_type, event.object_id, event.detail, event.ip) == (
+        "document.downloaded", user.id, "document", document.id, {"dossier_id": dossier.id, "kind": "identity"},
+        "10.0.0.7",
+    )
+    document.sha256 = "0" * 64
+    with pytest.raises(storage.StorageError):
+        reads.hand_out_document(document, actor=Actor.of(user))
+    assert len(db.session.scalars(db.select(AuditEvent)).all()) == 1
 
 
 # --- over HTTP -----------------------------------------------------------------------------------

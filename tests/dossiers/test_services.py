@@ -6,7 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
+from inschrijving.accounts.models import AuditEvent
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers import queries
 from inschrijving.dossiers.models import (
@@ -24,7 +27,7 @@ from inschrijving.dossiers.national_numbers import (
     mask_number,
     parse_national_number,
 )
-from inschrijving.dossiers.services import checklist, consent, errors, facts, intake, lifecycle
+from inschrijving.dossiers.services import checklist, consent, errors, facts, intake, lifecycle, reads
 from tests.factories.accounts import UserFactory
 from tests.factories.booking import BookingFactory
 from tests.factories.dossiers import (
@@ -110,27 +113,27 @@ def volunteer(db):
 
 def test_start_dossier_is_idempotent_per_booking(db, volunteer):
     booking = BookingFactory()
-    first = lifecycle.start_dossier(booking, actor=volunteer, now=utcnow())
-    again = lifecycle.start_dossier(booking, actor=volunteer, now=utcnow())
+    first = lifecycle.start_dossier(booking, actor=Actor.of(volunteer), now=utcnow())
+    again = lifecycle.start_dossier(booking, actor=Actor.of(volunteer), now=utcnow())
     assert first.id == again.id
     assert first.contact_phone == booking.phone
 
 
 def test_cancelled_booking_gets_no_dossier(db, volunteer):
     with pytest.raises(errors.BookingNotLive):
-        lifecycle.start_dossier(BookingFactory(cancelled=True), actor=volunteer, now=utcnow())
+        lifecycle.start_dossier(BookingFactory(cancelled=True), actor=Actor.of(volunteer), now=utcnow())
 
 
 def test_walk_in_gets_its_own_dossier(db, volunteer):
     moment = MomentFactory()
-    one = lifecycle.start_walk_in(moment, actor=volunteer, now=utcnow())
-    two = lifecycle.start_walk_in(moment, actor=volunteer, now=utcnow())
+    one = lifecycle.start_walk_in(moment, actor=Actor.of(volunteer), now=utcnow())
+    two = lifecycle.start_walk_in(moment, actor=Actor.of(volunteer), now=utcnow())
     assert one.id != two.id and one.booking_id is None
 
 
 def _household(dossier, volunteer, rows, **contact):
     intake.save_household(
-        dossier, version=dossier.version, contact=contact, persons=rows, actor=volunteer, now=utcnow()
+        dossier, version=dossier.version, contact=contact, persons=rows, actor=Actor.of(volunteer), now=utcnow()
     )
 
 
@@ -218,7 +221,7 @@ def test_stale_version_is_refused_and_changes_nothing(db, volunteer):
                     "last_name": "X",
                 }
             ],
-            actor=volunteer,
+            actor=Actor.of(volunteer),
             now=utcnow(),
         )
     assert dossier.persons[0].first_name == "Tweede"
@@ -242,7 +245,7 @@ def test_identity_step_stores_the_compact_number_and_fills_birth_date(db, volunt
                 "language_level": "a2",
             }
         ],
-        actor=volunteer,
+        actor=Actor.of(volunteer),
         now=utcnow(),
     )
     assert person.national_number == "98472899765"
@@ -264,7 +267,7 @@ def test_income_step_only_for_applicants(db, volunteer):
             {"person_id": tenant.id, "income_year": 2023, "taxable_total": Decimal(20000), "source": "assessment"},
             {"person_id": child.id, "income_year": 2023, "taxable_total": Decimal(1)},
         ],
-        actor=volunteer,
+        actor=Actor.of(volunteer),
         now=utcnow(),
     )
     assert [i.person_id for i in dossier.incomes] == [tenant.id]
@@ -278,12 +281,12 @@ def test_property_no_clears_items(db, volunteer):
         version=dossier.version,
         has_property=True,
         items=[{"right_type": "usufruct", "exception": "inheritance"}],
-        actor=volunteer,
+        actor=Actor.of(volunteer),
         now=utcnow(),
     )
     assert len(dossier.property_declarations) == 1
     intake.save_property(
-        dossier, version=dossier.version, has_property=False, items=[], actor=volunteer, now=utcnow()
+        dossier, version=dossier.version, has_property=False, items=[], actor=Actor.of(volunteer), now=utcnow()
     )
     assert dossier.property_declarations == []
     assert dossier.has_property is False
@@ -336,7 +339,7 @@ def test_property_exception_needs_a_proof_document(db):
         version=services_version,
         has_property=True,
         items=[{"right_type": "full_ownership", "exception": "uninhabitable"}],
-        actor=UserFactory(),
+        actor=Actor.of(UserFactory()),
         now=utcnow(),
     )
     assert "doc_property_exception" in {i.key for i in checklist.missing_items(dossier)}
@@ -347,7 +350,7 @@ def test_property_exception_needs_a_proof_document(db):
 def test_completion_refused_while_something_is_missing(db, volunteer):
     dossier = DossierFactory()
     with pytest.raises(errors.NotComplete) as refused:
-        lifecycle.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+        lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
     assert refused.value.missing
     assert dossier.status == DossierStatus.DRAFT
 
@@ -355,7 +358,7 @@ def test_completion_refused_while_something_is_missing(db, volunteer):
 def test_completion_records_who_and_when(db, volunteer):
     dossier = build_complete_dossier(mark_complete=False)
     now = utcnow()
-    lifecycle.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=now)
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=now)
     assert dossier.status == DossierStatus.COMPLETE
     assert dossier.completed_by_id == volunteer.id and dossier.completed_at == now
     with pytest.raises(errors.DossierLocked):
@@ -365,7 +368,7 @@ def test_completion_records_who_and_when(db, volunteer):
             cir_registered=False,
             cir_registered_on=None,
             cir_reference=None,
-            actor=volunteer,
+            actor=Actor.of(volunteer),
             now=now,
         )
 
@@ -379,7 +382,7 @@ def _with_preferences(dossier, towns):
         version=dossier.version,
         municipality_ids=[t.id for t in towns],
         values={},
-        actor=UserFactory(),
+        actor=Actor.of(UserFactory()),
         now=utcnow(),
     )
 
@@ -400,7 +403,7 @@ def test_landlords_offered_only_when_active_and_serving_a_chosen_town(db):
     assert "niet meer" in offers[gone.id].reason
     with pytest.raises(errors.LandlordNotOffered):
         consent.choose_landlords(
-            dossier, version=dossier.version, landlord_ids=[elsewhere.id], actor=UserFactory(), now=utcnow()
+            dossier, version=dossier.version, landlord_ids=[elsewhere.id], actor=Actor.of(UserFactory()), now=utcnow()
         )
 
 
@@ -410,7 +413,9 @@ def test_choose_records_consent_with_text_version_time_and_volunteer(db, volunte
     dossier = DossierFactory()
     _with_preferences(dossier, [town])
     now = utcnow()
-    consent.choose_landlords(dossier, version=dossier.version, landlord_ids=[landlord.id], actor=volunteer, now=now)
+    consent.choose_landlords(
+        dossier, version=dossier.version, landlord_ids=[landlord.id], actor=Actor.of(volunteer), now=now
+    )
     given = consent.live_share_consents(dossier)[landlord.id]
     assert given.text_version == consent.CONSENT_TEXT_VERSION
     assert given.given_at == now and given.recorded_by_id == volunteer.id
@@ -422,7 +427,7 @@ def test_withdrawal_removes_landlord_access_but_keeps_the_choice(db, volunteer):
     landlord_id = dossier.landlord_choices[0].landlord_id
     assert queries.landlord_can_see(dossier.id, landlord_id)
     assert [d.id for d in queries.list_shared_dossiers(landlord_id, dossier.moment_id)] == [dossier.id]
-    assert consent.withdraw_landlord_consent(dossier, landlord_id, actor=volunteer, now=utcnow())
+    assert consent.withdraw_landlord_consent(dossier, landlord_id, actor=Actor.of(volunteer), now=utcnow())
     db.session.flush()
     assert not queries.landlord_can_see(dossier.id, landlord_id)
     assert queries.list_shared_dossiers(landlord_id, dossier.moment_id) == []
@@ -440,11 +445,11 @@ def test_landlord_sees_only_complete_dossiers_that_chose_it(db):
 def test_choosing_again_after_withdrawal_gives_access_again(db, volunteer):
     dossier = build_complete_dossier(mark_complete=False)
     landlord_id = dossier.landlord_choices[0].landlord_id
-    consent.withdraw_landlord_consent(dossier, landlord_id, actor=volunteer, now=utcnow())
+    consent.withdraw_landlord_consent(dossier, landlord_id, actor=Actor.of(volunteer), now=utcnow())
     consent.choose_landlords(
-        dossier, version=dossier.version, landlord_ids=[landlord_id], actor=volunteer, now=utcnow()
+        dossier, version=dossier.version, landlord_ids=[landlord_id], actor=Actor.of(volunteer), now=utcnow()
     )
-    lifecycle.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
     assert queries.landlord_can_see(dossier.id, landlord_id)
     assert len(dossier.landlord_choices) == 1
 
@@ -452,9 +457,9 @@ def test_choosing_again_after_withdrawal_gives_access_again(db, volunteer):
 def test_health_consent_is_separate_and_can_be_withdrawn(db, volunteer):
     dossier = build_complete_dossier(mark_complete=False)
     assert consent.health_consent(dossier) is None
-    consent.give_health_consent(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    consent.give_health_consent(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
     assert consent.health_consent(dossier) is not None
-    assert consent.withdraw_health_consent(dossier, actor=volunteer, now=utcnow())
+    assert consent.withdraw_health_consent(dossier, actor=Actor.of(volunteer), now=utcnow())
     assert consent.health_consent(dossier) is None
 
 
@@ -462,12 +467,12 @@ def test_withdrawing_health_consent_takes_a_complete_dossier_out_of_landlords_re
     dossier = build_complete_dossier(mark_complete=False)
     dossier.persons[0].has_recognised_disability = True
     add_document(dossier, DocumentKind.DISABILITY_ATTEST, dossier.persons[0])
-    consent.give_health_consent(dossier, version=dossier.version, actor=volunteer, now=utcnow())
-    lifecycle.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    consent.give_health_consent(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
     landlord_id = dossier.landlord_choices[0].landlord_id
     assert queries.landlord_can_see(dossier.id, landlord_id)
 
-    consent.withdraw_health_consent(dossier, actor=volunteer, now=utcnow())
+    consent.withdraw_health_consent(dossier, actor=Actor.of(volunteer), now=utcnow())
 
     assert dossier.status == DossierStatus.DRAFT and dossier.completed_at is None
     assert not queries.landlord_can_see(dossier.id, landlord_id)
@@ -491,9 +496,8 @@ def test_assess_dossier_uses_the_moment_year_limits(db, volunteer):
             "source": "test",
         },
         indexation={dossier.moment.held_on.year - 2: Decimal("1.05")},
-        actor=volunteer,
+        actor=Actor.of(volunteer),
         now=utcnow(),
-        ip=None,
     )
     income = next(f for f in facts.assess_dossier(dossier) if f.condition.value == "income")
     assert income.outcome.value == "meets"
@@ -511,3 +515,44 @@ def test_share_with_helper_respects_withdrawn(db):
     share_with(dossier, landlord, withdrawn=True)
     db.session.flush()
     assert not queries.landlord_can_see(dossier.id, landlord.id)
+
+
+# --- staff reads and the audit trail -------------------------------------------------------------
+
+
+def _events(db) -> list[tuple]:
+    columns = (AuditEvent.action, AuditEvent.user_id, AuditEvent.object_type, AuditEvent.object_id,
+               AuditEvent.detail, AuditEvent.ip)
+    return [tuple(row) for row in db.session.execute(sa.select(*columns).order_by(AuditEvent.id))]
+
+
+def test_a_staff_read_of_a_dossier_is_written_with_the_page(db, volunteer):
+    dossier = DossierFactory()
+    by = Actor.of(volunteer, ip="10.0.0.1")
+    assert reads.view_dossier(dossier.id, actor=by, page="dossiers.show") is dossier
+    assert reads.view_dossier(dossier.id + 1000, actor=by, page="dossiers.show") is None
+    assert _events(db) == [
+        ("dossier.viewed", volunteer.id, "dossier", dossier.id, {"page": "dossiers.show"}, "10.0.0.1")
+    ]
+
+
+def test_the_list_of_a_moment_is_a_read_too(db, volunteer):
+    dossier = DossierFactory()
+    rows = reads.view_dossier_list(moment_id=dossier.moment_id, actor=Actor.of(volunteer))
+    assert [d.id for d in rows] == [dossier.id]
+    assert _events(db) == [("dossier.list_viewed", volunteer.id, "moment", dossier.moment_id, {}, None)]
+
+
+def test_entering_income_limits_is_written_with_year_and_source(db, volunteer):
+    limit = facts.save_income_limit(
+        2026,
+        values={"single": Decimal(1), "single_disabled": Decimal(1), "other": Decimal(1), "per_dependant": Decimal(0),
+                "source": "Staatsblad"},
+        indexation={},
+        actor=Actor.of(volunteer, ip="10.0.0.2"),
+        now=utcnow(),
+    )
+    assert _events(db) == [
+        ("income_limit.saved", volunteer.id, "income_limit", limit.id, {"year": 2026, "source": "Staatsblad"},
+         "10.0.0.2")
+    ]

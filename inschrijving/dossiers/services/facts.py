@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from inschrijving.accounts.models import User
-from inschrijving.accounts.services import audit as account_services
+from inschrijving.accounts.services.audit import Actor, audit
 from inschrijving.dossiers.eligibility import rules
 from inschrijving.dossiers.eligibility.facts import (
     AddressFacts,
@@ -104,7 +103,7 @@ def assess_dossier(dossier: Dossier) -> list[Finding]:
 
 
 def save_income_limit(
-    year: int, *, values: dict, indexation: dict[int, Decimal], actor: User, now: datetime, ip: str | None
+    year: int, *, values: dict, indexation: dict[int, Decimal], actor: Actor, now: datetime
 ) -> IncomeLimit:
     """Enter or correct the limits of one registration year, with their source."""
     limit = get_income_limit(year)
@@ -114,14 +113,13 @@ def save_income_limit(
     for name in ("single", "single_disabled", "other", "per_dependant", "source"):
         setattr(limit, name, values[name])
     limit.indexation = {str(k): float(v) for k, v in sorted(indexation.items())}
-    limit.entered_by_id = actor.id
+    limit.entered_by_id = actor.user_id
     db.session.flush()
-    account_services.record_audit(
-        actor=actor,
-        action="income_limit.saved",
+    audit(
+        actor,
+        "income_limit.saved",
         object_type="income_limit",
         object_id=limit.id,
         detail={"year": year, "source": values["source"][:200]},
-        ip=ip,
     )
     return limit

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import selectinload
 
-from inschrijving.accounts.models import User
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking.models import Booking
 from inschrijving.dossiers.models import Consent, Document, Dossier, DossierStatus, LandlordChoice, Preferences
-from inschrijving.dossiers.services.checklist import missing_items
+from inschrijving.dossiers.services.checklist import can_complete, missing_items
 from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier
 from inschrijving.dossiers.services.history import begin_step, finish_step, record_change, track_changes
 from inschrijving.extensions import db
@@ -56,7 +56,7 @@ def get_dossier_for_booking(booking_id: int) -> Dossier | None:
 # --- start ---------------------------------------------------------------------------------------
 
 
-def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
+def start_dossier(booking: Booking, *, actor: Actor, now: datetime) -> Dossier:
     """Open the dossier of a booking, creating it on first use."""
     existing = get_dossier_for_booking(booking.id)
     if existing is not None:
@@ -71,7 +71,7 @@ def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
         contact_phone=booking.phone,
         contact_email=booking.email,
         created_at=now,
-        created_by_id=actor.id,
+        created_by_id=actor.user_id,
     )
     db.session.add(dossier)
     db.session.flush()
@@ -79,28 +79,27 @@ def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
     return dossier
 
 
-def start_walk_in(moment: RegistrationMoment, *, actor: User, now: datetime) -> Dossier:
+def start_walk_in(moment: RegistrationMoment, *, actor: Actor, now: datetime) -> Dossier:
     """Open a new dossier for someone who came without a booking."""
-    dossier = Dossier(reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.id)
+    dossier = Dossier(reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.user_id)
     db.session.add(dossier)
     db.session.flush()
     record_change(dossier, actor=actor, step="start", changes={"walk_in": True}, now=now)
     return dossier
 
 
-def complete_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
+def complete_dossier(dossier: Dossier, *, version: int, actor: Actor, now: datetime) -> None:
     """Mark the dossier complete (a deliberate act), only when the checklist has nothing missing."""
-    begin_step(dossier, version)
-    missing = missing_items(dossier)
-    if missing:
-        raise NotComplete([str(item.label) for item in missing])
+    begin_step(dossier, version)  # a complete dossier is refused here, as DossierLocked
+    if not can_complete(dossier):
+        raise NotComplete([str(item.label) for item in missing_items(dossier)])
     dossier.status = DossierStatus.COMPLETE
     dossier.completed_at = now
-    dossier.completed_by_id = actor.id
+    dossier.completed_by_id = actor.user_id
     finish_step(dossier, step="complete", actor=actor, now=now)
 
 
-def reopen_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
+def reopen_dossier(dossier: Dossier, *, version: int, actor: Actor, now: datetime) -> None:
     """Put a complete dossier back to draft so it can be corrected; landlords lose sight until it is complete again."""
     if int(version) != dossier.version:
         raise StaleDossier(dossier.reference)

@@ -1,6 +1,7 @@
-"""Staff pages of the intake: the dossier pages (intake.py), documents, income limits, template filters."""
+"""Staff pages of the intake: the dossier pages (intake.py), receipt and history (records.py), documents,
+income limits, and the template filters for dossier values (filters.py)."""
 
-from inschrijving.dossiers.views import documents, filters, intake, limits  # noqa: F401  (they register on bp)
+from inschrijving.dossiers.views import documents, filters, intake, limits, records  # noqa: F401  (register on bp)
 from inschrijving.dossiers.views.blueprint import bp
 
 __all__ = ["bp"]
