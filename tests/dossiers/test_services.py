@@ -306,6 +306,14 @@ def test_complete_dossier_has_nothing_missing(db):
     assert checklist.missing_items(dossier) == []
 
 
+def test_only_a_draft_with_nothing_missing_can_be_completed(db, volunteer):
+    assert not checklist.can_complete(DossierFactory())
+    dossier = build_complete_dossier(mark_complete=False)
+    assert checklist.can_complete(dossier)
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
+    assert not checklist.can_complete(dossier)
+
+
 def test_checklist_asks_disability_attest_and_health_consent(db):
     dossier = build_complete_dossier(mark_complete=False)
     dossier.persons[0].has_recognised_disability = True
