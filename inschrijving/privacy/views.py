@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
+from inschrijving.dossiers.labels import field_label
 from inschrijving.dossiers.models import Dossier
 from inschrijving.dossiers.services import lifecycle
 from inschrijving.extensions import db
 from inschrijving.privacy import services
 from inschrijving.privacy.forms import EraseForm
-from inschrijving.privacy.labels import field_label
 from inschrijving.rendering.pdf import render_pdf
 from inschrijving.web import attachment, current_actor, guard_blueprint
 

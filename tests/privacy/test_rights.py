@@ -207,7 +207,7 @@ def test_erase_drops_cached_packet_pages_of_the_household(db, household):
 
 
 def test_every_field_of_the_copy_has_a_dutch_label_in_the_pdf(household):
-    from inschrijving.privacy.labels import FIELD_LABELS
+    from inschrijving.dossiers.labels import FIELD_LABELS
 
     copy = services.household_copy(household)
     sections = [v for v in copy.values() if isinstance(v, dict | list)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 
+from inschrijving.dossiers import labels
 from inschrijving.dossiers.models import Dossier, PersonRole
 from inschrijving.dossiers.services import checklist, lifecycle, reads
 from inschrijving.dossiers.views.steps import visible_steps
@@ -30,6 +31,7 @@ def page_context(dossier: Dossier, **extra) -> dict:
         "steps": visible_steps(dossier),
         "checklist": checklist.completeness_checklist(dossier),
         "PersonRole": PersonRole,
+        "label": labels.label,
         **extra,
     }
 

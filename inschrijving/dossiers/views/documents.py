@@ -6,7 +6,6 @@ from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.forms.common import DOCUMENT_KIND_LABELS
 from inschrijving.dossiers.forms.documents import DocumentForm
 from inschrijving.dossiers.models import Document
 from inschrijving.dossiers.services import documents, errors, reads
@@ -39,8 +38,9 @@ def list_documents(dossier_id: int):
             flash(_("Het document is toegevoegd."), "success")
             return redirect(url_for("dossiers.documents", dossier_id=dossier_id))
     max_mb = round(current_app.config["UPLOAD_MAX_BYTES"] / 1024 / 1024)
-    return render_dossier_page("dossiers/steps/documents.html", dossier, form=form, step=STEPS_BY_SLUG["documents"],
-                               kind_labels=DOCUMENT_KIND_LABELS, max_mb=max_mb)
+    return render_dossier_page(
+        "dossiers/steps/documents.html", dossier, form=form, step=STEPS_BY_SLUG["documents"], max_mb=max_mb
+    )
 
 
 def _document_or_404(dossier_id: int, document_id: int) -> Document:

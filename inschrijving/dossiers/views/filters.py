@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from inschrijving.dossiers.eligibility.facts import euro
-from inschrijving.dossiers.forms.common import DOCUMENT_KIND_LABELS, ROLE_LABELS
 from inschrijving.dossiers.national_numbers import format_number, mask_number
 from inschrijving.dossiers.services import checklist, lifecycle
 from inschrijving.dossiers.views.blueprint import bp
@@ -21,16 +20,6 @@ def mask_national_number_filter(number: str | None) -> str:
 def national_number_filter(number: str | None) -> str:
     """The whole number, written the usual way: only on the dossier view itself."""
     return format_number(number)
-
-
-@bp.app_template_filter("role_label")
-def role_label_filter(role) -> str:
-    return str(ROLE_LABELS.get(getattr(role, "value", role), role))
-
-
-@bp.app_template_global("document_kind_label")
-def document_kind_label(kind) -> str:
-    return str(DOCUMENT_KIND_LABELS.get(getattr(kind, "value", kind), kind))
 
 
 @bp.app_template_global("dossier_checklist_for_booking")

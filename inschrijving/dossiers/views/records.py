@@ -7,10 +7,9 @@ from flask_babel import force_locale
 
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import queries
+from inschrijving.dossiers import labels, queries
 from inschrijving.dossiers.models import Dossier
 from inschrijving.dossiers.services import checklist, consent
-from inschrijving.dossiers.views import labels
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import open_dossier, render_dossier_page
 from inschrijving.dossiers.views.steps import HISTORY_TITLES
@@ -39,6 +38,7 @@ def receipt_context(dossier: Dossier) -> dict:
         "missing": checklist.missing_items(dossier),
         "documents": sorted(dossier.documents, key=lambda d: d.uploaded_at),
         "printed_at": utcnow(),
+        "label": labels.label,
     }
 
 
@@ -52,6 +52,6 @@ def history(dossier_id: int):
         dossier,
         changes=queries.list_changes(dossier.id),
         step_titles=HISTORY_TITLES,
-        field_labels=labels.FIELD_LABELS,
+        field_label=labels.field_label,
         row_label=labels.row_label,
     )
