@@ -133,7 +133,6 @@ FIELD_LABELS = {
     "updated_by_id": _l("Gewijzigd door (medewerker)"),
     "completed_at": _l("Afgerond op"),
     "completed_by_id": _l("Afgerond door (medewerker)"),
-    "retention_until": _l("Bewaren tot"),
     "position": _l("Volgorde"),
     "role": _l("Rol"),
     "first_name": _l("Voornaam"),

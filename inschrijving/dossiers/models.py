@@ -58,7 +58,6 @@ class Dossier(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    retention_until: Mapped[date | None] = mapped_column(index=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -56,8 +56,7 @@ class SeedReport:
 def seed_demo() -> None:
     """Fill an empty database with the region's municipalities, landlords and a fictitious demo set."""
     logins_path = demo_logins_path()
-    report = seed(now=utcnow(), base_url=current_app.config["PUBLIC_BASE_URL"],
-                  retention_days=current_app.config["RETENTION_DAYS_AFTER_MOMENT"])
+    report = seed(now=utcnow(), base_url=current_app.config["PUBLIC_BASE_URL"])
     db.session.commit()
     if report.logins:
         write_logins(logins_path, report, base_url=current_app.config["PUBLIC_BASE_URL"])
@@ -100,7 +99,7 @@ def write_logins(path: Path, report: SeedReport, *, base_url: str) -> None:
     os.chmod(path, 0o600)  # an older file may have been created with wider rights
 
 
-def seed(*, now: datetime, base_url: str, retention_days: int = 90) -> SeedReport:
+def seed(*, now: datetime, base_url: str) -> SeedReport:
     """Add what is missing; flushes, never commits."""
     report = SeedReport()
     municipalities = _seed_municipalities(report)
@@ -114,8 +113,8 @@ def seed(*, now: datetime, base_url: str, retention_days: int = 90) -> SeedRepor
     users = _seed_users(report, landlords)
     from inschrijving.seed.demo import DemoSet
 
-    DemoSet(report, now=now, base_url=base_url, retention_days=retention_days,
-             municipalities=municipalities, landlords=landlords, users=users).build()
+    DemoSet(report, now=now, base_url=base_url, municipalities=municipalities, landlords=landlords,
+            users=users).build()
     db.session.flush()
     return report
 

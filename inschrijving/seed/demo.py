@@ -89,12 +89,11 @@ def _tuesday_on_or_after(day: date) -> date:
 class DemoSet:
     """The fictitious moments, bookings and dossiers, written in one go."""
 
-    def __init__(self, report: SeedReport, *, now: datetime, base_url: str, retention_days: int,
+    def __init__(self, report: SeedReport, *, now: datetime, base_url: str,
                  municipalities: dict[str, Municipality], landlords: list[Landlord], users: dict[str, User]):
         self.report = report
         self.now = now
         self.base_url = base_url
-        self.retention_days = retention_days
         self.municipalities = municipalities
         self.landlords = landlords
         self.users = users
@@ -230,7 +229,6 @@ class DemoSet:
             updated_at=started + timedelta(minutes=25), updated_by_id=volunteer.id,
             completed_at=started + timedelta(minutes=25) if complete else None,
             completed_by=volunteer if complete else None,
-            retention_until=moment.held_on + timedelta(days=self.retention_days),
         )
         db.session.add(dossier)
 
