@@ -53,40 +53,6 @@ def landlord_can_see(dossier_id: int, landlord_id: int) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def list_shared_dossiers(landlord_id: int, moment_id: int) -> list[Dossier]:
-    """List the complete dossiers of a moment shared with a landlord under a live consent.
-
-    Persons, incomes, documents, landlord choices and consents come loaded, so a packet or list
-    needs a fixed number of queries whatever the number of dossiers.
-    """
-    stmt = (
-        db.select(Dossier)
-        .join(LandlordChoice, LandlordChoice.dossier_id == Dossier.id)
-        .join(Consent, Consent.id == LandlordChoice.consent_id)
-        .where(Dossier.moment_id == moment_id, shared_with_landlord(landlord_id))
-        .options(
-            selectinload(Dossier.persons),
-            selectinload(Dossier.incomes),
-            selectinload(Dossier.documents),
-            selectinload(Dossier.landlord_choices).selectinload(LandlordChoice.consent),
-            selectinload(Dossier.preferences),
-            selectinload(Dossier.assets),
-            selectinload(Dossier.property_declarations),
-        )
-        .order_by(Dossier.completed_at, Dossier.id)
-    )
-    return list(db.session.scalars(stmt).unique())
-
-
-def get_landlord_choice(dossier_id: int, landlord_id: int) -> LandlordChoice | None:
-    """Return the choice row of a dossier for a landlord (live consent or not)."""
-    return db.session.scalar(
-        db.select(LandlordChoice).where(
-            LandlordChoice.dossier_id == dossier_id, LandlordChoice.landlord_id == landlord_id
-        )
-    )
-
-
 def list_dossiers(*, moment_id: int | None, limit: int = 500) -> list[Dossier]:
     """Dossiers of a moment (or the latest ones), loaded for a list with checklist in a fixed number of queries."""
     stmt = (

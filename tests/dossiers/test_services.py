@@ -434,12 +434,11 @@ def test_withdrawal_removes_landlord_access_but_keeps_the_choice(db, volunteer):
     dossier = build_complete_dossier()
     landlord_id = dossier.landlord_choices[0].landlord_id
     assert queries.landlord_can_see(dossier.id, landlord_id)
-    assert [d.id for d in queries.list_shared_dossiers(landlord_id, dossier.moment_id)] == [dossier.id]
     assert consent.withdraw_landlord_consent(dossier, landlord_id, actor=Actor.of(volunteer), now=utcnow())
     db.session.flush()
     assert not queries.landlord_can_see(dossier.id, landlord_id)
-    assert queries.list_shared_dossiers(landlord_id, dossier.moment_id) == []
-    assert queries.get_landlord_choice(dossier.id, landlord_id) is not None
+    db.session.expire(dossier, ["landlord_choices"])
+    assert [c.landlord_id for c in dossier.landlord_choices] == [landlord_id]
 
 
 def test_landlord_sees_only_complete_dossiers_that_chose_it(db):
