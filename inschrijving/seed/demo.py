@@ -14,6 +14,7 @@ from stdnum.be import nn
 
 from inschrijving.accounts.models import User
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, BookedBy, Booking, BookingStatus
+from inschrijving.booking.services import REFERENCE_ALPHABET
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
     AssetsDeclaration,
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
     from inschrijving.seed import SeedReport
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-# Letters and digits a person cannot confuse when reading a reference aloud (no 0/O, 1/I/L).
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CONSENT_TEXT_VERSION = "2026-01"
 BLOCKS = ((time(9), time(12)), (time(13), time(16)))
 SLOT_MINUTES = 30
@@ -58,11 +57,12 @@ CHOICE_STATUS_CYCLE = (
 )
 
 
-def new_reference(rng: random.Random, taken: set[str]) -> str:
-    """A fresh `XXX-XXX` reference, unique among `taken`."""
+def new_reference(rng: random.Random, taken: set[str], *, dossier: bool = False) -> str:
+    """A fresh reference in the app's own form, unique among `taken`: `XXX-XXX` for a booking, `DXXXXXX`
+    for a dossier, from the one read-aloud alphabet (booking.services.REFERENCE_ALPHABET)."""
     while True:
         raw = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(6))
-        reference = f"{raw[:3]}-{raw[3:]}"
+        reference = f"D{raw}" if dossier else f"{raw[:3]}-{raw[3:]}"
         if reference not in taken:
             taken.add(reference)
             return reference
@@ -216,7 +216,7 @@ class DemoSet:
         first = booking.contact_name.split(" ", 1)[0] if booking else rng.choice(seed_data.FIRST_NAMES)
         started = booking.checked_in_at if booking else _local(moment.held_on, time(10, 15))
         dossier = Dossier(
-            reference=new_reference(rng, self.references), booking=booking, moment=moment,
+            reference=new_reference(rng, self.references, dossier=True), booking=booking, moment=moment,
             status=DossierStatus.COMPLETE if complete else DossierStatus.DRAFT,
             language=booking.language if booking else "nl",
             contact_phone=booking.phone if booking else f"+3247099{i:04d}",

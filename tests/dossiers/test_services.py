@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -129,6 +130,8 @@ def test_walk_in_gets_its_own_dossier(db, volunteer):
     one = lifecycle.start_walk_in(moment, actor=Actor.of(volunteer), now=utcnow())
     two = lifecycle.start_walk_in(moment, actor=Actor.of(volunteer), now=utcnow())
     assert one.id != two.id and one.booking_id is None
+    # Read aloud like a booking's: a D and six characters of the same alphabet (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+    assert all(re.fullmatch(r"D[ACDEFGHJKMNPQRTUVWXY34679]{6}", d.reference) for d in (one, two))
 
 
 def _household(dossier, volunteer, rows, **contact):

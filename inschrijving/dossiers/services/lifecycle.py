@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking.models import Booking
+from inschrijving.booking.services import REFERENCE_ALPHABET
 from inschrijving.dossiers.models import Consent, Document, Dossier, DossierStatus, LandlordChoice, Preferences
 from inschrijving.dossiers.services.checklist import can_complete, missing_items
 from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier
@@ -16,13 +17,12 @@ from inschrijving.dossiers.services.history import begin_step, finish_step, reco
 from inschrijving.extensions import db
 from inschrijving.planning.models import RegistrationMoment
 
-_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
 
 def _new_reference() -> str:
-    # Short enough to read over the phone; checked against the unique column before use.
+    # Short enough to read over the phone, in the bookings' read-aloud alphabet; checked against the
+    # unique column before use.
     while True:
-        reference = "D" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+        reference = "D" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
         if db.session.scalar(db.select(Dossier.id).where(Dossier.reference == reference)) is None:
             return reference
 
