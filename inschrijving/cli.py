@@ -13,7 +13,7 @@ from inschrijving.extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(backup_command)
-    from inschrijving.seed import seed_demo
+    from inschrijving.seed.commands import seed_demo
 
     app.cli.add_command(seed_demo)
     from inschrijving.booking.commands import send_reminders_command

@@ -7,7 +7,6 @@ import random
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from stdnum.be import nn
@@ -38,9 +37,7 @@ from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
 from inschrijving.seed import data as seed_data
-
-if TYPE_CHECKING:
-    from inschrijving.seed import SeedReport
+from inschrijving.seed.report import SeedReport
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 CONSENT_TEXT_VERSION = "2026-01"
