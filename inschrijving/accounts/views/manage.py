@@ -24,10 +24,11 @@ def _reset_link_page(user: User, *, created: bool):
     """Issue a one-time link and show it; it is never shown again, only its hash is kept."""
     valid_for = timedelta(hours=current_app.config["PASSWORD_RESET_HOURS"])
     token = users.issue_reset_link(user, actor=current_actor(), now=utcnow(), valid_for=valid_for)
-    db.session.commit()
     link = url_for("accounts.reset_password", token=token, _external=True)
-    return render_template("accounts/reset_link.html", user=user, link=link, created=created,
+    page = render_template("accounts/reset_link.html", user=user, link=link, created=created,
                            hours=current_app.config["PASSWORD_RESET_HOURS"])
+    db.session.commit()
+    return page
 
 
 @bp.route("/beheer/gebruikers/", endpoint="users")

@@ -58,8 +58,9 @@ def download(dossier_id: int, document_id: int):
         data = reads.hand_out_document(document, actor=current_actor())
     except storage.StorageError:
         abort(404)
+    response = attachment(data, document.content_type, document.original_filename)
     db.session.commit()
-    return attachment(data, document.content_type, document.original_filename)
+    return response
 
 
 @bp.post("/<int:dossier_id>/documenten/<int:document_id>/verwijderen")

@@ -24,10 +24,10 @@ def receipt(dossier_id: int):
     dossier = open_dossier(dossier_id)
     with force_locale(dossier.language or "nl"):
         pdf = render_pdf("pdf/receipt.html", **receipt_context(dossier))
-    db.session.commit()
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="bewijs-{dossier.reference}.pdf"'
+    db.session.commit()
     return response
 
 
