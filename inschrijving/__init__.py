@@ -37,11 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
 
     register_extensions(app)
-    from inschrijving.web import DatabaseIdConverter, guard_number_ranges
+    from inschrijving.web import DatabaseIdConverter
 
     # Before the blueprints: their rules pick the converter when they are added.
     app.url_map.converters["int"] = DatabaseIdConverter
-    guard_number_ranges()
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
@@ -116,8 +115,8 @@ def import_all_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from inschrijving.accounts.views import bp as accounts_bp
     from inschrijving.booking.views import bp as booking_bp
+    from inschrijving.dossiers.check.views import bp as eligibility_check_bp
     from inschrijving.dossiers.views import bp as dossiers_bp
-    from inschrijving.dossiers.views import check_bp as eligibility_check_bp
     from inschrijving.landlords.api.views import bp as api_bp
     from inschrijving.landlords.api.views import keys_bp as api_keys_bp
     from inschrijving.landlords.portal.views import bp as portal_bp

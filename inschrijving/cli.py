@@ -5,15 +5,15 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import Role
+from inschrijving.accounts.services import audit, users
 from inschrijving.extensions import db
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(backup_command)
-    from inschrijving.seed import seed_demo
+    from inschrijving.seed.commands import seed_demo
 
     app.cli.add_command(seed_demo)
     from inschrijving.booking.commands import send_reminders_command
@@ -45,13 +45,16 @@ def create_user(email: str, name: str, role: str, landlord_slug: str | None, pas
             raise click.ClickException(f"No landlord with slug {landlord_slug!r}.")
         landlord_id = landlord.id
     try:
-        user = account_services.create_user(
-            email=email, name=name, role=Role(role), password=password, landlord_id=landlord_id
+        user = users.create_user(
+            email=email,
+            name=name,
+            role=Role(role),
+            password=password,
+            landlord_id=landlord_id,
+            actor=audit.Actor.system("cli"),
         )
-    except account_services.AccountError as exc:
+    except users.AccountError as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
-    account_services.record_audit(actor=None, action="user.create", object_type="user", object_id=user.id,
-                                  actor_label="cli", detail={"role": role})
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
 

@@ -10,6 +10,18 @@ INSTANCE = ROOT / "instance"
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the factory refuses it outside debug/testing
 
+# The one list of the app's languages, each named in itself (the language switcher, the language fields).
+# Dutch, the staff language and the default, comes first. A language here needs its catalogue in
+# inschrijving/translations (docs/i18n.md).
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "fr": "Français",
+    "en": "English",
+    "ar": "العربية",
+    "tr": "Türkçe",
+}
+RTL_LANGUAGES = frozenset({"ar"})
+
 
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
@@ -38,7 +50,6 @@ class Config:
     TIMEZONE = "Europe/Brussels"
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
-    LANGUAGES = ["nl", "fr", "en", "ar", "tr"]
 
     # Where uploaded scans live; never under static/.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))

@@ -9,11 +9,13 @@ import functools
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     g,
@@ -28,31 +30,11 @@ from flask_babel import format_date, format_datetime, format_time, get_locale, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
-from wtforms.validators import NumberRange, ValidationError
 
 from inschrijving.accounts.models import Role, User
+from inschrijving.accounts.services.audit import Actor
+from inschrijving.config import LANGUAGE_NAMES, RTL_LANGUAGES
 from inschrijving.extensions import db, login_manager
-
-
-def guard_number_ranges() -> None:
-    """Make WTForms' NumberRange refuse integers too large for a float instead of crashing.
-
-    NumberRange calls math.isnan() on the value, which raises OverflowError for an int of 309 digits
-    or more: a 500 from any number field. Such a number is out of every range we use, so it is refused
-    with the field's own message.
-    """
-    original = NumberRange.__call__
-    if getattr(original, "overflow_safe", False):
-        return
-
-    def call(self, form, field):
-        try:
-            return original(self, form, field)
-        except OverflowError:
-            raise ValidationError(self.message or _("Dit getal is te groot.")) from None
-
-    call.overflow_safe = True  # type: ignore[attr-defined]
-    NumberRange.__call__ = call
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -62,30 +44,20 @@ class DatabaseIdConverter(IntegerConverter):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(*args, **kwargs)
 
-LANGUAGE_NAMES = {
-    "nl": "Nederlands",
-    "fr": "Français",
-    "en": "English",
-    "ar": "العربية",
-    "tr": "Türkçe",
-}
-RTL_LANGUAGES = {"ar"}
-
 
 def select_locale() -> str:
     """Pick the page language: staff pages are Dutch; else ?lang= (remembered), the remembered choice, the browser."""
-    languages = current_app.config["LANGUAGES"]
     if is_staff_page():
         # Staff read and write Dutch; a language a candidate page left in the session must not leak in.
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
-    if asked in languages:
+    if asked in LANGUAGE_NAMES:
         session["lang"] = asked
         return asked
     remembered = session.get("lang")
-    if remembered in languages:
+    if remembered in LANGUAGE_NAMES:
         return remembered
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(LANGUAGE_NAMES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 # Blueprints for staff: the guarded ones register here, plus the staff login and account pages.
@@ -197,6 +169,22 @@ def _check_roles(roles: tuple[Role, ...]):
 
 def client_ip() -> str | None:
     return request.remote_addr
+
+
+def current_actor() -> Actor:
+    """The logged-in user and the client's address, as the services record them."""
+    return Actor.of(current_user._get_current_object(), ip=client_ip())
+
+
+def attachment(body: bytes, content_type: str, filename: str) -> Response:
+    """A download the browser saves and never shows inline or sniffs, and no cache keeps."""
+    response = Response(body, content_type=content_type)
+    # Headers travel as Latin-1: an ASCII fallback name plus the real one encoded (RFC 6266).
+    fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_")
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def to_local(value: datetime) -> datetime:

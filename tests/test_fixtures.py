@@ -73,9 +73,9 @@ def test_files_go_to_the_tests_own_folders(app, tmp_path: Path, run):
 @TWICE
 def test_config_changes_are_undone_after_the_test(app, run):
     assert app.config["WOONCLUB_PHONE"] == ""
-    assert app.config["LANGUAGES"] == ["nl", "fr", "en", "ar", "tr"]
+    assert app.config["WTF_CSRF_HEADERS"] == ["X-CSRFToken", "X-CSRF-Token"]
     app.config["WOONCLUB_PHONE"] = "056 99 88 77"
-    app.config["LANGUAGES"].append("xx")
+    app.config["WTF_CSRF_HEADERS"].append("X-Left-Behind")
 
 
 def test_a_client_only_test_has_no_app_context(client):

@@ -46,7 +46,7 @@ CANDIDATE_SOURCES = (
     "inschrijving/booking/**/*.py",
     "inschrijving/dossiers/eligibility*.py",
     "inschrijving/dossiers/check*.py",
-    "inschrijving/dossiers/forms/check.py",
+    "inschrijving/dossiers/check/*.py",
     "inschrijving/dossiers/services/checklist.py",  # what is still missing, on the candidate's manage page
     "inschrijving/rendering/ical.py",
 )

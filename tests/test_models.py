@@ -284,7 +284,7 @@ def test_deleting_a_moment_with_bookings_is_refused(db):
 
 def test_deleting_a_user_keeps_the_audit_trail(db):
     from inschrijving.accounts.models import AuditEvent
-    from inschrijving.accounts.services import record_audit
+    from inschrijving.accounts.services.audit import record_audit
 
     user = UserFactory()
     record_audit(actor=user, action="login", object_type="user", object_id=user.id)

@@ -28,7 +28,8 @@ from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
 from inschrijving.seed.demo import synthetic_national_number
 from tests.factories.accounts import UserFactory
 
-REFERENCE = re.compile(r"^[A-HJKMNP-Z2-9]{3}-[A-HJKMNP-Z2-9]{3}$")
+BOOKING_REFERENCE = re.compile(r"^[ACDEFGHJKMNPQRTUVWXY34679]{3}-[ACDEFGHJKMNPQRTUVWXY34679]{3}$")
+DOSSIER_REFERENCE = re.compile(r"^D[ACDEFGHJKMNPQRTUVWXY34679]{6}$")
 
 
 @pytest.fixture(autouse=True)
@@ -170,10 +171,10 @@ def test_demo_set_has_the_variety_a_demo_needs(db, app, logins_file):
     assert any(b.needs_interpreter for b in bookings)
     assert any(b.booked_by == "social_worker" and b.social_worker_name for b in bookings)
     assert {b.status for b in bookings} == set(BookingStatus)
-    assert all(REFERENCE.match(b.reference) and re.fullmatch(r"[0-9a-f]{64}", b.token_hash) for b in bookings)
+    assert all(BOOKING_REFERENCE.match(b.reference) and re.fullmatch(r"[0-9a-f]{64}", b.token_hash) for b in bookings)
     dossiers = db.session.scalars(sa.select(Dossier)).all()
     assert {d.status for d in dossiers} == {DossierStatus.DRAFT, DossierStatus.COMPLETE}
-    assert all(REFERENCE.match(d.reference) for d in dossiers)
+    assert all(DOSSIER_REFERENCE.match(d.reference) for d in dossiers)
     assert all(d.reference_tenant is not None for d in dossiers)
     assert any(d.partner for d in dossiers) and any(p.role == PersonRole.CHILD for d in dossiers for p in d.persons)
     choices = db.session.scalars(sa.select(LandlordChoice)).all()

@@ -6,10 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from inschrijving.accounts import services
 from inschrijving.accounts.models import Role
+from inschrijving.accounts.services import users
+from inschrijving.validators import NumberRange
 
 ROLE_LABELS = {
     Role.COORDINATOR: _l("Coördinator"),
@@ -59,13 +60,13 @@ class NewPasswordMixin:
 
     def validate_new_password(self, field) -> None:
         try:
-            services.check_password_rules(field.data or "")
-        except services.PasswordTooShort as exc:
+            users.check_password_rules(field.data or "")
+        except users.PasswordTooShort as exc:
             raise ValidationError(
                 _l("Gebruik minstens %(n)s tekens. Een zin van een paar woorden is makkelijk te onthouden.",
-                   n=services.MIN_PASSWORD_LENGTH)
+                   n=users.MIN_PASSWORD_LENGTH)
             ) from exc
-        except services.PasswordTooCommon as exc:
+        except users.PasswordTooCommon as exc:
             raise ValidationError(_l("Dit wachtwoord wordt te vaak gebruikt. Kies een ander.")) from exc
 
 
@@ -118,8 +119,8 @@ class CreateUserForm(UserForm):
 
     def validate_email(self, field) -> None:
         try:
-            services.normalise_email(field.data or "")
-        except services.InvalidEmail as exc:
+            users.normalise_email(field.data or "")
+        except users.InvalidEmail as exc:
             raise ValidationError(_l("Dit is geen geldig e-mailadres.")) from exc
 
 

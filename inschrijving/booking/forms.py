@@ -8,12 +8,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields import EmailField, TelField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from inschrijving.booking.models import BookedBy
 from inschrijving.booking.services.base import ContactDetails
+from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.contact import normalise_email, normalise_phone
-from inschrijving.web import LANGUAGE_NAMES
+from inschrijving.validators import NumberRange
 
 
 def _strip(value):

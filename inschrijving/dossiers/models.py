@@ -58,7 +58,6 @@ class Dossier(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    retention_until: Mapped[date | None] = mapped_column(index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -336,6 +335,8 @@ class DossierChange(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     step: Mapped[str] = mapped_column(sa.String(40))
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()
 
 
 class IncomeLimit(db.Model):

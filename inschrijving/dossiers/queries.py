@@ -1,6 +1,8 @@
-"""Read-side selects other domains use: who may see which dossier."""
+"""Read-side selects: who may see which dossier (for other domains), and the lists of the intake pages."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -9,10 +11,13 @@ from inschrijving.dossiers.models import (
     Consent,
     ConsentPurpose,
     Dossier,
+    DossierChange,
     DossierStatus,
     LandlordChoice,
+    Preferences,
 )
 from inschrijving.extensions import db
+from inschrijving.landlords.models import Landlord, Municipality
 
 
 def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
@@ -38,8 +43,6 @@ def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
 
 def list_dossiers(*, moment_id: int | None, limit: int = 500) -> list[Dossier]:
     """Dossiers of a moment (or the latest ones), loaded for a list with checklist in a fixed number of queries."""
-    from inschrijving.dossiers.models import Preferences
-
     stmt = (
         db.select(Dossier)
         .options(
@@ -58,3 +61,30 @@ def list_dossiers(*, moment_id: int | None, limit: int = 500) -> list[Dossier]:
     if moment_id is not None:
         stmt = stmt.where(Dossier.moment_id == moment_id)
     return list(db.session.scalars(stmt))
+
+
+def list_changes(dossier_id: int) -> list[DossierChange]:
+    """The history lines of a dossier, newest first, with who wrote each (two queries)."""
+    return list(
+        db.session.scalars(
+            sa.select(DossierChange)
+            .where(DossierChange.dossier_id == dossier_id)
+            .options(selectinload(DossierChange.user))
+            .order_by(DossierChange.changed_at.desc(), DossierChange.id.desc())
+        )
+    )
+
+
+def list_municipality_choices(on: date) -> list[tuple[int, str]]:
+    """(id, name) of the municipalities served by a landlord active on that day, by name."""
+    stmt = (
+        sa.select(Municipality.id, Municipality.name)
+        .join(Landlord.municipalities)
+        .where(
+            (Landlord.active_from.is_(None)) | (Landlord.active_from <= on),
+            (Landlord.active_until.is_(None)) | (Landlord.active_until >= on),
+        )
+        .distinct()
+        .order_by(Municipality.name)
+    )
+    return [(row.id, row.name) for row in db.session.execute(stmt)]

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from inschrijving import contact
 from inschrijving.accounts.models import User
-from inschrijving.accounts.services import record_audit
+from inschrijving.accounts.services.audit import record_audit
 from inschrijving.dossiers.models import ChoiceStatus, Dossier, LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, LandlordKind, Municipality

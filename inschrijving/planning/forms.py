@@ -22,12 +22,13 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.planning.models import MomentKind
 from inschrijving.planning.services.base import BRUSSELS
-from inschrijving.web import LANGUAGE_NAMES
+from inschrijving.validators import NumberRange
 
 BLOCK_ROWS = 3
 

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
-from inschrijving.accounts import services as account_services
-from inschrijving.accounts.models import AuditEvent, User
+from inschrijving.accounts.models import AuditEvent
+from inschrijving.accounts.services.audit import Actor, audit, purge_audit
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.booking.services import lifecycle as booking_lifecycle
 from inschrijving.booking.services.tokens import hash_token
@@ -192,10 +192,8 @@ def purge_expired(
         ).rowcount
         or 0
     )
-    report.audit_events = account_services.purge_audit(now)
-    event = account_services.record_audit(
-        actor=None, action="retention.purge", actor_label="system", detail=report.counts()
-    )
+    report.audit_events = purge_audit(now)
+    event = audit(Actor.system(), "retention.purge", detail=report.counts())
     event.occurred_at = now
     db.session.flush()
     return report
@@ -274,6 +272,19 @@ def _row(obj: Any, *, skip: Iterable[str] = ()) -> dict[str, Any]:
     return {c.key: _plain(getattr(obj, c.key)) for c in columns if c.key not in excluded}
 
 
+def hand_out_copy(dossier: Dossier, *, actor: Actor, fmt: str) -> dict[str, Any]:
+    """Everything held about the household, for a copy on request; handing it out goes into the audit trail."""
+    copy = household_copy(dossier)
+    audit(
+        actor,
+        "privacy.copy",
+        object_type="dossier",
+        object_id=dossier.id,
+        detail={"reference": dossier.reference, "format": fmt},
+    )
+    return copy
+
+
 def household_copy(dossier: Dossier) -> dict[str, Any]:
     """Gather everything held about the household of a dossier, for a copy on request."""
     booking = dossier.booking
@@ -323,17 +334,7 @@ def household_copy(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def record_copy(dossier: Dossier, *, actor: User, fmt: str, ip: str | None) -> None:
-    """Note in the audit log that a copy of the household's data was handed out."""
-    account_services.record_audit(
-        actor=actor, action="privacy.copy", object_type="dossier", object_id=dossier.id,
-        detail={"reference": dossier.reference, "format": fmt}, ip=ip,
-    )
-
-
-def erase_household(
-    dossier: Dossier, *, actor: User, now: datetime, confirmation: str, ip: str | None = None
-) -> list[str]:
+def erase_household(dossier: Dossier, *, actor: Actor, now: datetime, confirmation: str) -> list[str]:
     """Erase a dossier with its documents and anonymise its booking, on the household's request.
 
     The typed confirmation must be the dossier's reference. Returns the storage keys of the
@@ -362,11 +363,12 @@ def erase_household(
     ).rowcount or 0
     db.session.flush()
     keys = _delete_dossiers([dossier_id])
-    account_services.record_audit(
-        actor=actor, action="privacy.erase", object_type="dossier", object_id=dossier_id,
-        detail={"reference": reference, "documents": len(keys), "outbox_messages": outbox,
-                "booking_anonymised": booking is not None},
-        ip=ip,
-    )
+    detail = {
+        "reference": reference,
+        "documents": len(keys),
+        "outbox_messages": outbox,
+        "booking_anonymised": booking is not None,
+    }
+    audit(actor, "privacy.erase", object_type="dossier", object_id=dossier_id, detail=detail)
     db.session.flush()
     return keys

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import services as dossier_services
+from inschrijving.dossiers.labels import field_label
 from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.services import lifecycle
 from inschrijving.extensions import db
 from inschrijving.privacy import services
 from inschrijving.privacy.forms import EraseForm
-from inschrijving.privacy.labels import field_label
 from inschrijving.rendering.pdf import render_pdf
-from inschrijving.web import client_ip, guard_blueprint
+from inschrijving.web import attachment, current_actor, guard_blueprint
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 guard_blueprint(bp, Role.COORDINATOR, Role.VOLUNTEER)
 
 
 def _dossier_or_404(dossier_id: int) -> Dossier:
-    dossier = dossier_services.load_dossier(dossier_id)
+    dossier = lifecycle.load_dossier(dossier_id)
     if dossier is None:
         abort(404)
     return dossier
@@ -40,30 +39,19 @@ def show(dossier_id: int):
 @bp.route("/dossiers/<int:dossier_id>/kopie.json")
 def copy_json(dossier_id: int):
     """Hand out everything held about the household as JSON, and note it in the audit log."""
-    dossier = _dossier_or_404(dossier_id)
-    data = services.household_copy(dossier)
-    services.record_copy(dossier, actor=current_user, fmt="json", ip=client_ip())
+    data = services.hand_out_copy(_dossier_or_404(dossier_id), actor=current_actor(), fmt="json")
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     db.session.commit()
-    body = json.dumps(data, ensure_ascii=False, indent=2)
-    return _download(body.encode("utf-8"), "application/json", f"gegevens-{data['reference']}.json")
+    return attachment(body, "application/json", f"gegevens-{data['reference']}.json")
 
 
 @bp.route("/dossiers/<int:dossier_id>/kopie.pdf")
 def copy_pdf(dossier_id: int):
     """Hand out everything held about the household as a PDF, and note it in the audit log."""
-    dossier = _dossier_or_404(dossier_id)
-    data = services.household_copy(dossier)
-    services.record_copy(dossier, actor=current_user, fmt="pdf", ip=client_ip())
-    db.session.commit()
+    data = services.hand_out_copy(_dossier_or_404(dossier_id), actor=current_actor(), fmt="pdf")
     pdf = render_pdf("pdf/household_copy.html", copy=data, made_at=utcnow(), field_label=field_label)
-    return _download(pdf, "application/pdf", f"gegevens-{data['reference']}.pdf")
-
-
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    db.session.commit()
+    return attachment(pdf, "application/pdf", f"gegevens-{data['reference']}.pdf")
 
 
 @bp.route("/dossiers/<int:dossier_id>/wissen", methods=["POST"])
@@ -74,9 +62,7 @@ def erase(dossier_id: int):
     if not form.validate_on_submit():
         return render_template("privacy/show.html", dossier=dossier, form=form), 422
     reference = dossier.reference
-    keys = services.erase_household(
-        dossier, actor=current_user, now=utcnow(), confirmation=form.reference.data, ip=client_ip()
-    )
+    keys = services.erase_household(dossier, actor=current_actor(), now=utcnow(), confirmation=form.reference.data)
     db.session.commit()
     services.remove_files(keys)
     flash(_("Dossier %(ref)s is gewist. De afspraak is anoniem gemaakt.", ref=reference), "success")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from stdnum.be import nn
@@ -36,9 +35,7 @@ from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
 from inschrijving.seed import data as seed_data
-
-if TYPE_CHECKING:
-    from inschrijving.seed import SeedReport
+from inschrijving.seed.report import SeedReport
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 CONSENT_TEXT_VERSION = "2026-01"
@@ -55,11 +52,12 @@ CHOICE_STATUS_CYCLE = (
 )
 
 
-def new_reference(rng: random.Random, taken: set[str]) -> str:
-    """A fresh reference from the booking domain's read-aloud alphabet, drawn with the seeded `rng`, unique
-    among `taken`."""
+def new_reference(rng: random.Random, taken: set[str], *, dossier: bool = False) -> str:
+    """A fresh reference in the app's own form, unique among `taken`: `XXX-XXX` for a booking, `DXXXXXX`
+    for a dossier, from the one read-aloud alphabet (booking.services.tokens.REFERENCE_ALPHABET)."""
     while True:
-        reference = tokens.new_reference(choose=rng.choice)
+        raw = "".join(rng.choice(tokens.REFERENCE_ALPHABET) for _ in range(6))
+        reference = f"D{raw}" if dossier else f"{raw[:3]}-{raw[3:]}"
         if reference not in taken:
             taken.add(reference)
             return reference
@@ -86,12 +84,11 @@ def _tuesday_on_or_after(day: date) -> date:
 class DemoSet:
     """The fictitious moments, bookings and dossiers, written in one go."""
 
-    def __init__(self, report: SeedReport, *, now: datetime, base_url: str, retention_days: int,
+    def __init__(self, report: SeedReport, *, now: datetime, base_url: str,
                  municipalities: dict[str, Municipality], landlords: list[Landlord], users: dict[str, User]):
         self.report = report
         self.now = now
         self.base_url = base_url
-        self.retention_days = retention_days
         self.municipalities = municipalities
         self.landlords = landlords
         self.users = users
@@ -214,7 +211,7 @@ class DemoSet:
         first = booking.contact_name.split(" ", 1)[0] if booking else rng.choice(seed_data.FIRST_NAMES)
         started = booking.checked_in_at if booking else _local(moment.held_on, time(10, 15))
         dossier = Dossier(
-            reference=new_reference(rng, self.references), booking=booking, moment=moment,
+            reference=new_reference(rng, self.references, dossier=True), booking=booking, moment=moment,
             status=DossierStatus.COMPLETE if complete else DossierStatus.DRAFT,
             language=booking.language if booking else "nl",
             contact_phone=booking.phone if booking else f"+3247099{i:04d}",
@@ -227,7 +224,6 @@ class DemoSet:
             updated_at=started + timedelta(minutes=25), updated_by_id=volunteer.id,
             completed_at=started + timedelta(minutes=25) if complete else None,
             completed_by=volunteer if complete else None,
-            retention_until=moment.held_on + timedelta(days=self.retention_days),
         )
         db.session.add(dossier)
 

@@ -429,7 +429,7 @@ def test_login_with_two_factor_needs_the_code(client, db):
 
 
 def test_login_with_a_recovery_code_works_once(client, auth, db):
-    from inschrijving.accounts import two_factor
+    from inschrijving.accounts.services import two_factor
 
     user = UserFactory(with_two_factor=True)
     codes = two_factor.generate_recovery_codes(user)

@@ -281,6 +281,7 @@ def test_manage_page_tells_what_each_landlord_did(client, db, slot):
 
 
 def test_manage_page_keeps_a_landlords_remark_while_the_dossier_is_being_corrected(client, db, slot):
+    from inschrijving.accounts.services.audit import Actor
     from inschrijving.db_types import utcnow
     from inschrijving.dossiers.services import lifecycle
     from tests.factories.accounts import UserFactory
@@ -290,7 +291,7 @@ def test_manage_page_keeps_a_landlords_remark_while_the_dossier_is_being_correct
     download([choice], now=utcnow())
     report(choice, status="incomplete", now=utcnow(), note="Loonfiche ontbreekt")
     # The volunteer reopens it to add the paper; until then the checklist misses something.
-    lifecycle.reopen_dossier(dossier, version=dossier.version, actor=UserFactory(), now=utcnow())
+    lifecycle.reopen_dossier(dossier, version=dossier.version, actor=Actor.of(UserFactory()), now=utcnow())
     for document in list(dossier.documents):
         db.session.delete(document)
     db.session.commit()

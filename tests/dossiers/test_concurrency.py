@@ -7,9 +7,10 @@ import threading
 from sqlalchemy.orm.exc import StaleDataError
 
 from inschrijving.accounts.models import User
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import services
 from inschrijving.dossiers.models import Dossier, DossierChange
+from inschrijving.dossiers.services import errors, intake, lifecycle
 from inschrijving.extensions import db
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory
@@ -26,12 +27,12 @@ def test_concurrent_saves_of_one_version_let_exactly_one_through(committed_app):
 
     def save(index: int) -> None:
         with committed_app.app_context(), committed_app.test_request_context("/"):
-            loaded = services.load_dossier(dossier_id)
-            actor = db.session.get(User, user_ids[index])
+            loaded = lifecycle.load_dossier(dossier_id)
+            actor = Actor.of(db.session.get(User, user_ids[index]))
             version = loaded.version
             barrier.wait()
             try:
-                services.save_cir(
+                intake.save_cir(
                     loaded,
                     version=version,
                     cir_registered=True,
@@ -42,7 +43,7 @@ def test_concurrent_saves_of_one_version_let_exactly_one_through(committed_app):
                 )
                 db.session.commit()
                 outcomes.append("saved")
-            except (services.StaleDossier, StaleDataError):
+            except (errors.StaleDossier, StaleDataError):
                 db.session.rollback()
                 outcomes.append("stale")
             finally:

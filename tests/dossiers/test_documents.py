@@ -9,9 +9,10 @@ import pytest
 from PIL import Image
 
 from inschrijving.accounts.models import AuditEvent
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import services
 from inschrijving.dossiers.models import Document, DocumentKind
+from inschrijving.dossiers.services import documents, errors, reads
 from inschrijving.rendering import storage
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory
@@ -42,14 +43,14 @@ def stored_files(app) -> list[Path]:
 
 
 def upload(dossier, data, filename="scan.pdf", kind=DocumentKind.IDENTITY, max_bytes=10 * 1024 * 1024):
-    return services.upload_document(
+    return documents.upload_document(
         dossier,
         kind=kind,
         person_id=None,
         filename=filename,
         stream=io.BytesIO(data),
         max_bytes=max_bytes,
-        actor=UserFactory(),
+        actor=Actor.of(UserFactory()),
         now=utcnow(),
     )
 
@@ -69,7 +70,7 @@ def dossier(db, request_ctx):
 def test_accepted_types_are_decided_by_content(app, dossier, data, mime):
     document = upload(dossier, data, filename="whatever.bin")
     assert document.content_type == mime
-    assert services.load_document(document) == data
+    assert documents.load_document(document) == data
 
 
 def test_gif_and_tiff_are_accepted(app, dossier):
@@ -97,7 +98,7 @@ def test_pdf_renamed_to_jpg_is_stored_as_a_pdf(app, dossier):
     ],
 )
 def test_disguised_or_broken_files_are_refused_without_storing_a_byte(app, db, dossier, data, filename):
-    with pytest.raises(services.UploadRefused):
+    with pytest.raises(errors.UploadRefused):
         upload(dossier, data, filename=filename)
     assert stored_files(app) == []
     assert db.session.scalars(db.select(Document)).all() == []
@@ -105,7 +106,7 @@ def test_disguised_or_broken_files_are_refused_without_storing_a_byte(app, db, d
 
 def test_oversize_is_refused_without_storing_a_byte(app, db, dossier):
     big = PDF[:-7] + b"0" * 2000 + b"\n%%EOF\n"
-    with pytest.raises(services.UploadRefused, match="te groot"):
+    with pytest.raises(errors.UploadRefused, match="te groot"):
         upload(dossier, big, max_bytes=1000)
     assert stored_files(app) == []
     assert db.session.scalars(db.select(Document)).all() == []
@@ -129,8 +130,8 @@ def test_filename_cannot_walk_out_of_its_folder(app, dossier):
 def test_phone_photo_is_turned_upright_when_rendered_and_kept_original_when_stored(app, dossier):
     photo = jpeg(4032, 3024, orientation=6)  # a phone held upright: pixels stored sideways
     document = upload(dossier, photo, filename="IMG_0001.JPG")
-    assert services.load_document(document) == photo  # the original, byte for byte
-    upright, mime = services.load_upright_image(document)
+    assert documents.load_document(document) == photo  # the original, byte for byte
+    upright, mime = documents.load_upright_image(document)
     with Image.open(io.BytesIO(upright)) as image:
         assert image.size == (3024, 4032)
     assert mime == "image/jpeg"
@@ -140,7 +141,22 @@ def test_tampered_file_is_not_served(app, dossier):
     document = upload(dossier, PDF)
     document.sha256 = "0" * 64
     with pytest.raises(storage.StorageError):
-        services.load_document(document)
+        documents.load_document(document)
+
+
+def test_handing_out_a_scan_is_written_and_a_file_that_fails_its_check_is_not(app, db, dossier):
+    user = UserFactory()
+    document = upload(dossier, PDF)
+    assert reads.hand_out_document(document, actor=Actor.of(user, ip="10.0.0.7")) == PDF
+    event = db.session.scalars(db.select(AuditEvent)).one()
+    assert (event.action, event.user_id, event.object_type, event.object_id, event.detail, event.ip) == (
+        "document.downloaded", user.id, "document", document.id, {"dossier_id": dossier.id, "kind": "identity"},
+        "10.0.0.7",
+    )
+    document.sha256 = "0" * 64
+    with pytest.raises(storage.StorageError):
+        reads.hand_out_document(document, actor=Actor.of(user))
+    assert len(db.session.scalars(db.select(AuditEvent)).all()) == 1
 
 
 # --- over HTTP -----------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from inschrijving.dossiers import eligibility as e
-from inschrijving.dossiers.eligibility import (
+from inschrijving.dossiers.eligibility import rules as e
+from inschrijving.dossiers.eligibility.facts import (
     AddressFacts,
     Condition,
     HouseholdFacts,

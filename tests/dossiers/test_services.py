@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
+from inschrijving.accounts.models import AuditEvent
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import services
 from inschrijving.dossiers.models import (
     DocumentKind,
     DossierChange,
@@ -24,6 +27,7 @@ from inschrijving.dossiers.national_numbers import (
     mask_number,
     parse_national_number,
 )
+from inschrijving.dossiers.services import checklist, consent, errors, facts, intake, lifecycle, reads
 from inschrijving.landlords.portal import queries as landlord_access
 from tests.factories.accounts import UserFactory
 from tests.factories.booking import BookingFactory
@@ -110,27 +114,29 @@ def volunteer(db):
 
 def test_start_dossier_is_idempotent_per_booking(db, volunteer):
     booking = BookingFactory()
-    first = services.start_dossier(booking, actor=volunteer, now=utcnow())
-    again = services.start_dossier(booking, actor=volunteer, now=utcnow())
+    first = lifecycle.start_dossier(booking, actor=Actor.of(volunteer), now=utcnow())
+    again = lifecycle.start_dossier(booking, actor=Actor.of(volunteer), now=utcnow())
     assert first.id == again.id
     assert first.contact_phone == booking.phone
 
 
 def test_cancelled_booking_gets_no_dossier(db, volunteer):
-    with pytest.raises(services.BookingNotLive):
-        services.start_dossier(BookingFactory(cancelled=True), actor=volunteer, now=utcnow())
+    with pytest.raises(errors.BookingNotLive):
+        lifecycle.start_dossier(BookingFactory(cancelled=True), actor=Actor.of(volunteer), now=utcnow())
 
 
 def test_walk_in_gets_its_own_dossier(db, volunteer):
     moment = MomentFactory()
-    one = services.start_walk_in(moment, actor=volunteer, now=utcnow())
-    two = services.start_walk_in(moment, actor=volunteer, now=utcnow())
+    one = lifecycle.start_walk_in(moment, actor=Actor.of(volunteer), now=utcnow())
+    two = lifecycle.start_walk_in(moment, actor=Actor.of(volunteer), now=utcnow())
     assert one.id != two.id and one.booking_id is None
+    # Read aloud like a booking's: a D and six characters of the same alphabet (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+    assert all(re.fullmatch(r"D[ACDEFGHJKMNPQRTUVWXY34679]{6}", d.reference) for d in (one, two))
 
 
 def _household(dossier, volunteer, rows, **contact):
-    services.save_household(
-        dossier, version=dossier.version, contact=contact, persons=rows, actor=volunteer, now=utcnow()
+    intake.save_household(
+        dossier, version=dossier.version, contact=contact, persons=rows, actor=Actor.of(volunteer), now=utcnow()
     )
 
 
@@ -205,8 +211,8 @@ def test_stale_version_is_refused_and_changes_nothing(db, volunteer):
         volunteer,
         [{"person_id": dossier.persons[0].id, "role": "reference_tenant", "first_name": "Tweede", "last_name": "X"}],
     )
-    with pytest.raises(services.StaleDossier):
-        services.save_household(
+    with pytest.raises(errors.StaleDossier):
+        intake.save_household(
             dossier,
             version=stale,
             contact={},
@@ -218,7 +224,7 @@ def test_stale_version_is_refused_and_changes_nothing(db, volunteer):
                     "last_name": "X",
                 }
             ],
-            actor=volunteer,
+            actor=Actor.of(volunteer),
             now=utcnow(),
         )
     assert dossier.persons[0].first_name == "Tweede"
@@ -230,7 +236,7 @@ def test_identity_step_stores_the_compact_number_and_fills_birth_date(db, volunt
         dossier=dossier, national_number=None, birth_year=None, birth_month=None, birth_day=None, id_kind=IdKind.NONE
     )
     db.session.refresh(dossier)
-    services.save_identity(
+    intake.save_identity(
         dossier,
         version=dossier.version,
         rows=[
@@ -242,7 +248,7 @@ def test_identity_step_stores_the_compact_number_and_fills_birth_date(db, volunt
                 "language_level": "a2",
             }
         ],
-        actor=volunteer,
+        actor=Actor.of(volunteer),
         now=utcnow(),
     )
     assert person.national_number == "98472899765"
@@ -257,14 +263,14 @@ def test_income_step_only_for_applicants(db, volunteer):
     tenant = PersonFactory(dossier=dossier)
     child = PersonFactory(dossier=dossier, role=PersonRole.CHILD)
     db.session.refresh(dossier)
-    services.save_incomes(
+    intake.save_incomes(
         dossier,
         version=dossier.version,
         rows=[
             {"person_id": tenant.id, "income_year": 2023, "taxable_total": Decimal(20000), "source": "assessment"},
             {"person_id": child.id, "income_year": 2023, "taxable_total": Decimal(1)},
         ],
-        actor=volunteer,
+        actor=Actor.of(volunteer),
         now=utcnow(),
     )
     assert [i.person_id for i in dossier.incomes] == [tenant.id]
@@ -273,17 +279,17 @@ def test_income_step_only_for_applicants(db, volunteer):
 
 def test_property_no_clears_items(db, volunteer):
     dossier = DossierFactory()
-    services.save_property(
+    intake.save_property(
         dossier,
         version=dossier.version,
         has_property=True,
         items=[{"right_type": "usufruct", "exception": "inheritance"}],
-        actor=volunteer,
+        actor=Actor.of(volunteer),
         now=utcnow(),
     )
     assert len(dossier.property_declarations) == 1
-    services.save_property(
-        dossier, version=dossier.version, has_property=False, items=[], actor=volunteer, now=utcnow()
+    intake.save_property(
+        dossier, version=dossier.version, has_property=False, items=[], actor=Actor.of(volunteer), now=utcnow()
     )
     assert dossier.property_declarations == []
     assert dossier.has_property is False
@@ -294,19 +300,27 @@ def test_property_no_clears_items(db, volunteer):
 
 def test_empty_dossier_misses_everything(db):
     dossier = DossierFactory()
-    keys = {i.key for i in services.missing_items(dossier)}
+    keys = {i.key for i in checklist.missing_items(dossier)}
     assert {"household", "identity", "income", "means_test", "property", "preferences", "landlords", "cir"} <= keys
 
 
 def test_complete_dossier_has_nothing_missing(db):
     dossier = build_complete_dossier(mark_complete=False)
-    assert services.missing_items(dossier) == []
+    assert checklist.missing_items(dossier) == []
+
+
+def test_only_a_draft_with_nothing_missing_can_be_completed(db, volunteer):
+    assert not checklist.can_complete(DossierFactory())
+    dossier = build_complete_dossier(mark_complete=False)
+    assert checklist.can_complete(dossier)
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
+    assert not checklist.can_complete(dossier)
 
 
 def test_checklist_asks_disability_attest_and_health_consent(db):
     dossier = build_complete_dossier(mark_complete=False)
     dossier.persons[0].has_recognised_disability = True
-    keys = {i.key for i in services.missing_items(dossier)}
+    keys = {i.key for i in checklist.missing_items(dossier)}
     assert "health_consent" in keys
     assert any(k.startswith("doc_disability_") for k in keys)
 
@@ -317,7 +331,7 @@ def test_checklist_ksz_income_needs_no_paper_but_debt_settlement_does(db):
     record.source = IncomeSource.KSZ
     record.in_debt_settlement = True
     record.disposable_income = Decimal(9000)
-    keys = [i.key for i in services.completeness_checklist(dossier)]
+    keys = [i.key for i in checklist.completeness_checklist(dossier)]
     assert not any(k.startswith("doc_income_") for k in keys)
     assert any(k.startswith("doc_debt_") for k in keys)
 
@@ -325,29 +339,29 @@ def test_checklist_ksz_income_needs_no_paper_but_debt_settlement_does(db):
 def test_checklist_labels_name_no_one(db):
     dossier = build_complete_dossier(mark_complete=False)
     name = dossier.persons[0].first_name
-    assert all(name not in str(i.label) for i in services.completeness_checklist(dossier))
+    assert all(name not in str(i.label) for i in checklist.completeness_checklist(dossier))
 
 
 def test_property_exception_needs_a_proof_document(db):
     dossier = build_complete_dossier(mark_complete=False)
     services_version = dossier.version
-    services.save_property(
+    intake.save_property(
         dossier,
         version=services_version,
         has_property=True,
         items=[{"right_type": "full_ownership", "exception": "uninhabitable"}],
-        actor=UserFactory(),
+        actor=Actor.of(UserFactory()),
         now=utcnow(),
     )
-    assert "doc_property_exception" in {i.key for i in services.missing_items(dossier)}
+    assert "doc_property_exception" in {i.key for i in checklist.missing_items(dossier)}
     add_document(dossier, DocumentKind.PROPERTY_EXCEPTION)
-    assert services.missing_items(dossier) == []
+    assert checklist.missing_items(dossier) == []
 
 
 def test_completion_refused_while_something_is_missing(db, volunteer):
     dossier = DossierFactory()
-    with pytest.raises(services.NotComplete) as refused:
-        services.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    with pytest.raises(errors.NotComplete) as refused:
+        lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
     assert refused.value.missing
     assert dossier.status == DossierStatus.DRAFT
 
@@ -355,17 +369,17 @@ def test_completion_refused_while_something_is_missing(db, volunteer):
 def test_completion_records_who_and_when(db, volunteer):
     dossier = build_complete_dossier(mark_complete=False)
     now = utcnow()
-    services.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=now)
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=now)
     assert dossier.status == DossierStatus.COMPLETE
     assert dossier.completed_by_id == volunteer.id and dossier.completed_at == now
-    with pytest.raises(services.DossierLocked):
-        services.save_cir(
+    with pytest.raises(errors.DossierLocked):
+        intake.save_cir(
             dossier,
             version=dossier.version,
             cir_registered=False,
             cir_registered_on=None,
             cir_reference=None,
-            actor=volunteer,
+            actor=Actor.of(volunteer),
             now=now,
         )
 
@@ -374,12 +388,12 @@ def test_completion_records_who_and_when(db, volunteer):
 
 
 def _with_preferences(dossier, towns):
-    services.save_preferences(
+    intake.save_preferences(
         dossier,
         version=dossier.version,
         municipality_ids=[t.id for t in towns],
         values={},
-        actor=UserFactory(),
+        actor=Actor.of(UserFactory()),
         now=utcnow(),
     )
 
@@ -393,14 +407,14 @@ def test_landlords_offered_only_when_active_and_serving_a_chosen_town(db):
     gone = LandlordFactory(name="D Gone", municipalities=[kortrijk], active_until=moment.held_on - timedelta(days=1))
     dossier = DossierFactory(moment=moment)
     _with_preferences(dossier, [kortrijk])
-    offers = {o.landlord.id: o for o in services.landlord_offers(dossier)}
+    offers = {o.landlord.id: o for o in consent.landlord_offers(dossier)}
     assert offers[serving.id].offered
     assert "Menen" in offers[elsewhere.id].reason
     assert "start pas" in offers[future.id].reason
     assert "niet meer" in offers[gone.id].reason
-    with pytest.raises(services.LandlordNotOffered):
-        services.choose_landlords(
-            dossier, version=dossier.version, landlord_ids=[elsewhere.id], actor=UserFactory(), now=utcnow()
+    with pytest.raises(errors.LandlordNotOffered):
+        consent.choose_landlords(
+            dossier, version=dossier.version, landlord_ids=[elsewhere.id], actor=Actor.of(UserFactory()), now=utcnow()
         )
 
 
@@ -410,11 +424,13 @@ def test_choose_records_consent_with_text_version_time_and_volunteer(db, volunte
     dossier = DossierFactory()
     _with_preferences(dossier, [town])
     now = utcnow()
-    services.choose_landlords(dossier, version=dossier.version, landlord_ids=[landlord.id], actor=volunteer, now=now)
-    consent = services.live_share_consents(dossier)[landlord.id]
-    assert consent.text_version == services.CONSENT_TEXT_VERSION
-    assert consent.given_at == now and consent.recorded_by_id == volunteer.id
-    assert dossier.landlord_choices[0].consent is consent
+    consent.choose_landlords(
+        dossier, version=dossier.version, landlord_ids=[landlord.id], actor=Actor.of(volunteer), now=now
+    )
+    given = consent.live_share_consents(dossier)[landlord.id]
+    assert given.text_version == consent.CONSENT_TEXT_VERSION
+    assert given.given_at == now and given.recorded_by_id == volunteer.id
+    assert dossier.landlord_choices[0].consent is given
 
 
 def _landlord_sees(dossier_id: int, landlord_id: int) -> bool:
@@ -435,10 +451,11 @@ def test_withdrawal_removes_landlord_access_but_keeps_the_choice(db, volunteer):
     landlord_id = dossier.landlord_choices[0].landlord_id
     assert _landlord_sees(dossier.id, landlord_id)
     assert _shared_dossier_ids(landlord_id, dossier.moment_id) == [dossier.id]
-    assert services.withdraw_landlord_consent(dossier, landlord_id, actor=volunteer, now=utcnow())
+    assert consent.withdraw_landlord_consent(dossier, landlord_id, actor=Actor.of(volunteer), now=utcnow())
     db.session.flush()
     assert not _landlord_sees(dossier.id, landlord_id)
     assert _shared_dossier_ids(landlord_id, dossier.moment_id) == []
+    db.session.expire(dossier, ["landlord_choices"])
     assert [c.landlord_id for c in dossier.landlord_choices] == [landlord_id]  # kept for history
 
 
@@ -453,34 +470,34 @@ def test_landlord_sees_only_complete_dossiers_that_chose_it(db):
 def test_choosing_again_after_withdrawal_gives_access_again(db, volunteer):
     dossier = build_complete_dossier(mark_complete=False)
     landlord_id = dossier.landlord_choices[0].landlord_id
-    services.withdraw_landlord_consent(dossier, landlord_id, actor=volunteer, now=utcnow())
-    services.choose_landlords(
-        dossier, version=dossier.version, landlord_ids=[landlord_id], actor=volunteer, now=utcnow()
+    consent.withdraw_landlord_consent(dossier, landlord_id, actor=Actor.of(volunteer), now=utcnow())
+    consent.choose_landlords(
+        dossier, version=dossier.version, landlord_ids=[landlord_id], actor=Actor.of(volunteer), now=utcnow()
     )
-    services.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
     assert _landlord_sees(dossier.id, landlord_id)
     assert len(dossier.landlord_choices) == 1
 
 
 def test_health_consent_is_separate_and_can_be_withdrawn(db, volunteer):
     dossier = build_complete_dossier(mark_complete=False)
-    assert services.health_consent(dossier) is None
-    services.give_health_consent(dossier, version=dossier.version, actor=volunteer, now=utcnow())
-    assert services.health_consent(dossier) is not None
-    assert services.withdraw_health_consent(dossier, actor=volunteer, now=utcnow())
-    assert services.health_consent(dossier) is None
+    assert consent.health_consent(dossier) is None
+    consent.give_health_consent(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
+    assert consent.health_consent(dossier) is not None
+    assert consent.withdraw_health_consent(dossier, actor=Actor.of(volunteer), now=utcnow())
+    assert consent.health_consent(dossier) is None
 
 
 def test_withdrawing_health_consent_takes_a_complete_dossier_out_of_landlords_reach(db, volunteer):
     dossier = build_complete_dossier(mark_complete=False)
     dossier.persons[0].has_recognised_disability = True
     add_document(dossier, DocumentKind.DISABILITY_ATTEST, dossier.persons[0])
-    services.give_health_consent(dossier, version=dossier.version, actor=volunteer, now=utcnow())
-    services.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    consent.give_health_consent(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
     landlord_id = dossier.landlord_choices[0].landlord_id
     assert _landlord_sees(dossier.id, landlord_id)
 
-    services.withdraw_health_consent(dossier, actor=volunteer, now=utcnow())
+    consent.withdraw_health_consent(dossier, actor=Actor.of(volunteer), now=utcnow())
 
     assert dossier.status == DossierStatus.DRAFT and dossier.completed_at is None
     assert not _landlord_sees(dossier.id, landlord_id)
@@ -491,10 +508,10 @@ def test_withdrawing_health_consent_takes_a_complete_dossier_out_of_landlords_re
 
 def test_assess_dossier_uses_the_moment_year_limits(db, volunteer):
     dossier = build_complete_dossier(mark_complete=False)
-    income = next(f for f in services.assess_dossier(dossier) if f.condition.value == "income")
+    income = next(f for f in facts.assess_dossier(dossier) if f.condition.value == "income")
     assert income.outcome.value == "unknown"
     assert str(dossier.moment.held_on.year) in income.reason
-    services.save_income_limit(
+    facts.save_income_limit(
         dossier.moment.held_on.year,
         values={
             "single": Decimal(29515),
@@ -504,11 +521,10 @@ def test_assess_dossier_uses_the_moment_year_limits(db, volunteer):
             "source": "test",
         },
         indexation={dossier.moment.held_on.year - 2: Decimal("1.05")},
-        actor=volunteer,
+        actor=Actor.of(volunteer),
         now=utcnow(),
-        ip=None,
     )
-    income = next(f for f in services.assess_dossier(dossier) if f.condition.value == "income")
+    income = next(f for f in facts.assess_dossier(dossier) if f.condition.value == "income")
     assert income.outcome.value == "meets"
     assert "€ 18.900,00" in dict(income.numbers)["Inkomen geteld"]
 
@@ -524,3 +540,44 @@ def test_share_with_helper_respects_withdrawn(db):
     share_with(dossier, landlord, withdrawn=True)
     db.session.flush()
     assert not _landlord_sees(dossier.id, landlord.id)
+
+
+# --- staff reads and the audit trail -------------------------------------------------------------
+
+
+def _events(db) -> list[tuple]:
+    columns = (AuditEvent.action, AuditEvent.user_id, AuditEvent.object_type, AuditEvent.object_id,
+               AuditEvent.detail, AuditEvent.ip)
+    return [tuple(row) for row in db.session.execute(sa.select(*columns).order_by(AuditEvent.id))]
+
+
+def test_a_staff_read_of_a_dossier_is_written_with_the_page(db, volunteer):
+    dossier = DossierFactory()
+    by = Actor.of(volunteer, ip="10.0.0.1")
+    assert reads.view_dossier(dossier.id, actor=by, page="dossiers.show") is dossier
+    assert reads.view_dossier(dossier.id + 1000, actor=by, page="dossiers.show") is None
+    assert _events(db) == [
+        ("dossier.viewed", volunteer.id, "dossier", dossier.id, {"page": "dossiers.show"}, "10.0.0.1")
+    ]
+
+
+def test_the_list_of_a_moment_is_a_read_too(db, volunteer):
+    dossier = DossierFactory()
+    rows = reads.view_dossier_list(moment_id=dossier.moment_id, actor=Actor.of(volunteer))
+    assert [d.id for d in rows] == [dossier.id]
+    assert _events(db) == [("dossier.list_viewed", volunteer.id, "moment", dossier.moment_id, {}, None)]
+
+
+def test_entering_income_limits_is_written_with_year_and_source(db, volunteer):
+    limit = facts.save_income_limit(
+        2026,
+        values={"single": Decimal(1), "single_disabled": Decimal(1), "other": Decimal(1), "per_dependant": Decimal(0),
+                "source": "Staatsblad"},
+        indexation={},
+        actor=Actor.of(volunteer, ip="10.0.0.2"),
+        now=utcnow(),
+    )
+    assert _events(db) == [
+        ("income_limit.saved", volunteer.id, "income_limit", limit.id, {"year": 2026, "source": "Staatsblad"},
+         "10.0.0.2")
+    ]

@@ -28,7 +28,7 @@ from inschrijving.dossiers.models import (
     Preferences,
     RegisterType,
 )
-from inschrijving.dossiers.services import CONSENT_TEXT_VERSION
+from inschrijving.dossiers.services.consent import CONSENT_TEXT_VERSION
 from tests.factories.base import BaseFactory
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.planning import MomentFactory

@@ -163,6 +163,7 @@ def test_every_download_moves_the_last_download_the_first_stays(dossier):
 
 def _corrected_after_download(volunteer_user):
     """A complete dossier the landlord downloaded and found incomplete, then reopened, fixed and completed."""
+    from inschrijving.accounts.services.audit import Actor
     from inschrijving.dossiers.services import lifecycle
     from tests.factories.dossiers import build_complete_dossier
 
@@ -171,11 +172,12 @@ def _corrected_after_download(volunteer_user):
     downloaded = utcnow() - timedelta(days=1)
     download([choice], now=downloaded)
     report(choice, status="incomplete", now=downloaded, note="Loonfiche ontbreekt")
-    lifecycle.reopen_dossier(dossier, version=dossier.version, actor=volunteer_user, now=utcnow())
+    lifecycle.reopen_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer_user), now=utcnow())
     return dossier, choice
 
 
 def test_a_dossier_completed_again_after_the_download_counts_as_changed(app, request_context):
+    from inschrijving.accounts.services.audit import Actor
     from inschrijving.dossiers.services import lifecycle
     from tests.factories.accounts import UserFactory
 
@@ -184,7 +186,7 @@ def test_a_dossier_completed_again_after_the_download_counts_as_changed(app, req
     landlord_id = choice.landlord_id
     assert queries.moment_summaries(landlord_id) == []  # back in draft: not shared at all
 
-    lifecycle.complete_dossier(dossier, version=dossier.version, actor=volunteer, now=utcnow())
+    lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
 
     [summary] = queries.moment_summaries(landlord_id)
     assert (summary.dossiers, summary.new, summary.changed) == (1, 0, 1)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from inschrijving.accounts.models import AuditEvent
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import ChoiceStatus, Document, Dossier, Person
@@ -48,6 +49,16 @@ def _count(db, model) -> int:
 # Service level ------------------------------------------------------------------------------------
 
 
+def test_handing_out_a_copy_is_written_with_its_format(db, household):
+    user = UserFactory()
+    copy = services.hand_out_copy(household, actor=Actor.of(user, ip="10.0.0.8"), fmt="pdf")
+    assert copy["reference"] == household.reference
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "privacy.copy"))
+    assert (event.user_id, event.object_type, event.object_id, event.detail, event.ip) == (
+        user.id, "dossier", household.id, {"reference": household.reference, "format": "pdf"}, "10.0.0.8"
+    )
+
+
 def test_copy_holds_everything_but_credentials(household):
     copy = services.household_copy(household)
     tenant = household.reference_tenant
@@ -69,14 +80,14 @@ def test_copy_holds_everything_but_credentials(household):
 
 def test_erase_refuses_a_wrong_reference(db, household):
     with pytest.raises(services.ReferenceMismatch):
-        services.erase_household(household, actor=UserFactory(), now=utcnow(), confirmation="XXX")
+        services.erase_household(household, actor=Actor.of(UserFactory()), now=utcnow(), confirmation="XXX")
     assert _count(db, Dossier) == 1
 
 
 def test_erase_removes_dossier_files_and_contact_but_keeps_the_booking_status(db, household):
     booking_id, dossier_id = household.booking.id, household.id
     keys = services.erase_household(
-        household, actor=UserFactory(), now=utcnow(), confirmation=f" {household.reference.lower()} "
+        household, actor=Actor.of(UserFactory()), now=utcnow(), confirmation=f" {household.reference.lower()} "
     )
     db.session.commit()
     services.remove_files(keys)
@@ -99,7 +110,7 @@ def test_erase_keeps_a_past_booking_status(db):
     dossier = build_complete_dossier(moment=booking.moment)
     dossier.booking = booking
     db.session.commit()
-    services.erase_household(dossier, actor=UserFactory(), now=utcnow(), confirmation=dossier.reference)
+    services.erase_household(dossier, actor=Actor.of(UserFactory()), now=utcnow(), confirmation=dossier.reference)
     db.session.commit()
     assert db.session.get(Booking, booking.id).status == BookingStatus.CHECKED_IN
 
@@ -190,13 +201,13 @@ def test_erase_drops_cached_packet_pages_of_the_household(db, household):
     db.session.add(DossierSection(dossier_id=household.id, cache_key="k" * 64, dossier_version=1,
                                   template_version="1", page_count=1, pdf=b"%PDF section"))
     db.session.commit()
-    services.erase_household(household, actor=UserFactory(), now=utcnow(), confirmation=household.reference)
+    services.erase_household(household, actor=Actor.of(UserFactory()), now=utcnow(), confirmation=household.reference)
     db.session.commit()
     assert _count(db, DossierSection) == 0
 
 
 def test_every_field_of_the_copy_has_a_dutch_label_in_the_pdf(household):
-    from inschrijving.privacy.labels import FIELD_LABELS
+    from inschrijving.dossiers.labels import FIELD_LABELS
 
     copy = services.household_copy(household)
     sections = [v for v in copy.values() if isinstance(v, dict | list)]

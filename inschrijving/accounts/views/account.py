@@ -10,12 +10,12 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from inschrijving.accounts import services, two_factor
 from inschrijving.accounts.forms import ChangePasswordForm, EnrolForm
-from inschrijving.accounts.views import bp
+from inschrijving.accounts.services import two_factor, users
+from inschrijving.accounts.views.blueprint import bp
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.web import client_ip
+from inschrijving.web import current_actor
 
 ISSUER = "Groepsinschrijving Kortrijk"
 
@@ -26,11 +26,6 @@ def qr_data_uri(text: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _audit(action: str) -> None:
-    services.record_audit(actor=current_user, action=action, object_type="user", object_id=current_user.id,
-                          ip=client_ip())
 
 
 @bp.route("/account")
@@ -48,13 +43,15 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_own_password(
-                current_user, current_password=form.current_password.data, new_password=form.new_password.data
+            users.change_own_password(
+                current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                actor=current_actor(),
             )
-        except services.WrongPassword:
+        except users.WrongPassword:
             form.current_password.errors.append(_("Dit is niet uw huidige wachtwoord."))
         else:
-            _audit("user.password_change")
             db.session.commit()
             # The session version went up; sign this browser in again under the new one.
             login_user(current_user._get_current_object())
@@ -101,11 +98,10 @@ def two_factor_confirm():
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.confirm_enrolment(current_user, form.code.data, now=utcnow())
+            codes = two_factor.confirm_enrolment(current_user, form.code.data, now=utcnow(), actor=current_actor())
         except two_factor.InvalidCode:
             form.code.errors.append(_("Deze code klopt niet. Kijk of de klok van uw telefoon juist staat."))
         else:
-            _audit("user.2fa_enabled")
             db.session.commit()
             return render_template("accounts/recovery_codes.html", codes=codes)
     uri = two_factor.provisioning_uri(current_user, issuer=ISSUER)
@@ -120,8 +116,7 @@ def two_factor_new_codes():
     """Replace the recovery codes (the old ones stop working) and show the new ones once."""
     if not current_user.has_two_factor:
         return redirect(url_for("accounts.two_factor"))
-    codes = two_factor.generate_recovery_codes(current_user)
-    _audit("user.2fa_new_recovery_codes")
+    codes = two_factor.renew_recovery_codes(current_user, actor=current_actor())
     db.session.commit()
     return render_template("accounts/recovery_codes.html", codes=codes)
 
@@ -133,8 +128,7 @@ def two_factor_disable():
     if two_factor_required():
         flash(_("Voor uw rol is tweestapsverificatie verplicht. U kunt ze niet uitzetten."), "warning")
         return redirect(url_for("accounts.two_factor"))
-    two_factor.disable_two_factor(current_user)
-    _audit("user.2fa_disabled")
+    two_factor.disable_two_factor(current_user, actor=current_actor())
     db.session.commit()
     flash(_("Tweestapsverificatie staat uit."), "info")
     return redirect(url_for("accounts.account"))

@@ -9,13 +9,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from inschrijving.accounts import services, two_factor
 from inschrijving.accounts.forms import LoginForm, SecondStepForm, SetPasswordForm
 from inschrijving.accounts.models import Role, User
-from inschrijving.accounts.views import bp
+from inschrijving.accounts.services import audit, login, two_factor, users
+from inschrijving.accounts.views.blueprint import bp
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.web import client_ip
+from inschrijving.web import client_ip, current_actor
 
 HOME_BY_ROLE = {
     Role.COORDINATOR: "planning.index",
@@ -44,32 +44,32 @@ def _throttled_message() -> str:
     )
 
 
-def _limits() -> services.ThrottleLimits:
-    return services.ThrottleLimits.from_config(current_app.config)
+def _limits() -> login.ThrottleLimits:
+    return login.ThrottleLimits.from_config(current_app.config)
 
 
-def _finish_login(user: User, now: datetime):
+def _finish_login(user: User, now: datetime, factor: str | None = None):
     session.pop("pending_login", None)
     login_user(user)
     session["last_seen"] = int(now.timestamp())
-    services.complete_login(user, now=now, ip=client_ip())
+    login.complete_login(user, now=now, actor=audit.Actor.of(user, ip=client_ip()), factor=factor)
     db.session.commit()
     return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login():
+@bp.route("/login", methods=["GET", "POST"], endpoint="login")
+def log_in():
     """Log a staff member in; with two-factor on, continue to the code step."""
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form, now, ip = LoginForm(), utcnow(), client_ip()
     if form.validate_on_submit():
-        if services.is_login_throttled(form.email.data, ip, now=now, limits=_limits()):
+        if login.is_login_throttled(form.email.data, ip, now=now, limits=_limits()):
             form.password.errors.append(_throttled_message())
             return render_template("accounts/login.html", form=form), 429
-        user = services.authenticate(form.email.data, form.password.data)
+        user = login.authenticate(form.email.data, form.password.data)
         if user is None:
-            services.record_login_failure(form.email.data, ip, now=now, limits=_limits())
+            login.record_login_failure(form.email.data, ip, now=now, limits=_limits())
             db.session.commit()
             form.password.errors.append(_("Dit e-mailadres en wachtwoord passen niet bij elkaar."))
         elif user.has_two_factor:
@@ -101,21 +101,19 @@ def second_step():
         return redirect(url_for("accounts.login"))
     form = SecondStepForm()
     if form.validate_on_submit():
-        if services.is_login_throttled(user.email, ip, now=now, limits=_limits()):
+        if login.is_login_throttled(user.email, ip, now=now, limits=_limits()):
             form.code.errors.append(_throttled_message())
             return render_template("accounts/second_step.html", form=form), 429
         factor = two_factor.verify_second_factor(user, form.code.data, now=now)
         if factor is None:
-            services.record_login_failure(user.email, ip, now=now, limits=_limits())
+            login.record_login_failure(user.email, ip, now=now, limits=_limits())
             db.session.commit()
             form.code.errors.append(_("Deze code klopt niet. Kijk de code in uw app na en probeer opnieuw."))
         else:
             if factor == "recovery_code":
-                services.record_audit(actor=user, action="login.recovery_code", object_type="user",
-                                      object_id=user.id, ip=ip)
                 flash(_("U gebruikte een herstelcode. Er blijven er nog %(n)s over.",
                         n=two_factor.count_unused_recovery_codes(user)), "warning")
-            return _finish_login(user, now)
+            return _finish_login(user, now, factor)
     return render_template("accounts/second_step.html", form=form)
 
 
@@ -123,9 +121,7 @@ def second_step():
 @login_required
 def logout():
     """Log out and return to the public home page."""
-    services.record_audit(
-        actor=current_user, action="logout", object_type="user", object_id=current_user.id, ip=client_ip()
-    )
+    login.note_logout(current_user, actor=current_actor())
     db.session.commit()
     logout_user()
     session.pop("last_seen", None)
@@ -144,18 +140,16 @@ def home():
 def reset_password(token: str):
     """Let a user choose a new password through the one-time link a coordinator gave them."""
     now = utcnow()
-    reset = services.get_reset_token(token, now=now)
+    reset = users.get_reset_token(token, now=now)
     if reset is None:
         return render_template("accounts/reset_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.use_reset_token(reset, password=form.new_password.data, now=now)
-        except services.AccountError:
+            users.use_reset_token(reset, password=form.new_password.data, now=now, ip=client_ip())
+        except users.AccountError:
             db.session.rollback()
             return render_template("accounts/reset_invalid.html"), 404
-        services.record_audit(actor=user, action="user.password_reset_used", object_type="user",
-                              object_id=user.id, ip=client_ip())
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()

@@ -7,38 +7,33 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from inschrijving.accounts import queries, services, two_factor
+from inschrijving.accounts import queries
 from inschrijving.accounts.forms import ROLE_LABELS, AuditFilterForm, CreateUserForm, EditUserForm
 from inschrijving.accounts.models import Role, User
-from inschrijving.accounts.views import bp
+from inschrijving.accounts.services import two_factor, users
+from inschrijving.accounts.views.blueprint import bp
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.web import client_ip, role_required
+from inschrijving.web import current_actor, role_required
 
 coordinator_only = role_required(Role.COORDINATOR)
-
-
-def _audit(action: str, user: User, detail: dict | None = None) -> None:
-    services.record_audit(actor=current_user, action=action, object_type="user", object_id=user.id,
-                          detail=detail, ip=client_ip())
 
 
 def _reset_link_page(user: User, *, created: bool):
     """Issue a one-time link and show it; it is never shown again, only its hash is kept."""
     valid_for = timedelta(hours=current_app.config["PASSWORD_RESET_HOURS"])
-    token = services.issue_reset_link(user, actor=current_user, now=utcnow(), valid_for=valid_for)
-    _audit("user.password_reset_link", user)
-    db.session.commit()
+    token = users.issue_reset_link(user, actor=current_actor(), now=utcnow(), valid_for=valid_for)
     link = url_for("accounts.reset_password", token=token, _external=True)
-    return render_template("accounts/reset_link.html", user=user, link=link, created=created,
+    page = render_template("accounts/reset_link.html", user=user, link=link, created=created,
                            hours=current_app.config["PASSWORD_RESET_HOURS"])
+    db.session.commit()
+    return page
 
 
-@bp.route("/beheer/gebruikers/")
+@bp.route("/beheer/gebruikers/", endpoint="users")
 @coordinator_only
-def users():
+def list_users():
     """List staff users for coordinators."""
     return render_template("accounts/users.html", users=queries.list_users(), role_labels=ROLE_LABELS)
 
@@ -50,12 +45,11 @@ def create_user():
     form = CreateUserForm(landlord_choices=queries.list_landlord_choices())
     if form.validate_on_submit():
         try:
-            user = services.create_user(email=form.email.data, name=form.name.data, role=Role(form.role.data),
-                                        landlord_id=form.landlord_id.data)
-        except services.EmailTaken:
+            user = users.create_user(email=form.email.data, name=form.name.data, role=Role(form.role.data),
+                                     landlord_id=form.landlord_id.data, actor=current_actor())
+        except users.EmailTaken:
             form.email.errors.append(_("Er is al een account met dit e-mailadres."))
         else:
-            _audit("user.create", user, {"role": user.role.value, "landlord_id": user.landlord_id})
             return _reset_link_page(user, created=True)
     return render_template("accounts/user_form.html", form=form, user=None)
 
@@ -68,13 +62,11 @@ def edit_user(user_id: int):
     form = EditUserForm(obj=user, landlord_choices=queries.list_landlord_choices())
     if form.validate_on_submit():
         try:
-            changed = services.update_user(user, actor=current_user, name=form.name.data, role=Role(form.role.data),
-                                           landlord_id=form.landlord_id.data, is_enabled=form.is_enabled.data)
-        except services.CannotChangeOwnAccess:
+            users.update_user(user, actor=current_actor(), name=form.name.data, role=Role(form.role.data),
+                              landlord_id=form.landlord_id.data, is_enabled=form.is_enabled.data)
+        except users.CannotChangeOwnAccess:
             form.role.errors.append(_("U kunt uw eigen rol niet wijzigen en uw eigen account niet uitschakelen."))
         else:
-            if changed:
-                _audit("user.update", user, {"changed": changed})
             db.session.commit()
             flash(_("De gegevens van %(name)s zijn bewaard.", name=user.name), "success")
             return redirect(url_for("accounts.users"))
@@ -87,9 +79,8 @@ def deactivate_user(user_id: int):
     """Disable an account; the person is logged out everywhere."""
     user = db.get_or_404(User, user_id)
     try:
-        if services.deactivate_user(user, actor=current_user):
-            _audit("user.deactivate", user)
-    except services.CannotChangeOwnAccess:
+        users.deactivate_user(user, actor=current_actor())
+    except users.CannotChangeOwnAccess:
         flash(_("U kunt uw eigen account niet uitschakelen."), "error")
         return redirect(url_for("accounts.edit_user", user_id=user.id))
     db.session.commit()
@@ -113,8 +104,7 @@ def reset_link(user_id: int):
 def reset_two_factor(user_id: int):
     """Switch off a user's two-factor when they lost both their phone and their recovery codes."""
     user = db.get_or_404(User, user_id)
-    two_factor.disable_two_factor(user)
-    _audit("user.2fa_reset", user)
+    two_factor.reset_two_factor(user, actor=current_actor())
     db.session.commit()
     flash(_("Tweestapsverificatie van %(name)s staat uit. Bij de volgende aanmelding stelt die ze opnieuw in.",
             name=user.name), "success")

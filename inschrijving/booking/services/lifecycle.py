@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import Role, User
+from inschrijving.accounts.services import audit as account_audit
 from inschrijving.booking import queries
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from inschrijving.booking.services import new_booking, notices, seats, waitlist
@@ -159,7 +159,7 @@ def move_by_staff(booking: Booking, *, target: Slot, actor: User, ip: str | None
         raise NotMovable(booking.id)
     _move(booking, target, now=now)
     notices.queue_moved(booking, now=now)
-    account_services.record_audit(actor=actor, action="booking.move_by_staff", object_type="booking",
+    account_audit.record_audit(actor=actor, action="booking.move_by_staff", object_type="booking",
                                   object_id=booking.id, detail={"slot_id": target.id}, ip=ip)
     return booking
 
@@ -301,7 +301,7 @@ def _retake_seat(booking: Booking) -> None:
 def _day_step(booking: Booking, action: str, *, actor: User, ip: str | None, now: datetime) -> None:
     booking.updated_at = now
     db.session.flush()
-    account_services.record_audit(actor=actor, action=action, object_type="booking", object_id=booking.id, ip=ip)
+    account_audit.record_audit(actor=actor, action=action, object_type="booking", object_id=booking.id, ip=ip)
 
 
 def may_add_seats(actor: User) -> bool:
@@ -344,8 +344,8 @@ def add_walk_in(slot: Slot, *, contact_name: str, language: str, household_size:
                                         notify=False, status=BookingStatus.CHECKED_IN, is_walk_in=True,
                                         checked_in_at=now, reminder_sent_at=None)
     if added_seat:
-        account_services.record_audit(actor=actor, action="slot.capacity_raised_for_walk_in", object_type="slot",
+        account_audit.record_audit(actor=actor, action="slot.capacity_raised_for_walk_in", object_type="slot",
                                       object_id=slot.id, detail={"booking_id": issued.booking_id}, ip=ip)
-    account_services.record_audit(actor=actor, action="booking.walk_in", object_type="booking",
+    account_audit.record_audit(actor=actor, action="booking.walk_in", object_type="booking",
                                   object_id=issued.booking_id, ip=ip)
     return WalkIn(booking=issued.booking, added_seat=added_seat)

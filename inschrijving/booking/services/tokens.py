@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import User
+from inschrijving.accounts.services import audit as account_audit
 from inschrijving.booking.models import Booking
 from inschrijving.booking.services import notices
 from inschrijving.booking.services.base import BookingNotChangeable
@@ -54,7 +54,7 @@ def reissue_manage_link(booking: Booking, *, actor: User, ip: str | None, now: d
     token = rotate_token(booking)
     if booking.email:
         notices.queue_manage_link(booking, token, now=now)
-    account_services.record_audit(actor=actor, action="booking.link_reissued", object_type="booking",
+    account_audit.record_audit(actor=actor, action="booking.link_reissued", object_type="booking",
                                   object_id=booking.id, ip=ip)
     return token
 

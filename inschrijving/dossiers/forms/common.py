@@ -11,6 +11,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inschrijving import contact
+from inschrijving.dossiers.labels import VALUE_LABELS
 from inschrijving.dossiers.models import (
     DependantReason,
     DocumentKind,
@@ -23,14 +24,10 @@ from inschrijving.dossiers.models import (
     RegisterType,
 )
 
-ROLE_CHOICES = [
-    ("", _l("— niet gebruikt —")),
-    (PersonRole.REFERENCE_TENANT.value, _l("Referentiehuurder")),
-    (PersonRole.PARTNER.value, _l("Partner")),
-    (PersonRole.CHILD.value, _l("Kind")),
-    (PersonRole.OTHER_ADULT.value, _l("Andere volwassene")),
+ROLE_CHOICES = [("", _l("— niet gebruikt —"))] + [
+    (role.value, VALUE_LABELS[role])
+    for role in (PersonRole.REFERENCE_TENANT, PersonRole.PARTNER, PersonRole.CHILD, PersonRole.OTHER_ADULT)
 ]
-ROLE_LABELS = dict(ROLE_CHOICES)
 DEPENDANT_CHOICES = [
     ("", _l("— kies —")),
     (DependantReason.MINOR_DOMICILED.value, _l("Minderjarig en hier gedomicilieerd")),
@@ -90,17 +87,7 @@ DWELLING_CHOICES = [
     ("studio", _l("Studio")),
     ("senior", _l("Woning voor 65-plussers")),
 ]
-DOCUMENT_KIND_CHOICES = [
-    (DocumentKind.IDENTITY.value, _l("Identiteitskaart of verblijfsdocument")),
-    (DocumentKind.INCOME_PROOF.value, _l("Bewijs van inkomen")),
-    (DocumentKind.HOUSEHOLD_COMPOSITION.value, _l("Gezinssamenstelling")),
-    (DocumentKind.DISABILITY_ATTEST.value, _l("Attest handicap")),
-    (DocumentKind.LANGUAGE_PROOF.value, _l("Bewijs van Nederlands")),
-    (DocumentKind.DEBT_SETTLEMENT.value, _l("Schuldenregeling")),
-    (DocumentKind.PROPERTY_EXCEPTION.value, _l("Bewijs uitzondering eigendom")),
-    (DocumentKind.OTHER.value, _l("Ander document")),
-]
-DOCUMENT_KIND_LABELS = dict(DOCUMENT_KIND_CHOICES)
+DOCUMENT_KIND_CHOICES = [(kind.value, VALUE_LABELS[kind]) for kind in DocumentKind]
 YES_NO = [("yes", _l("Ja")), ("no", _l("Nee"))]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -16,6 +18,7 @@ from inschrijving.dossiers.forms.common import (
 )
 from inschrijving.dossiers.models import (
     DocumentKind,
+    Person,
 )
 
 
@@ -30,6 +33,18 @@ class DocumentForm(FlaskForm):
         render_kw={"accept": "application/pdf,image/jpeg,image/png,image/gif,image/tiff"},
     )
 
-    def __init__(self, *args, people: list[tuple[int | None, str]], **kwargs):
+    def __init__(self, *args, people: list[tuple[int | None, str]], default_person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.person_id.choices = choices_of(people)
+        if default_person is not None and not self.is_submitted():
+            self.person_id.data = default_person.id
+
+    def upload(self) -> dict[str, Any]:
+        """The upload as `upload_document` takes it."""
+        upload = self.file.data
+        return {
+            "kind": DocumentKind(self.kind.data),
+            "person_id": self.person_id.data,
+            "filename": upload.filename or "",
+            "stream": upload.stream,
+        }

@@ -11,9 +11,10 @@ from wtforms import (
     IntegerField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-# --- yearly limits -------------------------------------------------------------------------------
+from inschrijving.dossiers.models import IncomeLimit
+from inschrijving.validators import NumberRange
 
 
 class IncomeLimitForm(FlaskForm):
@@ -32,6 +33,19 @@ class IncomeLimitForm(FlaskForm):
     source = TextAreaField(
         _l("Bron (publicatie, link, datum)"), validators=[DataRequired(_l("Vul de bron in.")), Length(max=2000)]
     )
+
+    def __init__(self, *args, existing: IncomeLimit | None = None, **kwargs):
+        if existing is not None:
+            kwargs["data"] = {
+                "year": existing.year,
+                "single": existing.single,
+                "single_disabled": existing.single_disabled,
+                "other": existing.other,
+                "per_dependant": existing.per_dependant,
+                "indexation": "\n".join(f"{k}={v}" for k, v in sorted((existing.indexation or {}).items())),
+                "source": existing.source,
+            }
+        super().__init__(*args, **kwargs)
 
     def validate_indexation(self, field):
         self.parsed_indexation = {}

@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from inschrijving import contact
@@ -48,6 +48,7 @@ from inschrijving.dossiers.models import (
     RegisterType,
 )
 from inschrijving.dossiers.national_numbers import InvalidNationalNumber, birth_date_agrees, parse_national_number
+from inschrijving.validators import NumberRange
 
 
 class StepForm(FlaskForm):

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from inschrijving.dossiers.eligibility import MEANS_TEST_START
+from inschrijving.dossiers.eligibility.rules import MEANS_TEST_START
 from inschrijving.dossiers.models import (
     ConsentPurpose,
     DocumentKind,
@@ -191,3 +191,8 @@ def completeness_checklist(dossier: Dossier) -> list[ChecklistItem]:
 def missing_items(dossier: Dossier) -> list[ChecklistItem]:
     """The checklist items still missing; empty means the dossier can be completed."""
     return [item for item in completeness_checklist(dossier) if not item.done]
+
+
+def can_complete(dossier: Dossier) -> bool:
+    """A draft with nothing missing: the page offers "Dossier afronden" and `complete_dossier` accepts it."""
+    return not dossier.is_complete and not missing_items(dossier)

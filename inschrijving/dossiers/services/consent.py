@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from inschrijving.accounts.models import User
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, DossierStatus, LandlordChoice
 from inschrijving.dossiers.services.errors import DossierLocked, LandlordNotOffered, StaleDossier
 from inschrijving.dossiers.services.history import finish_step, track_changes
@@ -73,7 +73,7 @@ def landlord_offers(dossier: Dossier) -> list[LandlordOffer]:
 
 
 def choose_landlords(
-    dossier: Dossier, *, version: int, landlord_ids: Iterable[int], actor: User, now: datetime
+    dossier: Dossier, *, version: int, landlord_ids: Iterable[int], actor: Actor, now: datetime
 ) -> list[LandlordChoice]:
     """Record the candidate's consent to share with each chosen landlord (text version, time, volunteer)."""
     if dossier.is_complete:
@@ -95,7 +95,7 @@ def choose_landlords(
             landlord_id=landlord_id,
             text_version=CONSENT_TEXT_VERSION,
             given_at=now,
-            recorded_by_id=actor.id,
+            recorded_by_id=actor.user_id,
         )
         dossier.consents.append(consent)
         choice = choices_by_landlord.get(landlord_id)
@@ -112,14 +112,14 @@ def choose_landlords(
                 purpose=ConsentPurpose.KEEP_DOSSIER,
                 text_version=CONSENT_TEXT_VERSION,
                 given_at=now,
-                recorded_by_id=actor.id,
+                recorded_by_id=actor.user_id,
             )
         )
     finish_step(dossier, step="landlords", actor=actor, now=now)
     return made
 
 
-def withdraw_landlord_consent(dossier: Dossier, landlord_id: int, *, actor: User, now: datetime) -> bool:
+def withdraw_landlord_consent(dossier: Dossier, landlord_id: int, *, actor: Actor, now: datetime) -> bool:
     """Withdraw the consent for one landlord; the choice stays for history but the landlord loses access.
 
     Allowed on a complete dossier too: withdrawing is the candidate's right at any time.
@@ -129,7 +129,7 @@ def withdraw_landlord_consent(dossier: Dossier, landlord_id: int, *, actor: User
         return False
     track_changes()
     consent.withdrawn_at = now
-    consent.withdrawn_by_id = actor.id
+    consent.withdrawn_by_id = actor.user_id
     finish_step(dossier, step="withdraw", actor=actor, now=now)
     return True
 
@@ -139,7 +139,7 @@ def health_consent(dossier: Dossier) -> Consent | None:
     return next((c for c in dossier.consents if c.purpose == ConsentPurpose.HEALTH_DATA and c.is_live), None)
 
 
-def give_health_consent(dossier: Dossier, *, version: int, actor: User, now: datetime) -> Consent:
+def give_health_consent(dossier: Dossier, *, version: int, actor: Actor, now: datetime) -> Consent:
     """Record the separate, explicit consent to keep and share health data."""
     if dossier.is_complete:
         raise DossierLocked(dossier.reference)
@@ -150,14 +150,17 @@ def give_health_consent(dossier: Dossier, *, version: int, actor: User, now: dat
         return existing
     track_changes()
     consent = Consent(
-        purpose=ConsentPurpose.HEALTH_DATA, text_version=CONSENT_TEXT_VERSION, given_at=now, recorded_by_id=actor.id
+        purpose=ConsentPurpose.HEALTH_DATA,
+        text_version=CONSENT_TEXT_VERSION,
+        given_at=now,
+        recorded_by_id=actor.user_id,
     )
     dossier.consents.append(consent)
     finish_step(dossier, step="health_consent", actor=actor, now=now)
     return consent
 
 
-def withdraw_health_consent(dossier: Dossier, *, actor: User, now: datetime) -> bool:
+def withdraw_health_consent(dossier: Dossier, *, actor: Actor, now: datetime) -> bool:
     """Withdraw the health-data consent; a complete dossier goes back to draft.
 
     Landlords only ever see complete dossiers, and a complete dossier with a recorded disability
@@ -169,7 +172,7 @@ def withdraw_health_consent(dossier: Dossier, *, actor: User, now: datetime) -> 
         return False
     track_changes()
     consent.withdrawn_at = now
-    consent.withdrawn_by_id = actor.id
+    consent.withdrawn_by_id = actor.user_id
     if dossier.status == DossierStatus.COMPLETE:
         dossier.status = DossierStatus.DRAFT
         dossier.completed_at = None

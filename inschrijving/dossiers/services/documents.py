@@ -11,7 +11,7 @@ from typing import BinaryIO
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from inschrijving.accounts.models import User
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.dossiers.models import Document, DocumentKind, Dossier
 from inschrijving.dossiers.services.errors import DossierLocked, UploadRefused
 from inschrijving.dossiers.services.history import finish_step, track_changes
@@ -75,7 +75,7 @@ def upload_document(
     filename: str,
     stream: BinaryIO,
     max_bytes: int,
-    actor: User,
+    actor: Actor,
     now: datetime,
 ) -> Document:
     """Check and store one upload; nothing is written when it is refused."""
@@ -105,7 +105,7 @@ def upload_document(
         sha256=hashlib.sha256(data).hexdigest(),
         storage_key=key,
         uploaded_at=now,
-        uploaded_by_id=actor.id,
+        uploaded_by_id=actor.user_id,
     )
     dossier.documents.append(document)
     try:
@@ -116,7 +116,7 @@ def upload_document(
     return document
 
 
-def delete_document(dossier: Dossier, document: Document, *, actor: User, now: datetime) -> str:
+def delete_document(dossier: Dossier, document: Document, *, actor: Actor, now: datetime) -> str:
     """Remove a document from the dossier; return its storage key for the caller to delete after commit."""
     if dossier.is_complete:
         raise DossierLocked(dossier.reference)

@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from inschrijving.accounts import services as account_services
-from inschrijving.accounts.models import User
-from inschrijving.dossiers import eligibility
+from inschrijving.accounts.services.audit import Actor, audit
+from inschrijving.dossiers.eligibility import rules
+from inschrijving.dossiers.eligibility.facts import (
+    AddressFacts,
+    Finding,
+    HouseholdFacts,
+    IncomeFacts,
+    Limits,
+    PersonFacts,
+    PropertyFacts,
+)
 from inschrijving.dossiers.models import DocumentKind, Dossier, IncomeLimit
 from inschrijving.extensions import db
 
@@ -22,10 +30,10 @@ def list_income_limits() -> list[IncomeLimit]:
     return list(db.session.scalars(db.select(IncomeLimit).order_by(IncomeLimit.year.desc())))
 
 
-def limits_from_model(limit: IncomeLimit | None) -> eligibility.Limits | None:
+def limits_from_model(limit: IncomeLimit | None) -> Limits | None:
     if limit is None:
         return None
-    return eligibility.Limits(
+    return Limits(
         year=limit.year,
         single=limit.single,
         single_disabled=limit.single_disabled,
@@ -36,14 +44,14 @@ def limits_from_model(limit: IncomeLimit | None) -> eligibility.Limits | None:
     )
 
 
-def facts_from_dossier(dossier: Dossier) -> eligibility.HouseholdFacts:
+def facts_from_dossier(dossier: Dossier) -> HouseholdFacts:
     """Copy what the eligibility rules need out of the dossier's rows."""
     roles = {p.id: p.role.value for p in dossier.persons}
     has_exception_proof = any(d.kind == DocumentKind.PROPERTY_EXCEPTION for d in dossier.documents)
-    return eligibility.HouseholdFacts(
+    return HouseholdFacts(
         registration_date=dossier.moment.held_on,
         persons=tuple(
-            eligibility.PersonFacts(
+            PersonFacts(
                 role=p.role.value,
                 birth_year=p.birth_year,
                 birth_month=p.birth_month,
@@ -58,7 +66,7 @@ def facts_from_dossier(dossier: Dossier) -> eligibility.HouseholdFacts:
             for p in dossier.persons
         ),
         incomes=tuple(
-            eligibility.IncomeFacts(
+            IncomeFacts(
                 role=roles.get(i.person_id, ""),
                 income_year=i.income_year,
                 reference_total=i.reference_total if i.taxable_total is not None else None,
@@ -74,7 +82,7 @@ def facts_from_dossier(dossier: Dossier) -> eligibility.HouseholdFacts:
         assets_excluded=dossier.assets.excluded_amount if dossier.assets else Decimal(0),
         has_property=dossier.has_property,
         properties=tuple(
-            eligibility.PropertyFacts(
+            PropertyFacts(
                 right_type=p.right_type.value,
                 exception=p.exception.value if p.exception else None,
                 has_proof=has_exception_proof,
@@ -82,20 +90,20 @@ def facts_from_dossier(dossier: Dossier) -> eligibility.HouseholdFacts:
             for p in dossier.property_declarations
         ),
         addresses=tuple(
-            eligibility.AddressFacts(municipality=a.municipality_name, from_on=a.from_on, until_on=a.until_on)
+            AddressFacts(municipality=a.municipality_name, from_on=a.from_on, until_on=a.until_on)
             for a in dossier.addresses
         ),
     )
 
 
-def assess_dossier(dossier: Dossier) -> list[eligibility.Finding]:
+def assess_dossier(dossier: Dossier) -> list[Finding]:
     """Guidance for the volunteer: the eligibility findings for this dossier with this year's limits."""
     limit = get_income_limit(dossier.moment.held_on.year)
-    return eligibility.assess(facts_from_dossier(dossier), limits_from_model(limit))
+    return rules.assess(facts_from_dossier(dossier), limits_from_model(limit))
 
 
 def save_income_limit(
-    year: int, *, values: dict, indexation: dict[int, Decimal], actor: User, now: datetime, ip: str | None
+    year: int, *, values: dict, indexation: dict[int, Decimal], actor: Actor, now: datetime
 ) -> IncomeLimit:
     """Enter or correct the limits of one registration year, with their source."""
     limit = get_income_limit(year)
@@ -105,14 +113,13 @@ def save_income_limit(
     for name in ("single", "single_disabled", "other", "per_dependant", "source"):
         setattr(limit, name, values[name])
     limit.indexation = {str(k): float(v) for k, v in sorted(indexation.items())}
-    limit.entered_by_id = actor.id
+    limit.entered_by_id = actor.user_id
     db.session.flush()
-    account_services.record_audit(
-        actor=actor,
-        action="income_limit.saved",
+    audit(
+        actor,
+        "income_limit.saved",
         object_type="income_limit",
         object_id=limit.id,
         detail={"year": year, "source": values["source"][:200]},
-        ip=ip,
     )
     return limit

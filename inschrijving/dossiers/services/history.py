@@ -10,7 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from inschrijving.accounts.models import AuditEvent, User
+from inschrijving.accounts.models import AuditEvent
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.dossiers.models import Dossier, DossierChange, Person
 from inschrijving.dossiers.national_numbers import mask_number
 from inschrijving.dossiers.services.errors import DossierLocked, StaleDossier
@@ -96,13 +97,13 @@ def _collect_step_changes(session, flush_context, instances) -> None:
 
 
 def record_change(
-    dossier: Dossier, *, actor: User | None, step: str, changes: dict, now: datetime
+    dossier: Dossier, *, actor: Actor | None, step: str, changes: dict, now: datetime
 ) -> DossierChange | None:
     """Write one history line: who changed which step, and the fields that changed."""
     if not changes:
         return None
     change = DossierChange(
-        dossier_id=dossier.id, changed_at=now, user_id=actor.id if actor else None, step=step, changes=changes
+        dossier_id=dossier.id, changed_at=now, user_id=actor.user_id if actor else None, step=step, changes=changes
     )
     db.session.add(change)
     return change
@@ -121,7 +122,7 @@ def track_changes() -> None:
     db.session.info[_STEP_KEY] = {}
 
 
-def finish_step(dossier: Dossier, *, step: str, actor: User, now: datetime, extra: dict | None = None) -> None:
+def finish_step(dossier: Dossier, *, step: str, actor: Actor, now: datetime, extra: dict | None = None) -> None:
     """Record the history line and touch the dossier, so its version rises even if only child rows changed."""
     changes = db.session.info.pop(_STEP_KEY, None) or {}
     with db.session.no_autoflush:
@@ -130,6 +131,6 @@ def finish_step(dossier: Dossier, *, step: str, actor: User, now: datetime, extr
     if not changes:
         return
     dossier.updated_at = now
-    dossier.updated_by_id = actor.id
+    dossier.updated_by_id = actor.user_id
     record_change(dossier, actor=actor, step=step, changes=changes, now=now)
     db.session.flush()

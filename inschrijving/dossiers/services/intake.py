@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from inschrijving.accounts.models import User
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
     AssetsDeclaration,
@@ -46,7 +46,7 @@ def _remove_person(dossier: Dossier, person: Person) -> None:
 
 
 def save_household(
-    dossier: Dossier, *, version: int, contact: dict, persons: Iterable[dict], actor: User, now: datetime
+    dossier: Dossier, *, version: int, contact: dict, persons: Iterable[dict], actor: Actor, now: datetime
 ) -> None:
     """Save who lives in the household, who is a dependant and why, disabilities, and the contact data."""
     begin_step(dossier, version)
@@ -101,7 +101,7 @@ def save_household(
     finish_step(dossier, step="household", actor=actor, now=now)
 
 
-def save_identity(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
+def save_identity(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: Actor, now: datetime) -> None:
     """Save identity numbers, birth dates, register and language level per person."""
     begin_step(dossier, version)
     by_id = {p.id: p for p in dossier.persons}
@@ -146,7 +146,7 @@ _INCOME_FIELDS = (
 )
 
 
-def save_incomes(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
+def save_incomes(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: Actor, now: datetime) -> None:
     """Save the income of the reference tenant and the partner (only they count)."""
     begin_step(dossier, version)
     applicants = {p.id: p for p in dossier.persons if p.is_adult_applicant}
@@ -178,7 +178,7 @@ def save_means_test(
     total_balances: Decimal,
     excluded_amount: Decimal | None,
     declared_on: date,
-    actor: User,
+    actor: Actor,
     now: datetime,
 ) -> None:
     """Save the balances declared on honour for the means test."""
@@ -194,7 +194,7 @@ def save_means_test(
 
 
 def save_property(
-    dossier: Dossier, *, version: int, has_property: bool, items: Iterable[dict], actor: User, now: datetime
+    dossier: Dossier, *, version: int, has_property: bool, items: Iterable[dict], actor: Actor, now: datetime
 ) -> None:
     """Save whether anyone holds a right on a dwelling or land, and each right with its exception."""
     begin_step(dossier, version)
@@ -226,7 +226,7 @@ def save_property(
     finish_step(dossier, step="property", actor=actor, now=now)
 
 
-def save_addresses(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: User, now: datetime) -> None:
+def save_addresses(dossier: Dossier, *, version: int, rows: Iterable[dict], actor: Actor, now: datetime) -> None:
     """Save the address history (optional; it feeds the local-binding indicator)."""
     begin_step(dossier, version)
     by_id = {a.id: a for a in dossier.addresses}
@@ -255,7 +255,7 @@ def save_preferences(
     version: int,
     municipality_ids: Iterable[int],
     values: dict,
-    actor: User,
+    actor: Actor,
     now: datetime,
 ) -> None:
     """Save where and how the household wants to live."""
@@ -286,7 +286,7 @@ def save_cir(
     cir_registered: bool,
     cir_registered_on: date | None,
     cir_reference: str | None,
-    actor: User,
+    actor: Actor,
     now: datetime,
 ) -> None:
     """Save whether the candidate was registered in the central register (CIR) during the appointment."""

@@ -7,21 +7,22 @@ from datetime import datetime
 
 from sqlalchemy.orm import selectinload
 
-from inschrijving.accounts.models import User
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking.models import Booking
+from inschrijving.booking.services.tokens import REFERENCE_ALPHABET
 from inschrijving.dossiers.models import Consent, Document, Dossier, DossierStatus, LandlordChoice, Preferences
+from inschrijving.dossiers.services.checklist import can_complete, missing_items
 from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier
 from inschrijving.dossiers.services.history import begin_step, finish_step, record_change, track_changes
 from inschrijving.extensions import db
 from inschrijving.planning.models import RegistrationMoment
 
-_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
 
 def _new_reference() -> str:
-    # Short enough to read over the phone; checked against the unique column before use.
+    # Short enough to read over the phone, in the bookings' read-aloud alphabet; checked against the
+    # unique column before use.
     while True:
-        reference = "D" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+        reference = "D" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
         if db.session.scalar(db.select(Dossier.id).where(Dossier.reference == reference)) is None:
             return reference
 
@@ -55,7 +56,7 @@ def get_dossier_for_booking(booking_id: int) -> Dossier | None:
 # --- start ---------------------------------------------------------------------------------------
 
 
-def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
+def start_dossier(booking: Booking, *, actor: Actor, now: datetime) -> Dossier:
     """Open the dossier of a booking, creating it on first use."""
     existing = get_dossier_for_booking(booking.id)
     if existing is not None:
@@ -70,7 +71,7 @@ def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
         contact_phone=booking.phone,
         contact_email=booking.email,
         created_at=now,
-        created_by_id=actor.id,
+        created_by_id=actor.user_id,
     )
     db.session.add(dossier)
     db.session.flush()
@@ -78,30 +79,27 @@ def start_dossier(booking: Booking, *, actor: User, now: datetime) -> Dossier:
     return dossier
 
 
-def start_walk_in(moment: RegistrationMoment, *, actor: User, now: datetime) -> Dossier:
+def start_walk_in(moment: RegistrationMoment, *, actor: Actor, now: datetime) -> Dossier:
     """Open a new dossier for someone who came without a booking."""
-    dossier = Dossier(reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.id)
+    dossier = Dossier(reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.user_id)
     db.session.add(dossier)
     db.session.flush()
     record_change(dossier, actor=actor, step="start", changes={"walk_in": True}, now=now)
     return dossier
 
 
-def complete_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
+def complete_dossier(dossier: Dossier, *, version: int, actor: Actor, now: datetime) -> None:
     """Mark the dossier complete (a deliberate act), only when the checklist has nothing missing."""
-    from inschrijving.dossiers.services.checklist import missing_items
-
-    begin_step(dossier, version)
-    missing = missing_items(dossier)
-    if missing:
-        raise NotComplete([str(item.label) for item in missing])
+    begin_step(dossier, version)  # a complete dossier is refused here, as DossierLocked
+    if not can_complete(dossier):
+        raise NotComplete([str(item.label) for item in missing_items(dossier)])
     dossier.status = DossierStatus.COMPLETE
     dossier.completed_at = now
-    dossier.completed_by_id = actor.id
+    dossier.completed_by_id = actor.user_id
     finish_step(dossier, step="complete", actor=actor, now=now)
 
 
-def reopen_dossier(dossier: Dossier, *, version: int, actor: User, now: datetime) -> None:
+def reopen_dossier(dossier: Dossier, *, version: int, actor: Actor, now: datetime) -> None:
     """Put a complete dossier back to draft so it can be corrected; landlords lose sight until it is complete again."""
     if int(version) != dossier.version:
         raise StaleDossier(dossier.reference)

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from inschrijving.accounts.models import User
-from inschrijving.dossiers import forms, services
+from inschrijving.accounts.services.audit import Actor
+from inschrijving.config import LANGUAGE_NAMES
+from inschrijving.dossiers import queries
+from inschrijving.dossiers.forms import steps as forms
 from inschrijving.dossiers.models import Dossier, PersonRole
 from inschrijving.dossiers.national_numbers import format_number
-from inschrijving.extensions import db
-from inschrijving.landlords.models import Landlord, Municipality
-from inschrijving.web import LANGUAGE_NAMES
+from inschrijving.dossiers.services import consent, intake
 
 BLANK_ROWS = 2
 
@@ -27,16 +27,27 @@ class Step:
     slug: str
     title: Any
     build: Callable[[Dossier], FlaskForm] | None = None
-    save: Callable[[Dossier, Any, User, datetime], None] | None = None
+    save: Callable[[Dossier, Any, Actor, datetime], None] | None = None
     optional: bool = False
     visible: Callable[[Dossier], bool] = lambda dossier: True
+    # What the step's page shows besides its form.
+    page_context: Callable[[Dossier], dict[str, Any]] = lambda dossier: {}
 
     @property
     def template(self) -> str:
         return f"dossiers/steps/{self.slug}.html"
 
+    def url(self, dossier_id: int) -> str:
+        """Where the step is done: the overview for the review, the documents page, or the step's form."""
+        if self.slug == "review":
+            return url_for("dossiers.show", dossier_id=dossier_id)
+        if self.slug == "documents":
+            return url_for("dossiers.documents", dossier_id=dossier_id)
+        return url_for("dossiers.step", dossier_id=dossier_id, slug=self.slug)
 
-def _people(dossier: Dossier) -> list[tuple[int | None, str]]:
+
+def people_choices(dossier: Dossier) -> list[tuple[int | None, str]]:
+    """Whom a paper or a property belongs to: one of the household, or the whole household."""
     return [("", str(_l("— het hele gezin —")))] + [(p.id, p.full_name) for p in dossier.persons]
 
 
@@ -69,12 +80,11 @@ def build_household(dossier: Dossier) -> FlaskForm:
         "language": dossier.language,
         "family_reunification_expected": dossier.family_reunification_expected,
     }
-    languages = {code: LANGUAGE_NAMES.get(code, code) for code in current_app.config["LANGUAGES"]}
-    return forms.HouseholdForm(data=data, languages=languages)
+    return forms.HouseholdForm(data=data, languages=LANGUAGE_NAMES)
 
 
 def save_household(dossier, form, actor, now):
-    services.save_household(
+    intake.save_household(
         dossier,
         version=form.version.data,
         contact={
@@ -110,7 +120,7 @@ def build_identity(dossier: Dossier) -> FlaskForm:
 
 
 def save_identity(dossier, form, actor, now):
-    services.save_identity(
+    intake.save_identity(
         dossier, version=form.version.data, rows=[r.form.data for r in form.rows], actor=actor, now=now
     )
 
@@ -148,7 +158,7 @@ def build_income(dossier: Dossier) -> FlaskForm:
 
 
 def save_income(dossier, form, actor, now):
-    services.save_incomes(
+    intake.save_incomes(
         dossier, version=form.version.data, rows=[r.form.data for r in form.rows], actor=actor, now=now
     )
 
@@ -167,7 +177,7 @@ def build_means_test(dossier: Dossier) -> FlaskForm:
 
 
 def save_means_test(dossier, form, actor, now):
-    services.save_means_test(
+    intake.save_means_test(
         dossier,
         version=form.version.data,
         total_balances=form.total_balances.data,
@@ -193,12 +203,12 @@ def build_property(dossier: Dossier) -> FlaskForm:
     ] + [{"country": "BE"}] * BLANK_ROWS
     has = {True: "yes", False: "no"}.get(dossier.has_property)
     return forms.PropertyForm(
-        data={"version": dossier.version, "has_property": has, "items": items}, people=_people(dossier)
+        data={"version": dossier.version, "has_property": has, "items": items}, people=people_choices(dossier)
     )
 
 
 def save_property(dossier, form, actor, now):
-    services.save_property(
+    intake.save_property(
         dossier,
         version=form.version.data,
         has_property=form.has_property.data == "yes",
@@ -217,28 +227,12 @@ def build_addresses(dossier: Dossier) -> FlaskForm:
 
 
 def save_addresses(dossier, form, actor, now):
-    services.save_addresses(
+    intake.save_addresses(
         dossier, version=form.version.data, rows=[r.form.data for r in form.rows], actor=actor, now=now
     )
 
 
 # --- preferences, landlords, health, CIR ---------------------------------------------------------
-
-
-def municipality_choices(dossier: Dossier) -> list[tuple[int, str]]:
-    """Municipalities served by a landlord active on the moment's date."""
-    on = dossier.moment.held_on
-    stmt = (
-        db.select(Municipality.id, Municipality.name)
-        .join(Landlord.municipalities)
-        .where(
-            (Landlord.active_from.is_(None)) | (Landlord.active_from <= on),
-            (Landlord.active_until.is_(None)) | (Landlord.active_until >= on),
-        )
-        .distinct()
-        .order_by(Municipality.name)
-    )
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
 
 
 def build_preferences(dossier: Dossier) -> FlaskForm:
@@ -256,11 +250,11 @@ def build_preferences(dossier: Dossier) -> FlaskForm:
             needs_wheelchair=prefs.needs_wheelchair,
             remarks=prefs.remarks,
         )
-    return forms.PreferencesForm(data=data, municipalities=municipality_choices(dossier))
+    return forms.PreferencesForm(data=data, municipalities=queries.list_municipality_choices(dossier.moment.held_on))
 
 
 def save_preferences(dossier, form, actor, now):
-    services.save_preferences(
+    intake.save_preferences(
         dossier,
         version=form.version.data,
         municipality_ids=form.municipalities.data,
@@ -271,13 +265,13 @@ def save_preferences(dossier, form, actor, now):
 
 
 def build_landlords(dossier: Dossier) -> FlaskForm:
-    offers = services.landlord_offers(dossier)
+    offers = consent.landlord_offers(dossier)
     offered = [(o.landlord.id, o.landlord.name) for o in offers if o.offered and not o.is_chosen]
     return forms.LandlordsForm(data={"version": dossier.version}, offered=offered)
 
 
 def save_landlords(dossier, form, actor, now):
-    services.choose_landlords(
+    consent.choose_landlords(
         dossier, version=form.version.data, landlord_ids=form.landlords.data, actor=actor, now=now
     )
 
@@ -287,7 +281,7 @@ def build_health(dossier: Dossier) -> FlaskForm:
 
 
 def save_health(dossier, form, actor, now):
-    services.give_health_consent(dossier, version=form.version.data, actor=actor, now=now)
+    consent.give_health_consent(dossier, version=form.version.data, actor=actor, now=now)
 
 
 def build_cir(dossier: Dossier) -> FlaskForm:
@@ -301,7 +295,7 @@ def build_cir(dossier: Dossier) -> FlaskForm:
 
 
 def save_cir(dossier, form, actor, now):
-    services.save_cir(
+    intake.save_cir(
         dossier,
         version=form.version.data,
         cir_registered=form.cir_registered.data == "yes",
@@ -316,6 +310,14 @@ def _has_disability(dossier: Dossier) -> bool:
     return any(p.has_recognised_disability for p in dossier.persons)
 
 
+def _offers(dossier: Dossier) -> dict[str, Any]:
+    return {"offers": consent.landlord_offers(dossier)}
+
+
+def _health(dossier: Dossier) -> dict[str, Any]:
+    return {"health": consent.health_consent(dossier)}
+
+
 STEPS: tuple[Step, ...] = (
     Step("household", _l("Gezin"), build_household, save_household),
     Step("identity", _l("Identiteit en register"), build_identity, save_identity),
@@ -324,13 +326,29 @@ STEPS: tuple[Step, ...] = (
     Step("property", _l("Eigendom"), build_property, save_property),
     Step("addresses", _l("Adressen (niet verplicht)"), build_addresses, save_addresses, optional=True),
     Step("preferences", _l("Voorkeuren"), build_preferences, save_preferences),
-    Step("landlords", _l("Verhuurders en toestemming"), build_landlords, save_landlords),
-    Step("health", _l("Toestemming handicap"), build_health, save_health, visible=_has_disability),
+    Step("landlords", _l("Verhuurders en toestemming"), build_landlords, save_landlords, page_context=_offers),
+    Step(
+        "health", _l("Toestemming handicap"), build_health, save_health, visible=_has_disability, page_context=_health
+    ),
     Step("documents", _l("Documenten")),
     Step("cir", _l("Centraal register (CIR)"), build_cir, save_cir),
     Step("review", _l("Nakijken en afronden")),
 )
 STEPS_BY_SLUG = {s.slug: s for s in STEPS}
+# The history also names what happened outside the steps' forms.
+HISTORY_TITLES = {s.slug: s.title for s in STEPS} | {
+    "start": _l("Dossier gestart"),
+    "health_consent": _l("Toestemming handicap"),
+    "withdraw": _l("Toestemming ingetrokken"),
+    "complete": _l("Afgerond"),
+    "reopen": _l("Opnieuw geopend"),
+}
+
+
+def form_step(slug: str) -> Step | None:
+    """The step with a form of its own under this slug, if any."""
+    step = STEPS_BY_SLUG.get(slug)
+    return step if step is not None and step.build is not None else None
 
 
 def visible_steps(dossier: Dossier) -> list[Step]:

@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from inschrijving.accounts.models import User
-from inschrijving.accounts.services import record_audit
+from inschrijving.accounts.services.audit import record_audit
 from inschrijving.extensions import db
 from inschrijving.landlords.models import ApiToken, Landlord
 

@@ -9,8 +9,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import User
+from inschrijving.accounts.services import audit as account_audit
 from inschrijving.booking.models import Booking, BookingStatus
 from inschrijving.booking.services import seats, waitlist
 from inschrijving.extensions import db
@@ -65,7 +65,7 @@ def change_capacity(moment: RegistrationMoment, changes: dict[int, int], *, acto
         for _seat in range(max(new_seats, 0)):
             if waitlist.offer_freed_seat(slots[slot_id], now=now) is None:
                 break
-    account_services.record_audit(actor=actor, action="slot.capacity_change", object_type="moment",
+    account_audit.record_audit(actor=actor, action="slot.capacity_change", object_type="moment",
                                   object_id=moment.id, detail={"changes": {str(k): v for k, v in changes.items()}},
                                   ip=ip)
     return [slots[slot_id] for slot_id in sorted(changes)]
@@ -80,7 +80,7 @@ def review_shortfalls(moment: RegistrationMoment, changes: dict[int, int], *, ac
     shortfalls = find_shortfalls(moment, changes)
     if not shortfalls:
         return None
-    account_services.record_audit(actor=actor, action="slot.capacity_shortfall_view", object_type="moment",
+    account_audit.record_audit(actor=actor, action="slot.capacity_shortfall_view", object_type="moment",
                                   object_id=moment.id, ip=ip)
     return CapacityBelowBookings(shortfalls, free_slots_after(moment, changes))
 

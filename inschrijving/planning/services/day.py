@@ -5,14 +5,14 @@ Checking in, no-shows, undo and walk-ins change bookings: they are `booking.serv
 
 from __future__ import annotations
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import User
+from inschrijving.accounts.services import audit as account_audit
 from inschrijving.planning import queries
 from inschrijving.planning.models import RegistrationMoment
 
 
 def open_day_list(moment: RegistrationMoment, *, actor: User, ip: str | None) -> list[queries.DaySlot]:
     """The moment's day list (`queries.day_list`), with the audit event its reading leaves."""
-    account_services.record_audit(actor=actor, action="moment.day_list_view", object_type="moment",
+    account_audit.record_audit(actor=actor, action="moment.day_list_view", object_type="moment",
                                   object_id=moment.id, ip=ip)
     return queries.day_list(moment)

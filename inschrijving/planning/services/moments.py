@@ -10,8 +10,8 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import User
+from inschrijving.accounts.services import audit as account_audit
 from inschrijving.booking.models import Booking
 from inschrijving.booking.services import lifecycle, waitlist
 from inschrijving.extensions import db
@@ -139,7 +139,7 @@ def cancel_moment(moment: RegistrationMoment, *, actor: User, ip: str | None, no
 
 
 def _audit(moment: RegistrationMoment, action: str, *, actor: User, ip: str | None, **detail) -> None:
-    account_services.record_audit(actor=actor, action=action, object_type="moment", object_id=moment.id,
+    account_audit.record_audit(actor=actor, action=action, object_type="moment", object_id=moment.id,
                                   detail=detail, ip=ip)
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from inschrijving.accounts import services as account_services
 from inschrijving.accounts.models import Role, User
+from inschrijving.accounts.services import audit as account_audit
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentStatus, RegistrationMoment
 from inschrijving.planning.services.base import PlanningError
@@ -30,7 +30,7 @@ def set_staff(moment: RegistrationMoment, user_ids: Iterable[int], *, actor: Use
         raise PlanningError(ids)
     moment.staff = sorted(users, key=lambda u: u.name)
     db.session.flush()
-    account_services.record_audit(actor=actor, action="moment.staff", object_type="moment", object_id=moment.id,
+    account_audit.record_audit(actor=actor, action="moment.staff", object_type="moment", object_id=moment.id,
                                   detail={"user_ids": [u.id for u in moment.staff]}, ip=ip)
     return moment.staff
 
@@ -54,7 +54,7 @@ def renew_calendar_token(user: User, *, ip: str | None) -> str:
     """Give the user a new secret feed link at their own request; the old link stops working at once. Audited."""
     user.calendar_token = secrets.token_urlsafe(24)
     db.session.flush()
-    account_services.record_audit(actor=user, action="user.calendar_token_renewed", object_type="user",
+    account_audit.record_audit(actor=user, action="user.calendar_token_renewed", object_type="user",
                                   object_id=user.id, ip=ip)
     return user.calendar_token
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from inschrijving.accounts.models import AuditEvent, User
-from inschrijving.accounts.services import record_audit
+from inschrijving.accounts.services.audit import record_audit
 from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.models import ApiToken

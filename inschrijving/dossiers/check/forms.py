@@ -1,4 +1,4 @@
-"""The anonymous /check questions."""
+"""The anonymous /check questions: input shape and per-field checks."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from wtforms import (
     IntegerField,
     RadioField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from inschrijving.dossiers.forms.common import (
     YES_NO,
     choices_of,
 )
-
-# --- public check --------------------------------------------------------------------------------
+from inschrijving.validators import NumberRange
 
 
 class CheckForm(FlaskForm):

@@ -11,6 +11,7 @@ import pyotp
 import sqlalchemy as sa
 
 from inschrijving.accounts.models import RecoveryCode, Role, User
+from inschrijving.accounts.services.audit import Actor, audit
 from inschrijving.extensions import db
 
 RECOVERY_CODE_COUNT = 10
@@ -70,14 +71,16 @@ def verify_totp(user: User, code: str, *, now: datetime) -> bool:
     return False
 
 
-def confirm_enrolment(user: User, code: str, *, now: datetime) -> list[str]:
+def confirm_enrolment(user: User, code: str, *, now: datetime, actor: Actor) -> list[str]:
     """Switch two-factor on once the user proves the app works; return fresh recovery codes."""
     if user.has_two_factor:
         raise AlreadyEnrolled()
     if not verify_totp(user, code, now=now):
         raise InvalidCode()
     user.totp_confirmed_at = now
-    return generate_recovery_codes(user)
+    codes = generate_recovery_codes(user)
+    audit(actor, "user.2fa_enabled", object_type="user", object_id=user.id)
+    return codes
 
 
 def _code_hash(code: str) -> str:
@@ -95,6 +98,13 @@ def generate_recovery_codes(user: User) -> list[str]:
         codes.append(f"{raw[:5]}-{raw[5:]}")
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_code_hash(code)) for code in codes)
     db.session.flush()
+    return codes
+
+
+def renew_recovery_codes(user: User, *, actor: Actor) -> list[str]:
+    """Give the user new recovery codes on request; the old ones stop working."""
+    codes = generate_recovery_codes(user)
+    audit(actor, "user.2fa_new_recovery_codes", object_type="user", object_id=user.id)
     return codes
 
 
@@ -133,8 +143,19 @@ def count_unused_recovery_codes(user: User) -> int:
     )
 
 
-def disable_two_factor(user: User) -> None:
-    """Switch two-factor off (lost phone and codes); the user enrols again from scratch."""
+def disable_two_factor(user: User, *, actor: Actor) -> None:
+    """Switch the user's own two-factor off (when the role does not require it)."""
+    _remove_two_factor(user)
+    audit(actor, "user.2fa_disabled", object_type="user", object_id=user.id)
+
+
+def reset_two_factor(user: User, *, actor: Actor) -> None:
+    """Switch someone's two-factor off for them (lost phone and codes); they enrol again from scratch."""
+    _remove_two_factor(user)
+    audit(actor, "user.2fa_reset", object_type="user", object_id=user.id)
+
+
+def _remove_two_factor(user: User) -> None:
     user.totp_secret = None
     user.totp_confirmed_at = None
     user.totp_last_step = None

@@ -1,8 +1,93 @@
-"""Dutch names for the fields of the household copy (PDF); the JSON keeps the column names."""
+"""The Dutch words for a dossier's stored values and columns: one map per concept, used by every page and PDF.
+
+- `label(value)`: a value of the dossier's enums (`PersonRole.PARTNER` is "Partner").
+- `field_label(column)`: a column of the data held about a household (the dossier's history, the copy
+  of everything held).
+- `row_label(key)`: a row of the dossier's history ("+ Person An Peeters" is "Nieuw: Persoon An Peeters").
+
+The intake's forms word their options as answers to a question ("Minderjarig en hier gedomicilieerd"); where
+an option is just the value's name (roles, document kinds) the form takes it from here.
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+
+from inschrijving.dossiers.enums import (
+    ChoiceStatus,
+    ConsentPurpose,
+    DependantReason,
+    DocumentKind,
+    DossierStatus,
+    IdKind,
+    IncomeSource,
+    LanguageLevel,
+    PersonRole,
+    PropertyException,
+    PropertyRight,
+    RegisterType,
+)
+
+VALUE_LABELS = {
+    DossierStatus.DRAFT: _l("Nog bezig"),
+    DossierStatus.COMPLETE: _l("Afgerond"),
+    ConsentPurpose.KEEP_DOSSIER: _l("Dossier bewaren"),
+    ConsentPurpose.HEALTH_DATA: _l("Gegevens over de handicap"),
+    ConsentPurpose.SHARE_WITH_LANDLORD: _l("Delen met de verhuurder"),
+    ChoiceStatus.NEW: _l("Nieuw"),
+    ChoiceStatus.DOWNLOADED: _l("Gedownload"),
+    ChoiceStatus.REGISTERED: _l("Ingeschreven"),
+    ChoiceStatus.INCOMPLETE: _l("Onvolledig"),
+    ChoiceStatus.REFUSED: _l("Geweigerd"),
+    PersonRole.REFERENCE_TENANT: _l("Referentiehuurder"),
+    PersonRole.PARTNER: _l("Partner"),
+    PersonRole.CHILD: _l("Kind"),
+    PersonRole.OTHER_ADULT: _l("Andere volwassene"),
+    IdKind.NATIONAL_NUMBER: _l("Rijksregisternummer"),
+    IdKind.BIS_NUMBER: _l("BIS-nummer"),
+    IdKind.FOREIGN_ID: _l("Buitenlands identiteitsbewijs"),
+    IdKind.NONE: _l("Geen"),
+    RegisterType.POPULATION: _l("Bevolkingsregister"),
+    RegisterType.FOREIGNERS: _l("Vreemdelingenregister"),
+    RegisterType.REFERENCE_ADDRESS: _l("Referentieadres"),
+    RegisterType.WAITING: _l("Wachtregister"),
+    RegisterType.STRUCK_OFF: _l("Ambtshalve geschrapt"),
+    RegisterType.REFUGEE_ATTEST: _l("Erkend vluchteling (attest)"),
+    RegisterType.UNKNOWN: _l("Onbekend"),
+    DependantReason.MINOR_DOMICILED: _l("Minderjarig en gedomicilieerd"),
+    DependantReason.CHILD_BENEFIT: _l("Groeipakket"),
+    DependantReason.CO_PARENTING: _l("Co-ouderschap"),
+    DependantReason.DISABILITY: _l("Handicap"),
+    LanguageLevel.UNKNOWN: _l("Onbekend"),
+    LanguageLevel.NONE: _l("Geen"),
+    LanguageLevel.A1: "A1",
+    LanguageLevel.A2: "A2",
+    LanguageLevel.B1_PLUS: _l("B1 of hoger"),
+    IncomeSource.ASSESSMENT: _l("Aanslagbiljet"),
+    IncomeSource.KSZ: _l("KSZ"),
+    IncomeSource.PAYSLIPS: _l("Loonfiches"),
+    IncomeSource.DECLARATION_ON_HONOUR: _l("Verklaring op eer"),
+    PropertyRight.FULL_OWNERSHIP: _l("Volle eigendom"),
+    PropertyRight.USUFRUCT: _l("Vruchtgebruik"),
+    PropertyRight.LONG_LEASE: _l("Erfpacht"),
+    PropertyRight.BUILDING_RIGHT: _l("Opstal"),
+    PropertyRight.GIVEN_AWAY_RIGHT: _l("Afgestaan recht"),
+    PropertyRight.VIA_COMPANY: _l("Via een vennootschap"),
+    PropertyException.ZONING: _l("Bestemming"),
+    PropertyException.UNINHABITABLE: _l("Onbewoonbaar"),
+    PropertyException.INHERITANCE: _l("Erfenis"),
+    PropertyException.EX_PARTNER: _l("Ex-partner"),
+    PropertyException.OTHER: _l("Andere"),
+    DocumentKind.IDENTITY: _l("Identiteitskaart of verblijfsdocument"),
+    DocumentKind.INCOME_PROOF: _l("Bewijs van inkomen"),
+    DocumentKind.HOUSEHOLD_COMPOSITION: _l("Gezinssamenstelling"),
+    DocumentKind.DISABILITY_ATTEST: _l("Attest handicap"),
+    DocumentKind.LANGUAGE_PROOF: _l("Bewijs van Nederlands"),
+    DocumentKind.DEBT_SETTLEMENT: _l("Schuldenregeling"),
+    DocumentKind.PROPERTY_EXCEPTION: _l("Bewijs uitzondering eigendom"),
+    DocumentKind.OTHER: _l("Ander document"),
+}
+
 
 FIELD_LABELS = {
     "id": _l("Nummer"),
@@ -48,7 +133,6 @@ FIELD_LABELS = {
     "updated_by_id": _l("Gewijzigd door (medewerker)"),
     "completed_at": _l("Afgerond op"),
     "completed_by_id": _l("Afgerond door (medewerker)"),
-    "retention_until": _l("Bewaren tot"),
     "position": _l("Volgorde"),
     "role": _l("Rol"),
     "first_name": _l("Voornaam"),
@@ -130,8 +214,48 @@ FIELD_LABELS = {
     "object_id": _l("Nummer van het gegeven"),
     "detail": _l("Details"),
     "ip": _l("Netwerkadres"),
+    "has_property_declared": _l("Eigendom"),
+    "sha256": _l("Vingerafdruk (sha256)"),
+    "storage_key": _l("Opslagsleutel"),
+    "booking": _l("Afspraak"),
+    "walk_in": _l("Zonder afspraak"),
+}
+
+# The models whose rows the history names.
+ROW_LABELS = {
+    "Dossier": _l("Dossier"),
+    "Person": _l("Persoon"),
+    "IncomeRecord": _l("Inkomen"),
+    "AssetsDeclaration": _l("Spaargeld"),
+    "PropertyDeclaration": _l("Eigendom"),
+    "AddressHistoryEntry": _l("Adres"),
+    "Preferences": _l("Voorkeuren"),
+    "Consent": _l("Toestemming"),
+    "LandlordChoice": _l("Keuze verhuurder"),
+    "Document": _l("Document"),
 }
 
 
+def label(value: object) -> str:
+    """The Dutch label of an enum value (or of its stored string); the value itself when there is none."""
+    if value is None:
+        return ""
+    return str(VALUE_LABELS.get(value, value))
+
+
 def field_label(key: str) -> str:
+    """The Dutch name of a column; an unknown one is shown with spaces for its underscores."""
     return str(FIELD_LABELS.get(key, key.replace("_", " ")))
+
+
+def row_label(key: str) -> str:
+    """Turn a stored row key like '+ Person An Peeters' into Dutch: 'Nieuw: Persoon An Peeters'."""
+    prefix = ""
+    if key.startswith("+ "):
+        prefix, key = str(_l("Nieuw:")) + " ", key[2:]
+    elif key.startswith("- "):
+        prefix, key = str(_l("Verwijderd:")) + " ", key[2:]
+    word, _sep, rest = key.partition(" ")
+    if word in ROW_LABELS:
+        return f"{prefix}{ROW_LABELS[word]} {rest}".strip()
+    return prefix + field_label(key)

@@ -1,25 +1,22 @@
-"""Account rules: staff users, passwords, reset links, login throttling, and the audit trail."""
+"""Staff users: create, change and disable them; passwords and one-time reset links."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from inschrijving import contact
-from inschrijving.accounts.models import AuditEvent, LoginFailure, PasswordResetToken, Role, User
+from inschrijving.accounts.models import PasswordResetToken, Role, User
+from inschrijving.accounts.services.audit import Actor, audit
 from inschrijving.extensions import db
 
 MIN_PASSWORD_LENGTH = 12
-COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+COMMON_PASSWORDS_FILE = Path(__file__).parent.parent / "common_passwords.txt"
 
 
 class AccountError(Exception):
@@ -58,21 +55,6 @@ class WrongPassword(AccountError):
     pass
 
 
-@dataclass(frozen=True)
-class ThrottleLimits:
-    per_account: int
-    per_address: int
-    window: timedelta
-
-    @classmethod
-    def from_config(cls, config: Any) -> ThrottleLimits:
-        return cls(
-            per_account=config["LOGIN_FAILURES_PER_ACCOUNT"],
-            per_address=config["LOGIN_FAILURES_PER_ADDRESS"],
-            window=timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"]),
-        )
-
-
 def normalise_email(email: str) -> str:
     """Return the canonical (lower-cased, validated) form of an e-mail address."""
     try:
@@ -102,7 +84,13 @@ def get_user_by_email(email: str) -> User | None:
 
 
 def create_user(
-    *, email: str, name: str, role: Role, password: str | None = None, landlord_id: int | None = None
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    actor: Actor,
+    password: str | None = None,
+    landlord_id: int | None = None,
 ) -> User:
     """Create a staff user; a landlord user must belong to a landlord, others must not.
 
@@ -125,35 +113,18 @@ def create_user(
     user.set_password(password if password is not None else secrets.token_urlsafe(32))
     db.session.add(user)
     db.session.flush()
+    detail = {"role": user.role.value, "landlord_id": user.landlord_id}
+    audit(actor, "user.create", object_type="user", object_id=user.id, detail=detail)
     return user
-
-
-def authenticate(email: str, password: str) -> User | None:
-    """Return the enabled user with these credentials, or None."""
-    user = get_user_by_email(email)
-    if user is None:
-        # Same work for unknown accounts, so timing does not reveal which e-mails exist.
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not user.check_password(password) or not user.is_enabled:
-        return None
-    return user
-
-
-def complete_login(user: User, *, now: datetime, ip: str | None) -> None:
-    """Note a finished login (after any second step) and forget the account's failed attempts."""
-    user.last_login_at = now
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.account_key == account_key(user.email)))
-    record_audit(actor=user, action="login", object_type="user", object_id=user.id, ip=ip)
 
 
 def update_user(
-    user: User, *, actor: User | None, name: str, role: Role, landlord_id: int | None, is_enabled: bool
+    user: User, *, actor: Actor, name: str, role: Role, landlord_id: int | None, is_enabled: bool
 ) -> dict[str, list[str]]:
     """Change a user's name, role, landlord or enabled flag; return what changed as {field: [old, new]}."""
     if role == Role.LANDLORD and landlord_id is None:
         raise LandlordRequired()
-    if actor is not None and actor.id == user.id and (role != user.role or not is_enabled):
+    if actor.user_id == user.id and (role != user.role or not is_enabled):
         raise CannotChangeOwnAccess()
     new = {
         "name": name.strip(),
@@ -168,18 +139,21 @@ def update_user(
         # Access changed: sessions opened under the old access must end.
         user.session_version += 1
     db.session.flush()
+    if changed:
+        audit(actor, "user.update", object_type="user", object_id=user.id, detail={"changed": changed})
     return changed
 
 
-def deactivate_user(user: User, *, actor: User) -> bool:
+def deactivate_user(user: User, *, actor: Actor) -> bool:
     """Disable an account and end its sessions; return False when it was already disabled."""
-    if actor.id == user.id:
+    if actor.user_id == user.id:
         raise CannotChangeOwnAccess()
     if not user.is_enabled:
         return False
     user.is_enabled = False
     user.session_version += 1
     db.session.flush()
+    audit(actor, "user.deactivate", object_type="user", object_id=user.id)
     return True
 
 
@@ -192,11 +166,12 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-def change_own_password(user: User, *, current_password: str, new_password: str) -> None:
+def change_own_password(user: User, *, current_password: str, new_password: str, actor: Actor) -> None:
     """Let a user replace their password after proving they know the current one."""
     if not user.check_password(current_password):
         raise WrongPassword()
     set_password(user, new_password)
+    audit(actor, "user.password_change", object_type="user", object_id=user.id)
 
 
 # Password reset links ---------------------------------------------------------------------------
@@ -206,7 +181,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_reset_link(user: User, *, actor: User | None, now: datetime, valid_for: timedelta) -> str:
+def issue_reset_link(user: User, *, actor: Actor, now: datetime, valid_for: timedelta) -> str:
     """Create a one-time reset token for the user and return it; earlier unused links stop working.
 
     Only the hash is stored, so the database never holds a working link.
@@ -221,12 +196,13 @@ def issue_reset_link(user: User, *, actor: User | None, now: datetime, valid_for
         PasswordResetToken(
             user_id=user.id,
             token_hash=_token_hash(token),
-            created_by_id=actor.id if actor is not None else None,
+            created_by_id=actor.user_id,
             created_at=now,
             expires_at=now + valid_for,
         )
     )
     db.session.flush()
+    audit(actor, "user.password_reset_link", object_type="user", object_id=user.id)
     return token
 
 
@@ -238,8 +214,8 @@ def get_reset_token(token: str, *, now: datetime) -> PasswordResetToken | None:
     return row
 
 
-def use_reset_token(reset: PasswordResetToken, *, password: str, now: datetime) -> User:
-    """Set the new password through a reset link and spend the link."""
+def use_reset_token(reset: PasswordResetToken, *, password: str, now: datetime, ip: str | None) -> User:
+    """Set the new password through a reset link and spend the link; the link's user is the actor."""
     if not reset.is_usable(now):
         raise AccountError("reset link no longer usable")
     set_password(reset.user, password)
@@ -253,92 +229,7 @@ def use_reset_token(reset: PasswordResetToken, *, password: str, now: datetime) 
     if spent.rowcount != 1:
         raise AccountError("reset link already used")
     db.session.expire(reset, ["used_at"])
+    audit(Actor.of(reset.user, ip=ip), "user.password_reset_used", object_type="user", object_id=reset.user.id)
     return reset.user
 
 
-# Login throttling -------------------------------------------------------------------------------
-
-
-def account_key(email: str) -> str:
-    """Hash of the typed e-mail: unknown and known accounts are counted alike, nothing typed is kept."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
-
-
-def is_login_throttled(email: str, ip: str | None, *, now: datetime, limits: ThrottleLimits) -> bool:
-    """Tell whether this account or client address failed too often within the window."""
-    since = now - limits.window
-    by_account = (
-        sa.select(sa.func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.account_key == account_key(email), LoginFailure.failed_at > since)
-        .scalar_subquery()
-    )
-    by_address = (
-        sa.select(sa.func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.ip == ip, LoginFailure.failed_at > since)
-        .scalar_subquery()
-    )
-    account_count, address_count = db.session.execute(sa.select(by_account, by_address)).one()
-    return account_count >= limits.per_account or (ip is not None and address_count >= limits.per_address)
-
-
-def record_login_failure(email: str, ip: str | None, *, now: datetime, limits: ThrottleLimits) -> None:
-    """Count one failed login and drop failures too old to matter."""
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at <= now - limits.window))
-    db.session.add(LoginFailure(account_key=account_key(email), ip=ip, failed_at=now))
-    db.session.flush()
-
-
-# Audit trail ------------------------------------------------------------------------------------
-
-
-def record_audit(
-    *,
-    actor: User | None,
-    action: str,
-    object_type: str | None = None,
-    object_id: int | None = None,
-    detail: dict[str, Any] | None = None,
-    ip: str | None = None,
-    actor_label: str | None = None,
-) -> AuditEvent:
-    """Write one audit event: who did what to which object, from where."""
-    event = AuditEvent(
-        user_id=actor.id if actor is not None else None,
-        actor=actor_label or (actor.email if actor is not None else "system"),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=detail or {},
-        ip=ip,
-    )
-    db.session.add(event)
-    return event
-
-
-def purge_audit(now: datetime, *, retention_days: int | None = None) -> int:
-    """Delete audit events older than the retention period and return how many went.
-
-    The period defaults to the AUDIT_RETENTION_DAYS setting. The purge itself leaves an event
-    (a count, no contents), so the trail shows when it was shortened.
-    """
-    days = retention_days if retention_days is not None else current_app.config["AUDIT_RETENTION_DAYS"]
-    cutoff = now - timedelta(days=days)
-    result = db.session.execute(
-        sa.delete(AuditEvent).where(AuditEvent.occurred_at < cutoff).execution_options(synchronize_session=False)
-    )
-    removed = result.rowcount or 0
-    event = record_audit(
-        actor=None,
-        action="audit.purge",
-        detail={"removed": removed, "before": cutoff.isoformat()},
-        actor_label="system",
-    )
-    event.occurred_at = now
-    db.session.flush()
-    return removed
-
-
-# A real scrypt hash of a random string: checking against it costs what a real check costs.
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")

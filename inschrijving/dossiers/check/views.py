@@ -1,0 +1,22 @@
+"""The /check page: a few questions, and per condition what the answers mean."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from inschrijving.db_types import utcnow
+from inschrijving.dossiers.check import services
+from inschrijving.dossiers.check.forms import CheckForm
+from inschrijving.web import to_local
+
+bp = Blueprint("eligibility_check", __name__)
+
+
+@bp.route("/check")
+def check():
+    """Ask a few questions and explain, per condition, what the answers mean. Nothing is stored."""
+    answered = "adult" in request.args
+    form = CheckForm(request.args if answered else None)
+    today = to_local(utcnow()).date()
+    findings = services.assess_answers(form.data, today) if answered and form.validate() else None
+    return render_template("dossiers/check.html", form=form, findings=findings, year=today.year)

@@ -1,0 +1,42 @@
+"""Staff reads of personal data in dossiers: a dossier page, the list of a moment, a scan.
+
+Every one of them is written to the audit trail here, so no page can show a dossier without it.
+"""
+
+from __future__ import annotations
+
+from inschrijving.accounts.services.audit import Actor, audit
+from inschrijving.dossiers import queries
+from inschrijving.dossiers.models import Document, Dossier
+from inschrijving.dossiers.services.documents import load_document
+from inschrijving.dossiers.services.lifecycle import load_dossier
+
+
+def view_dossier(dossier_id: int, *, actor: Actor, page: str) -> Dossier | None:
+    """Load a dossier for a staff page and note who read it on which page (nothing noted when missing)."""
+    dossier = load_dossier(dossier_id)
+    if dossier is not None:
+        audit(actor, "dossier.viewed", object_type="dossier", object_id=dossier.id, detail={"page": page})
+    return dossier
+
+
+def view_dossier_list(*, moment_id: int | None, actor: Actor) -> list[Dossier]:
+    """The dossiers of a moment (or the latest ones) for the staff list: it names households, so it is noted."""
+    audit(actor, "dossier.list_viewed", object_type="moment", object_id=moment_id)
+    return queries.list_dossiers(moment_id=moment_id)
+
+
+def hand_out_document(document: Document, *, actor: Actor) -> bytes:
+    """The original bytes of a scan for a staff download, noted with its dossier and kind.
+
+    :raises storage.StorageError: the file is missing or cannot be decrypted (nothing is noted then).
+    """
+    data = load_document(document)
+    audit(
+        actor,
+        "document.downloaded",
+        object_type="document",
+        object_id=document.id,
+        detail={"dossier_id": document.dossier_id, "kind": document.kind.value},
+    )
+    return data
