@@ -4,6 +4,11 @@ One server and one browser per test session. Without /usr/bin/chromium (or witho
 accessibility tests) the tests are skipped with the reason; with REQUIRE_BROWSER_TESTS=1 (set by .ci/run)
 they fail instead, so CI can never pass without running them. Never run `playwright install`: the
 browser is the system one.
+
+Never call `page.close()`, and wait for the navigation a click starts (`with page.expect_navigation():`) before
+the test goes on: Chromium can drop a close that races a navigation commit, and `page.close()` then waits
+forever (crbug.com/536385539, microsoft/playwright#42068). Pages close with their context. Each browser test
+also has a time limit (BROWSER_TEST_TIMEOUT), so a hang fails with a stack dump instead of stalling CI.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT = ROOT / "test-output"
 SCREENSHOTS = OUTPUT / "screenshots"
 BROWSER_DIR = Path(__file__).resolve().parent
+# Seconds: the slowest browser test takes about 20 on a busy machine (the session's first also seeds the site).
+BROWSER_TEST_TIMEOUT = 300
 
 _skipped_reasons: set[str] = set()
 
@@ -50,6 +57,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if BROWSER_DIR in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
@@ -238,8 +246,8 @@ def log_in(page, live_server: LiveServer, role: str) -> None:
     page.goto("/login")
     page.locator("#email").fill(live_server.scenario.users[role])
     page.locator("#password").fill(live_server.scenario.password)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
 
 
 @pytest.fixture(scope="session")
@@ -270,7 +278,6 @@ def site(browser, live_server: LiveServer) -> Site:
             log_in(page, live_server, role)
             assert "/login" not in page.url, f"Could not log in as {role}: {page.url}"
             states[role] = context.storage_state()
-            page.close()
         pages = discover(contexts, live_server.app, live_server.scenario)
         pages.extend(booking_link_pages(contexts[None].new_page(), live_server))
     finally:
@@ -287,11 +294,11 @@ def booking_link_pages(page, live_server: LiveServer) -> list:
     page.goto(f"/inschrijven/{moment_id}/{slot_id}")
     page.fill("#contact_name", "Petra Paginatest")
     page.fill("#email", "petra.paginatest@example.org")
-    page.click("main form button[type=submit].primary")
+    with page.expect_navigation():
+        page.click("main form button[type=submit].primary")
     if not page.url.endswith("/bevestigd"):
         return []  # test_the_page_list_covers_the_main_page_types reports the gap
     manage = page.url.removeprefix(live_server.url).removesuffix("/bevestigd")
-    page.close()
     return [
         SitePage("booking.confirmation", f"{manage}/bevestigd", None),
         SitePage("booking.manage", manage, None),
