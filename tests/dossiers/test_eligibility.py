@@ -113,24 +113,24 @@ WITH_NON_DEPENDANT_ADULT = (tenant(), PersonFacts(role="other_adult", birth_year
 @pytest.mark.parametrize(
     ("persons", "incomes", "expected", "limit"),
     [
-        (SINGLE, [income(29515)], Outcome.MEETS, "€ 29.515,00"),  # exactly at the limit
-        (SINGLE, [income("29515.01")], Outcome.DOES_NOT_MEET, "€ 29.515,00"),
-        (SINGLE_DISABLED, [income(31000)], Outcome.MEETS, "€ 31.987,00"),
-        (COUPLE, [income(30000), income(14000, role="partner")], Outcome.MEETS, "€ 44.270,00"),
-        (COUPLE, [income(30000), income(15000, role="partner")], Outcome.DOES_NOT_MEET, "€ 44.270,00"),
-        (WITH_CHILD, [income(46000)], Outcome.MEETS, "€ 46.745,00"),  # other + 1 dependant
-        (WITH_DISABLED_CHILD, [income(49000)], Outcome.MEETS, "€ 49.220,00"),  # disabled child counts twice
-        (WITH_NON_DEPENDANT_ADULT, [income(29000)], Outcome.MEETS, "€ 29.515,00"),  # only dependants count
-        (SINGLE, [income(27000, year=2022)], Outcome.DOES_NOT_MEET, "€ 29.515,00"),  # 27000 x 1.1 = 29700
+        (SINGLE, [income(29515)], Outcome.MEETS, "€\u00a029.515,00"),  # exactly at the limit
+        (SINGLE, [income("29515.01")], Outcome.DOES_NOT_MEET, "€\u00a029.515,00"),
+        (SINGLE_DISABLED, [income(31000)], Outcome.MEETS, "€\u00a031.987,00"),
+        (COUPLE, [income(30000), income(14000, role="partner")], Outcome.MEETS, "€\u00a044.270,00"),
+        (COUPLE, [income(30000), income(15000, role="partner")], Outcome.DOES_NOT_MEET, "€\u00a044.270,00"),
+        (WITH_CHILD, [income(46000)], Outcome.MEETS, "€\u00a046.745,00"),  # other + 1 dependant
+        (WITH_DISABLED_CHILD, [income(49000)], Outcome.MEETS, "€\u00a049.220,00"),  # disabled child counts twice
+        (WITH_NON_DEPENDANT_ADULT, [income(29000)], Outcome.MEETS, "€\u00a029.515,00"),  # only dependants count
+        (SINGLE, [income(27000, year=2022)], Outcome.DOES_NOT_MEET, "€\u00a029.515,00"),  # 27000 x 1.1 = 29700
         (SINGLE, [income(20000, year=2020)], Outcome.UNKNOWN, None),  # more than 3 years old
-        (SINGLE, [income(0)], Outcome.UNKNOWN, "€ 29.515,00"),  # zero: use current income
+        (SINGLE, [income(0)], Outcome.UNKNOWN, "€\u00a029.515,00"),  # zero: use current income
         (SINGLE, [], Outcome.UNKNOWN, None),
         (COUPLE, [income(10000)], Outcome.UNKNOWN, None),  # partner's income missing
         (
             SINGLE,
             [income(60000, uses_current_income=True, current_income_months=6, current_income_amount=Decimal(12000))],
             Outcome.MEETS,  # 12000 / 6 x 12 = 24000
-            "€ 29.515,00",
+            "€\u00a029.515,00",
         ),
         (
             SINGLE,
@@ -142,7 +142,7 @@ WITH_NON_DEPENDANT_ADULT = (tenant(), PersonFacts(role="other_adult", birth_year
             SINGLE,
             [income(60000, in_debt_settlement=True, disposable_income=Decimal(15000))],
             Outcome.MEETS,
-            "€ 29.515,00",
+            "€\u00a029.515,00",
         ),
     ],
 )
@@ -157,7 +157,7 @@ def test_income(persons, incomes, expected, limit):
 def test_income_names_the_counted_amount_and_indexation():
     finding = e.assess_income(facts(incomes=[income(20000, year=2021)]), LIMITS_2024)
     numbers = dict(finding.numbers)
-    assert numbers["Inkomen geteld"] == "€ 23.000,00"
+    assert numbers["Inkomen geteld"] == "€\u00a023.000,00"
     assert "1.1500" in numbers["Inkomen referentiehuurder"]
 
 

@@ -526,7 +526,7 @@ def test_assess_dossier_uses_the_moment_year_limits(db, volunteer):
     )
     income = next(f for f in facts.assess_dossier(dossier) if f.condition.value == "income")
     assert income.outcome.value == "meets"
-    assert "€ 18.900,00" in dict(income.numbers)["Inkomen geteld"]
+    assert "€\u00a018.900,00" in dict(income.numbers)["Inkomen geteld"]
 
 
 def test_income_record_factory_shape(db):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from inschrijving import formatting
 
 
 class Outcome(enum.StrEnum):
@@ -121,6 +123,4 @@ class Finding:
 
 def euro(amount: Decimal) -> str:
     """Write an amount the Belgian way, e.g. € 29.515,00."""
-    rounded = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    whole, _sep, cents = f"{rounded:,.2f}".partition(".")
-    return "€ " + whole.replace(",", ".") + "," + cents
+    return formatting.euro(amount)

@@ -28,6 +28,15 @@ from inschrijving.dossiers.eligibility.information import assess_binding, assess
 MEANS_TEST_START = date(2024, 1, 1)
 INCOME_MAX_AGE_YEARS = 3
 ADULT_AGE = 18
+# The income year asked first, everywhere (intake, /check, hints): the most recent year for which
+# nearly everyone holds a tax assessment at registration time (DOMAIN.md 3: "the most recent year, at
+# most three years old, for which an aanslagbiljet exists"; income of Y-1 is assessed during Y).
+DEFAULT_INCOME_YEAR_OFFSET = 2
+
+
+def default_income_year(on: date) -> int:
+    """The income year to ask about for a registration on `on`; older years down to Y-3 stay allowed."""
+    return on.year - DEFAULT_INCOME_YEAR_OFFSET
 
 
 def assess(facts: HouseholdFacts, limits: Limits | None) -> list[Finding]:
