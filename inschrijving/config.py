@@ -54,6 +54,10 @@ class Config:
     # Where uploaded scans live; never under static/.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    # What rendering an upload may cost (checked before anything is stored; docs/security.md, "Uploads").
+    UPLOAD_MAX_PDF_PAGES = int(os.environ.get("UPLOAD_MAX_PDF_PAGES", 50))
+    UPLOAD_MAX_DOCUMENTS = int(os.environ.get("UPLOAD_MAX_DOCUMENTS", 20))
+    UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", 25_000_000))
     # Fernet keys for uploads at rest, comma-separated: the first encrypts, all decrypt (rotation).
     DOCUMENT_KEYS = os.environ.get("DOCUMENT_KEYS", "")
     # Whole-request limit: one upload plus the form around it.

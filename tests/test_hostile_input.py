@@ -24,6 +24,7 @@ from inschrijving.landlords.models import Municipality
 from inschrijving.rendering import storage
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory
+from tests.factories.files import minimal_pdf
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
 
@@ -301,7 +302,7 @@ def _check_intake_injection(client, dossier, step: str, value: str) -> None:
 
 # Uploads ------------------------------------------------------------------------------------------
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 TRAVERSAL_NAMES = [
     "../../../../etc/passwd.pdf",
     "..\\..\\windows\\win.ini.pdf",

@@ -22,9 +22,10 @@ from inschrijving.rendering import storage
 from tests.conftest import PASSWORD
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, build_complete_dossier
+from tests.factories.files import minimal_pdf
 from tests.factories.packets import scan_jpeg
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 class Commits:
