@@ -34,6 +34,7 @@ from werkzeug.routing import IntegerConverter
 from inschrijving.accounts.models import Role, User
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES, RTL_LANGUAGES
+from inschrijving.db_types import utcnow
 from inschrijving.extensions import db, login_manager
 
 
@@ -157,6 +158,36 @@ def guard_blueprint(bp: Blueprint, *roles: Role) -> None:
     def _guard():
         _mark_staff_page()
         return _check_roles(roles)
+
+
+def guard_dossier_scope(bp: Blueprint) -> None:
+    """Answer 404 when the URL names a dossier, booking or moment outside the user's reach.
+
+    The rule is `dossiers.queries.may_open` (volunteers: the moments they staff, within a window);
+    register after `guard_blueprint`, so a visitor without the role is sent to log in first.
+    """
+    from inschrijving.dossiers import queries as dossier_queries
+
+    @bp.before_request
+    def _scope():
+        ids = dict(request.view_args or {})
+        if "moment" in request.args:
+            ids["moment_id"] = request.args.get("moment", type=int)
+        if not dossier_queries.may_open(current_user, ids, today=local_today(),
+                                        window_days=current_app.config["VOLUNTEER_DOSSIER_WINDOW_DAYS"]):
+            abort(404)
+
+
+def dossier_scope_for_current_user():
+    """The SQL condition on Dossier for the lists the current user sees (`dossiers.queries.dossier_scope`)."""
+    from inschrijving.dossiers import queries as dossier_queries
+
+    return dossier_queries.dossier_scope(current_user, today=local_today(),
+                                         window_days=current_app.config["VOLUNTEER_DOSSIER_WINDOW_DAYS"])
+
+
+def local_today() -> date:
+    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def _check_roles(roles: tuple[Role, ...]):

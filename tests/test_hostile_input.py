@@ -26,7 +26,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory
 from tests.factories.files import minimal_pdf
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
-from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
+from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory, staffing_every_moment
 
 SQL_INJECTION = [
     "' OR '1'='1",
@@ -217,7 +217,8 @@ def volunteer_client(db, client, auth):
     user = UserFactory()
     db.session.commit()
     auth.login(user)
-    return client
+    with staffing_every_moment(user):
+        yield client
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, build_complete_dossier
 from tests.factories.files import minimal_pdf
 from tests.factories.packets import scan_jpeg
+from tests.factories.planning import staffing_every_moment
 
 PDF = minimal_pdf()
 
@@ -58,7 +59,8 @@ def volunteer(db, client, auth):
     user = UserFactory()
     db.session.commit()
     auth.login(user)
-    return user
+    with staffing_every_moment(user):
+        yield user
 
 
 def _actions(db) -> list[str]:

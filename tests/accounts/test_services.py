@@ -338,14 +338,14 @@ def test_recovery_code_works_once(db):
     assert _trail(db) == [("user.2fa_new_recovery_codes", user.id, user.id, None)]
 
 
-def test_must_enrol_only_for_coordinators_and_landlords_when_required(db):
+def test_must_enrol_covers_every_account_when_required(db):
     coordinator = UserFactory(coordinator=True)
     landlord_user = UserFactory(landlord_staff=True)
     volunteer = UserFactory()
     enrolled = UserFactory(coordinator=True, with_two_factor=True)
     assert two_factor.must_enrol(coordinator, required=True)
     assert two_factor.must_enrol(landlord_user, required=True)
-    assert not two_factor.must_enrol(volunteer, required=True)
+    assert two_factor.must_enrol(volunteer, required=True)  # they read national numbers and scans too
     assert not two_factor.must_enrol(enrolled, required=True)
     assert not two_factor.must_enrol(coordinator, required=False)
 

@@ -456,8 +456,8 @@ def test_required_two_factor_sends_staff_to_enrolment(app, client, auth, db):
     auth.login(UserFactory(landlord_staff=True))
     assert client.get("/verhuurder/").headers["Location"] == "/account/tweestapsverificatie"
     auth.logout()
-    auth.login(UserFactory())  # volunteers are not forced
-    assert client.get("/account").status_code == 200
+    auth.login(UserFactory())  # volunteers too (issue 13.7)
+    assert client.get("/planning/").headers["Location"] == "/account/tweestapsverificatie"
 
 
 def test_required_two_factor_cannot_be_switched_off(app, client, auth, db):

@@ -20,7 +20,7 @@ from inschrijving.rendering import storage
 from tests.factories.accounts import AuditEventFactory, UserFactory
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.dossiers import build_complete_dossier
-from tests.factories.planning import SlotFactory
+from tests.factories.planning import SlotFactory, staffing_every_moment
 
 
 @pytest.fixture
@@ -123,7 +123,8 @@ def volunteer(db, auth):
     user = UserFactory()
     db.session.commit()
     auth.login(user)
-    return user
+    with staffing_every_moment(user):
+        yield user
 
 
 def test_page_offers_copy_and_erase(client, household, volunteer):
