@@ -6,6 +6,7 @@ No business rules live here.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -83,6 +84,10 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
+    # Flask-Login binds a session to a hash of the client's address and browser, but reads the address
+    # from X-Forwarded-For, which any client can write. Bind it to the address the app trusts instead:
+    # `request.remote_addr`, which ProxyFix sets from the proxies' part of the header (PROXY_FIX_X_FOR).
+    login_manager._session_identifier_generator = _session_identifier
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -94,6 +99,11 @@ def init_login(app: Flask) -> None:
         if user is None or str(user.session_version) != version:
             return None
         return user
+
+
+def _session_identifier() -> str:
+    user_agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{user_agent}".encode()).hexdigest()
 
 
 def _holds_nul(value: Any) -> bool:

@@ -58,7 +58,13 @@ def complete_login(user: User, *, now: datetime, actor: Actor, factor: str | Non
 
 
 def note_logout(user: User, *, actor: Actor) -> None:
-    """Note a logout in the audit trail."""
+    """End the user's sessions on the server and note the logout in the audit trail.
+
+    The session cookie is signed, not stored: clearing it in this browser would leave a copy of it
+    valid. Raising the session version (part of the id every session carries) ends this session and any
+    copy of it, and the user's sessions elsewhere with it (docs/security.md, "Sessions").
+    """
+    user.session_version += 1
     audit(actor, "logout", object_type="user", object_id=user.id)
 
 
