@@ -89,7 +89,8 @@ class Config:
     RATELIMIT_PUBLIC_POST = os.environ.get("RATELIMIT_PUBLIC_POST", "20 per minute")
     RATELIMIT_HEADERS_ENABLED = True
 
-    # Accounts: failed logins allowed per window, per account and per client address.
+    # Accounts: failed logins allowed per window, per account from one client address, and per client address
+    # over all accounts. Never per account alone: that would let anyone lock a staff member out (issue 13.6).
     LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5))
     LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", 20))
     LOGIN_THROTTLE_MINUTES = int(os.environ.get("LOGIN_THROTTLE_MINUTES", 15))
