@@ -5,6 +5,7 @@ No business rules live here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from flask import (
 from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BuildError, IntegerConverter
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.accounts.services.audit import Actor
@@ -232,6 +233,21 @@ def to_local(value: datetime) -> datetime:
     return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
 
 
+def language_url(code: str) -> str:
+    """This page in another language: built from the matched route, never from the raw path.
+
+    The raw path of a page that matched no route (a 404) is whatever the visitor typed, and
+    `/\\evil.example/` put in an href is read by browsers as another site (issue 13.8); such a page
+    links to the home page in that language instead.
+    """
+    view_args = request.view_args or {}
+    query = {k: v for k, v in request.args.items() if k != "lang" and k not in view_args}
+    if request.url_rule is not None and request.endpoint and request.endpoint != "static":
+        with contextlib.suppress(BuildError):  # a route that cannot be rebuilt links home, never fails the page
+            return url_for(request.endpoint, **view_args, **query, lang=code)
+    return url_for("booking.home", lang=code)
+
+
 def init_templates(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
@@ -242,6 +258,7 @@ def init_templates(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "staff_page": is_staff_page(),
             "Role": Role,
+            "language_url": language_url,
         }
 
     @app.template_filter("ltr")
