@@ -137,8 +137,11 @@ def init_request_hooks(app: Flask) -> None:
         )
         if not (app.debug or app.testing):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint and not request.endpoint.startswith("static") and current_user.is_authenticated:
-            # Staff pages may show personal data: never keep them in a shared cache.
+        if request.endpoint and not request.endpoint.startswith("static") and (
+            current_user.is_authenticated or request.blueprint == "api"
+        ):
+            # Staff pages and the landlords' API (token, no session) carry personal data: never keep them in
+            # any cache, shared or the client's own (issue 13.12).
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
