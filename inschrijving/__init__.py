@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -31,7 +32,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _refuse_unsafe_config(app)
     trust_proxies(app)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    _private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"])
     if (app.debug or app.testing) and "SESSION_COOKIE_SECURE" not in os.environ:
         # Plain http on 127.0.0.1 during development: a Secure cookie would never come back.
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
@@ -47,6 +49,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+def _private_sqlite_files(url: str) -> None:
+    """Create the SQLite database readable by its owner only, and tighten one made earlier (issue 13.14).
+
+    SQLite gives its -wal and -shm files the database file's permissions, so these follow.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url in (prefix, "sqlite://") or ":memory:" in url or "mode=memory" in url:
+        return
+    path = Path(url.removeprefix(prefix).split("?", 1)[0])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
 
 
 def _refuse_unsafe_config(app: Flask) -> None:
