@@ -126,7 +126,7 @@ class Server:
         env = {
             **os.environ,
             "DATABASE_URL": url,
-            "SECRET_KEY": "bench-secret-not-for-production",
+            "SECRET_KEY": "bench-secret-not-for-production-but-long-enough",
             "BENCH_DISABLE_CSRF": "1",
             "SESSION_COOKIE_SECURE": "0",
             "OUTBOX_FOLDER": str(workdir / "outbox"),

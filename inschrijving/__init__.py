@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import sys
@@ -67,10 +68,34 @@ def _private_sqlite_files(url: str) -> None:
             file.chmod(0o600)
 
 
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _refuse_unsafe_config(app: Flask) -> None:
-    if app.debug or app.testing or _is_maintenance_command():
+    """Refuse to serve with a known, missing or short secret key, or with debug outside the local dev server.
+
+    Debug switches off the secret-key check, secure cookies and HSTS, and its debugger runs code typed in
+    a browser; so FLASK_DEBUG=1 is refused unless the app runs in `flask run` on a loopback address
+    (issue 13.15).
+    """
+    if app.testing or _is_maintenance_command():
         return
-    if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+    if app.debug:
+        if not _is_local_development_server():
+            raise InsecureConfiguration(
+                "FLASK_DEBUG is on, but this is not the development server on 127.0.0.1. Debug mode turns off "
+                "the secret-key check, secure cookies and HSTS, and its debugger runs any code typed into a "
+                "browser. Unset FLASK_DEBUG to serve (gunicorn, see the README), or use `make run` locally."
+            )
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key and key != DEFAULT_SECRET_KEY and len(key) < MIN_SECRET_KEY_LENGTH:
+        raise InsecureConfiguration(
+            f"SECRET_KEY is too short ({len(key)} characters; at least {MIN_SECRET_KEY_LENGTH}): a short key can "
+            "be guessed and sessions forged with it. Use a long random value, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    if not key or key == DEFAULT_SECRET_KEY:
         raise InsecureConfiguration(
             "SECRET_KEY is not set. Outside debug or testing mode the app refuses the built-in "
             "development key, because anyone could forge sessions with it. Set the SECRET_KEY "
@@ -94,6 +119,25 @@ def trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def _is_local_development_server() -> bool:
+    """`flask run` (the Werkzeug development server) bound to a loopback address."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true" or "run" not in sys.argv[1:]:
+        return False
+    host = os.environ.get("FLASK_RUN_HOST", "127.0.0.1")
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg in ("--host", "-h") and i + 1 < len(args):
+            host = args[i + 1]
+        elif arg.startswith("--host="):
+            host = arg.split("=", 1)[1]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _is_maintenance_command() -> bool:
