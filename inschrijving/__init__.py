@@ -49,6 +49,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     logging.basicConfig(level=logging.INFO)
+    from inschrijving import logsafety
+
+    # No secret link's token in any log line: the app's, the development server's access lines (issue 13.17).
+    logsafety.install(app.logger, logging.getLogger())
     return app
 
 
