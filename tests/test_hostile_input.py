@@ -24,8 +24,9 @@ from inschrijving.landlords.models import Municipality
 from inschrijving.rendering import storage
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory
+from tests.factories.files import minimal_pdf
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
-from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
+from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory, staffing_every_moment
 
 SQL_INJECTION = [
     "' OR '1'='1",
@@ -216,7 +217,8 @@ def volunteer_client(db, client, auth):
     user = UserFactory()
     db.session.commit()
     auth.login(user)
-    return client
+    with staffing_every_moment(user):
+        yield client
 
 
 @pytest.fixture
@@ -301,7 +303,7 @@ def _check_intake_injection(client, dossier, step: str, value: str) -> None:
 
 # Uploads ------------------------------------------------------------------------------------------
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 TRAVERSAL_NAMES = [
     "../../../../etc/passwd.pdf",
     "..\\..\\windows\\win.ini.pdf",

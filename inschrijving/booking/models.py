@@ -65,6 +65,9 @@ class Booking(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(7), unique=True)
     # SHA-256 of the manage token; the token itself only travels in the link.
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # A link sent again on request ("stuur mij de link opnieuw"): it works next to the first one, so
+    # whoever asks for a resend (anyone who knows the phone number) cannot kill the candidate's link.
+    next_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     moment_id: Mapped[int] = mapped_column(sa.ForeignKey("registration_moments.id", ondelete="RESTRICT"))
     slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slots.id", ondelete="RESTRICT"))
     status: Mapped[BookingStatus] = mapped_column(str_enum(BookingStatus), default=BookingStatus.BOOKED)

@@ -97,7 +97,7 @@ def book(moment_id: int, slot_id: int):
                 abort(404)
             return _closed_page(exc.moment, exc.reason, 409)
         if isinstance(exc, DuplicateContact):
-            return _duplicate_page(exc.existing.moment, exc.existing, phone=form.phone_e164,
+            return _duplicate_page(exc.existing.moment, phone=form.phone_e164,
                                    email=form.email_normalised)
         return _booking_form(moment_id, slot_id, form, just_filled=True)
     db.session.commit()
@@ -120,12 +120,14 @@ def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_fille
                            alternatives=alternatives), 409 if form.is_submitted() and slot_full else 200
 
 
-def _duplicate_page(moment: RegistrationMoment, existing: Booking, *, phone: str | None, email: str | None,
+def _duplicate_page(moment: RegistrationMoment, *, phone: str | None, email: str | None,
                     seat_passed_on: bool = False):
     # formdata=None: inside the booking POST, Flask-WTF would otherwise fill the hidden fields from the
     # request (the contact as typed) instead of these normalised values.
     resend = ResendForm(formdata=None, phone=phone, email=email)
-    return render_template("booking/duplicate.html", moment=moment, existing=existing, resend=resend,
+    # The page says nothing about the booking found (not even whether it has an e-mail address): the
+    # asker may not be the person whose phone number they typed.
+    return render_template("booking/duplicate.html", moment=moment, resend=resend,
                            seat_passed_on=seat_passed_on,
                            woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 409
 
@@ -139,9 +141,11 @@ def resend_link(moment_id: int):
     if not form.validate_on_submit():
         abort(400)
     booking = queries.get_live_booking_for_contact(moment.id, phone=form.phone.data, email=form.email.data)
-    outcome = tokens.resend_manage_link(booking, now=utcnow()) if booking else None
+    if booking is not None:
+        tokens.resend_manage_link(booking, now=utcnow())
     db.session.commit()
-    return render_template("booking/resent.html", moment=moment, emailed=bool(outcome and outcome.emailed),
+    # One answer whatever was found: the page must not tell a stranger whether this contact has a booking.
+    return render_template("booking/resent.html", moment=moment,
                            woonclub_phone=current_app.config.get("WOONCLUB_PHONE"))
 
 
@@ -283,9 +287,9 @@ def claim(token: str):
             issued = lifecycle.claim_offer(token, now=utcnow(), needs_interpreter=bool(form.needs_interpreter.data),
                                            interpreter_language=form.interpreter_language.data,
                                            assistance_note=form.assistance_note.data)
-        except AlreadyBooked as exc:
+        except AlreadyBooked:
             db.session.commit()  # the offer is closed and its seat passed on to the next person waiting
-            return _duplicate_page(moment, exc.existing, phone=phone, email=email, seat_passed_on=True)
+            return _duplicate_page(moment, phone=phone, email=email, seat_passed_on=True)
         except BookingError:
             db.session.rollback()
             return render_template("booking/offer_gone.html"), 409

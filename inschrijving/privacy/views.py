@@ -16,10 +16,11 @@ from inschrijving.extensions import db
 from inschrijving.privacy import services
 from inschrijving.privacy.forms import EraseForm
 from inschrijving.rendering.pdf import render_pdf
-from inschrijving.web import attachment, current_actor, guard_blueprint
+from inschrijving.web import attachment, current_actor, guard_blueprint, guard_dossier_scope
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 guard_blueprint(bp, Role.COORDINATOR, Role.VOLUNTEER)
+guard_dossier_scope(bp)
 
 
 def _dossier_or_404(dossier_id: int) -> Dossier:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from weasyprint import HTML
@@ -22,10 +22,14 @@ class _StaticOnlyFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.scheme == "data":
             return super().fetch(url, headers)
-        if parts.scheme == "file":
-            path = Path(parts.path).resolve()
-            if static_root in path.parents:
-                return super().fetch(url, headers)
+        if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            # Decoded before resolving: `%2e%2e` is `..` to the file system (issue 13.9). What is read is
+            # the path that was checked, never the URL as written.
+            decoded = unquote(parts.path)
+            if "\x00" not in decoded:
+                path = Path(decoded).resolve()
+                if static_root in path.parents and path.is_file():
+                    return super().fetch(path.as_uri(), headers)
         raise ForbiddenResource(url)
 
 

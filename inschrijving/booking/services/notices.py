@@ -69,7 +69,8 @@ def _ics_attachment(booking: Booking | BookingDraft, *, now: datetime, token: st
 
 
 def _message_for_booking(booking: Booking | BookingDraft, template: str, subject: str, *, now: datetime,
-                         token: str | None = None, dedupe_key: str | None = None, calendar: bool = True) -> dict:
+                         token: str | None = None, dedupe_key: str | None = None, calendar: bool = True,
+                         extra: dict | None = None) -> dict:
     """queue_message arguments for a booking's e-mail: the template and a snapshot of what it shows.
 
     The sender renders it (the body in the booking's language, the calendar file from its
@@ -83,6 +84,7 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
         "ends_at": local_time(booking.slot.ends_at),
         "link": manage_url(token) if token else None,
         "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
+        **(extra or {}),
     }
     attachments = [_ics_attachment(booking, now=now, token=token)] if calendar else None
     return {"recipient": booking.email, "subject": subject, "template": f"emails/{template}.txt",
@@ -139,10 +141,12 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
                            dedupe_key=f"moment-cancelled:{booking.id}")
 
 
-def queue_manage_link(booking: Booking, token: str, *, now: datetime) -> None:
+def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_works: bool = False) -> None:
+    """The manage link sent again: after a resend the old link still works, after a volunteer's reissue not."""
     with force_locale(booking.language):
         subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=booking.reference)
-        _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False)
+        _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False,
+                           extra={"old_link_works": old_link_works})
 
 
 def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: str) -> None:

@@ -26,9 +26,10 @@ def new_reference(choose: Callable[[str], str] = secrets.choice) -> str:
 
 
 def rotate_token(booking: Booking) -> str:
-    """Give the booking a new manage token; the old link stops working."""
+    """Give the booking a new manage token; the old link (and a resent one) stops working."""
     token, token_hash = new_token()
     booking.token_hash = token_hash
+    booking.next_token_hash = None
     db.session.flush()
     return token
 
@@ -58,12 +59,17 @@ class ResendOutcome:
 
 
 def resend_manage_link(booking: Booking, *, now: datetime) -> ResendOutcome:
-    """Send a fresh manage link to the booking's e-mail address (the old link stops working).
+    """Send a second manage link to the booking's e-mail address; the first link keeps working.
 
-    Only the address on the booking ever receives it, so asking for it reveals nothing to the asker.
+    Only the address on the booking ever receives it, and the page answers the same whether or not a
+    booking was found, so asking reveals nothing to the asker. Anyone may ask (a phone number is enough),
+    so the candidate's own link is never revoked here: the new link is stored next to it, and a later
+    resend replaces only that second link. Revoking is a volunteer's act (`reissue_manage_link`).
     """
     if not booking.email or not booking.is_live:
         return ResendOutcome(emailed=False, booking=booking)
-    token = rotate_token(booking)
-    notices.queue_manage_link(booking, token, now=now)
+    token, token_hash = new_token()
+    booking.next_token_hash = token_hash
+    db.session.flush()
+    notices.queue_manage_link(booking, token, now=now, old_link_works=True)
     return ResendOutcome(emailed=True, booking=booking)

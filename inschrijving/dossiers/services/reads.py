@@ -20,10 +20,13 @@ def view_dossier(dossier_id: int, *, actor: Actor, page: str) -> Dossier | None:
     return dossier
 
 
-def view_dossier_list(*, moment_id: int | None, actor: Actor) -> list[Dossier]:
-    """The dossiers of a moment (or the latest ones) for the staff list: it names households, so it is noted."""
+def view_dossier_list(*, moment_id: int | None, actor: Actor, scope=None) -> list[Dossier]:
+    """The dossiers of a moment (or the latest ones) for the staff list: it names households, so it is noted.
+
+    `scope` limits it to what the reader may open (`queries.dossier_scope`).
+    """
     audit(actor, "dossier.list_viewed", object_type="moment", object_id=moment_id)
-    return queries.list_dossiers(moment_id=moment_id)
+    return queries.list_dossiers(moment_id=moment_id, scope=scope)
 
 
 def hand_out_document(document: Document, *, actor: Actor) -> bytes:

@@ -22,7 +22,7 @@ from inschrijving.dossiers.views.steps import form_step, next_step
 from inschrijving.extensions import db
 from inschrijving.landlords.portal.services import packets as landlord_packets
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.web import current_actor
+from inschrijving.web import current_actor, dossier_scope_for_current_user
 
 
 @bp.route("/")
@@ -30,7 +30,7 @@ def index():
     """List the dossiers of a moment (national numbers masked), in a fixed number of queries."""
     moment_id = request.args.get("moment", type=int)
     moment = db.get_or_404(RegistrationMoment, moment_id) if moment_id else None
-    rows = reads.view_dossier_list(moment_id=moment_id, actor=current_actor())
+    rows = reads.view_dossier_list(moment_id=moment_id, actor=current_actor(), scope=dossier_scope_for_current_user())
     missing = {d.id: checklist.missing_items(d) for d in rows}
     page = render_template("dossiers/index.html", moment=moment, dossiers=rows, missing=missing)
     db.session.commit()
