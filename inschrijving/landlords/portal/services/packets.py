@@ -19,19 +19,22 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from babel.numbers import format_decimal
 from flask import render_template
-from flask_babel import format_date, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
-from inschrijving.dossiers.models import Document, Dossier, LandlordChoice
+from inschrijving.dossiers.labels import country_name, dwelling_label, label, language_name
+from inschrijving.dossiers.models import Document, Dossier, LandlordChoice, Person
+from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.extensions import db
-from inschrijving.landlords.labels import label
+from inschrijving.formatting import BELGIAN_LOCALE, dutch_date, dutch_datetime, euro
 from inschrijving.landlords.models import DossierSection, Landlord
 from inschrijving.landlords.portal.services import access
 from inschrijving.planning.models import RegistrationMoment
@@ -42,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-TEMPLATE_VERSION = "2026-12-02.1"
+TEMPLATE_VERSION = "2026-12-07.1"
 SECTION_TEMPLATE = "pdf/dossier_section.html"
 # Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
 SCAN_MAX_PIXELS = (1240, 1754)
@@ -112,6 +115,61 @@ def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
     return pdfmerge.readable_pdf(data)
 
 
+def birth_text(person: Person) -> str:
+    """A person's birth date, as far as it is known ("30-07-1985", "juli 1985", "1985")."""
+    year, month, day = person.birth_year, person.birth_month, person.birth_day
+    if not year:
+        return _("onbekend")
+    try:
+        if month and day:
+            return dutch_date(date(year, month, day), "dd-MM-y")
+        if month:
+            return dutch_date(date(year, month, 1), "MMMM y")
+    except ValueError:  # a day the calendar does not have: show what is sure
+        pass
+    return str(year)
+
+
+def _percent(value: object) -> str:
+    return format_decimal(value, format="#,##0.##", locale=BELGIAN_LOCALE)
+
+
+def section_html(
+    dossier: Dossier,
+    documents: Sequence[Document],
+    scans: Sequence[tuple[Document, str]],
+    pdf_documents: Sequence[Document],
+    unreadable: dict[int, str],
+) -> str:
+    """The section's HTML, always in Dutch: it is cached and read by every landlord the household chose."""
+    by_person: dict[int, list[Document]] = {}
+    for document in documents:
+        if document.person_id is not None:
+            by_person.setdefault(document.person_id, []).append(document)
+    person_ids = {p.id for p in dossier.persons}
+    with force_locale("nl"):
+        return render_template(
+            SECTION_TEMPLATE,
+            dossier=dossier,
+            documents=documents,
+            documents_by_person=by_person,
+            household_documents=[d for d in documents if d.person_id not in person_ids],
+            scans=scans,
+            pdf_documents=pdf_documents,
+            unreadable=unreadable,
+            label=label,
+            dwelling_label=dwelling_label,
+            language_name=language_name,
+            country_name=country_name,
+            national_number=format_number,
+            euro=euro,
+            percent=_percent,
+            dutch_date=dutch_date,
+            dutch_datetime=dutch_datetime,
+            birth_text=birth_text,
+        )
+
+
 def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
     """Render one dossier's full section: its data, its scans on their own pages, its PDFs appended.
 
@@ -137,15 +195,7 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
                 unreadable[document.id] = reason
             else:
                 appended.append((document, pdf))
-    html = render_template(
-        SECTION_TEMPLATE,
-        dossier=dossier,
-        documents=documents,
-        scans=scans,
-        pdf_documents=[document for document, _pdf in appended],
-        unreadable=unreadable,
-        label=label,
-    )
+    html = section_html(dossier, documents, scans, [document for document, _pdf in appended], unreadable)
     return pdfmerge.join([html_to_pdf(html), *(pdf for _document, pdf in appended)])
 
 
@@ -274,12 +324,12 @@ def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, count: int, *, no
                 False,
                 _(
                     "Inschrijvingsmoment: %(day)s, %(place)s",
-                    day=format_date(moment.held_on, "EEEE d MMMM y"),
+                    day=dutch_date(moment.held_on, "EEEE d MMMM y"),
                     place=moment.location_name,
                 ),
             ),
             (11, False, _("Aantal dossiers: %(n)d", n=count)),
-            (11, False, _("Samengesteld op: %(when)s", when=format_datetime(now, "d MMMM y HH:mm"))),
+            (11, False, _("Samengesteld op: %(when)s", when=dutch_datetime(now))),
             (40, False, ""),
             (
                 11,
