@@ -87,6 +87,29 @@ def cached_sections(dossiers: Sequence[Dossier], *, with_pdf: bool = False) -> d
     return found
 
 
+def readable_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tuple[Dossier, DossierSection, bytes]]:
+    """Each dossier with its cached section and the section's PDF, decrypted; missing ones rendered first.
+
+    A section no configured key opens any more (its key was retired, docs/dossiers.md "Key rotation")
+    is a cache miss: it is rendered again, with the newest key.
+    """
+    sections = cached_sections(dossiers, with_pdf=True)
+    if len(sections) < len(dossiers):
+        ensure_sections(dossiers, now=now)
+        sections = cached_sections(dossiers, with_pdf=True)
+    parts = []
+    for dossier in dossiers:
+        section = sections[dossier.id]
+        try:
+            pdf = storage.decrypt_blob(section.pdf)
+        except storage.Undecryptable:
+            logger.info("cached section of dossier %s no longer opens: rendered again", dossier.id)
+            section = render_section(dossier, now=now)
+            pdf = storage.decrypt_blob(section.pdf)
+        parts.append((dossier, section, pdf))
+    return parts
+
+
 def missing_sections(dossiers: Sequence[Dossier]) -> list[Dossier]:
     """The dossiers whose section must be rendered before a packet can be merged."""
     cached = cached_sections(dossiers)
@@ -209,7 +232,8 @@ def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
         dossier_version=dossier.version,
         template_version=TEMPLATE_VERSION,
         page_count=pages,
-        pdf=pdf,
+        # The section holds the household's scans: encrypted at rest like the documents (issue 13.3).
+        pdf=storage.encrypt_blob(pdf),
         rendered_at=now,
     )
     try:
@@ -353,10 +377,10 @@ def _toc_pdf(entries: list[dict]) -> bytes:
     )
 
 
-def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection]], front_pages: int) -> list[dict]:
+def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection, bytes]], front_pages: int) -> list[dict]:
     entries = []
     page = front_pages + 1
-    for dossier, section in parts:
+    for dossier, section, _pdf in parts:
         tenant = dossier.reference_tenant
         entries.append(
             {
@@ -391,22 +415,18 @@ def merge_packet(
 
     Every section must be cached already (see `ensure_sections`); a missing one is rendered here.
     """
-    sections = cached_sections(dossiers, with_pdf=True)
-    if len(sections) < len(dossiers):
-        ensure_sections(dossiers, now=now)
-        sections = cached_sections(dossiers, with_pdf=True)
-    parts = [(d, sections[d.id]) for d in dossiers]
+    parts = readable_sections(dossiers, now=now)
     cover = _cover_pdf(landlord, moment, len(parts), now=now)
     toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
     front_pages = pdfmerge.page_count(cover) + toc_pages
     toc = _toc_pdf(_toc_entries(parts, front_pages))
     footers = [_("Vertrouwelijk")] * front_pages
     outline = []
-    for dossier, section in parts:
+    for dossier, section, _pdf in parts:
         outline.append((outline_title(dossier), len(footers)))
         footers += [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
     title = _("Pakket %(landlord)s %(day)s", landlord=landlord.name, day=moment.held_on.isoformat())
-    return _assemble([cover, toc] + [section.pdf for _d, section in parts], footers, outline, title)
+    return _assemble([cover, toc] + [pdf for _d, _section, pdf in parts], footers, outline, title)
 
 
 def _page_numbers(total: int) -> list[str]:
@@ -422,9 +442,8 @@ def _assemble(parts: list[bytes], footers: list[str], outline: list[tuple[str, i
 
 def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
     """The single-dossier PDF: the cached section with its footer."""
-    ensure_sections([dossier], now=now)
-    section = cached_sections([dossier], with_pdf=True)[dossier.id]
+    [(_dossier, section, pdf)] = readable_sections([dossier], now=now)
     footers = [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
     return _assemble(
-        [section.pdf], footers, [(outline_title(dossier), 0)], _("Dossier %(reference)s", reference=dossier.reference)
+        [pdf], footers, [(outline_title(dossier), 0)], _("Dossier %(reference)s", reference=dossier.reference)
     )
