@@ -17,13 +17,14 @@ import base64
 import hashlib
 import io
 import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from babel.numbers import format_decimal
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
@@ -53,6 +54,16 @@ IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/tiff", "image/webp
 # Why an upload could not be put in its section (the section says so, in these words' place).
 ENCRYPTED = pdfmerge.ENCRYPTED
 DAMAGED = pdfmerge.DAMAGED
+TOO_LARGE = "too_large"
+# What one upload may cost a section when it is built (the upload check should refuse more, issue 13.1;
+# these hold for files stored before it, or past it): pages of an appended PDF (config
+# PACKET_PDF_MAX_PAGES), pages of a whole section, pixels of a picture before it is decoded.
+PDF_MAX_PAGES = 50
+SECTION_MAX_PAGES = 200
+SCAN_MAX_SOURCE_PIXELS = 50_000_000
+# An upright JPEG up to this size is embedded as it is (a 150 dpi A4 scan is 150-400 kB).
+SCAN_AS_IS_MAX_BYTES = 1_500_000
+_EXIF_ORIENTATION = 0x0112
 # A cold packet with more missing sections than this is prepared in steps (a progress page in the
 # portal, 202 answers in the API), so no request runs into a proxy timeout.
 INSTANT_RENDER_LIMIT = 3
@@ -116,10 +127,48 @@ def missing_sections(dossiers: Sequence[Dossier]) -> list[Dossier]:
     return [d for d in dossiers if d.id not in cached]
 
 
+class TooCostly(ValueError):
+    """An upload that would cost too much time or memory to put in a section (it is named, not added)."""
+
+
+def _jpeg_as_is(opened: Image.Image, data: bytes) -> bool:
+    """Tell whether a scan can be embedded byte for byte: an upright RGB or grey JPEG of a printed page's size."""
+    width, height = opened.size
+    return (
+        opened.format == "JPEG"
+        and opened.mode in ("RGB", "L")
+        and opened.getexif().get(_EXIF_ORIENTATION, 1) == 1
+        and max(width, height) <= max(SCAN_MAX_PIXELS)
+        and width * height <= SCAN_MAX_PIXELS[0] * SCAN_MAX_PIXELS[1]
+        and len(data) <= SCAN_AS_IS_MAX_BYTES
+    )
+
+
 def _scan_data_uri(data: bytes) -> str:
-    # Upright (EXIF orientation applied), scaled and re-encoded as JPEG: a PNG scan costs WeasyPrint
-    # ten times what a JPEG costs, and a phone photo is far larger than a printed page needs.
-    with Image.open(io.BytesIO(data)) as opened:
+    """The scan as a JPEG data URI for the section: upright, at most A4 at 150 dpi.
+
+    An upright JPEG of that size is embedded as it is (WeasyPrint copies JPEG data into the PDF
+    without decoding it): only checked to decode, at an eighth of its size, which costs a few
+    milliseconds. Anything else (a PNG, a turned phone photo, a large one) is decoded, turned,
+    scaled and re-encoded. A picture of more than SCAN_MAX_SOURCE_PIXELS is not decoded at all
+    (TooCostly): a 12 kB PNG can hold 10,000 x 10,000 pixels, some 700 MB once decoded.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise TooCostly(str(exc)) from exc
+    with opened:
+        width, height = opened.size
+        if width * height > SCAN_MAX_SOURCE_PIXELS:
+            raise TooCostly(f"{width}x{height} pixels")
+        if _jpeg_as_is(opened, data):
+            opened.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            opened.load()  # raises on pixel data cut short, as a full decode would
+            return "data:image/jpeg;base64," + base64.b64encode(data).decode()
+        # Upright (EXIF orientation applied), scaled and re-encoded as JPEG: a PNG scan costs WeasyPrint
+        # ten times what a JPEG costs, and a phone photo is far larger than a printed page needs.
         image = ImageOps.exif_transpose(opened)
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
@@ -127,6 +176,21 @@ def _scan_data_uri(data: bytes) -> str:
         out = io.BytesIO()
         image.save(out, "JPEG", quality=80, optimize=True)
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def appendable_pdf(data: bytes, *, max_pages: int) -> tuple[bytes | None, str | None]:
+    """An uploaded PDF ready to append; or None and why not (ENCRYPTED, DAMAGED, TOO_LARGE).
+
+    The page count is read first (qpdf builds the page list without rewriting anything), so a PDF
+    of 40,000 pages sharing one content stream costs a fraction of a second and is named, not added.
+    """
+    try:
+        pages = pdfmerge.page_count(data)
+    except Exception:  # encrypted or damaged: readable_pdf says which
+        pages = 0
+    if pages > max_pages:
+        return None, TOO_LARGE
+    return readable_pdf(data)
 
 
 def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
@@ -196,30 +260,48 @@ def section_html(
 def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
     """Render one dossier's full section: its data, its scans on their own pages, its PDFs appended.
 
-    A PDF that cannot be appended (damaged, or locked with a password) or a scan that cannot be
-    decoded is named in the section's document table as not added; the original stays in the ZIP
-    and in the portal. One bad upload never stops the landlord's packet.
+    A PDF that cannot be appended (damaged, locked with a password, or longer than
+    PACKET_PDF_MAX_PAGES or the room left in the section) or a scan that cannot be decoded (or
+    has too many pixels to decode) is named with its person as not added; the original stays in
+    the ZIP and in the portal. One bad or costly upload never stops the landlord's packet.
     """
     documents = sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))
     scans = []
     appended: list[tuple[Document, bytes]] = []
     unreadable: dict[int, str] = {}
+    max_pages = current_app.config.get("PACKET_PDF_MAX_PAGES", PDF_MAX_PAGES)
+    room = SECTION_MAX_PAGES - len(dossier.persons) // 20 - 2  # the data pages come first
     for document in documents:
         if document.content_type in IMAGE_TYPES:
             try:
                 scans.append((document, _scan_data_uri(storage.load(document.storage_key))))
+                room -= 1
+            except TooCostly:
+                logger.info("scan not added to its section: too many pixels", exc_info=True)
+                unreadable[document.id] = TOO_LARGE
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
                 # The upload check verified the file's structure; its pixel data can still be cut short.
                 logger.info("scan not added to its section: cannot be decoded", exc_info=True)
                 unreadable[document.id] = DAMAGED
         elif document.content_type == "application/pdf":
-            pdf, reason = readable_pdf(storage.load(document.storage_key))
+            pdf, reason = appendable_pdf(storage.load(document.storage_key), max_pages=min(max_pages, room))
             if pdf is None:
                 unreadable[document.id] = reason
             else:
                 appended.append((document, pdf))
+                room -= pdfmerge.page_count(pdf)
     html = section_html(dossier, documents, scans, [document for document, _pdf in appended], unreadable)
-    return pdfmerge.join([html_to_pdf(html), *(pdf for _document, pdf in appended)])
+    try:
+        return pdfmerge.join([html_to_pdf(html), *(pdf for _document, pdf in appended)])
+    except Exception:
+        if not appended:
+            raise
+        # qpdf opened each upload but cannot join one of them: the section goes without its PDFs,
+        # each named as not added, rather than stopping the packet of every dossier of the moment.
+        logger.warning("section of dossier %s joined without its PDFs", dossier.id, exc_info=True)
+        unreadable.update({document.id: DAMAGED for document, _pdf in appended})
+        html = section_html(dossier, documents, scans, [], unreadable)
+        return pdfmerge.join([html_to_pdf(html)])
 
 
 def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
