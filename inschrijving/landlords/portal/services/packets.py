@@ -13,7 +13,6 @@ never by the cache: a withdrawn consent drops the dossier from the next packet a
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import logging
@@ -40,7 +39,7 @@ from inschrijving.landlords.models import DossierSection, Landlord
 from inschrijving.landlords.portal.services import access
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import pdfmerge, pdfpages, storage
-from inschrijving.rendering.pdf import html_to_pdf
+from inschrijving.rendering.pdf import MEMORY_SCHEME, html_to_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -144,8 +143,8 @@ def _jpeg_as_is(opened: Image.Image, data: bytes) -> bool:
     )
 
 
-def _scan_data_uri(data: bytes) -> str:
-    """The scan as a JPEG data URI for the section: upright, at most A4 at 150 dpi.
+def _scan_jpeg(data: bytes) -> bytes:
+    """The scan as JPEG bytes for the section: upright, at most A4 at 150 dpi.
 
     An upright JPEG of that size is embedded as it is (WeasyPrint copies JPEG data into the PDF
     without decoding it): only checked to decode, at an eighth of its size, which costs a few
@@ -166,7 +165,7 @@ def _scan_data_uri(data: bytes) -> str:
         if _jpeg_as_is(opened, data):
             opened.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             opened.load()  # raises on pixel data cut short, as a full decode would
-            return "data:image/jpeg;base64," + base64.b64encode(data).decode()
+            return data
         # Upright (EXIF orientation applied), scaled and re-encoded as JPEG: a PNG scan costs WeasyPrint
         # ten times what a JPEG costs, and a phone photo is far larger than a printed page needs.
         image = ImageOps.exif_transpose(opened)
@@ -175,7 +174,7 @@ def _scan_data_uri(data: bytes) -> str:
         image.thumbnail(SCAN_MAX_PIXELS)
         out = io.BytesIO()
         image.save(out, "JPEG", quality=80, optimize=True)
-    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+    return out.getvalue()
 
 
 def appendable_pdf(data: bytes, *, max_pages: int) -> tuple[bytes | None, str | None]:
@@ -267,6 +266,7 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
     """
     documents = sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))
     scans = []
+    resources: dict[str, tuple[bytes, str]] = {}  # the scans, handed to WeasyPrint as bytes
     appended: list[tuple[Document, bytes]] = []
     unreadable: dict[int, str] = {}
     max_pages = current_app.config.get("PACKET_PDF_MAX_PAGES", PDF_MAX_PAGES)
@@ -274,7 +274,9 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
     for document in documents:
         if document.content_type in IMAGE_TYPES:
             try:
-                scans.append((document, _scan_data_uri(storage.load(document.storage_key))))
+                name = f"scan-{document.id}.jpg"
+                resources[name] = (_scan_jpeg(storage.load(document.storage_key)), "image/jpeg")
+                scans.append((document, MEMORY_SCHEME + name))
                 room -= 1
             except TooCostly:
                 logger.info("scan not added to its section: too many pixels", exc_info=True)
@@ -292,7 +294,7 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
                 room -= pdfmerge.page_count(pdf)
     html = section_html(dossier, documents, scans, [document for document, _pdf in appended], unreadable)
     try:
-        return pdfmerge.join([html_to_pdf(html), *(pdf for _document, pdf in appended)])
+        return pdfmerge.join([html_to_pdf(html, resources), *(pdf for _document, pdf in appended)])
     except Exception:
         if not appended:
             raise
@@ -301,7 +303,7 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
         logger.warning("section of dossier %s joined without its PDFs", dossier.id, exc_info=True)
         unreadable.update({document.id: DAMAGED for document, _pdf in appended})
         html = section_html(dossier, documents, scans, [], unreadable)
-        return pdfmerge.join([html_to_pdf(html)])
+        return pdfmerge.join([html_to_pdf(html, resources)])
 
 
 def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
