@@ -108,7 +108,7 @@ def test_completing_prepares_the_packet_section_once(db, volunteer_client):
     db.session.commit()
     volunteer_client.post(f"/dossiers/{dossier.id}/afronden", data={"version": dossier.version})
     sections = db.session.scalars(sa.select(DossierSection).where(DossierSection.dossier_id == dossier.id)).all()
-    assert len(sections) == 1 and sections[0].pdf.startswith(b"%PDF")
+    assert len(sections) == 1 and storage.decrypt_blob(sections[0].pdf).startswith(b"%PDF")
     assert sections[0].dossier_version == fresh(dossier.id).version
 
 
