@@ -5,8 +5,6 @@ Every page and download that shows personal data writes an audit event (`service
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -165,20 +163,30 @@ def packet_progress(moment_id: int):
     )
 
 
+@bp.route("/momenten/<int:moment_id>/dossiers.xlsx")
+def export_xlsx(moment_id: int):
+    """Download the moment's dossiers as a spreadsheet: a sheet of dossiers and one of persons."""
+    return _export(moment_id, "xlsx")
+
+
 @bp.route("/momenten/<int:moment_id>/dossiers.csv")
 def export_csv(moment_id: int):
-    """Download the moment's dossiers as CSV, one row per dossier."""
+    """Download the moment's dossiers as CSV for systems, one row per dossier (`?scheiding=,` for commas)."""
+    return _export(moment_id, "csv")
+
+
+def _export(moment_id: int, kind: str) -> Response:
     moment = queries.get_shared_moment(_landlord_id(), moment_id)
     choices = queries.moment_choices(_landlord_id(), moment.id)
-    data = exports.dossiers_csv(choices)
-    filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, "csv")
+    separator = "," if request.args.get("scheiding") == "," else ";"
+    data, mimetype = exports.spreadsheet(kind, choices, separator=separator)
+    filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, kind)
     access.record_download(
-        choices, actor=current_user, ip=client_ip(), now=utcnow(), action="portal.export_csv", object_type="moment",
-        object_id=moment.id, dossiers=len(choices),
+        choices, actor=current_user, ip=client_ip(), now=utcnow(), action=f"portal.export_{kind}",
+        object_type="moment", object_id=moment.id, dossiers=len(choices),
     )
     db.session.commit()
-    # A byte-order mark, so spreadsheet programs read the accents as UTF-8.
-    return _download("\ufeff" + data, "text/csv; charset=utf-8", filename)
+    return _download(data, mimetype, filename)
 
 
 @bp.route("/momenten/<int:moment_id>/dossiers.json")
@@ -188,7 +196,7 @@ def export_json(moment_id: int):
     choices = queries.moment_choices(_landlord_id(), moment.id)
     now = utcnow()
     filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, "json")
-    data = json.dumps(exports.moment_json(moment, choices, now=now), ensure_ascii=False, indent=2)
+    data = exports.moment_json_text(moment, choices, now=now)
     access.record_download(
         choices, actor=current_user, ip=client_ip(), now=now, action="portal.export_json", object_type="moment",
         object_id=moment.id, dossiers=len(choices),

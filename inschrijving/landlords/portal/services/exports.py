@@ -1,4 +1,4 @@
-"""Structured exports for landlords: CSV (one row per dossier), JSON (the whole structure) and a ZIP.
+"""Structured exports for landlords: XLSX (spreadsheet.py), CSV (one row per dossier), JSON (the whole structure), ZIP.
 
 The CSV columns and the JSON schema are documented in docs/landlords.md; the JSON is built by the
 API's own models (`api.schemas.MomentExport`), so it is the OpenAPI document's
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from inschrijving.landlords.api import schemas
 from inschrijving.landlords.models import Landlord
 from inschrijving.landlords.portal.queries import preferred_municipalities
 from inschrijving.landlords.portal.services import access, packets
+from inschrijving.landlords.portal.services.spreadsheet import dossiers_xlsx
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import storage
 
@@ -59,50 +61,73 @@ def _birth_date(person) -> str:
     return f"{person.birth_year:04d}-{person.birth_month or 0:02d}-{person.birth_day or 0:02d}"
 
 
-def dossiers_csv(choices: Sequence[LandlordChoice]) -> str:
-    """One row per dossier, with the columns of CSV_COLUMNS."""
+SEPARATORS = (";", ",")
+# A formula starts a cell, or starts after a separator when the file is read with the other one.
+_FORMULA_START = re.compile(r'(^|[;,])([ "]*)(?=[=+\-@\t\r])')
+_PHONE = re.compile(r"\+\d+")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def dossiers_csv(choices: Sequence[LandlordChoice], *, separator: str = ";") -> str:
+    """One row per dossier, with the columns of CSV_COLUMNS: UTF-8 text with a byte-order mark.
+
+    `;` by default (the list separator of Belgian spreadsheets), or `,`. Every text cell is quoted and
+    numbers are not; a text never starts a formula under either separator (`_csv_safe`).
+    """
+    if separator not in SEPARATORS:
+        raise ValueError(separator)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=separator, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
     writer.writerow([name for name, _meaning in CSV_COLUMNS])
     for choice in choices:
-        dossier = choice.dossier
-        tenant, partner = dossier.reference_tenant, dossier.partner
-        prefs = dossier.preferences
-        row = {
-            "dossier_id": dossier.id,
-            "reference": dossier.reference,
-            "moment_date": dossier.moment.held_on.isoformat(),
-            "reference_tenant_last_name": tenant.last_name if tenant else "",
-            "reference_tenant_first_name": tenant.first_name if tenant else "",
-            "reference_tenant_national_number": (tenant.national_number or "") if tenant else "",
-            "reference_tenant_birth_date": _birth_date(tenant),
-            "partner_name": partner.full_name if partner else "",
-            "partner_national_number": (partner.national_number or "") if partner else "",
-            "household_size": len(dossier.persons),
-            "dependants": sum(1 for p in dossier.persons if p.is_dependant),
-            "municipalities": "; ".join(preferred_municipalities(dossier)),
-            "dwelling_types": "; ".join(prefs.dwelling_types) if prefs else "",
-            "bedrooms_min": prefs.bedrooms_min if prefs and prefs.bedrooms_min is not None else "",
-            "bedrooms_max": prefs.bedrooms_max if prefs and prefs.bedrooms_max is not None else "",
-            "contact_phone": dossier.contact_phone or "",
-            "contact_email": dossier.contact_email or "",
-            "documents": len(dossier.documents),
-            "completed_at": dossier.completed_at.isoformat() if dossier.completed_at else "",
-            "cir_registered": {True: "yes", False: "no", None: ""}[dossier.cir_registered],
-            "status": choice.status.value,
-            "landlord_reference": choice.landlord_reference or "",
-            "registered_on": choice.registered_on.isoformat() if choice.registered_on else "",
-            "status_note": choice.status_note or "",
-        }
-        writer.writerow([_csv_safe(row[name]) for name, _meaning in CSV_COLUMNS])
+        writer.writerow([_csv_safe(value) for value in _csv_row(choice)])
     return out.getvalue()
 
 
+def _csv_row(choice: LandlordChoice) -> list[Any]:
+    dossier = choice.dossier
+    tenant, partner = dossier.reference_tenant, dossier.partner
+    prefs = dossier.preferences
+    row = {
+        "dossier_id": dossier.id,
+        "reference": dossier.reference,
+        "moment_date": dossier.moment.held_on.isoformat(),
+        "reference_tenant_last_name": tenant.last_name if tenant else "",
+        "reference_tenant_first_name": tenant.first_name if tenant else "",
+        "reference_tenant_national_number": (tenant.national_number or "") if tenant else "",
+        "reference_tenant_birth_date": _birth_date(tenant),
+        "partner_name": partner.full_name if partner else "",
+        "partner_national_number": (partner.national_number or "") if partner else "",
+        "household_size": len(dossier.persons),
+        "dependants": sum(1 for p in dossier.persons if p.is_dependant),
+        "municipalities": "; ".join(preferred_municipalities(dossier)),
+        "dwelling_types": "; ".join(prefs.dwelling_types) if prefs else "",
+        "bedrooms_min": prefs.bedrooms_min if prefs and prefs.bedrooms_min is not None else "",
+        "bedrooms_max": prefs.bedrooms_max if prefs and prefs.bedrooms_max is not None else "",
+        "contact_phone": dossier.contact_phone or "",
+        "contact_email": dossier.contact_email or "",
+        "documents": len(dossier.documents),
+        "completed_at": dossier.completed_at.isoformat() if dossier.completed_at else "",
+        "cir_registered": {True: "yes", False: "no", None: ""}[dossier.cir_registered],
+        "status": choice.status.value,
+        "landlord_reference": choice.landlord_reference or "",
+        "registered_on": choice.registered_on.isoformat() if choice.registered_on else "",
+        "status_note": choice.status_note or "",
+    }
+    return [row[name] for name, _meaning in CSV_COLUMNS]
+
+
 def _csv_safe(value: Any) -> Any:
-    # A cell starting with = + - @ is a formula in spreadsheets: neutralise what candidates typed.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not re.fullmatch(r"\+\d+", value):
-        return "'" + value
-    return value
+    """Neutralise what candidates typed so no spreadsheet runs it, whichever separator it reads the file with.
+
+    A line break becomes a space (a reader with the other separator would start a new row there); a
+    `'` goes before = + - @ tab CR at the start of the cell and after every `;` or `,` inside it. A
+    phone number such as +32470123456 is left as it is.
+    """
+    if not isinstance(value, str) or _PHONE.fullmatch(value):
+        return value
+    return _FORMULA_START.sub(r"\1\2'", _LINE_BREAKS.sub(" ", value))
 
 
 def moment_json(moment: RegistrationMoment, choices: Sequence[LandlordChoice], *, now: datetime) -> dict[str, Any]:
@@ -114,6 +139,21 @@ def moment_json(moment: RegistrationMoment, choices: Sequence[LandlordChoice], *
         dossiers=[schemas.Dossier.of(c.dossier, c) for c in choices],
     )
     return export.model_dump(mode="json", by_alias=True)
+
+
+def moment_json_text(moment: RegistrationMoment, choices: Sequence[LandlordChoice], *, now: datetime) -> str:
+    """The export as compact JSON text (no indentation: that forces Python's slow encoder)."""
+    return json.dumps(moment_json(moment, choices, now=now), ensure_ascii=False, separators=(",", ":"))
+
+
+def spreadsheet(kind: str, choices: Sequence[LandlordChoice], *, separator: str = ";") -> tuple[bytes | str, str]:
+    """The moment's list as "xlsx" (for people) or "csv" (for systems), with its media type."""
+    if kind == "xlsx":
+        return (
+            dossiers_xlsx(choices),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return dossiers_csv(choices, separator=separator), "text/csv; charset=utf-8"
 
 
 def packet_filename(landlord: Landlord, moment: RegistrationMoment, extension: str) -> str:
