@@ -131,8 +131,9 @@ def test_cold_packet_shows_progress_then_starts_the_download_that_was_asked(app,
     step = client.get(first.location).get_data(as_text=True)
     assert "1 van 2 dossiers zijn klaar." in step and 'http-equiv="refresh" content="1"' in step
     last = client.get(first.location).get_data(as_text=True)
-    assert "2 van 2 dossiers zijn klaar." in last
+    assert "Uw pakket is klaar" in last and "2 dossiers staan in het pakket." in last
     assert f'http-equiv="refresh" content="0; url={base}/{asked}"' in last and f'href="{base}/{asked}"' in last
+    assert ("Download het pakket (PDF)" if download == "pdf" else "Download de ZIP") in last
 
     assert client.get(f"{base}/{asked}").mimetype == mimetype
     prepared = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "portal.packet_prepare")).all()

@@ -14,11 +14,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
-from inschrijving.dossiers.models import ChoiceStatus, Consent, Document, Dossier, LandlordChoice, Preferences
+from inschrijving.dossiers.models import (
+    ChoiceStatus,
+    Consent,
+    Document,
+    Dossier,
+    LandlordChoice,
+    Person,
+    PersonRole,
+    Preferences,
+    preference_municipalities,
+)
 from inschrijving.dossiers.queries import shared_with_landlord
 from inschrijving.extensions import db
+from inschrijving.landlords.models import Municipality
 from inschrijving.planning.models import RegistrationMoment
 
 
@@ -223,3 +234,137 @@ def preferred_municipalities(dossier: Dossier) -> list[str]:
     if dossier.preferences is None:
         return []
     return sorted(m.name for m in dossier.preferences.municipalities)
+
+
+DOSSIER_PAGE_SIZE = 50
+# How a moment's dossier list can be ordered: key -> what it sorts on (ties by dossier reference).
+SORT_KEYS = ("naam", "referentie", "personen", "status", "afgerond")
+HOUSEHOLD_SIZES = ("1", "2", "3", "4", "5+")
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    """What a landlord narrows a moment's dossier list to; empty values filter nothing."""
+
+    status: ChoiceStatus | None = None
+    news: str | None = None  # "new" (never downloaded) or "changed" (changed since the last download)
+    municipality_id: int | None = None
+    household_size: str | None = None  # one of HOUSEHOLD_SIZES
+    search: str | None = None  # part of a name or of the reference
+    sort: str = "naam"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    rows: list[DossierRow]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _household_size():
+    return sa.select(sa.func.count(Person.id)).where(Person.dossier_id == Dossier.id).scalar_subquery()
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(stmt: sa.Select, criteria: DossierFilter) -> sa.Select:
+    if criteria.status is not None:
+        stmt = stmt.where(LandlordChoice.status == criteria.status)
+    if criteria.news == "new":
+        stmt = stmt.where(LandlordChoice.first_downloaded_at.is_(None))
+    elif criteria.news == "changed":
+        stmt = stmt.where(_CHANGED_SINCE_DOWNLOAD)
+    if criteria.municipality_id is not None:
+        stmt = stmt.where(
+            sa.exists()
+            .where(Preferences.dossier_id == Dossier.id)
+            .where(preference_municipalities.c.preferences_id == Preferences.id)
+            .where(preference_municipalities.c.municipality_id == criteria.municipality_id)
+        )
+    if criteria.household_size in HOUSEHOLD_SIZES:
+        size = _household_size()
+        stmt = stmt.where(size >= 5 if criteria.household_size == "5+" else size == int(criteria.household_size))
+    search = (criteria.search or "").strip()
+    if search:
+        pattern = _like(search)
+        named = (
+            sa.exists()
+            .where(Person.dossier_id == Dossier.id)
+            .where(
+                sa.or_(
+                    Person.first_name.ilike(pattern, escape="\\"),
+                    Person.last_name.ilike(pattern, escape="\\"),
+                    (Person.first_name + " " + Person.last_name).ilike(pattern, escape="\\"),
+                )
+            )
+        )
+        stmt = stmt.where(sa.or_(Dossier.reference.ilike(pattern, escape="\\"), named))
+    return stmt
+
+
+def _ordered(stmt: sa.Select, criteria: DossierFilter) -> sa.Select:
+    tenant = aliased(Person)
+    stmt = stmt.outerjoin(
+        tenant, sa.and_(tenant.dossier_id == Dossier.id, tenant.role == PersonRole.REFERENCE_TENANT)
+    )
+    keys = {
+        "naam": [sa.func.lower(tenant.last_name), sa.func.lower(tenant.first_name)],
+        "referentie": [],
+        "personen": [_household_size()],
+        "status": [LandlordChoice.status],
+        "afgerond": [Dossier.completed_at],
+    }[criteria.sort if criteria.sort in SORT_KEYS else "naam"]
+    direction = sa.desc if criteria.descending else sa.asc
+    return stmt.order_by(*[direction(key) for key in keys], direction(Dossier.reference), Dossier.id)
+
+
+def dossier_page(
+    landlord_id: int, moment_id: int, criteria: DossierFilter, *, page: int = 1, per_page: int = DOSSIER_PAGE_SIZE
+) -> DossierPage:
+    """One page of a moment's dossier list for this landlord, filtered and sorted in SQL.
+
+    A fixed number of queries whatever the number of dossiers: the count, the page, and one per
+    relation the rows show (persons, preferences and their municipalities, documents).
+    """
+    stmt = _filtered(shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id), criteria)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.with_only_columns(LandlordChoice.id)
+                                                                      .subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    stmt = _ordered(stmt, criteria).limit(per_page).offset((page - 1) * per_page)
+    stmt = stmt.options(
+        selectinload(LandlordChoice.dossier).options(
+            selectinload(Dossier.persons),
+            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            selectinload(Dossier.documents),
+        )
+    )
+    choices = list(db.session.scalars(stmt).unique())
+    return DossierPage(rows=dossier_rows(choices), total=total, page=page, pages=pages)
+
+
+def moment_municipalities(landlord_id: int, moment_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the municipalities that this moment's dossiers for this landlord prefer, for the filter."""
+    shared = shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id)
+    stmt = (
+        sa.select(Municipality.id, Municipality.name)
+        .join(preference_municipalities, preference_municipalities.c.municipality_id == Municipality.id)
+        .join(Preferences, Preferences.id == preference_municipalities.c.preferences_id)
+        .where(Preferences.dossier_id.in_(shared.with_only_columns(Dossier.id)))
+        .distinct()
+        .order_by(Municipality.name)
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]

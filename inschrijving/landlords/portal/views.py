@@ -13,10 +13,10 @@ from werkzeug.exceptions import NotFound
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.landlords.labels import label
+from inschrijving.landlords.labels import dwelling_types, label, language
 from inschrijving.landlords.models import Landlord
 from inschrijving.landlords.portal import queries
-from inschrijving.landlords.portal.forms import StatusForm
+from inschrijving.landlords.portal.forms import DossierListForm, StatusForm
 from inschrijving.landlords.portal.services import access, exports, packets, status
 from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint
@@ -31,7 +31,7 @@ PACKET_DOWNLOADS = {"pdf": ".packet", "zip": ".export_zip"}
 
 @bp.context_processor
 def _labels():
-    return {"label": label}
+    return {"label": label, "dwelling_types": dwelling_types, "language_label": language}
 
 
 @bp.app_template_global("choice_status_label")
@@ -68,16 +68,22 @@ def home():
 
 @bp.route("/momenten/<int:moment_id>")
 def moment(moment_id: int):
-    """List one moment's dossiers for this landlord, with the downloads and which changed since the last one."""
+    """List one moment's dossiers for this landlord: filtered, searched, sorted, 50 a page; and the downloads."""
     moment = queries.get_shared_moment(_landlord_id(), moment_id)
-    rows = queries.dossier_rows(queries.moment_choices(_landlord_id(), moment.id))
+    form = DossierListForm(request.args, municipalities=queries.moment_municipalities(_landlord_id(), moment.id))
+    page = queries.dossier_page(
+        _landlord_id(), moment.id, form.criteria(), page=request.args.get("pagina", 1, type=int)
+    )
     access.record_view(
         actor=current_user, ip=client_ip(), action="portal.moment_view", object_type="moment", object_id=moment_id,
-        dossiers=len(rows),
+        dossiers=len(page.rows),
     )
     db.session.commit()
     landlord = db.session.get(Landlord, _landlord_id())
-    return render_template("landlords/portal_moment.html", landlord=landlord, moment=moment, rows=rows)
+    filters = {k: v for k, v in request.args.items() if k != "pagina" and v}
+    return render_template(
+        "landlords/portal_moment.html", landlord=landlord, moment=moment, page=page, form=form, filters=filters
+    )
 
 
 @bp.route("/dossiers/<int:dossier_id>", methods=["GET", "POST"])
@@ -102,7 +108,10 @@ def dossier(dossier_id: int):
         actor=current_user, ip=client_ip(), action="portal.dossier_view", object_type="dossier", object_id=dossier_id
     )
     db.session.commit()
-    return render_template("landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form)
+    return render_template(
+        "landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form,
+        preferred_places=queries.preferred_municipalities(choice.dossier),
+    )
 
 
 @bp.route("/documenten/<int:document_id>")
@@ -160,6 +169,7 @@ def packet_progress(moment_id: int):
         done=progress.ready,
         ready=progress.is_ready,
         download_url=url_for(PACKET_DOWNLOADS[download], moment_id=moment.id),
+        download_label=_("Download het pakket (PDF)") if download == "pdf" else _("Download de ZIP"),
     )
 
 

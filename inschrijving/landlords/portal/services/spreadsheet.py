@@ -23,10 +23,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from inschrijving.dossiers.forms.common import DWELLING_CHOICES
 from inschrijving.dossiers.models import Dossier, LandlordChoice, Person
 from inschrijving.dossiers.national_numbers import format_number
-from inschrijving.landlords.labels import label
+from inschrijving.landlords.labels import dwelling_types, label
 from inschrijving.landlords.portal.queries import preferred_municipalities
 
 EURO = '€ #,##0.00;-€ #,##0.00'
@@ -66,9 +65,7 @@ def _local(moment: datetime | None) -> datetime | None:
 
 
 def _dwelling_types(dossier: Dossier) -> str:
-    names = {value: str(text) for value, text in DWELLING_CHOICES}
-    prefs = dossier.preferences
-    return ", ".join(names.get(t, t) for t in (prefs.dwelling_types if prefs else []))
+    return dwelling_types(dossier.preferences.dwelling_types if dossier.preferences else [])
 
 
 def _prefs(dossier: Dossier, name: str) -> Any:
