@@ -107,8 +107,35 @@ class MomentSummary(Body):
         )
 
 
+MAX_PER_PAGE = 500
+
+
+class PageQuery(BaseModel):
+    """The query parameters of every list: which page, and how many items a page holds."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    page: int = Field(default=1, ge=1, description="Which page, from 1.")
+    per_page: int = Field(default=100, ge=1, le=MAX_PER_PAGE, description="Items per page, at most 500.")
+
+
+class Paging(Body):
+    """Where this page is in the whole list; the order is stable, so walking `next_page` sees every item once."""
+
+    page: int
+    per_page: int
+    total: int = Field(description="Items in the whole list.")
+    next_page: int | None = Field(description="The next page's number; null on the last page.")
+
+    @classmethod
+    def of(cls, query: PageQuery, total: int) -> Paging:
+        more = query.page * query.per_page < total
+        return cls(page=query.page, per_page=query.per_page, total=total, next_page=query.page + 1 if more else None)
+
+
 class MomentList(Body):
-    moments: list[MomentSummary]
+    moments: list[MomentSummary] = Field(description="Newest first (then by id).")
+    paging: Paging
 
 
 class DossierListItem(Body):
@@ -130,7 +157,8 @@ class DossierListItem(Body):
 
 class MomentDossiers(Body):
     moment: Moment
-    dossiers: list[DossierListItem]
+    dossiers: list[DossierListItem] = Field(description="By reference tenant's name, then dossier reference.")
+    paging: Paging
 
 
 class Person(Body):

@@ -332,18 +332,25 @@ def _ordered(stmt: sa.Select, criteria: DossierFilter) -> sa.Select:
 
 
 def dossier_page(
-    landlord_id: int, moment_id: int, criteria: DossierFilter, *, page: int = 1, per_page: int = DOSSIER_PAGE_SIZE
+    landlord_id: int,
+    moment_id: int,
+    criteria: DossierFilter,
+    *,
+    page: int = 1,
+    per_page: int = DOSSIER_PAGE_SIZE,
+    clamp: bool = True,
 ) -> DossierPage:
     """One page of a moment's dossier list for this landlord, filtered and sorted in SQL.
 
     A fixed number of queries whatever the number of dossiers: the count, the page, and one per
-    relation the rows show (persons, preferences and their municipalities, documents).
+    relation the rows show (persons, preferences and their municipalities, documents). A page past
+    the last shows the last (`clamp`, for people) or nothing (for the API).
     """
     stmt = _filtered(shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id), criteria)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.with_only_columns(LandlordChoice.id)
                                                                       .subquery()))
     pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    page = max(1, min(page, pages) if clamp else page)
     stmt = _ordered(stmt, criteria).limit(per_page).offset((page - 1) * per_page)
     stmt = stmt.options(
         selectinload(LandlordChoice.dossier).options(
