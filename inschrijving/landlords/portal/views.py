@@ -5,7 +5,19 @@ Every page and download that shows personal data writes an audit event (`service
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Iterator
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -50,7 +62,7 @@ def _landlord_id() -> int:
     return current_user.landlord_id
 
 
-def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
+def _download(data: bytes | str | Iterator[bytes], mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -224,6 +236,7 @@ def export_zip(moment_id: int):
         return redirect(url_for(".packet_progress", moment_id=moment.id, download="zip"))
     landlord = db.session.get(Landlord, _landlord_id())
     filename = exports.packet_filename(landlord, moment, "zip")
-    data = exports.download_zip(landlord, moment, choices, actor=current_user, ip=client_ip(), now=utcnow())
+    stream = exports.download_zip(landlord, moment, choices, actor=current_user, ip=client_ip(), now=utcnow())
     db.session.commit()
-    return _download(data, "application/zip", filename)
+    # Streamed: the stream reads only stored files, each when its turn comes (the request context stays).
+    return _download(stream_with_context(stream), "application/zip", filename)
