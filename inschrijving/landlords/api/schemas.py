@@ -260,7 +260,10 @@ class Address(Body):
 
 
 class Preferences(Body):
-    municipalities: list[str]
+    municipalities: list[str] = Field(description="Whole municipalities, by name.")
+    sub_municipalities: list[str] = Field(
+        description='Deelgemeenten wanted without their whole municipality, as "Bellegem (Kortrijk)".'
+    )
     dwelling_types: list[str]
     bedrooms_min: int | None
     bedrooms_max: int | None
@@ -320,6 +323,7 @@ class Dossier(Body):
             if prefs is None
             else Preferences(
                 municipalities=queries.preferred_municipalities(dossier),
+                sub_municipalities=queries.preferred_sub_municipalities(dossier),
                 dwelling_types=list(prefs.dwelling_types or []),
                 bedrooms_min=prefs.bedrooms_min,
                 bedrooms_max=prefs.bedrooms_max,

@@ -26,10 +26,11 @@ from inschrijving.dossiers.models import (
     PersonRole,
     Preferences,
     preference_municipalities,
+    preference_sub_municipalities,
 )
 from inschrijving.dossiers.queries import shared_with_landlord
 from inschrijving.extensions import db
-from inschrijving.landlords.models import Municipality
+from inschrijving.landlords.models import Municipality, SubMunicipality
 from inschrijving.planning.models import RegistrationMoment
 
 
@@ -105,7 +106,10 @@ def _with_dossier_details(stmt: sa.Select) -> sa.Select:
     return stmt.options(
         selectinload(LandlordChoice.dossier).options(
             selectinload(Dossier.persons),
-            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            selectinload(Dossier.preferences).options(
+                selectinload(Preferences.municipalities),
+                selectinload(Preferences.sub_municipalities).selectinload(SubMunicipality.municipality),
+            ),
             selectinload(Dossier.documents),
             selectinload(Dossier.incomes),
             selectinload(Dossier.addresses),
@@ -197,7 +201,7 @@ def dossier_rows(choices: list[LandlordChoice]) -> list[DossierRow]:
             reference=c.dossier.reference,
             reference_tenant=c.dossier.reference_tenant.full_name if c.dossier.reference_tenant else None,
             household_size=len(c.dossier.persons),
-            municipalities=preferred_municipalities(c.dossier),
+            municipalities=preferred_places(c.dossier),
             documents=len(c.dossier.documents),
             is_complete=c.dossier.is_complete,
             changed_since_download=changed_since_download(c),
@@ -231,9 +235,22 @@ def get_shared_document(landlord_id: int, document_id: int) -> tuple[Document, L
 
 
 def preferred_municipalities(dossier: Dossier) -> list[str]:
+    """The whole municipalities the household wants, by name."""
     if dossier.preferences is None:
         return []
     return sorted(m.name for m in dossier.preferences.municipalities)
+
+
+def preferred_sub_municipalities(dossier: Dossier) -> list[str]:
+    """The deelgemeenten the household wants (without their whole municipality), as "Bellegem (Kortrijk)"."""
+    if dossier.preferences is None:
+        return []
+    return sorted(s.label for s in dossier.preferences.sub_municipalities)
+
+
+def preferred_places(dossier: Dossier) -> list[str]:
+    """Where the household wants to live, at either level: "Bellegem (Kortrijk)", "Zwevegem"."""
+    return sorted(preferred_municipalities(dossier) + preferred_sub_municipalities(dossier))
 
 
 DOSSIER_PAGE_SIZE = 50
@@ -280,6 +297,24 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _wanted_municipalities() -> sa.Select:
+    """(dossier id, municipality id) of every municipality a dossier wants, whole or by a deelgemeente."""
+    whole = sa.select(Preferences.dossier_id, preference_municipalities.c.municipality_id).join(
+        preference_municipalities, preference_municipalities.c.preferences_id == Preferences.id
+    )
+    parts = (
+        sa.select(Preferences.dossier_id, SubMunicipality.municipality_id)
+        .join(preference_sub_municipalities, preference_sub_municipalities.c.preferences_id == Preferences.id)
+        .join(SubMunicipality, SubMunicipality.id == preference_sub_municipalities.c.sub_municipality_id)
+    )
+    return sa.union(whole, parts).subquery()
+
+
+def _dossiers_wanting(municipality_id: int) -> sa.Select:
+    wanted = _wanted_municipalities()
+    return sa.select(wanted.c.dossier_id).where(wanted.c.municipality_id == municipality_id)
+
+
 def _filtered(stmt: sa.Select, criteria: DossierFilter) -> sa.Select:
     if criteria.status is not None:
         stmt = stmt.where(LandlordChoice.status == criteria.status)
@@ -288,12 +323,8 @@ def _filtered(stmt: sa.Select, criteria: DossierFilter) -> sa.Select:
     elif criteria.news == "changed":
         stmt = stmt.where(_CHANGED_SINCE_DOWNLOAD)
     if criteria.municipality_id is not None:
-        stmt = stmt.where(
-            sa.exists()
-            .where(Preferences.dossier_id == Dossier.id)
-            .where(preference_municipalities.c.preferences_id == Preferences.id)
-            .where(preference_municipalities.c.municipality_id == criteria.municipality_id)
-        )
+        # The whole municipality, or one of its deelgemeenten.
+        stmt = stmt.where(Dossier.id.in_(_dossiers_wanting(criteria.municipality_id)))
     if criteria.household_size in HOUSEHOLD_SIZES:
         size = _household_size()
         stmt = stmt.where(size >= 5 if criteria.household_size == "5+" else size == int(criteria.household_size))
@@ -355,7 +386,10 @@ def dossier_page(
     stmt = stmt.options(
         selectinload(LandlordChoice.dossier).options(
             selectinload(Dossier.persons),
-            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            selectinload(Dossier.preferences).options(
+                selectinload(Preferences.municipalities),
+                selectinload(Preferences.sub_municipalities).selectinload(SubMunicipality.municipality),
+            ),
             selectinload(Dossier.documents),
         )
     )
@@ -366,12 +400,12 @@ def dossier_page(
 def moment_municipalities(landlord_id: int, moment_id: int) -> list[tuple[int, str]]:
     """(id, name) of the municipalities that this moment's dossiers for this landlord prefer, for the filter."""
     shared = shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id)
+    wanted = _wanted_municipalities()
     stmt = (
         sa.select(Municipality.id, Municipality.name)
-        .join(preference_municipalities, preference_municipalities.c.municipality_id == Municipality.id)
-        .join(Preferences, Preferences.id == preference_municipalities.c.preferences_id)
-        .where(Preferences.dossier_id.in_(shared.with_only_columns(Dossier.id)))
-        .distinct()
+        .where(Municipality.id.in_(sa.select(wanted.c.municipality_id).where(
+            wanted.c.dossier_id.in_(shared.with_only_columns(Dossier.id))
+        )))
         .order_by(Municipality.name)
     )
     return [tuple(row) for row in db.session.execute(stmt)]

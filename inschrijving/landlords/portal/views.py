@@ -122,7 +122,7 @@ def dossier(dossier_id: int):
     db.session.commit()
     return render_template(
         "landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form,
-        preferred_places=queries.preferred_municipalities(choice.dossier),
+        preferred_places=queries.preferred_places(choice.dossier),
     )
 
 

@@ -23,7 +23,7 @@ from stream_zip import NO_COMPRESSION_32, ZIP_32, stream_zip
 from inschrijving.dossiers.models import Document, LandlordChoice
 from inschrijving.landlords.api import schemas
 from inschrijving.landlords.models import Landlord
-from inschrijving.landlords.portal.queries import preferred_municipalities
+from inschrijving.landlords.portal.queries import preferred_places
 from inschrijving.landlords.portal.services import access, packets
 from inschrijving.landlords.portal.services.spreadsheet import dossiers_xlsx
 from inschrijving.planning.models import RegistrationMoment
@@ -42,7 +42,7 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("partner_national_number", "Partner's national register or BIS number"),
     ("household_size", "Number of persons in the dossier"),
     ("dependants", "Number of persons marked as dependant (ten laste)"),
-    ("municipalities", "Preferred municipalities, separated by '; '"),
+    ("municipalities", "Preferred municipalities and deelgemeenten (as `Bellegem (Kortrijk)`), separated by '; '"),
     ("dwelling_types", "Preferred dwelling types, separated by '; '"),
     ("bedrooms_min", "Minimum number of bedrooms"),
     ("bedrooms_max", "Maximum number of bedrooms"),
@@ -104,7 +104,7 @@ def _csv_row(choice: LandlordChoice) -> list[Any]:
         "partner_national_number": (partner.national_number or "") if partner else "",
         "household_size": len(dossier.persons),
         "dependants": sum(1 for p in dossier.persons if p.is_dependant),
-        "municipalities": "; ".join(preferred_municipalities(dossier)),
+        "municipalities": "; ".join(preferred_places(dossier)),
         "dwelling_types": "; ".join(prefs.dwelling_types) if prefs else "",
         "bedrooms_min": prefs.bedrooms_min if prefs and prefs.bedrooms_min is not None else "",
         "bedrooms_max": prefs.bedrooms_max if prefs and prefs.bedrooms_max is not None else "",

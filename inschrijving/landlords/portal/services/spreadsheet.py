@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from inschrijving.dossiers.models import Dossier, LandlordChoice, Person
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.landlords.labels import dwelling_types, label
-from inschrijving.landlords.portal.queries import preferred_municipalities
+from inschrijving.landlords.portal.queries import preferred_places
 
 EURO = '€ #,##0.00;-€ #,##0.00'
 DATE = "DD/MM/YYYY"
@@ -96,7 +96,7 @@ def dossier_columns() -> list[Column]:
         Column(_("Personen"), lambda c: len(c.dossier.persons), width=9),
         Column(_("Ten laste"), lambda c: sum(1 for p in c.dossier.persons if p.is_dependant), width=9),
         Column(_("Gezinsinkomen"), lambda c: _income_total(c.dossier), EURO, 14),
-        Column(_("Gemeenten"), lambda c: ", ".join(preferred_municipalities(c.dossier)), width=24),
+        Column(_("Gemeenten"), lambda c: ", ".join(preferred_places(c.dossier)), width=24),
         Column(_("Soort woning"), lambda c: _dwelling_types(c.dossier), width=20),
         Column(_("Slaapkamers min."), lambda c: _prefs(c.dossier, "bedrooms_min"), width=9),
         Column(_("Slaapkamers max."), lambda c: _prefs(c.dossier, "bedrooms_max"), width=9),
