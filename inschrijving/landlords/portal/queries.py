@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased, selectinload
 from inschrijving.dossiers.models import (
     ChoiceStatus,
     Consent,
+    ConsentPurpose,
     Document,
     Dossier,
     LandlordChoice,
@@ -30,7 +31,7 @@ from inschrijving.dossiers.models import (
 )
 from inschrijving.dossiers.queries import shared_with_landlord
 from inschrijving.extensions import db
-from inschrijving.landlords.models import Municipality, SubMunicipality
+from inschrijving.landlords.models import Landlord, Municipality, SubMunicipality
 from inschrijving.planning.models import RegistrationMoment
 
 
@@ -38,13 +39,61 @@ class NotShared(Exception):
     """The dossier, document or moment is not shared with this landlord (shown as 404)."""
 
 
+def _owner_readable(choice, landlord_id: int) -> sa.ColumnElement[bool]:
+    """Whether the landlord a choice names hands that choice to `landlord_id` (itself, or as a predecessor)."""
+    owner = aliased(Landlord)
+    held_on = sa.select(RegistrationMoment.held_on).where(RegistrationMoment.id == Dossier.moment_id)
+    after_end = sa.and_(owner.active_until.is_not(None), owner.active_until < held_on.scalar_subquery())
+    return (
+        sa.exists()
+        .where(owner.id == choice.landlord_id)
+        .where(
+            sa.or_(
+                sa.and_(owner.id == landlord_id, sa.or_(owner.successor_id.is_(None), sa.not_(after_end))),
+                sa.and_(owner.successor_id == landlord_id, sa.or_(owner.successor_reads_history, after_end)),
+            )
+        )
+    )
+
+
+def readable_by(landlord_id: int) -> sa.ColumnElement[bool]:
+    """The access rule, with succession: the choice is shared (live consent, complete dossier) with the landlord
+    it names, and that landlord hands it to this one.
+
+    - A landlord reads the choices made for it, except on moments after it ended when it has a successor:
+      those go to the successor.
+    - A successor reads its predecessors' choices on moments after they ended, and all their choices
+      when the coordinator set `successor_reads_history` on the predecessor.
+    - A dossier that chose two predecessors shows once: through its first readable choice.
+
+    A statement using it must select from (or join) landlord_choices, consents and dossiers.
+    """
+    other, other_consent = aliased(LandlordChoice), aliased(Consent)
+    earlier = (
+        sa.exists()
+        .where(other.dossier_id == LandlordChoice.dossier_id, other.id < LandlordChoice.id)
+        .where(
+            other_consent.id == other.consent_id,
+            other_consent.dossier_id == other.dossier_id,
+            other_consent.purpose == ConsentPurpose.SHARE_WITH_LANDLORD,
+            other_consent.landlord_id == other.landlord_id,
+            other_consent.withdrawn_at.is_(None),
+        )
+        .where(_owner_readable(other, landlord_id))
+    )
+    # The consent must name the same landlord as the choice: one rule for owner and successor alike.
+    return sa.and_(
+        shared_with_landlord(LandlordChoice.landlord_id), _owner_readable(LandlordChoice, landlord_id), ~earlier
+    )
+
+
 def shared_choices_stmt(landlord_id: int) -> sa.Select:
-    """Select this landlord's choices on complete dossiers with a live consent to share with it."""
+    """Select the choices this landlord reads (its own, and its predecessors' as `readable_by` says)."""
     return (
         sa.select(LandlordChoice)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
         .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
-        .where(shared_with_landlord(landlord_id))
+        .where(readable_by(landlord_id))
     )
 
 
@@ -82,7 +131,7 @@ def moment_summaries(landlord_id: int) -> list[MomentSummary]:
         .select_from(LandlordChoice)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
         .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
-        .where(shared_with_landlord(landlord_id))
+        .where(readable_by(landlord_id))
         .group_by(Dossier.moment_id)
     ).all()
     counts = {moment_id: (total, int(new or 0), int(changed or 0)) for moment_id, total, new, changed in rows}
