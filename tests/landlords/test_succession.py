@@ -55,13 +55,16 @@ def test_old_dossiers_keep_their_landlord_and_the_successor_reads_them_only_when
 
 def test_dossiers_of_moments_after_the_merger_go_to_the_successor(app, request_context):
     _kortrijk, successor, poort, _wrk = _merger()
+    old = shared_dossier(MomentFactory(held_on=date(2023, 3, 14)), [poort], scan=False)
     after = MomentFactory(held_on=date(2023, 9, 12))
     # Chosen for the old landlord (e.g. before the merger was recorded): its packet goes to the successor.
     late = shared_dossier(after, [poort], scan=False)
     new = shared_dossier(after, [successor], scan=False)
+    shared_dossier(MomentFactory(held_on=date(2023, 1, 10)), [poort], scan=False)
 
+    # Each dossier is judged by its own moment's date, not another one's.
     assert _references(successor) == {late.reference, new.reference}
-    assert _references(poort) == set()
+    assert old.reference in _references(poort) and late.reference not in _references(poort)
 
 
 def test_a_dossier_that_chose_two_predecessors_reaches_the_successor_once(app, request_context):

@@ -42,8 +42,14 @@ class NotShared(Exception):
 def _owner_readable(choice, landlord_id: int) -> sa.ColumnElement[bool]:
     """Whether the landlord a choice names hands that choice to `landlord_id` (itself, or as a predecessor)."""
     owner = aliased(Landlord)
-    held_on = sa.select(RegistrationMoment.held_on).where(RegistrationMoment.id == Dossier.moment_id)
-    after_end = sa.and_(owner.active_until.is_not(None), owner.active_until < held_on.scalar_subquery())
+    # Correlated explicitly: nested in another EXISTS, automatic correlation would not reach the outer dossier.
+    held_on = (
+        sa.select(RegistrationMoment.held_on)
+        .where(RegistrationMoment.id == Dossier.moment_id)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    after_end = sa.and_(owner.active_until.is_not(None), owner.active_until < held_on)
     return (
         sa.exists()
         .where(owner.id == choice.landlord_id)
