@@ -69,17 +69,18 @@ def test_seed_fills_an_empty_database(db, app, logins_file):
 
     assert "Seeded 12 municipalities" in output
     assert counts(db) == {
-        "Municipality": 12, "Landlord": 3, "User": 5, "IncomeLimit": 1, "RegistrationMoment": 3, "Slot": 36,
-        "Booking": 66, "Dossier": 25, "Person": 56, "LandlordChoice": 44,
+        "Municipality": 12, "Landlord": 7, "User": 9, "IncomeLimit": 1, "RegistrationMoment": 4, "Slot": 48,
+        "Booking": 66, "Dossier": 31, "Person": 67, "LandlordChoice": 39,
     }
     names = set(db.session.scalars(sa.select(Municipality.name)))
     assert {"Kortrijk", "Wevelgem", "Spiere-Helkijn", "Waregem"} <= names
     assert "Wervik" not in names
     assert db.session.scalar(sa.select(Municipality.nis_code).where(Municipality.name == "Kortrijk")) == "34022"
     assert all(landlord.is_demo for landlord in db.session.scalars(sa.select(Landlord)))
-    assert {lo.slug for lo in db.session.scalars(sa.select(Landlord))} == {
-        "wonen-regio-kortrijk", "de-vlashaard", "svk-de-poort"
-    }
+    assert {lo.slug for lo in db.session.scalars(sa.select(Landlord))} == set(LANDLORD_SLUGS)
+
+
+LANDLORD_SLUGS = ("sw-plus", "wm-elan", "vivus", "impuls", "wonen-regio-kortrijk", "de-vlashaard", "svk-de-poort")
 
 
 def test_seed_makes_one_user_per_role_with_working_printed_passwords(db, app, logins_file):
@@ -87,11 +88,9 @@ def test_seed_makes_one_user_per_role_with_working_printed_passwords(db, app, lo
 
     users = db.session.scalars(sa.select(User)).all()
     assert sorted(u.role for u in users) == sorted(
-        [Role.COORDINATOR, Role.VOLUNTEER, Role.LANDLORD, Role.LANDLORD, Role.LANDLORD]
+        [Role.COORDINATOR, Role.VOLUNTEER] + [Role.LANDLORD] * len(LANDLORD_SLUGS)
     )
-    assert {u.landlord.slug for u in users if u.role == Role.LANDLORD} == {
-        "wonen-regio-kortrijk", "de-vlashaard", "svk-de-poort"
-    }
+    assert {u.landlord.slug for u in users if u.role == Role.LANDLORD} == set(LANDLORD_SLUGS)
     assert stat.S_IMODE(logins_file.stat().st_mode) == 0o600
     text = logins_file.read_text()
     for user in users:
@@ -162,9 +161,9 @@ def test_demo_set_has_the_variety_a_demo_needs(db, app, logins_file):
     run_seed(app)
 
     moments = db.session.scalars(sa.select(RegistrationMoment).order_by(RegistrationMoment.held_on)).all()
-    assert [m.status for m in moments] == [MomentStatus.CLOSED, MomentStatus.PUBLISHED, MomentStatus.PUBLISHED]
+    assert [m.status for m in moments] == [MomentStatus.CLOSED] * 2 + [MomentStatus.PUBLISHED] * 2
     assert all(len(m.slots) == 12 and m.desks == 4 for m in moments)
-    upcoming_bookings = count(db, Booking, Booking.moment_id.in_([m.id for m in moments[1:]]))
+    upcoming_bookings = count(db, Booking, Booking.moment_id.in_([m.id for m in moments[2:]]))
     assert 35 <= upcoming_bookings <= 45
     bookings = db.session.scalars(sa.select(Booking)).all()
     assert {b.language for b in bookings} == {"nl", "fr", "en", "ar", "tr"}
@@ -189,3 +188,28 @@ def test_synthetic_national_numbers_follow_the_century_rule():
 
     assert synthetic_national_number(date(1993, 5, 18), 223) == "93051822361"
     assert synthetic_national_number(date(2000, 1, 25), 567) == "00012556777"
+
+
+def test_the_demo_shows_todays_landlords_and_the_history_of_the_merged_ones(db, app, logins_file):
+    """Issue 16: the four woonmaatschappijen with their areas; the three merged into SW+ inactive since 9 June 2023."""
+    from datetime import date
+
+    from inschrijving.landlords.portal import queries as portal
+
+    run_seed(app)
+    landlords = {lo.slug: lo for lo in db.session.scalars(sa.select(Landlord))}
+    elan = landlords["wm-elan"]
+    assert {s.name for s in elan.sub_municipalities} == {"Bellegem", "Kaster"}
+    assert "Bellegem" not in {s.name for s in landlords["sw-plus"].sub_municipalities}
+    assert all(lo.contact_email.endswith(".example") and lo.is_demo for lo in landlords.values())
+    for slug in ("wonen-regio-kortrijk", "de-vlashaard", "svk-de-poort"):
+        assert landlords[slug].active_until == date(2023, 6, 8) and landlords[slug].successor.slug == "sw-plus"
+    moments = db.session.scalars(sa.select(RegistrationMoment).order_by(RegistrationMoment.held_on)).all()
+    past, recent = moments[0], moments[1]
+    assert past.held_on < date(2023, 6, 9) <= recent.held_on
+    choices = db.session.scalars(sa.select(LandlordChoice)).all()
+    historic = {"wonen-regio-kortrijk", "de-vlashaard", "svk-de-poort"}
+    assert {c.landlord.slug for c in choices if c.dossier.moment_id == past.id} <= historic
+    assert not {c.landlord.slug for c in choices if c.dossier.moment_id == recent.id} & historic
+    # SW+ reads what its predecessors received (the demo sets it so), next to its own dossiers.
+    assert {s.id for s in portal.moment_summaries(landlords["sw-plus"].id)} >= {past.id, recent.id}

@@ -27,7 +27,7 @@ from inschrijving.extensions import db
 if TYPE_CHECKING:
     from inschrijving.accounts.models import User
     from inschrijving.booking.models import Booking
-    from inschrijving.landlords.models import Landlord, Municipality
+    from inschrijving.landlords.models import Landlord, Municipality, SubMunicipality
     from inschrijving.planning.models import RegistrationMoment
 
 
@@ -221,6 +221,17 @@ preference_municipalities = sa.Table(
     sa.Column("municipality_id", sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
 
+# Deelgemeenten the household wants, when it does not want the whole municipality (landlords' areas
+# follow deelgemeenten: landlords.models.Landlord.serves).
+preference_sub_municipalities = sa.Table(
+    "preference_sub_municipalities",
+    db.metadata,
+    sa.Column("preferences_id", sa.ForeignKey("preferences.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "sub_municipality_id", sa.ForeignKey("sub_municipalities.id", ondelete="RESTRICT"), primary_key=True, index=True
+    ),
+)
+
 
 class Preferences(db.Model):
     __tablename__ = "preferences"
@@ -244,6 +255,7 @@ class Preferences(db.Model):
     remarks: Mapped[str | None] = mapped_column(sa.Text)
 
     municipalities: Mapped[list[Municipality]] = relationship(secondary=preference_municipalities)
+    sub_municipalities: Mapped[list[SubMunicipality]] = relationship(secondary=preference_sub_municipalities)
 
 
 class Consent(db.Model):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.booking.models import Booking
@@ -20,7 +20,7 @@ from inschrijving.dossiers.models import (
     Preferences,
 )
 from inschrijving.extensions import db
-from inschrijving.landlords.models import Landlord, Municipality
+from inschrijving.landlords.models import Landlord, Municipality, SubMunicipality, landlord_sub_municipalities
 from inschrijving.planning.models import RegistrationMoment, moment_staff
 
 # --- who on the staff may read and change which dossier (issue 13.7) -------------------------------------
@@ -132,16 +132,43 @@ def list_changes(dossier_id: int) -> list[DossierChange]:
     )
 
 
+def _active_on(on: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        (Landlord.active_from.is_(None)) | (Landlord.active_from <= on),
+        (Landlord.active_until.is_(None)) | (Landlord.active_until >= on),
+    )
+
+
+def _split_municipalities(on: date) -> sa.Select:
+    """Ids of the municipalities an active landlord serves only in part (by deelgemeente)."""
+    return (
+        sa.select(SubMunicipality.municipality_id)
+        .join(landlord_sub_municipalities, landlord_sub_municipalities.c.sub_municipality_id == SubMunicipality.id)
+        .join(Landlord, Landlord.id == landlord_sub_municipalities.c.landlord_id)
+        .where(_active_on(on))
+    )
+
+
+def list_sub_municipality_choices(on: date) -> list[tuple[int, str]]:
+    """(id, "Bellegem (Kortrijk)") of the deelgemeenten of every municipality an active landlord serves in part.
+
+    Only municipalities some landlord serves in part are worth splitting; listing those keeps the step short.
+    """
+    stmt = (
+        sa.select(SubMunicipality)
+        .where(SubMunicipality.municipality_id.in_(_split_municipalities(on)))
+        .options(joinedload(SubMunicipality.municipality))
+    )
+    parts = sorted(db.session.scalars(stmt), key=lambda s: (s.municipality.name, s.name != s.municipality.name, s.name))
+    return [(s.id, s.label) for s in parts]
+
+
 def list_municipality_choices(on: date) -> list[tuple[int, str]]:
-    """(id, name) of the municipalities served by a landlord active on that day, by name."""
+    """(id, name) of the municipalities served (whole or in part) by a landlord active on that day, by name."""
+    whole = sa.select(Municipality.id).join(Landlord.municipalities).where(_active_on(on))
     stmt = (
         sa.select(Municipality.id, Municipality.name)
-        .join(Landlord.municipalities)
-        .where(
-            (Landlord.active_from.is_(None)) | (Landlord.active_from <= on),
-            (Landlord.active_until.is_(None)) | (Landlord.active_until >= on),
-        )
-        .distinct()
+        .where(sa.or_(Municipality.id.in_(whole), Municipality.id.in_(_split_municipalities(on))))
         .order_by(Municipality.name)
     )
     return [(row.id, row.name) for row in db.session.execute(stmt)]

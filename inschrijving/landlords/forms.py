@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inschrijving.landlords import services
-from inschrijving.landlords.models import Landlord, LandlordKind, Municipality
+from inschrijving.landlords.models import Landlord, LandlordKind, Municipality, SubMunicipality
 
 KIND_LABELS = {
     LandlordKind.SHM: _l("Sociale huisvestingsmaatschappij (SHM)"),
@@ -53,14 +53,37 @@ class LandlordForm(FlaskForm):
         option_widget=CheckboxInput(),
         validate_choice=False,
     )
+    sub_municipalities = SelectMultipleField(
+        _l("Of alleen deze deelgemeenten"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,
+    )
     active_from = DateField(_l("Actief vanaf"), validators=[Optional()])
     active_until = DateField(_l("Actief tot en met"), validators=[Optional()])
+    successor_id = SelectField(_l("Opgevolgd door"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                               validate_choice=False)
+    successor_reads_history = BooleanField(_l("De opvolger mag de dossiers lezen die deze verhuurder ontving"))
 
-    def __init__(self, *args, municipalities: list[Municipality], landlord: Landlord | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        municipalities: list[Municipality],
+        landlord: Landlord | None = None,
+        sub_municipalities: list[SubMunicipality] = (),
+        landlords: list[Landlord] = (),
+        **kwargs,
+    ):
         super().__init__(*args, obj=landlord, **kwargs)
         self.municipalities.choices = [SelectChoice(m.id, m.name) for m in municipalities]
+        self.sub_municipalities.choices = [SelectChoice(s.id, s.label) for s in sub_municipalities]
+        self.successor_id.choices = [SelectChoice(None, _l("Niemand"))] + [
+            SelectChoice(lo.id, lo.name) for lo in landlords if landlord is None or lo.id != landlord.id
+        ]
         if landlord is not None and not self.is_submitted():
             self.municipalities.data = [m.id for m in landlord.municipalities]
+            self.sub_municipalities.data = [s.id for s in landlord.sub_municipalities]
             self.kind.data = landlord.kind.value
 
     def validate_contact_email(self, field):
@@ -80,6 +103,16 @@ class LandlordForm(FlaskForm):
         if any(value not in known for value in field.data or []):
             raise ValidationError(_l("Kies alleen gemeenten uit de lijst."))
 
+    def validate_sub_municipalities(self, field):
+        known = {choice.value for choice in field.choices}
+        if any(value not in known for value in field.data or []):
+            raise ValidationError(_l("Kies alleen deelgemeenten uit de lijst."))
+
+    def validate_successor_id(self, field):
+        known = {choice.value for choice in field.choices}
+        if field.data not in known:
+            raise ValidationError(_l("Kies een verhuurder uit de lijst."))
+
     def validate_active_until(self, field):
         if field.data and self.active_from.data and field.data < self.active_from.data:
             raise ValidationError(_l("De einddatum mag niet vóór de begindatum liggen."))
@@ -95,6 +128,9 @@ class LandlordForm(FlaskForm):
             municipality_ids=tuple(self.municipalities.data or ()),
             active_from=self.active_from.data,
             active_until=self.active_until.data,
+            sub_municipality_ids=tuple(self.sub_municipalities.data or ()),
+            successor_id=self.successor_id.data,
+            successor_reads_history=bool(self.successor_reads_history.data),
         )
 
     def add_service_error(self, exc: services.LandlordError) -> None:
@@ -103,6 +139,8 @@ class LandlordForm(FlaskForm):
             self.slug.errors.append(_l("Deze korte naam is al in gebruik. Kies een andere."))
         elif isinstance(exc, services.InvalidPeriod):
             self.active_until.errors.append(_l("De einddatum mag niet vóór de begindatum liggen."))
+        elif isinstance(exc, services.InvalidSuccessor):
+            self.successor_id.errors.append(_l("Deze verhuurder kan geen opvolger zijn: kies een andere."))
         elif isinstance(exc, services.UnknownMunicipality):
             self.municipalities.errors.append(_l("Kies alleen gemeenten uit de lijst."))
         elif isinstance(exc, services.InvalidPhone):

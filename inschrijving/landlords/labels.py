@@ -78,3 +78,28 @@ def label(value: object) -> str:
     if value is None:
         return ""
     return str(LABELS.get(value, value))
+
+
+# The stored dwelling types (Preferences.dwelling_types) and languages, in Dutch for landlords.
+DWELLING_TYPES = {
+    "house": _l("Huis"),
+    "flat": _l("Appartement"),
+    "studio": _l("Studio"),
+    "senior": _l("Woning voor 65-plussers"),
+}
+LANGUAGES = {
+    "nl": _l("Nederlands"),
+    "fr": _l("Frans"),
+    "en": _l("Engels"),
+    "ar": _l("Arabisch"),
+    "tr": _l("Turks"),
+}
+
+
+def dwelling_types(values: list[str] | None) -> str:
+    """The preferred dwelling types in Dutch, e.g. "Huis, Appartement"."""
+    return ", ".join(str(DWELLING_TYPES.get(value, value)) for value in values or [])
+
+
+def language(code: str | None) -> str:
+    return str(LANGUAGES.get(code, code)) if code else ""

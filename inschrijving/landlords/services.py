@@ -14,7 +14,7 @@ from inschrijving.accounts.models import User
 from inschrijving.accounts.services.audit import record_audit
 from inschrijving.dossiers.models import ChoiceStatus, Dossier, LandlordChoice
 from inschrijving.extensions import db
-from inschrijving.landlords.models import Landlord, LandlordKind, Municipality
+from inschrijving.landlords.models import Landlord, LandlordKind, Municipality, SubMunicipality
 
 
 class LandlordError(Exception):
@@ -41,6 +41,10 @@ class UnknownMunicipality(LandlordError):
     pass
 
 
+class InvalidSuccessor(LandlordError):
+    """The successor is the landlord itself, unknown, or already succeeded by it (a loop)."""
+
+
 @dataclass(frozen=True)
 class LandlordData:
     name: str
@@ -52,6 +56,9 @@ class LandlordData:
     municipality_ids: tuple[int, ...] = ()
     active_from: date | None = None
     active_until: date | None = None
+    sub_municipality_ids: tuple[int, ...] = ()
+    successor_id: int | None = None
+    successor_reads_history: bool = False
 
 
 def normalise_phone(raw: str) -> str:
@@ -86,10 +93,10 @@ def update_landlord(landlord: Landlord, data: LandlordData, *, actor: User, ip: 
     changes = {}
     for key, new in values.items():
         old = getattr(landlord, key)
-        if key == "municipalities":
-            old_codes, new_codes = sorted(m.nis_code for m in old), sorted(m.nis_code for m in new)
-            if old_codes != new_codes:
-                changes[key] = [old_codes, new_codes]
+        if key in ("municipalities", "sub_municipalities"):
+            old_names, new_names = sorted(_place(m) for m in old), sorted(_place(m) for m in new)
+            if old_names != new_names:
+                changes[key] = [old_names, new_names]
         elif old != new:
             changes[key] = [_plain(old), _plain(new)]
         setattr(landlord, key, new)
@@ -119,6 +126,7 @@ def _clean(data: LandlordData, *, landlord_id: int | None) -> dict:
         if len(municipalities) != len(set(data.municipality_ids)):
             raise UnknownMunicipality()
     return {
+        **_area_and_succession(data, landlord_id=landlord_id),
         "name": data.name.strip(),
         "slug": slug,
         "kind": LandlordKind(data.kind),
@@ -129,6 +137,32 @@ def _clean(data: LandlordData, *, landlord_id: int | None) -> dict:
         "active_from": data.active_from,
         "active_until": data.active_until,
     }
+
+
+def _area_and_succession(data: LandlordData, *, landlord_id: int | None) -> dict:
+    """The deelgemeenten served and the successor, checked (a successor is never the landlord, nor a loop)."""
+    parts = []
+    if data.sub_municipality_ids:
+        parts = list(db.session.scalars(sa.select(SubMunicipality).where(
+            SubMunicipality.id.in_(data.sub_municipality_ids)).order_by(SubMunicipality.name)))
+        if len(parts) != len(set(data.sub_municipality_ids)):
+            raise UnknownMunicipality()
+    successor = None
+    if data.successor_id is not None:
+        successor = db.session.get(Landlord, data.successor_id)
+        if successor is None or successor.id == landlord_id or (
+            landlord_id is not None and successor.successor_id == landlord_id
+        ):
+            raise InvalidSuccessor()
+    return {
+        "sub_municipalities": parts,
+        "successor_id": successor.id if successor else None,
+        "successor_reads_history": bool(data.successor_reads_history and successor is not None),
+    }
+
+
+def _place(place: Municipality | SubMunicipality) -> str:
+    return place.nis_code if isinstance(place, Municipality) else place.label
 
 
 def _filled(value: str | None) -> bool:

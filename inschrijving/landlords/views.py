@@ -18,6 +18,14 @@ bp = Blueprint("landlords", __name__, url_prefix="/beheer/verhuurders")
 guard_blueprint(bp, Role.COORDINATOR)
 
 
+def _form_choices() -> dict:
+    return {
+        "municipalities": queries.list_municipalities(),
+        "sub_municipalities": queries.list_sub_municipalities(),
+        "landlords": queries.list_landlords(),
+    }
+
+
 @bp.route("/")
 def manage_list():
     """List the region's landlords with the municipalities they serve."""
@@ -32,7 +40,7 @@ def manage_list():
 @bp.route("/nieuw", methods=["GET", "POST"])
 def manage_create():
     """Add a landlord."""
-    form = LandlordForm(municipalities=queries.list_municipalities())
+    form = LandlordForm(**_form_choices())
     if form.validate_on_submit():
         try:
             landlord = services.create_landlord(form.to_data(), actor=current_user, ip=client_ip())
@@ -49,7 +57,7 @@ def manage_create():
 def manage_edit(landlord_id: int):
     """Change a landlord's details, municipalities or active period."""
     landlord = db.get_or_404(Landlord, landlord_id)
-    form = LandlordForm(landlord=landlord, municipalities=queries.list_municipalities())
+    form = LandlordForm(landlord=landlord, **_form_choices())
     if form.validate_on_submit():
         try:
             changes = services.update_landlord(landlord, form.to_data(), actor=current_user, ip=client_ip())

@@ -3,11 +3,13 @@
 Municipalities are real: the twelve municipalities of the administrative arrondissement Kortrijk
 with their NIS codes (Statbel) and postcodes (bpost). Wervik (33029, arrondissement Ieper) and
 Ledegem (36010, arrondissement Roeselare) border the region but are not part of it.
-The demo landlords are those of the original group registration; everything about people is fictitious.
+The demo landlords are today's woonmaatschappijen and the three of the original group registration that
+merged into SW+ in 2023; everything about people is fictitious.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 # (NIS code, name, postcodes of the municipality and its deelgemeenten)
@@ -26,9 +28,79 @@ MUNICIPALITIES: list[tuple[str, str, list[str]]] = [
     ("34043", "Spiere-Helkijn", ["8587"]),
 ]
 
-# The landlords that worked together with the Woonclub before the 2023 merger into SW+ (DOMAIN.md 5).
-# Contact details use the reserved .example domain so a demo can never mail a real office.
+# Deelgemeenten of the municipalities that today's landlords split between them (DOMAIN.md 5.1):
+# (NIS code of the municipality, name, postcode). Kortrijk: SW+ except Bellegem (WM Elan); Anzegem:
+# VIVUS except Kaster (WM Elan).
+SUB_MUNICIPALITIES: list[tuple[str, str, str]] = [
+    ("34022", "Kortrijk", "8500"),
+    ("34022", "Aalbeke", "8511"),
+    ("34022", "Bellegem", "8510"),
+    ("34022", "Bissegem", "8501"),
+    ("34022", "Heule", "8501"),
+    ("34022", "Kooigem", "8510"),
+    ("34022", "Marke", "8510"),
+    ("34022", "Rollegem", "8510"),
+    ("34002", "Anzegem", "8570"),
+    ("34002", "Gijzelbrechtegem", "8570"),
+    ("34002", "Ingooigem", "8570"),
+    ("34002", "Vichte", "8570"),
+    ("34002", "Kaster", "8572"),
+    ("34002", "Tiegem", "8573"),
+]
+
+# The region's woonmaatschappijen today (DOMAIN.md 5.1), with their areas: whole municipalities by NIS
+# code, and deelgemeenten where they serve only part of one. Only the region's twelve municipalities are
+# modelled (VIVUS also serves Dentergem, Oostrozebeke and Wielsbeke; !Mpuls also Wervik). Contact
+# details use the reserved .example domain and made-up addresses (marked demo): a demo never mails a real office.
 LANDLORDS: list[dict] = [
+    {
+        "slug": "sw-plus",
+        "name": "SW+",
+        "kind": "woonmaatschappij",
+        "contact_email": "inschrijvingen@swplus.example",
+        "contact_phone": "+32 56 00 00 11",
+        "address": "Demo-adres 11, 8500 Kortrijk",
+        "municipalities": ["34041"],
+        "sub_municipalities": [("34022", n) for n in
+                               ("Kortrijk", "Aalbeke", "Bissegem", "Heule", "Kooigem", "Marke", "Rollegem")],
+        "active_from": date(2023, 6, 9),
+    },
+    {
+        "slug": "wm-elan",
+        "name": "WM Elan",
+        "kind": "woonmaatschappij",
+        "contact_email": "inschrijvingen@wmelan.example",
+        "contact_phone": "+32 56 00 00 12",
+        "address": "Demo-adres 12, 8550 Zwevegem",
+        "municipalities": ["34042", "34043", "34023", "34003"],
+        "sub_municipalities": [("34022", "Bellegem"), ("34002", "Kaster")],
+    },
+    {
+        "slug": "vivus",
+        "name": "VIVUS",
+        "kind": "woonmaatschappij",
+        "contact_email": "inschrijvingen@vivus.example",
+        "contact_phone": "+32 56 00 00 13",
+        "address": "Demo-adres 13, 8530 Harelbeke",
+        "municipalities": ["34009", "34013", "34025", "34040"],
+        "sub_municipalities": [("34002", n) for n in ("Anzegem", "Gijzelbrechtegem", "Ingooigem", "Tiegem", "Vichte")],
+    },
+    {
+        "slug": "impuls",
+        "name": "!Mpuls",
+        "kind": "woonmaatschappij",
+        "contact_email": "inschrijvingen@impuls.example",
+        "contact_phone": "+32 56 00 00 14",
+        "address": "Demo-adres 14, 8930 Menen",
+        "municipalities": ["34027"],
+        "sub_municipalities": [],
+    },
+]
+
+# The landlords of the original group registration, merged into SW+ on 9 June 2023 (DOMAIN.md 5.1):
+# inactive since then, SW+ their successor. Their dossiers of past moments stay theirs.
+MERGED_INTO_SW_PLUS = date(2023, 6, 9)
+HISTORIC_LANDLORDS: list[dict] = [
     {
         "slug": "wonen-regio-kortrijk",
         "name": "Wonen Regio Kortrijk",
@@ -36,7 +108,8 @@ LANDLORDS: list[dict] = [
         "contact_email": "inschrijvingen@wonenregiokortrijk.example",
         "contact_phone": "+32 56 00 00 01",
         "address": "Demo-adres 1, 8500 Kortrijk",
-        "municipalities": ["34022"],
+        "municipalities": [],
+        "sub_municipalities": [("34022", n) for n in ("Kortrijk", "Aalbeke", "Bissegem", "Heule", "Marke", "Rollegem")],
     },
     {
         "slug": "de-vlashaard",
@@ -46,6 +119,7 @@ LANDLORDS: list[dict] = [
         "contact_phone": "+32 56 00 00 02",
         "address": "Demo-adres 2, 8560 Wevelgem",
         "municipalities": ["34041"],
+        "sub_municipalities": [],
     },
     {
         "slug": "svk-de-poort",
@@ -55,6 +129,7 @@ LANDLORDS: list[dict] = [
         "contact_phone": "+32 56 00 00 03",
         "address": "Demo-adres 3, 8500 Kortrijk",
         "municipalities": ["34022", "34013", "34023", "34025", "34009", "34042", "34041", "34027"],
+        "sub_municipalities": [],
     },
 ]
 

@@ -35,6 +35,7 @@ from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
 from inschrijving.seed import data as seed_data
+from inschrijving.seed import land_demo
 from inschrijving.seed.report import SeedReport
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -119,6 +120,7 @@ class DemoSet:
             self._dossier(closed, i, booking=booking)
         for i in range(len(checked_in), len(checked_in) + 2):
             self._dossier(closed, i, booking=None)  # walk-ins
+        land_demo.build_history(self)
         self._recount_slots(upcoming + [closed])
 
     def _moment(self, day: date, status: MomentStatus) -> RegistrationMoment:
@@ -268,8 +270,7 @@ class DemoSet:
         dossier.addresses.append(AddressHistoryEntry(
             municipality_name=self.municipalities[home].name, from_on=date(2012 + i % 10, 3, 1)))
 
-        chosen = [self.landlords[2]] + [lo for k, lo in enumerate(self.landlords[:2]) if (i + k) % 3 != 0]
-        served = {m.nis_code for lo in chosen for m in lo.municipalities}
+        chosen, towns, parts = land_demo.choices_for(self.landlords, moment.held_on, i)
         dossier.preferences = Preferences(
             dwelling_types=[["flat"], ["house", "flat"], ["studio", "flat"], ["house"], ["senior"]][shape],
             bedrooms_min=1 if shape in (0, 4) else 2,
@@ -277,7 +278,7 @@ class DemoSet:
             max_rent=Decimal(450 + (i % 4) * 75),
             needs_ground_floor=disabled or shape == 4, needs_lift=shape == 4, needs_wheelchair=disabled and i % 2 == 0,
             remarks="Liefst dicht bij een bushalte." if i % 4 == 1 else None,
-            municipalities=[self.municipalities[code] for code in sorted(served)[: 2 + i % 3]],
+            municipalities=towns, sub_municipalities=parts,
         )
         given = started + timedelta(minutes=10)
         dossier.consents.append(Consent(purpose=ConsentPurpose.KEEP_DOSSIER, text_version=CONSENT_TEXT_VERSION,

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from inschrijving.accounts.models import Role, User
 from inschrijving.dossiers.models import IncomeLimit
 from inschrijving.extensions import db
-from inschrijving.landlords.models import Landlord, LandlordKind, Municipality
+from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.seed import data as seed_data
+from inschrijving.seed import land_demo
 from inschrijving.seed.demo import DemoSet
 from inschrijving.seed.report import SeedReport
 
@@ -21,13 +22,14 @@ def seed(*, now: datetime, base_url: str) -> SeedReport:
     """Add what is missing; flushes, never commits."""
     report = SeedReport()
     municipalities = _seed_municipalities(report)
+    land_demo.seed_sub_municipalities(municipalities)
     _seed_income_limits(report, now=now)
     has_users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     has_moments = db.session.scalar(sa.select(sa.func.count()).select_from(RegistrationMoment))
     if has_users or has_moments:
         report.demo_skipped = True
         return report
-    landlords = _seed_landlords(report, municipalities)
+    landlords = land_demo.seed_landlords(report, municipalities)
     users = _seed_users(report, landlords)
     DemoSet(report, now=now, base_url=base_url, municipalities=municipalities, landlords=landlords,
             users=users).build()
@@ -50,25 +52,6 @@ def _seed_income_limits(report: SeedReport, *, now: datetime) -> None:
     if db.session.scalar(sa.select(IncomeLimit.id).where(IncomeLimit.year == data["year"])) is None:
         db.session.add(IncomeLimit(indexation={}, created_at=now, **data))
         report.income_limits += 1
-
-
-def _seed_landlords(report: SeedReport, municipalities: dict[str, Municipality]) -> list[Landlord]:
-    existing = {lo.slug: lo for lo in db.session.scalars(sa.select(Landlord))}
-    landlords = []
-    for data in seed_data.LANDLORDS:
-        landlord = existing.get(data["slug"])
-        if landlord is None:
-            landlord = Landlord(
-                slug=data["slug"], name=data["name"], kind=LandlordKind(data["kind"]),
-                contact_email=data["contact_email"], contact_phone=data["contact_phone"],
-                address=data["address"], is_demo=True,
-                municipalities=[municipalities[code] for code in data["municipalities"]],
-            )
-            db.session.add(landlord)
-            report.landlords += 1
-        landlords.append(landlord)
-    db.session.flush()
-    return landlords
 
 
 def _seed_users(report: SeedReport, landlords: list[Landlord]) -> dict[str, User]:

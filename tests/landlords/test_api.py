@@ -434,3 +434,55 @@ def _without_titles(schema):
     if isinstance(schema, list):
         return [_without_titles(v) for v in schema]
     return schema
+
+
+def test_the_dossier_list_pages_in_a_stable_order_with_constant_queries(app, client, setup):
+    from tests.query_count import count_queries
+
+    moment, landlord, _dossier, token = setup
+    headers = _headers(token)
+    url = f"/api/v1/moments/{moment.id}/dossiers"
+    client.get(url, headers=headers)
+    db.session.commit()
+    with count_queries() as one:
+        client.get(url, headers=headers)
+    for _ in range(60):
+        shared_dossier(moment, [landlord], scan=False)
+    db.session.commit()
+    with count_queries() as many:
+        response = client.get(url, headers=headers)
+    assert len(many) == len(one)
+    assert_matches(response, "/moments/{moment_id}/dossiers")
+    assert response.get_json()["paging"] == {"page": 1, "per_page": 100, "total": 61, "next_page": None}
+
+    seen, page = [], 1
+    while page is not None:
+        response = client.get(url, headers=headers, query_string={"page": page, "per_page": 25})
+        assert_matches(response, "/moments/{moment_id}/dossiers")
+        body = response.get_json()
+        seen += [d["id"] for d in body["dossiers"]]
+        page = body["paging"]["next_page"]
+    assert len(seen) == len(set(seen)) == 61
+    assert client.get(url, headers=headers, query_string={"page": 9}).get_json()["dossiers"] == []
+
+
+@pytest.mark.parametrize("query", [{"page": "0"}, {"page": "x"}, {"per_page": "501"}, {"per_page": "-1"}])
+def test_a_page_out_of_range_is_a_documented_400(app, client, setup, query):
+    _moment, _landlord, _dossier, token = setup
+    response = client.get("/api/v1/moments", headers=_headers(token), query_string=query)
+    assert response.status_code == 400
+    assert_matches(response, "/moments")
+    assert response.get_json()["error"]["field"] == next(iter(query))
+
+
+def test_the_moment_list_pages(app, client, setup):
+    _moment, landlord, _dossier, token = setup
+    for _ in range(4):
+        shared_dossier(MomentFactory(), [landlord], scan=False)
+    db.session.commit()
+    first = client.get("/api/v1/moments", headers=_headers(token), query_string={"per_page": 2}).get_json()
+    last = client.get("/api/v1/moments", headers=_headers(token), query_string={"per_page": 2, "page": 3}).get_json()
+    assert first["paging"] == {"page": 1, "per_page": 2, "total": 5, "next_page": 2}
+    assert len(last["moments"]) == 1 and last["paging"]["next_page"] is None
+    parameters = {p["name"] for p in DOCUMENT["paths"]["/moments"]["get"]["parameters"]}
+    assert parameters == {"page", "per_page"}

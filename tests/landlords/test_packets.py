@@ -274,7 +274,8 @@ def test_a_pdf_that_cannot_be_appended_is_named_in_its_section_and_stays_in_the_
     assert other.reference in reader.pages[-1].extract_text()
 
     choices = queries.moment_choices(landlord.id, moment.id)
-    archive = zipfile.ZipFile(io.BytesIO(exports.packet_zip(b"%PDF", "pakket.pdf", choices)))
+    stream = exports.packet_zip(b"%PDF", "pakket.pdf", exports.zip_entries(choices), now=utcnow())
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(stream)))
     stored = {name.rsplit("/")[-1].split("-", 1)[1]: archive.read(name) for name in archive.namelist() if "/" in name}
     assert stored["beschadigd.pdf"] == damaged and stored["slot.pdf"] == locked
 

@@ -8,6 +8,7 @@ import json
 import zipfile
 from datetime import timedelta
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
@@ -130,8 +131,9 @@ def test_cold_packet_shows_progress_then_starts_the_download_that_was_asked(app,
     step = client.get(first.location).get_data(as_text=True)
     assert "1 van 2 dossiers zijn klaar." in step and 'http-equiv="refresh" content="1"' in step
     last = client.get(first.location).get_data(as_text=True)
-    assert "2 van 2 dossiers zijn klaar." in last
+    assert "Uw pakket is klaar" in last and "2 dossiers staan in het pakket." in last
     assert f'http-equiv="refresh" content="0; url={base}/{asked}"' in last and f'href="{base}/{asked}"' in last
+    assert ("Download het pakket (PDF)" if download == "pdf" else "Download de ZIP") in last
 
     assert client.get(f"{base}/{asked}").mimetype == mimetype
     prepared = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "portal.packet_prepare")).all()
@@ -210,8 +212,14 @@ def test_exports_csv_json_zip_and_single_dossier_pdf(app):
     client = landlord_client(app, landlord)
     base = f"/verhuurder/momenten/{moment.id}"
 
-    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/dossiers.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    text = client.get(f"{base}/dossiers.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [r["reference_tenant_last_name"] for r in rows] == ["Dewitte"]
+    text = client.get(f"{base}/dossiers.csv?scheiding=,").get_data(as_text=True).lstrip("\ufeff")
+    assert [r["reference_tenant_last_name"] for r in csv.DictReader(io.StringIO(text))] == ["Dewitte"]
+
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/dossiers.xlsx").data))
+    assert workbook["Dossiers"]["C2"].value == "Dewitte"
 
     data = json.loads(client.get(f"{base}/dossiers.json").data)
     assert data["dossiers"][0]["reference"] == dossier.reference
@@ -222,7 +230,8 @@ def test_exports_csv_json_zip_and_single_dossier_pdf(app):
 
     single = client.get(f"/verhuurder/dossiers/{dossier.id}/dossier.pdf")
     assert single.mimetype == "application/pdf"
-    assert {"portal.export_csv", "portal.export_json", "portal.export_zip", "portal.dossier_pdf"} <= set(_actions())
+    exports = {"portal.export_csv", "portal.export_xlsx", "portal.export_json", "portal.export_zip"}
+    assert exports | {"portal.dossier_pdf"} <= set(_actions())
 
 
 def test_portal_refuses_other_roles(app, client, auth):

@@ -304,6 +304,8 @@ class AddressesForm(StepForm):
 
 class PreferencesForm(StepForm):
     municipalities = MultiCheckboxField(_l("Gemeenten"), coerce=int)
+    # Landlords' areas follow deelgemeenten: a household can want only Bellegem, not all of Kortrijk.
+    sub_municipalities = MultiCheckboxField(_l("Deelgemeenten"), coerce=int)
     dwelling_types = MultiCheckboxField(_l("Soort woning"), choices=choices_of(DWELLING_CHOICES))
     bedrooms_min = IntegerField(_l("Slaapkamers: minstens"), validators=[Optional(), NumberRange(min=0, max=8)])
     bedrooms_max = IntegerField(_l("Slaapkamers: hoogstens"), validators=[Optional(), NumberRange(min=0, max=8)])
@@ -313,12 +315,15 @@ class PreferencesForm(StepForm):
     needs_wheelchair = BooleanField(_l("Aangepast voor een rolstoel"))
     remarks = TextAreaField(_l("Opmerkingen"), validators=[Optional(), Length(max=2000)])
 
-    def __init__(self, *args, municipalities: list[tuple[int, str]], **kwargs):
+    def __init__(
+        self, *args, municipalities: list[tuple[int, str]], sub_municipalities: list[tuple[int, str]] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.municipalities.choices = choices_of(municipalities)
+        self.sub_municipalities.choices = choices_of(sub_municipalities)
 
     def validate_municipalities(self, field):
-        if not field.data:
+        if not field.data and not self.sub_municipalities.data:
             raise ValidationError(_l("Kies minstens één gemeente."))
 
     def validate_bedrooms_max(self, field):

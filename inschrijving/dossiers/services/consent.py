@@ -15,7 +15,7 @@ from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, Dossi
 from inschrijving.dossiers.services.errors import DossierLocked, LandlordNotOffered, StaleDossier
 from inschrijving.dossiers.services.history import finish_step, track_changes
 from inschrijving.extensions import db
-from inschrijving.landlords.models import Landlord
+from inschrijving.landlords.models import Landlord, SubMunicipality
 
 # Raise this when the consent wording in templates/dossiers/_consent_text.html changes: every
 # consent row keeps the version the candidate actually heard.
@@ -47,10 +47,17 @@ def live_share_consents(dossier: Dossier) -> dict[int, Consent]:
 def landlord_offers(dossier: Dossier) -> list[LandlordOffer]:
     """Every landlord, with whether it can be chosen for this dossier and, if not, why not."""
     on = dossier.moment.held_on
-    chosen_towns = {m.id for m in (dossier.preferences.municipalities if dossier.preferences else [])}
+    prefs = dossier.preferences
+    chosen_towns = {m.id for m in (prefs.municipalities if prefs else [])}
+    chosen_parts = list(prefs.sub_municipalities) if prefs else []
     live = live_share_consents(dossier)
     landlords = db.session.scalars(
-        db.select(Landlord).options(selectinload(Landlord.municipalities)).order_by(Landlord.name)
+        db.select(Landlord)
+        .options(
+            selectinload(Landlord.municipalities),
+            selectinload(Landlord.sub_municipalities).selectinload(SubMunicipality.municipality),
+        )
+        .order_by(Landlord.name)
     )
     offers = []
     for landlord in landlords:
@@ -61,10 +68,11 @@ def landlord_offers(dossier: Dossier) -> list[LandlordOffer]:
             reason = _(
                 "Deze verhuurder bestaat niet meer sinds %(day)s.", day=format_date(landlord.active_until, "d MMMM y")
             )
-        elif not chosen_towns:
+        elif not chosen_towns and not chosen_parts:
             reason = _("Kies eerst bij 'Voorkeuren' in welke gemeenten de kandidaat wil wonen.")
-        elif not chosen_towns & {m.id for m in landlord.municipalities}:
-            served = ", ".join(sorted(m.name for m in landlord.municipalities)) or _("geen gemeenten")
+        elif not landlord.serves(chosen_towns, chosen_parts):
+            # Its area at the finer level: "Bellegem (Kortrijk)", not the whole of Kortrijk.
+            served = ", ".join(landlord.area_names()) or _("geen gemeenten")
             reason = _(
                 "Deze verhuurder heeft geen woningen in de gekozen gemeenten. Hij werkt in: %(towns)s.", towns=served
             )

@@ -21,7 +21,7 @@ from inschrijving.dossiers.models import (
 from inschrijving.dossiers.national_numbers import parse_national_number
 from inschrijving.dossiers.services.history import begin_step, finish_step
 from inschrijving.extensions import db
-from inschrijving.landlords.models import Municipality
+from inschrijving.landlords.models import Municipality, SubMunicipality
 
 # --- steps ---------------------------------------------------------------------------------------
 
@@ -257,8 +257,9 @@ def save_preferences(
     values: dict,
     actor: Actor,
     now: datetime,
+    sub_municipality_ids: Iterable[int] = (),
 ) -> None:
-    """Save where and how the household wants to live."""
+    """Save where and how the household wants to live (whole municipalities, or only some deelgemeenten)."""
     begin_step(dossier, version)
     prefs = dossier.preferences
     if prefs is None:
@@ -268,13 +269,19 @@ def save_preferences(
     before = sorted(m.name for m in prefs.municipalities)
     chosen = list(db.session.scalars(db.select(Municipality).where(Municipality.id.in_(wanted)))) if wanted else []
     prefs.municipalities = sorted(chosen, key=lambda m: m.name)
+    parts = set(sub_municipality_ids)
+    before += sorted(s.name for s in prefs.sub_municipalities)
+    prefs.sub_municipalities = (
+        list(db.session.scalars(db.select(SubMunicipality).where(SubMunicipality.id.in_(parts)).order_by(
+            SubMunicipality.name))) if parts else []
+    )
     prefs.dwelling_types = sorted(values.get("dwelling_types") or [])
     for name in ("bedrooms_min", "bedrooms_max", "max_rent"):
         setattr(prefs, name, values.get(name))
     for name in ("needs_ground_floor", "needs_lift", "needs_wheelchair"):
         setattr(prefs, name, bool(values.get(name)))
     prefs.remarks = (values.get("remarks") or "").strip() or None
-    after = sorted(m.name for m in prefs.municipalities)
+    after = sorted(m.name for m in prefs.municipalities) + sorted(s.name for s in prefs.sub_municipalities)
     extra = {"Preferences municipalities": {"municipalities": [before, after]}} if before != after else None
     finish_step(dossier, step="preferences", actor=actor, now=now, extra=extra)
 

@@ -241,6 +241,7 @@ def build_preferences(dossier: Dossier) -> FlaskForm:
     if prefs is not None:
         data.update(
             municipalities=[m.id for m in prefs.municipalities],
+            sub_municipalities=[s.id for s in prefs.sub_municipalities],
             dwelling_types=list(prefs.dwelling_types or []),
             bedrooms_min=prefs.bedrooms_min,
             bedrooms_max=prefs.bedrooms_max,
@@ -250,7 +251,12 @@ def build_preferences(dossier: Dossier) -> FlaskForm:
             needs_wheelchair=prefs.needs_wheelchair,
             remarks=prefs.remarks,
         )
-    return forms.PreferencesForm(data=data, municipalities=queries.list_municipality_choices(dossier.moment.held_on))
+    on = dossier.moment.held_on
+    return forms.PreferencesForm(
+        data=data,
+        municipalities=queries.list_municipality_choices(on),
+        sub_municipalities=queries.list_sub_municipality_choices(on),
+    )
 
 
 def save_preferences(dossier, form, actor, now):
@@ -258,6 +264,7 @@ def save_preferences(dossier, form, actor, now):
         dossier,
         version=form.version.data,
         municipality_ids=form.municipalities.data,
+        sub_municipality_ids=form.sub_municipalities.data,
         values=form.data,
         actor=actor,
         now=now,

@@ -49,6 +49,24 @@ def _id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
+def _page_parameters() -> list[dict[str, Any]]:
+    """The list endpoints' query parameters, from the pydantic model that also reads them."""
+    schema = schemas.PageQuery.model_json_schema()
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": prop.pop("description", ""),
+            "schema": {k: v for k, v in prop.items() if k != "title"},
+        }
+        for name, prop in schema["properties"].items()
+    ]
+
+
+BAD_PAGE = {"400": _error_response("`page` or `per_page` is not a whole number in range (bad_request)")}
+
+
 def openapi_document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document, as served at /api/v1/openapi.json."""
     return {
@@ -68,11 +86,13 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "listMoments",
                     "summary": "Moments with dossiers for your landlord",
+                    "parameters": _page_parameters(),
                     "responses": {
                         "200": {
                             "description": "The moments, newest first",
                             "content": _json("MomentList"),
                         },
+                        **BAD_PAGE,
                         "401": ERRORS["401"],
                         **INTERNAL_ERROR,
                     },
@@ -82,12 +102,13 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "listDossiers",
                     "summary": "The dossiers of a moment for your landlord",
-                    "parameters": [_id("moment_id")],
+                    "parameters": [_id("moment_id"), *_page_parameters()],
                     "responses": {
                         "200": {
-                            "description": "The dossiers",
+                            "description": "The dossiers, one page",
                             "content": _json("MomentDossiers"),
                         },
+                        **BAD_PAGE,
                         **ERRORS,
                     },
                 }

@@ -106,26 +106,46 @@ def openapi():
     return jsonify(openapi_document())
 
 
+def _page_query() -> schemas.PageQuery:
+    try:
+        return schemas.PageQuery.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else None
+        raise ApiError(400, "bad_request", f"{field}: {first['msg']}", field) from None
+
+
 @bp.get("/moments")
 def list_moments():
-    """The moments with dossiers for the token's landlord, newest first."""
+    """The moments with dossiers for the token's landlord, newest first, one page."""
+    query = _page_query()
     summaries = portal_queries.moment_summaries(_token().landlord_id)
+    shown = summaries[(query.page - 1) * query.per_page : query.page * query.per_page]
+    body = schemas.MomentList(
+        moments=[schemas.MomentSummary.of(s) for s in shown], paging=schemas.Paging.of(query, len(summaries))
+    )
     access.record_view(actor=_token(), ip=client_ip(), action="api.moments")
     db.session.commit()
-    return _json(schemas.MomentList(moments=[schemas.MomentSummary.of(s) for s in summaries]))
+    return _json(body)
 
 
 @bp.get("/moments/<int:moment_id>/dossiers")
 def list_dossiers(moment_id: int):
-    """The dossiers of a moment for the token's landlord."""
+    """The dossiers of a moment for the token's landlord, one page."""
+    query = _page_query()
     moment = portal_queries.get_shared_moment(_token().landlord_id, moment_id)
-    rows = portal_queries.dossier_rows(portal_queries.moment_choices(_token().landlord_id, moment.id))
+    page = portal_queries.dossier_page(
+        _token().landlord_id, moment.id, portal_queries.DossierFilter(), page=query.page, per_page=query.per_page,
+        clamp=False,
+    )
     body = schemas.MomentDossiers(
-        moment=schemas.Moment.of(moment), dossiers=[schemas.DossierListItem.of(row) for row in rows]
+        moment=schemas.Moment.of(moment),
+        dossiers=[schemas.DossierListItem.of(row) for row in page.rows],
+        paging=schemas.Paging.of(query, page.total),
     )
     access.record_view(
         actor=_token(), ip=client_ip(), action="api.moment_dossiers", object_type="moment", object_id=moment.id,
-        dossiers=len(rows),
+        dossiers=len(page.rows),
     )
     db.session.commit()
     return _json(body)

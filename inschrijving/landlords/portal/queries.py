@@ -14,11 +14,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
-from inschrijving.dossiers.models import ChoiceStatus, Consent, Document, Dossier, LandlordChoice, Preferences
+from inschrijving.dossiers.models import (
+    ChoiceStatus,
+    Consent,
+    ConsentPurpose,
+    Document,
+    Dossier,
+    LandlordChoice,
+    Person,
+    PersonRole,
+    Preferences,
+    preference_municipalities,
+    preference_sub_municipalities,
+)
 from inschrijving.dossiers.queries import shared_with_landlord
 from inschrijving.extensions import db
+from inschrijving.landlords.models import Landlord, Municipality, SubMunicipality
 from inschrijving.planning.models import RegistrationMoment
 
 
@@ -26,13 +39,67 @@ class NotShared(Exception):
     """The dossier, document or moment is not shared with this landlord (shown as 404)."""
 
 
+def _owner_readable(choice, landlord_id: int) -> sa.ColumnElement[bool]:
+    """Whether the landlord a choice names hands that choice to `landlord_id` (itself, or as a predecessor)."""
+    owner = aliased(Landlord)
+    # Correlated explicitly: nested in another EXISTS, automatic correlation would not reach the outer dossier.
+    held_on = (
+        sa.select(RegistrationMoment.held_on)
+        .where(RegistrationMoment.id == Dossier.moment_id)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    after_end = sa.and_(owner.active_until.is_not(None), owner.active_until < held_on)
+    return (
+        sa.exists()
+        .where(owner.id == choice.landlord_id)
+        .where(
+            sa.or_(
+                sa.and_(owner.id == landlord_id, sa.or_(owner.successor_id.is_(None), sa.not_(after_end))),
+                sa.and_(owner.successor_id == landlord_id, sa.or_(owner.successor_reads_history, after_end)),
+            )
+        )
+    )
+
+
+def readable_by(landlord_id: int) -> sa.ColumnElement[bool]:
+    """The access rule, with succession: the choice is shared (live consent, complete dossier) with the landlord
+    it names, and that landlord hands it to this one.
+
+    - A landlord reads the choices made for it, except on moments after it ended when it has a successor:
+      those go to the successor.
+    - A successor reads its predecessors' choices on moments after they ended, and all their choices
+      when the coordinator set `successor_reads_history` on the predecessor.
+    - A dossier that chose two predecessors shows once: through its first readable choice.
+
+    A statement using it must select from (or join) landlord_choices, consents and dossiers.
+    """
+    other, other_consent = aliased(LandlordChoice), aliased(Consent)
+    earlier = (
+        sa.exists()
+        .where(other.dossier_id == LandlordChoice.dossier_id, other.id < LandlordChoice.id)
+        .where(
+            other_consent.id == other.consent_id,
+            other_consent.dossier_id == other.dossier_id,
+            other_consent.purpose == ConsentPurpose.SHARE_WITH_LANDLORD,
+            other_consent.landlord_id == other.landlord_id,
+            other_consent.withdrawn_at.is_(None),
+        )
+        .where(_owner_readable(other, landlord_id))
+    )
+    # The consent must name the same landlord as the choice: one rule for owner and successor alike.
+    return sa.and_(
+        shared_with_landlord(LandlordChoice.landlord_id), _owner_readable(LandlordChoice, landlord_id), ~earlier
+    )
+
+
 def shared_choices_stmt(landlord_id: int) -> sa.Select:
-    """Select this landlord's choices on complete dossiers with a live consent to share with it."""
+    """Select the choices this landlord reads (its own, and its predecessors' as `readable_by` says)."""
     return (
         sa.select(LandlordChoice)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
         .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
-        .where(shared_with_landlord(landlord_id))
+        .where(readable_by(landlord_id))
     )
 
 
@@ -70,7 +137,7 @@ def moment_summaries(landlord_id: int) -> list[MomentSummary]:
         .select_from(LandlordChoice)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
         .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
-        .where(shared_with_landlord(landlord_id))
+        .where(readable_by(landlord_id))
         .group_by(Dossier.moment_id)
     ).all()
     counts = {moment_id: (total, int(new or 0), int(changed or 0)) for moment_id, total, new, changed in rows}
@@ -94,7 +161,10 @@ def _with_dossier_details(stmt: sa.Select) -> sa.Select:
     return stmt.options(
         selectinload(LandlordChoice.dossier).options(
             selectinload(Dossier.persons),
-            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            selectinload(Dossier.preferences).options(
+                selectinload(Preferences.municipalities),
+                selectinload(Preferences.sub_municipalities).selectinload(SubMunicipality.municipality),
+            ),
             selectinload(Dossier.documents),
             selectinload(Dossier.incomes),
             selectinload(Dossier.addresses),
@@ -186,7 +256,7 @@ def dossier_rows(choices: list[LandlordChoice]) -> list[DossierRow]:
             reference=c.dossier.reference,
             reference_tenant=c.dossier.reference_tenant.full_name if c.dossier.reference_tenant else None,
             household_size=len(c.dossier.persons),
-            municipalities=preferred_municipalities(c.dossier),
+            municipalities=preferred_places(c.dossier),
             documents=len(c.dossier.documents),
             is_complete=c.dossier.is_complete,
             changed_since_download=changed_since_download(c),
@@ -220,6 +290,177 @@ def get_shared_document(landlord_id: int, document_id: int) -> tuple[Document, L
 
 
 def preferred_municipalities(dossier: Dossier) -> list[str]:
+    """The whole municipalities the household wants, by name."""
     if dossier.preferences is None:
         return []
     return sorted(m.name for m in dossier.preferences.municipalities)
+
+
+def preferred_sub_municipalities(dossier: Dossier) -> list[str]:
+    """The deelgemeenten the household wants (without their whole municipality), as "Bellegem (Kortrijk)"."""
+    if dossier.preferences is None:
+        return []
+    return sorted(s.label for s in dossier.preferences.sub_municipalities)
+
+
+def preferred_places(dossier: Dossier) -> list[str]:
+    """Where the household wants to live, at either level: "Bellegem (Kortrijk)", "Zwevegem"."""
+    return sorted(preferred_municipalities(dossier) + preferred_sub_municipalities(dossier))
+
+
+DOSSIER_PAGE_SIZE = 50
+# How a moment's dossier list can be ordered: key -> what it sorts on (ties by dossier reference).
+SORT_KEYS = ("naam", "referentie", "personen", "status", "afgerond")
+HOUSEHOLD_SIZES = ("1", "2", "3", "4", "5+")
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    """What a landlord narrows a moment's dossier list to; empty values filter nothing."""
+
+    status: ChoiceStatus | None = None
+    news: str | None = None  # "new" (never downloaded) or "changed" (changed since the last download)
+    municipality_id: int | None = None
+    household_size: str | None = None  # one of HOUSEHOLD_SIZES
+    search: str | None = None  # part of a name or of the reference
+    sort: str = "naam"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    rows: list[DossierRow]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _household_size():
+    return sa.select(sa.func.count(Person.id)).where(Person.dossier_id == Dossier.id).scalar_subquery()
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _wanted_municipalities() -> sa.Select:
+    """(dossier id, municipality id) of every municipality a dossier wants, whole or by a deelgemeente."""
+    whole = sa.select(Preferences.dossier_id, preference_municipalities.c.municipality_id).join(
+        preference_municipalities, preference_municipalities.c.preferences_id == Preferences.id
+    )
+    parts = (
+        sa.select(Preferences.dossier_id, SubMunicipality.municipality_id)
+        .join(preference_sub_municipalities, preference_sub_municipalities.c.preferences_id == Preferences.id)
+        .join(SubMunicipality, SubMunicipality.id == preference_sub_municipalities.c.sub_municipality_id)
+    )
+    return sa.union(whole, parts).subquery()
+
+
+def _dossiers_wanting(municipality_id: int) -> sa.Select:
+    wanted = _wanted_municipalities()
+    return sa.select(wanted.c.dossier_id).where(wanted.c.municipality_id == municipality_id)
+
+
+def _filtered(stmt: sa.Select, criteria: DossierFilter) -> sa.Select:
+    if criteria.status is not None:
+        stmt = stmt.where(LandlordChoice.status == criteria.status)
+    if criteria.news == "new":
+        stmt = stmt.where(LandlordChoice.first_downloaded_at.is_(None))
+    elif criteria.news == "changed":
+        stmt = stmt.where(_CHANGED_SINCE_DOWNLOAD)
+    if criteria.municipality_id is not None:
+        # The whole municipality, or one of its deelgemeenten.
+        stmt = stmt.where(Dossier.id.in_(_dossiers_wanting(criteria.municipality_id)))
+    if criteria.household_size in HOUSEHOLD_SIZES:
+        size = _household_size()
+        stmt = stmt.where(size >= 5 if criteria.household_size == "5+" else size == int(criteria.household_size))
+    search = (criteria.search or "").strip()
+    if search:
+        pattern = _like(search)
+        named = (
+            sa.exists()
+            .where(Person.dossier_id == Dossier.id)
+            .where(
+                sa.or_(
+                    Person.first_name.ilike(pattern, escape="\\"),
+                    Person.last_name.ilike(pattern, escape="\\"),
+                    (Person.first_name + " " + Person.last_name).ilike(pattern, escape="\\"),
+                )
+            )
+        )
+        stmt = stmt.where(sa.or_(Dossier.reference.ilike(pattern, escape="\\"), named))
+    return stmt
+
+
+def _ordered(stmt: sa.Select, criteria: DossierFilter) -> sa.Select:
+    tenant = aliased(Person)
+    stmt = stmt.outerjoin(
+        tenant, sa.and_(tenant.dossier_id == Dossier.id, tenant.role == PersonRole.REFERENCE_TENANT)
+    )
+    keys = {
+        "naam": [sa.func.lower(tenant.last_name), sa.func.lower(tenant.first_name)],
+        "referentie": [],
+        "personen": [_household_size()],
+        "status": [LandlordChoice.status],
+        "afgerond": [Dossier.completed_at],
+    }[criteria.sort if criteria.sort in SORT_KEYS else "naam"]
+    direction = sa.desc if criteria.descending else sa.asc
+    return stmt.order_by(*[direction(key) for key in keys], direction(Dossier.reference), Dossier.id)
+
+
+def dossier_page(
+    landlord_id: int,
+    moment_id: int,
+    criteria: DossierFilter,
+    *,
+    page: int = 1,
+    per_page: int = DOSSIER_PAGE_SIZE,
+    clamp: bool = True,
+) -> DossierPage:
+    """One page of a moment's dossier list for this landlord, filtered and sorted in SQL.
+
+    A fixed number of queries whatever the number of dossiers: the count, the page, and one per
+    relation the rows show (persons, preferences and their municipalities, documents). A page past
+    the last shows the last (`clamp`, for people) or nothing (for the API).
+    """
+    stmt = _filtered(shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id), criteria)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.with_only_columns(LandlordChoice.id)
+                                                                      .subquery()))
+    pages = max(1, -(-total // per_page))
+    page = max(1, min(page, pages) if clamp else page)
+    stmt = _ordered(stmt, criteria).limit(per_page).offset((page - 1) * per_page)
+    stmt = stmt.options(
+        selectinload(LandlordChoice.dossier).options(
+            selectinload(Dossier.persons),
+            selectinload(Dossier.preferences).options(
+                selectinload(Preferences.municipalities),
+                selectinload(Preferences.sub_municipalities).selectinload(SubMunicipality.municipality),
+            ),
+            selectinload(Dossier.documents),
+        )
+    )
+    choices = list(db.session.scalars(stmt).unique())
+    return DossierPage(rows=dossier_rows(choices), total=total, page=page, pages=pages)
+
+
+def moment_municipalities(landlord_id: int, moment_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the municipalities that this moment's dossiers for this landlord prefer, for the filter."""
+    shared = shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id)
+    wanted = _wanted_municipalities()
+    stmt = (
+        sa.select(Municipality.id, Municipality.name)
+        .where(Municipality.id.in_(sa.select(wanted.c.municipality_id).where(
+            wanted.c.dossier_id.in_(shared.with_only_columns(Dossier.id))
+        )))
+        .order_by(Municipality.name)
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]

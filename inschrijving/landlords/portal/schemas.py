@@ -108,8 +108,35 @@ class MomentSummary(Body):
         )
 
 
+MAX_PER_PAGE = 500
+
+
+class PageQuery(BaseModel):
+    """The query parameters of every list: which page, and how many items a page holds."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    page: int = Field(default=1, ge=1, description="Which page, from 1.")
+    per_page: int = Field(default=100, ge=1, le=MAX_PER_PAGE, description="Items per page, at most 500.")
+
+
+class Paging(Body):
+    """Where this page is in the whole list; the order is stable, so walking `next_page` sees every item once."""
+
+    page: int
+    per_page: int
+    total: int = Field(description="Items in the whole list.")
+    next_page: int | None = Field(description="The next page's number; null on the last page.")
+
+    @classmethod
+    def of(cls, query: PageQuery, total: int) -> Paging:
+        more = query.page * query.per_page < total
+        return cls(page=query.page, per_page=query.per_page, total=total, next_page=query.page + 1 if more else None)
+
+
 class MomentList(Body):
-    moments: list[MomentSummary]
+    moments: list[MomentSummary] = Field(description="Newest first (then by id).")
+    paging: Paging
 
 
 class DossierListItem(Body):
@@ -131,7 +158,8 @@ class DossierListItem(Body):
 
 class MomentDossiers(Body):
     moment: Moment
-    dossiers: list[DossierListItem]
+    dossiers: list[DossierListItem] = Field(description="By reference tenant's name, then dossier reference.")
+    paging: Paging
 
 
 class Person(Body):
@@ -233,7 +261,10 @@ class Address(Body):
 
 
 class Preferences(Body):
-    municipalities: list[str]
+    municipalities: list[str] = Field(description="Whole municipalities, by name.")
+    sub_municipalities: list[str] = Field(
+        description='Deelgemeenten wanted without their whole municipality, as "Bellegem (Kortrijk)".'
+    )
     dwelling_types: list[str]
     bedrooms_min: int | None
     bedrooms_max: int | None
@@ -293,6 +324,7 @@ class Dossier(Body):
             if prefs is None
             else Preferences(
                 municipalities=queries.preferred_municipalities(dossier),
+                sub_municipalities=queries.preferred_sub_municipalities(dossier),
                 dwelling_types=list(prefs.dwelling_types or []),
                 bedrooms_min=prefs.bedrooms_min,
                 bedrooms_max=prefs.bedrooms_max,

@@ -5,9 +5,19 @@ Every page and download that shows personal data writes an audit event (`service
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -15,10 +25,10 @@ from werkzeug.exceptions import NotFound
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.landlords.labels import label
+from inschrijving.landlords.labels import dwelling_types, label, language
 from inschrijving.landlords.models import Landlord
 from inschrijving.landlords.portal import queries
-from inschrijving.landlords.portal.forms import StatusForm
+from inschrijving.landlords.portal.forms import DossierListForm, StatusForm
 from inschrijving.landlords.portal.services import access, exports, packets, status
 from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint
@@ -33,7 +43,7 @@ PACKET_DOWNLOADS = {"pdf": ".packet", "zip": ".export_zip"}
 
 @bp.context_processor
 def _labels():
-    return {"label": label}
+    return {"label": label, "dwelling_types": dwelling_types, "language_label": language}
 
 
 @bp.app_template_global("choice_status_label")
@@ -52,7 +62,7 @@ def _landlord_id() -> int:
     return current_user.landlord_id
 
 
-def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
+def _download(data: bytes | str | Iterator[bytes], mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -70,16 +80,22 @@ def home():
 
 @bp.route("/momenten/<int:moment_id>")
 def moment(moment_id: int):
-    """List one moment's dossiers for this landlord, with the downloads and which changed since the last one."""
+    """List one moment's dossiers for this landlord: filtered, searched, sorted, 50 a page; and the downloads."""
     moment = queries.get_shared_moment(_landlord_id(), moment_id)
-    rows = queries.dossier_rows(queries.moment_choices(_landlord_id(), moment.id))
+    form = DossierListForm(request.args, municipalities=queries.moment_municipalities(_landlord_id(), moment.id))
+    page = queries.dossier_page(
+        _landlord_id(), moment.id, form.criteria(), page=request.args.get("pagina", 1, type=int)
+    )
     access.record_view(
         actor=current_user, ip=client_ip(), action="portal.moment_view", object_type="moment", object_id=moment_id,
-        dossiers=len(rows),
+        dossiers=len(page.rows),
     )
     db.session.commit()
     landlord = db.session.get(Landlord, _landlord_id())
-    return render_template("landlords/portal_moment.html", landlord=landlord, moment=moment, rows=rows)
+    filters = {k: v for k, v in request.args.items() if k != "pagina" and v}
+    return render_template(
+        "landlords/portal_moment.html", landlord=landlord, moment=moment, page=page, form=form, filters=filters
+    )
 
 
 @bp.route("/dossiers/<int:dossier_id>", methods=["GET", "POST"])
@@ -104,7 +120,10 @@ def dossier(dossier_id: int):
         actor=current_user, ip=client_ip(), action="portal.dossier_view", object_type="dossier", object_id=dossier_id
     )
     db.session.commit()
-    return render_template("landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form)
+    return render_template(
+        "landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form,
+        preferred_places=queries.preferred_places(choice.dossier),
+    )
 
 
 @bp.route("/documenten/<int:document_id>")
@@ -162,23 +181,34 @@ def packet_progress(moment_id: int):
         done=progress.ready,
         ready=progress.is_ready,
         download_url=url_for(PACKET_DOWNLOADS[download], moment_id=moment.id),
+        download_label=_("Download het pakket (PDF)") if download == "pdf" else _("Download de ZIP"),
     )
+
+
+@bp.route("/momenten/<int:moment_id>/dossiers.xlsx")
+def export_xlsx(moment_id: int):
+    """Download the moment's dossiers as a spreadsheet: a sheet of dossiers and one of persons."""
+    return _export(moment_id, "xlsx")
 
 
 @bp.route("/momenten/<int:moment_id>/dossiers.csv")
 def export_csv(moment_id: int):
-    """Download the moment's dossiers as CSV, one row per dossier."""
+    """Download the moment's dossiers as CSV for systems, one row per dossier (`?scheiding=,` for commas)."""
+    return _export(moment_id, "csv")
+
+
+def _export(moment_id: int, kind: str) -> Response:
     moment = queries.get_shared_moment(_landlord_id(), moment_id)
     choices = queries.moment_choices(_landlord_id(), moment.id)
-    data = exports.dossiers_csv(choices)
-    filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, "csv")
+    separator = "," if request.args.get("scheiding") == "," else ";"
+    data, mimetype = exports.spreadsheet(kind, choices, separator=separator)
+    filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, kind)
     access.record_download(
-        choices, actor=current_user, ip=client_ip(), now=utcnow(), action="portal.export_csv", object_type="moment",
-        object_id=moment.id, dossiers=len(choices),
+        choices, actor=current_user, ip=client_ip(), now=utcnow(), action=f"portal.export_{kind}",
+        object_type="moment", object_id=moment.id, dossiers=len(choices),
     )
     db.session.commit()
-    # A byte-order mark, so spreadsheet programs read the accents as UTF-8.
-    return _download("\ufeff" + data, "text/csv; charset=utf-8", filename)
+    return _download(data, mimetype, filename)
 
 
 @bp.route("/momenten/<int:moment_id>/dossiers.json")
@@ -188,7 +218,7 @@ def export_json(moment_id: int):
     choices = queries.moment_choices(_landlord_id(), moment.id)
     now = utcnow()
     filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, "json")
-    data = json.dumps(exports.moment_json(moment, choices, now=now), ensure_ascii=False, indent=2)
+    data = exports.moment_json_text(moment, choices, now=now)
     access.record_download(
         choices, actor=current_user, ip=client_ip(), now=now, action="portal.export_json", object_type="moment",
         object_id=moment.id, dossiers=len(choices),
@@ -206,6 +236,7 @@ def export_zip(moment_id: int):
         return redirect(url_for(".packet_progress", moment_id=moment.id, download="zip"))
     landlord = db.session.get(Landlord, _landlord_id())
     filename = exports.packet_filename(landlord, moment, "zip")
-    data = exports.download_zip(landlord, moment, choices, actor=current_user, ip=client_ip(), now=utcnow())
+    stream = exports.download_zip(landlord, moment, choices, actor=current_user, ip=client_ip(), now=utcnow())
     db.session.commit()
-    return _download(data, "application/zip", filename)
+    # Streamed: the stream reads only stored files, each when its turn comes (the request context stays).
+    return _download(stream_with_context(stream), "application/zip", filename)
