@@ -74,6 +74,7 @@ def register(moment_id: int):
     if session.seats_left == 0:
         return _unavailable(session)
     form = InfoRegistrationForm()
+    status = 200
     if form.validate_on_submit():
         try:
             issued = registration.register(session.slot.id, details=form.details(), now=now)
@@ -86,14 +87,14 @@ def register(moment_id: int):
             if session.seats_left == 0:
                 return _unavailable(session, status=409)
             form.attendees.errors.append(_seats_left_message(session.seats_left))
+            status = 409
         except DuplicateContact as exc:
             db.session.rollback()
             return _already_registered(session, exc.existing)
         else:
             db.session.commit()
             return redirect(url_for(".registered", token=issued.token))
-    return render_template("professionals/register.html", session=session, form=form, language=_language()), \
-        409 if form.attendees.errors and form.is_submitted() else 200
+    return render_template("professionals/register.html", session=session, form=form, language=_language()), status
 
 
 def _seats_left_message(left: int) -> str:
