@@ -87,13 +87,3 @@ class InfoWaitlistForm(WorkEmailMixin, FlaskForm):
 class WorkerLinkForm(WorkEmailMixin, FlaskForm):
     email = EmailField(_l("Uw e-mailadres op het werk"), filters=[_strip],
                        validators=[DataRequired(_l("Vul uw e-mailadres op het werk in.")), Length(max=254)])
-
-
-class InfoWalkInForm(FlaskForm):
-    """A professional who comes to the info moment without registering (staff, on the day)."""
-
-    contact_name = StringField(_l("Naam"), filters=[_strip],
-                               validators=[DataRequired(_l("Vul de naam in.")), Length(max=120)])
-    organisation = StringField(_l("Organisatie"), filters=[_strip],
-                               validators=[DataRequired(_l("Vul de organisatie in.")), Length(max=120)])
-    attendees = _attendees_field(_l("Aantal deelnemers"))
