@@ -181,7 +181,7 @@ class ResendForm(FlaskForm):
 class ClientBookingForm(BookingForm):
     booked_by = RadioField(
         _l("Wie bent u?"),
-        choices=[SelectChoice(BookedBy.SOCIAL_WORKER.value, _l("Ik ben hulpverlener (OCMW, CAW, ...)")),
+        choices=[SelectChoice(BookedBy.SOCIAL_WORKER.value, _l("Ik ben hulpverlener")),
                  SelectChoice(BookedBy.VOLUNTEER.value, _l("Ik ben vrijwilliger van de Woonclub"))],
         default=BookedBy.SOCIAL_WORKER.value,
         validators=[InputRequired(_l("Kies wie de afspraak maakt."))],

@@ -37,7 +37,7 @@ class WorkEmailMixin:
         try:
             self.email_normalised = normalise_email(field.data)
         except ValueError:
-            raise ValidationError(_l("Dit e-mailadres klopt niet. Bijvoorbeeld: naam@ocmw.be.")) from None
+            raise ValidationError(_l("Dit e-mailadres klopt niet. Bijvoorbeeld: naam@voorbeeld.be.")) from None
 
 
 class InfoRegistrationForm(WorkEmailMixin, FlaskForm):
