@@ -73,6 +73,8 @@ def test_a_client_without_contact_is_reached_through_the_worker(client, slots):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "De afspraak voor Youssef Amrani is gemaakt" in page
     assert "De bevestiging en de herinnering gaan naar u" in page and "brief.pdf" in page
+    letter = client.get(response.headers["Location"].replace("/bevestigd", "/brief.pdf"))
+    assert letter.status_code == 200 and letter.data.startswith(b"%PDF")
 
 
 def test_a_worker_books_two_clients_the_same_day_with_the_same_work_phone(client, slots):
