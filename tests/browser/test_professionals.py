@@ -117,3 +117,29 @@ def test_a_social_worker_books_two_clients_the_same_day_with_the_same_work_phone
         assert all(b.contact_channel == ContactChannel.BOOKER for b in rows)
         assert len({b.moment_id for b in rows}) == 1
         db.session.remove()
+
+
+def test_the_coordinator_sees_the_registrations_and_checks_attendance_by_clicking(new_page, live_server,
+                                                                                     info_moment_id):
+    from tests.browser.conftest import log_in
+
+    page = new_page(width=1280)
+    # A registration to check in (the first test of this module may not have run).
+    page.goto(f"/hulpverleners/{info_moment_id}")
+    page.locator("#contact_name").fill("Koen Aanwezig")
+    page.locator("#organisation").fill("OCMW Menen")
+    page.locator("#email").fill("koen@ocmw-menen.example.org")
+    page.locator("#attendees").fill("3")
+    click(page, "main form button[type=submit]")
+    log_in(page, live_server, "coordinator")
+    page.goto("/planning/")
+    click(page, f'main a[href="/planning/{info_moment_id}"]')
+    assert "/infomoment" in page.url and "Koen Aanwezig" in page.content()
+    shoot(page, "planning-infomoment-1280")
+    click(page, 'nav.tabs a:has-text("Daglijst")')
+    assert "/aanwezigheid" in page.url and "Aanwezigheidslijst" in page.content()
+    row = page.locator("tr", has_text="Koen Aanwezig")
+    with page.expect_navigation():
+        row.locator("button", has_text="Aanwezig").click()
+    assert "Aanwezig" in page.locator("tr", has_text="Koen Aanwezig").inner_text()
+    shoot(page, "planning-aanwezigheid-1280")

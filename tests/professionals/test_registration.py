@@ -118,3 +118,16 @@ def test_the_reminder_speaks_of_the_info_moment(info_slot, app):
     text = message_text(outbox()[-1])
     assert "Wij verwachten u binnenkort op het infomoment" in text
     assert notices.manage_url("") in text
+
+
+def test_cancelling_the_info_moment_tells_every_registration_in_its_own_words(info_slot):
+    from inschrijving.planning.services import moments
+    from tests.factories.accounts import UserFactory
+
+    booking = registration.register(info_slot.id, details=details(attendees=2), now=utcnow()).booking
+    moments.cancel_moment(info_slot.moment, actor=UserFactory(coordinator=True), ip=None, now=utcnow())
+    mail = outbox()[-1]
+    assert mail.subject == "Het infomoment voor hulpverleners gaat niet door"
+    assert "Het infomoment van" in message_text(mail) and booking.is_cancelled
+    db.session.refresh(info_slot)
+    assert info_slot.booked == 0

@@ -153,7 +153,8 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email:
         return
     with force_locale(booking.language):
-        subject = _("Uw afspraak voor de groepsinschrijving gaat niet door")
+        subject = (_("Het infomoment voor hulpverleners gaat niet door") if _is_info(booking)
+                   else _("Uw afspraak voor de groepsinschrijving gaat niet door"))
         _queue_for_booking(booking, "moment_cancelled", subject, now=now,
                            dedupe_key=f"moment-cancelled:{booking.id}")
 
