@@ -185,8 +185,10 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.planning.views import bp as planning_bp
     from inschrijving.planning.views import feed_bp as planning_feed_bp
     from inschrijving.privacy.views import bp as privacy_bp
+    from inschrijving.professionals.views import bp as professionals_bp
 
     app.register_blueprint(booking_bp)
+    app.register_blueprint(professionals_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(planning_feed_bp)

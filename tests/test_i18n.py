@@ -49,6 +49,10 @@ CANDIDATE_SOURCES = (
     "inschrijving/dossiers/check/*.py",
     "inschrijving/dossiers/services/checklist.py",  # what is still missing, on the candidate's manage page
     "inschrijving/rendering/ical.py",
+    # Professionals' public pages (info moments, the social worker's list) are translated like the candidates'.
+    "templates/professionals/*",
+    "inschrijving/professionals/*.py",
+    "inschrijving/professionals/**/*.py",
 )
 # Candidate text inside a staff module: "path:function" (the function's lines count as a candidate source).
 CANDIDATE_FUNCTIONS = ("inschrijving/landlords/services.py:candidate_status_lines",)

@@ -70,6 +70,7 @@ EXCEPTIONS = {
     "/planning/<int:moment_id>/capaciteit/verplaats": COORDINATORS,
     "/planning/<int:moment_id>/medewerkers": COORDINATORS,
     "/planning/<int:moment_id>/reeks": COORDINATORS,
+    "/planning/infomoment/nieuw": COORDINATORS,
     "/dossiers/grenzen": COORDINATORS,
     "/dossiers/<int:dossier_id>/geschiedenis": COORDINATORS,
     # A calendar app cannot log in: the secret token in the feed's URL is the key (unknown token: 404).
@@ -95,6 +96,18 @@ OUTSIDE_PREFIXES = {
     "/afspraak/<token>/brief.pdf": PUBLIC,
     "/afspraak/<token>/verplaatsen": PUBLIC,
     "/aanbod/<token>": PUBLIC,
+    # Booking for a client, info moments for professionals and the worker's list need no account: the
+    # registration's token, or the signed and expiring link sent to the work e-mail, is the key.
+    "/inschrijven/<int:moment_id>/<int:slot_id>/voor-iemand-anders": PUBLIC,
+    "/hulpverleners/": PUBLIC,
+    "/hulpverleners/<int:moment_id>": PUBLIC,
+    "/hulpverleners/<int:moment_id>/wachtlijst": PUBLIC,
+    "/hulpverleners/inschrijving/<token>": PUBLIC,
+    "/hulpverleners/inschrijving/<token>/bevestigd": PUBLIC,
+    "/hulpverleners/inschrijving/<token>/annuleren": PUBLIC,
+    "/hulpverleners/mijn-afspraken": PUBLIC,
+    "/hulpverleners/mijn-afspraken/<token>": PUBLIC,
+    "/hulpverleners/mijn-afspraken/<token>/<int:booking_id>": PUBLIC,
     # Logging in, and the one-time link a coordinator hands out to set a password.
     "/login": PUBLIC,
     "/login/code": SECOND_LOGIN_STEP,

@@ -24,7 +24,7 @@ from inschrijving.dossiers.models import (
     PersonRole,
 )
 from inschrijving.landlords.models import Landlord, Municipality
-from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
+from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
 from inschrijving.seed.demo import synthetic_national_number
 from tests.factories.accounts import UserFactory
 
@@ -69,8 +69,9 @@ def test_seed_fills_an_empty_database(db, app, logins_file):
 
     assert "Seeded 12 municipalities" in output
     assert counts(db) == {
-        "Municipality": 12, "Landlord": 7, "User": 9, "IncomeLimit": 1, "RegistrationMoment": 4, "Slot": 48,
-        "Booking": 66, "Dossier": 31, "Person": 67, "LandlordChoice": 39,
+        "Municipality": 12, "Landlord": 7, "User": 9, "IncomeLimit": 1, "RegistrationMoment": 5, "Slot": 49,
+        # 66 candidates' bookings + 4 info-moment registrations + 2 clients a social worker booked (info_demo).
+        "Booking": 72, "Dossier": 31, "Person": 67, "LandlordChoice": 39,
     }
     names = set(db.session.scalars(sa.select(Municipality.name)))
     assert {"Kortrijk", "Wevelgem", "Spiere-Helkijn", "Waregem"} <= names
@@ -147,7 +148,8 @@ def test_slot_counters_match_the_live_bookings(db, app, logins_file):
 
     live = dict(
         db.session.execute(
-            sa.select(Booking.slot_id, sa.func.count())
+            # A booking holds `seats` seats: one for a candidate, its attendees for an info-moment registration.
+            sa.select(Booking.slot_id, sa.func.sum(Booking.seats))
             .where(Booking.status.in_(LIVE_BOOKING_STATUSES))
             .group_by(Booking.slot_id)
         ).all()
@@ -160,7 +162,9 @@ def test_slot_counters_match_the_live_bookings(db, app, logins_file):
 def test_demo_set_has_the_variety_a_demo_needs(db, app, logins_file):
     run_seed(app)
 
-    moments = db.session.scalars(sa.select(RegistrationMoment).order_by(RegistrationMoment.held_on)).all()
+    # The info moment for professionals has its own test (tests/professionals/test_seed.py).
+    moments = db.session.scalars(sa.select(RegistrationMoment).where(RegistrationMoment.kind == MomentKind.REGISTRATION)
+                                 .order_by(RegistrationMoment.held_on)).all()
     assert [m.status for m in moments] == [MomentStatus.CLOSED] * 2 + [MomentStatus.PUBLISHED] * 2
     assert all(len(m.slots) == 12 and m.desks == 4 for m in moments)
     upcoming_bookings = count(db, Booking, Booking.moment_id.in_([m.id for m in moments[2:]]))

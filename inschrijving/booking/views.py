@@ -7,7 +7,15 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from inschrijving.booking import queries
-from inschrijving.booking.forms import BookingForm, ClaimForm, ConfirmForm, MoveForm, ResendForm, WaitlistForm
+from inschrijving.booking.forms import (
+    BookingForm,
+    ClaimForm,
+    ClientBookingForm,
+    ConfirmForm,
+    MoveForm,
+    ResendForm,
+    WaitlistForm,
+)
 from inschrijving.booking.models import Booking
 from inschrijving.booking.services import lifecycle, notices, tokens, waitlist
 from inschrijving.booking.services.base import (
@@ -81,9 +89,19 @@ def choose_slot(moment_id: int):
 @public_post_limit
 def book(moment_id: int, slot_id: int):
     """Ask the candidate's details and book the chosen slot."""
-    form = BookingForm()
+    return _book(moment_id, slot_id, BookingForm(), template="booking/book.html")
+
+
+@bp.route("/inschrijven/<int:moment_id>/<int:slot_id>/voor-iemand-anders", methods=["GET", "POST"])
+@public_post_limit
+def book_for_client(moment_id: int, slot_id: int):
+    """Book for a client (a social worker, or a volunteer on the phone): the form speaks about the client."""
+    return _book(moment_id, slot_id, ClientBookingForm(), template="booking/book_for_client.html")
+
+
+def _book(moment_id: int, slot_id: int, form: BookingForm, *, template: str):
     if not form.validate_on_submit():
-        return _booking_form(moment_id, slot_id, form, just_filled=False)
+        return _booking_form(moment_id, slot_id, form, just_filled=False, template=template)
     # The busiest write page: a valid booking reads and writes only what it must (see
     # booking.services.seats); the slot and moment are loaded as objects only to show a page.
     try:
@@ -96,15 +114,18 @@ def book(moment_id: int, slot_id: int):
             if exc.reason == BookingClosedReason.NOT_BOOKABLE:
                 abort(404)
             return _closed_page(exc.moment, exc.reason, 409)
+        if isinstance(exc, DuplicateContact) and isinstance(form, ClientBookingForm):
+            return _client_duplicate_page(exc.existing.moment, form)
         if isinstance(exc, DuplicateContact):
             return _duplicate_page(exc.existing.moment, phone=form.phone_e164,
                                    email=form.email_normalised)
-        return _booking_form(moment_id, slot_id, form, just_filled=True)
+        return _booking_form(moment_id, slot_id, form, just_filled=True, template=template)
     db.session.commit()
     return redirect(url_for(".confirmation", token=issued.token))
 
 
-def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_filled: bool):
+def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_filled: bool,
+                  template: str = "booking/book.html"):
     """The form page: kept values and other free hours when the slot is (or just became) full."""
     now = utcnow()
     slot = db.session.get(Slot, slot_id, options=[joinedload(Slot.moment)])
@@ -116,8 +137,14 @@ def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_fille
         return _closed_page(moment, reason)
     slot_full = just_filled or slot.is_full
     alternatives = queries.list_free_slots(moment.id, now=now) if slot_full else []
-    return render_template("booking/book.html", moment=moment, slot=slot, form=form, slot_full=slot_full,
+    return render_template(template, moment=moment, slot=slot, form=form, slot_full=slot_full,
                            alternatives=alternatives), 409 if form.is_submitted() and slot_full else 200
+
+
+def _client_duplicate_page(moment: RegistrationMoment, form: ClientBookingForm):
+    """A client who holds a booking for the moment already. Says nothing of who booked it, or when."""
+    return render_template("booking/client_duplicate.html", moment=moment, reached_directly=form.reached_directly,
+                           woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 409
 
 
 def _duplicate_page(moment: RegistrationMoment, *, phone: str | None, email: str | None,
@@ -161,7 +188,11 @@ def _booking_or_404(token: str) -> Booking:
 def confirmation(token: str):
     """Show the new booking: reference, time, place, what to bring, calendar file, letter, manage link."""
     booking = _booking_or_404(token)
-    return render_template("booking/confirmation.html", booking=booking, token=token, checklist=checklist(),
+    if booking.moment.is_info:
+        return redirect(url_for("professionals.registered", token=token))
+    template = "booking/confirmation_for_client.html" if booking.is_booked_for_someone_else \
+        else "booking/confirmation.html"
+    return render_template(template, booking=booking, token=token, checklist=checklist(),
                            manage_link=notices.manage_url(token))
 
 
@@ -169,6 +200,8 @@ def confirmation(token: str):
 def manage(token: str):
     """Show the booking behind a manage link, with ways to move or cancel it and how its dossier is doing."""
     booking = _booking_or_404(token)
+    if booking.moment.is_info:
+        return redirect(url_for("professionals.manage", token=token))
     return render_template("booking/manage.html", booking=booking, token=token, checklist=checklist(),
                            can_change=booking.candidate_can_change(utcnow()),
                            dossier_progress=queries.get_dossier_progress(booking.id),

@@ -240,6 +240,9 @@ def anonymise_booking(booking: Booking, *, now: datetime) -> None:
     booking.phone = booking.email = None
     booking.assistance_note = booking.interpreter_language = None
     booking.social_worker_name = booking.social_worker_organisation = booking.social_worker_phone = None
+    # A client reached through their booker: the worker's address and what identified the client go too
+    # (`organisation` and `seats` of an info-moment registration stay: statistics count them).
+    booking.social_worker_email = booking.client_key = booking.client_birth_year = None
     # Nobody holds this token: the old manage link now leads nowhere.
     booking.token_hash = hash_token(secrets.token_urlsafe(32))
     booking.next_token_hash = None

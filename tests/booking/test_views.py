@@ -22,7 +22,6 @@ FORM = {
     "email": "Fatima@Example.ORG",
     "language": "ar",
     "household_size": "3",
-    "booked_by": "self",
 }
 
 
@@ -124,7 +123,6 @@ def test_a_valid_booking_for_a_slot_that_is_not_there_is_a_404(client, db, slot,
         ({"household_size": "0"}, "household_size", "Vul een getal van 1 tot 30 in."),
         ({"household_size": "veel"}, "household_size", "Vul een getal"),
         ({"needs_interpreter": "y"}, "interpreter_language", "Welke taal?"),
-        ({"booked_by": "social_worker"}, "social_worker_organisation", "Vul dit in als u hulpverlener bent."),
         ({"language": "xx"}, "language", ""),
     ],
 )
@@ -143,9 +141,10 @@ def test_bad_input_is_refused_next_to_the_field_and_keeps_what_was_typed(client,
 
 
 def test_social_worker_booking(client, db, slot):
+    # The on-behalf variant has its own page (tests/booking/test_on_behalf.py has the rest).
     data = {**FORM, "booked_by": "social_worker", "social_worker_name": "Jan", "social_worker_organisation": "OCMW",
-            "social_worker_phone": "056 23 45 67"}
-    assert client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=data).status_code == 302
+            "social_worker_phone": "056 23 45 67", "social_worker_email": "jan@ocmw.be"}
+    assert client.post(f"/inschrijven/{slot.moment_id}/{slot.id}/voor-iemand-anders", data=data).status_code == 302
     booking = db.session.scalars(sa.select(Booking)).one()
     assert booking.social_worker_phone == "+3256234567"
     assert booking.social_worker_organisation == "OCMW"

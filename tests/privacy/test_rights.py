@@ -26,7 +26,8 @@ from tests.factories.planning import SlotFactory, staffing_every_moment
 @pytest.fixture
 def household(db):
     """A booked household with a complete dossier, stored scans and a choice the landlord answered."""
-    booking = BookingFactory(social_worker_name="Mevr. Hulp", assistance_note="doof")
+    booking = BookingFactory(social_worker_name="Mevr. Hulp", assistance_note="doof",
+                             social_worker_email="hulp@ocmw.example.org", client_birth_year=1980, client_key="k" * 64)
     dossier = build_complete_dossier(moment=booking.moment)
     dossier.booking = booking
     for document in dossier.documents:
@@ -97,6 +98,7 @@ def test_erase_removes_dossier_files_and_contact_but_keeps_the_booking_status(db
     booking = db.session.get(Booking, booking_id)
     assert booking.contact_name == services.ANONYMISED_NAME and booking.email is None and booking.phone is None
     assert booking.social_worker_name is None and booking.anonymised_at is not None
+    assert (booking.social_worker_email, booking.client_birth_year, booking.client_key) == (None, None, None)
     # The seat was still to come: it is given back.
     assert booking.status == BookingStatus.CANCELLED and booking.slot.booked == 0
     assert db.session.scalar(sa.select(WaitlistEntry.email)) is None

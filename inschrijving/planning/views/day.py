@@ -33,6 +33,8 @@ from inschrijving.web import client_ip
 def day(moment_id: int):
     """Show the day list: per slot who is coming, with check-in, no-show and walk-ins."""
     moment = moment_or_404(moment_id)
+    if moment.is_info:  # an info moment's day list is its attendance list (planning/views/info_moments.py)
+        return redirect(url_for(".attendance_list", moment_id=moment.id))
     day_slots = day_services.open_day_list(moment, actor=current_user, ip=client_ip())
     page = _day_page(moment, day_slots, WalkInForm(slots=slot_choices(moment.slots)))
     db.session.commit()
