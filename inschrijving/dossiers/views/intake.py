@@ -52,7 +52,8 @@ def start(booking_id: int):
         flash(_("Deze afspraak is geannuleerd. Start een dossier zonder afspraak."), "error")
         return redirect(url_for("dossiers.start_walk_in", moment_id=booking.moment_id))
     db.session.commit()
-    return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+    # Straight to the first step: the day list's "Dossier starten" is the only click before the intake.
+    return redirect(url_for("dossiers.step", dossier_id=dossier.id, slug="household"))
 
 
 @bp.route("/walk-in/<int:moment_id>", methods=["GET", "POST"])
@@ -87,6 +88,9 @@ def step(dossier_id: int, slug: str):
     current = form_step(slug) or abort(404)
     dossier = open_dossier(dossier_id)
     form = current.build(dossier)
+    if request.method == "POST" and request.form.get("add_row") and hasattr(form, "add_row"):
+        form.add_row()  # "add a person": the same step again, with what was typed, nothing saved
+        return render_dossier_page(current.template, dossier, form=form, step=current, **current.page_context(dossier))
     if form.validate_on_submit():
         try:
             current.save(dossier, form, current_actor(), utcnow())
