@@ -203,3 +203,33 @@ def test_share_consent_purpose_is_recorded_once(db, volunteer_client):
     assert response.status_code == 302
     purposes = sorted(c.purpose for c in fresh(dossier.id).consents)
     assert purposes == sorted([ConsentPurpose.SHARE_WITH_LANDLORD, ConsentPurpose.KEEP_DOSSIER])
+
+
+def test_check_your_answers_shows_every_section_and_wijzig_comes_back(db, volunteer_client):
+    from tests.factories.dossiers import build_complete_dossier
+
+    dossier = build_complete_dossier(mark_complete=False)
+    db.session.commit()
+    page = text(volunteer_client.get(f"/dossiers/{dossier.id}"))
+    for slug in ("household", "identity", "income", "means_test", "property", "addresses", "preferences",
+                 "landlords", "cir"):
+        assert f'id="answers-{slug}"' in page, slug
+        assert f"/dossiers/{dossier.id}/stap/{slug}?terug=overzicht" in page, slug
+    assert f"/dossiers/{dossier.id}/documenten?terug=overzicht" in page and 'id="answers-documents"' in page
+    assert "Appartement" in page  # the label, never the stored value "flat"
+    response = volunteer_client.post(f"/dossiers/{dossier.id}/stap/cir?terug=overzicht",
+                                     data={"version": dossier.version, "cir_registered": "no"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/dossiers/{dossier.id}#answers-cir"
+
+
+def test_no_raw_values_as_labels_on_the_overview(db, volunteer_client):
+    from tests.factories.dossiers import build_complete_dossier
+
+    dossier = build_complete_dossier(mark_complete=False)
+    dossier.persons[0].language_level = "b1_plus"
+    db.session.commit()
+    page = text(volunteer_client.get(f"/dossiers/{dossier.id}"))
+    for raw in ("B1_PLUS", "b1_plus", "full_ownership", "income_proof", "reference_tenant", "population", ">flat<"):
+        assert raw not in page.split("<main", 1)[1], raw
+    assert "B1 of hoger" in page

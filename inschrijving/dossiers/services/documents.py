@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from inschrijving.accounts.services.audit import Actor
-from inschrijving.dossiers.models import Document, DocumentKind, Dossier
+from inschrijving.dossiers.models import Document, DocumentKind, Dossier, Person
 from inschrijving.dossiers.services.errors import DossierLocked, UploadRefused
 from inschrijving.dossiers.services.history import finish_step, track_changes
 from inschrijving.extensions import db
@@ -198,3 +198,14 @@ def load_upright_image(document: Document) -> tuple[bytes, str]:
             upright = upright.convert("RGB")
         upright.save(out, format="JPEG", quality=88)
     return out.getvalue(), "image/jpeg"
+
+
+def by_person(dossier: Dossier) -> list[tuple[Person | None, list[Document]]]:
+    """The documents grouped per person in household order (the household's own papers last), oldest first."""
+    groups: list[tuple[Person | None, list[Document]]] = []
+    ordered = sorted(dossier.documents, key=lambda d: d.uploaded_at)
+    for person in [*dossier.persons, None]:
+        mine = [d for d in ordered if d.person_id == (person.id if person else None)]
+        if mine:
+            groups.append((person, mine))
+    return groups

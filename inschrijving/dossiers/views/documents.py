@@ -46,6 +46,8 @@ def list_documents(dossier_id: int):
         else:
             flash(ngettext("%(num)s document is toegevoegd.", "%(num)s documenten zijn toegevoegd.", len(added)),
                   "success")
+            if request.args.get("terug") == "overzicht":
+                return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="answers-documents"))
             if any(item.document_kind for item in checklist.missing_items(dossier)):
                 return redirect(url_for("dossiers.documents", dossier_id=dossier_id))
             return redirect(next_step(dossier, "documents").url(dossier_id))

@@ -18,7 +18,7 @@ from inschrijving.dossiers.views.common import (
     render_dossier_page,
     stale_message,
 )
-from inschrijving.dossiers.views.steps import form_step, next_step
+from inschrijving.dossiers.views.steps import answers_context, form_step, next_step
 from inschrijving.extensions import db
 from inschrijving.landlords.portal.services import packets as landlord_packets
 from inschrijving.planning.models import RegistrationMoment
@@ -79,6 +79,7 @@ def show(dossier_id: int):
         health=consent.health_consent(dossier),
         can_complete=checklist.can_complete(dossier),
         form=VersionForm(data={"version": dossier.version}),
+        **answers_context(dossier),
     )
 
 
@@ -101,6 +102,8 @@ def step(dossier_id: int, slug: str):
             return _step_refused(exc, dossier_id, slug)
         else:
             flash(_("Bewaard."), "success")
+            if request.args.get("terug") == "overzicht":  # "Wijzig" on the overview: back to it
+                return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor=f"answers-{slug}"))
             return redirect(next_step(dossier, slug).url(dossier_id))
     return render_dossier_page(current.template, dossier, form=form, step=current, **current.page_context(dossier))
 

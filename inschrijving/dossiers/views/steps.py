@@ -19,9 +19,10 @@ from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.dossiers import queries
 from inschrijving.dossiers.eligibility.rules import default_income_year
 from inschrijving.dossiers.forms import steps as forms
+from inschrijving.dossiers.forms.common import DWELLING_CHOICES
 from inschrijving.dossiers.models import Dossier, IdKind, PersonRole
 from inschrijving.dossiers.national_numbers import format_number
-from inschrijving.dossiers.services import consent, intake
+from inschrijving.dossiers.services import consent, documents, intake
 
 BLANK_ROWS = 2
 
@@ -405,3 +406,14 @@ def next_step(dossier: Dossier, slug: str) -> Step:
     slugs = [s.slug for s in steps]
     index = slugs.index(slug) if slug in slugs else -1
     return steps[min(index + 1, len(steps) - 1)]
+
+
+def answers_context(dossier: Dossier) -> dict[str, Any]:
+    """What the "check your answers" overview needs besides the dossier: labels and groupings."""
+    countries = dict(_country_names("nl"))
+    return {
+        "incomes": {i.person_id: i for i in dossier.incomes},
+        "dwelling_labels": dict(DWELLING_CHOICES),
+        "country_name": lambda code: countries.get(code, code),
+        "documents_by_person": documents.by_person,
+    }
