@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,8 @@ def test_seed_fills_an_empty_database(db, app, logins_file):
 
     assert "Seeded 12 municipalities" in output
     assert counts(db) == {
-        "Municipality": 12, "Landlord": 3, "User": 5, "IncomeLimit": 1, "RegistrationMoment": 3, "Slot": 36,
-        "Booking": 66, "Dossier": 25, "Person": 56, "LandlordChoice": 44,
+        "Municipality": 12, "Landlord": 3, "User": 5, "IncomeLimit": 1, "RegistrationMoment": 4, "Slot": 48,
+        "Booking": 82, "Dossier": 27, "Person": 60, "LandlordChoice": 46,
     }
     names = set(db.session.scalars(sa.select(Municipality.name)))
     assert {"Kortrijk", "Wevelgem", "Spiere-Helkijn", "Waregem"} <= names
@@ -162,9 +163,10 @@ def test_demo_set_has_the_variety_a_demo_needs(db, app, logins_file):
     run_seed(app)
 
     moments = db.session.scalars(sa.select(RegistrationMoment).order_by(RegistrationMoment.held_on)).all()
-    assert [m.status for m in moments] == [MomentStatus.CLOSED, MomentStatus.PUBLISHED, MomentStatus.PUBLISHED]
+    # The closed one, today's (issue 15: the day list has a day), and two upcoming.
+    assert [m.status for m in moments] == [MomentStatus.CLOSED] + [MomentStatus.PUBLISHED] * 3
     assert all(len(m.slots) == 12 and m.desks == 4 for m in moments)
-    upcoming_bookings = count(db, Booking, Booking.moment_id.in_([m.id for m in moments[1:]]))
+    upcoming_bookings = count(db, Booking, Booking.moment_id.in_([m.id for m in moments[2:]]))
     assert 35 <= upcoming_bookings <= 45
     bookings = db.session.scalars(sa.select(Booking)).all()
     assert {b.language for b in bookings} == {"nl", "fr", "en", "ar", "tr"}
@@ -189,3 +191,24 @@ def test_synthetic_national_numbers_follow_the_century_rule():
 
     assert synthetic_national_number(date(1993, 5, 18), 223) == "93051822361"
     assert synthetic_national_number(date(2000, 1, 25), 567) == "00012556777"
+
+
+def test_complete_demo_dossiers_are_really_complete_and_today_has_a_day_list(db, app, logins_file):
+    from inschrijving.dossiers.services.checklist import missing_items
+    from inschrijving.dossiers.services.documents import load_document
+    from inschrijving.seed.demo import BRUSSELS
+
+    run_seed(app)
+    complete = db.session.scalars(sa.select(Dossier).where(Dossier.status == DossierStatus.COMPLETE)).all()
+    assert len(complete) >= 15
+    for dossier in complete:
+        assert missing_items(dossier) == [], dossier.reference
+        assert dossier.documents
+    scan = complete[0].documents[0]
+    assert load_document(scan).startswith(b"\xff\xd8\xff") and scan.size_bytes < 40_000
+    today = datetime.now(BRUSSELS).date()
+    moment = db.session.scalars(sa.select(RegistrationMoment).where(RegistrationMoment.held_on == today)).one()
+    bookings = db.session.scalars(sa.select(Booking).where(Booking.moment_id == moment.id)).all()
+    assert sum(1 for b in bookings if b.assistance_note) >= 4
+    assert sum(1 for b in bookings if b.needs_interpreter) >= 4
+    assert {b.status for b in bookings} == {BookingStatus.BOOKED, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW}

@@ -35,6 +35,7 @@ from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
 from inschrijving.seed import data as seed_data
+from inschrijving.seed import day_demo
 from inschrijving.seed.report import SeedReport
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -120,6 +121,7 @@ class DemoSet:
         for i in range(len(checked_in), len(checked_in) + 2):
             self._dossier(closed, i, booking=None)  # walk-ins
         self._recount_slots(upcoming + [closed])
+        day_demo.seed(self)  # complete dossiers with their scans, and a moment today (issue 15)
 
     def _moment(self, day: date, status: MomentStatus) -> RegistrationMoment:
         closes = _local(day - timedelta(days=2), time(12))
