@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -171,6 +171,14 @@ class Booking(db.Model):
     @property
     def is_no_show(self) -> bool:
         return self.status == BookingStatus.NO_SHOW
+
+    @property
+    def is_checked_in(self) -> bool:
+        return self.status == BookingStatus.CHECKED_IN
+
+    def checks_in_on_another_day(self, today: date) -> bool:
+        """Checking in today would not be on the moment's own day: staff are warned and click twice."""
+        return self.moment.held_on != today
 
     def candidate_can_change(self, now: datetime) -> bool:
         """The candidate may still move or cancel it: expected, and its slot has not started."""

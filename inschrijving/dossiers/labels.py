@@ -224,6 +224,7 @@ FIELD_LABELS = {
     "original_filename": _l("Bestandsnaam"),
     "content_type": _l("Bestandstype"),
     "size_bytes": _l("Grootte (bytes)"),
+    "page_count": _l("Aantal pagina's"),
     "uploaded_at": _l("Toegevoegd op"),
     "uploaded_by_id": _l("Toegevoegd door (medewerker)"),
     "changed_at": _l("Gewijzigd op"),

@@ -349,6 +349,8 @@ class Document(db.Model):
     # Decided from the file's first bytes, never from its name.
     content_type: Mapped[str] = mapped_column(sa.String(64))
     size_bytes: Mapped[int]
+    # Pages in the file (a PDF's pages; an image is one), shown after upload; None for older uploads.
+    page_count: Mapped[int | None]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     uploaded_at: Mapped[created_at]
@@ -356,6 +358,11 @@ class Document(db.Model):
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
     person: Mapped[Person | None] = relationship()
+
+    @property
+    def is_image(self) -> bool:
+        """A scan or photo (a small preview can be shown); otherwise a PDF."""
+        return self.content_type.startswith("image/")
 
 
 class DossierChange(db.Model):

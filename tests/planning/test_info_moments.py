@@ -95,10 +95,15 @@ def test_the_day_list_of_an_info_moment_is_its_attendance_list(client, auth, vol
     assert "Aanwezigheidslijst" in page and "Prof 1" in page
     assert "Gezin" not in page and "household_size" not in page and "Tolk" not in page
     assert _db.session.scalars(sa.select(AuditEvent.action)).all()[-1] == "moment.attendance_list_view"
+    # No-show asks a second step, for professionals as for candidates (issue 15).
     client.post(f"/planning/{slot.moment_id}/dag/{booking.id}/niet-gekomen")
     _db.session.expire_all()
+    assert booking.status == BookingStatus.BOOKED
+    client.post(f"/planning/{slot.moment_id}/dag/{booking.id}/niet-gekomen", data={"confirmed": "1"})
+    _db.session.expire_all()
     assert booking.status == BookingStatus.NO_SHOW and booking.slot.booked == 0
-    client.post(f"/planning/{slot.moment_id}/dag/{booking.id}/aanwezig")
+    # The session is not today: check-in asks a second click (issue 15's rule holds here too).
+    client.post(f"/planning/{slot.moment_id}/dag/{booking.id}/aanwezig", data={"confirmed": "1"})
     _db.session.expire_all()
     assert booking.status == BookingStatus.CHECKED_IN and booking.slot.booked == 3
     page = client.get(f"/planning/{slot.moment_id}/aanwezigheid").get_data(as_text=True)

@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 import warnings
+from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
@@ -16,11 +17,11 @@ from flask_babel import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from inschrijving.accounts.services.audit import Actor
-from inschrijving.dossiers.models import Document, DocumentKind, Dossier
+from inschrijving.dossiers.models import Document, DocumentKind, Dossier, Person
 from inschrijving.dossiers.services.errors import DossierLocked, UploadRefused
 from inschrijving.dossiers.services.history import finish_step, track_changes
 from inschrijving.extensions import db
-from inschrijving.rendering import pdfsafety, storage
+from inschrijving.rendering import pdfmerge, pdfsafety, storage
 
 # What the central register (CIR) accepts, by the first bytes of the file.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -117,6 +118,13 @@ def _check_room(dossier: Dossier, max_documents: int) -> None:
                 max_documents,
             )
         )
+def _page_count(data: bytes, mime: str) -> int | None:
+    if mime != "application/pdf":
+        return 1
+    try:
+        return pdfmerge.page_count(data)
+    except Exception:  # a PDF pikepdf cannot open is still stored; the page just shows no count
+        return None
 
 
 def _safe_filename(name: str, mime: str) -> str:
@@ -173,6 +181,7 @@ def upload_document(
         original_filename=_safe_filename(filename, mime),
         content_type=mime,
         size_bytes=len(data),
+        page_count=_page_count(data, mime),
         sha256=hashlib.sha256(data).hexdigest(),
         storage_key=key,
         uploaded_at=now,
@@ -185,6 +194,41 @@ def upload_document(
         storage.delete(key)
         raise
     return document
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file of a request: what it is, whose, and where it came from (the form field, for its error)."""
+
+    kind: DocumentKind
+    person_id: int | None
+    filename: str
+    stream: BinaryIO
+    field: str
+
+
+def upload_documents(
+    dossier: Dossier, uploads: list[Upload], *, max_bytes: int, actor: Actor, now: datetime
+) -> list[Document]:
+    """Store several files of one request, each checked on its own by `upload_document`; all or none.
+
+    :raises UploadRefused: for the first refused file (its `field` and file name added); files stored
+        before it are removed again, so the caller's rollback leaves nothing behind.
+    """
+    stored: list[Document] = []
+    for upload in uploads:
+        try:
+            stored.append(
+                upload_document(dossier, kind=upload.kind, person_id=upload.person_id, filename=upload.filename,
+                                stream=upload.stream, max_bytes=max_bytes, actor=actor, now=now)
+            )
+        except UploadRefused as exc:
+            for document in stored:
+                storage.delete(document.storage_key)
+            exc.field = upload.field
+            exc.filename = upload.filename
+            raise
+    return stored
 
 
 def delete_document(dossier: Dossier, document: Document, *, actor: Actor, now: datetime) -> str:
@@ -223,3 +267,14 @@ def load_upright_image(document: Document) -> tuple[bytes, str]:
             upright = upright.convert("RGB")
         upright.save(out, format="JPEG", quality=88)
     return out.getvalue(), "image/jpeg"
+
+
+def by_person(dossier: Dossier) -> list[tuple[Person | None, list[Document]]]:
+    """The documents grouped per person in household order (the household's own papers last), oldest first."""
+    groups: list[tuple[Person | None, list[Document]]] = []
+    ordered = sorted(dossier.documents, key=lambda d: d.uploaded_at)
+    for person in [*dossier.persons, None]:
+        mine = [d for d in ordered if d.person_id == (person.id if person else None)]
+        if mine:
+            groups.append((person, mine))
+    return groups

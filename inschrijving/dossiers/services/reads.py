@@ -5,10 +5,14 @@ Every one of them is written to the audit trail here, so no page can show a doss
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
 from inschrijving.accounts.services.audit import Actor, audit
 from inschrijving.dossiers import queries
 from inschrijving.dossiers.models import Document, Dossier
-from inschrijving.dossiers.services.documents import load_document
+from inschrijving.dossiers.services.documents import load_document, load_upright_image
 from inschrijving.dossiers.services.lifecycle import load_dossier
 
 
@@ -43,3 +47,24 @@ def hand_out_document(document: Document, *, actor: Actor) -> bytes:
         detail={"dossier_id": document.dossier_id, "kind": document.kind.value},
     )
     return data
+
+
+def hand_out_preview(document: Document, *, actor: Actor, size: int = 240) -> bytes:
+    """A small upright JPEG of a scanned image, to check on screen that the right paper was uploaded; noted
+    like a download (it shows the paper).
+
+    :raises storage.StorageError: the file is missing or cannot be decrypted (nothing is noted then).
+    """
+    data, _mime = load_upright_image(document)
+    with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail((size, size))
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=80)
+    audit(
+        actor,
+        "document.previewed",
+        object_type="document",
+        object_id=document.id,
+        detail={"dossier_id": document.dossier_id, "kind": document.kind.value},
+    )
+    return out.getvalue()
