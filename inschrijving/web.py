@@ -29,6 +29,7 @@ from flask import (
 from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from inschrijving.accounts.models import Role, User
@@ -54,10 +55,18 @@ def select_locale() -> str:
     if asked in LANGUAGE_NAMES:
         session["lang"] = asked
         return asked
+    if g.get("page_language") in LANGUAGE_NAMES:
+        return g.page_language
     remembered = session.get("lang")
     if remembered in LANGUAGE_NAMES:
         return remembered
     return request.accept_languages.best_match(LANGUAGE_NAMES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def use_page_language(code: str) -> None:
+    """Speak this language on this page (e.g. a booking's own), unless ?lang= asks for another."""
+    g.page_language = code
+    refresh()
 
 
 # Blueprints for staff: the guarded ones register here, plus the staff login and account pages.
@@ -210,6 +219,12 @@ def init_templates(app: Flask) -> None:
         if str(get_locale() or "nl") in RTL_LANGUAGES:
             return f"\u2066{value}\u2069"
         return value
+
+    @app.template_filter("bdi")
+    def bdi_filter(value: Any) -> Markup:
+        # A number, reference, time or phone number inside a sentence of any language: <bdi> keeps its
+        # characters in their own order in Arabic text ("0470 12 34 56", never "56 34 12 0470").
+        return Markup('<bdi dir="ltr">%s</bdi>') % value
 
     @app.template_filter("day")
     def day_filter(value: date | datetime) -> str:

@@ -49,11 +49,12 @@ def _calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str
         description = _(
             "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
         )
+        reminder = _("Morgen: uw afspraak voor de groepsinschrijving. Neem uw papieren mee.")
     note = booking.moment.note_for(booking.language)
     if note:
         description += "\n" + note
     return {"host": calendar_host(), "summary": summary, "description": description, "stamp": now,
-            "url": manage_url(token) if token else None}
+            "url": manage_url(token) if token else None, "reminder": reminder}
 
 
 def _ics_attachment(booking: Booking | BookingDraft, *, now: datetime, token: str | None = None) -> dict:
