@@ -10,9 +10,9 @@ from the phone's cache without asking again, and a changed file gets a new name.
 (for old e-mails and bookmarks) with Flask's default revalidation. In debug mode (make run) names stay plain,
 so an edited file shows at once.
 
-Compression: Flask-Compress (zstd, brotli or gzip, as the browser asks) for text responses. Not for
-responses marked `no-store` (the manage page, staff pages): those carry personal data next to text a visitor
-can influence, the case the BREACH attack needs; they are small anyway.
+Compression: Flask-Compress (zstd, brotli or gzip, as the browser asks) for text responses of the site (not
+the API's). Not for responses marked `no-store` (the manage page, staff pages): those carry personal data
+next to text a visitor can influence, the case the BREACH attack needs; they are small anyway.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, send_from_directory
+from flask import Flask, Response, request, send_from_directory
 from flask_compress import Compress
 
 YEAR = 365 * 24 * 3600
@@ -56,7 +56,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def compress_text(response: Response) -> Response:
-        if "no-store" in (response.headers.get("Cache-Control") or ""):
+        # The API's clients (landlords' scripts) get its bodies as they are: its exports stream, and its
+        # JSON is compact already (docs/landlords.md).
+        if "no-store" in (response.headers.get("Cache-Control") or "") or request.path.startswith("/api/"):
             return response
         return compress.after_request(response)
 
