@@ -117,3 +117,15 @@ def test_a_complete_dossier_replaces_the_general_list(client, db, booking):
 def test_check_is_linked_from_home_confirmation_and_manage(client, booking):
     for path in ("/", f"/afspraak/token-{booking.reference}/bevestigd", f"/afspraak/token-{booking.reference}"):
         assert 'href="/check"' in client.get(path + "?lang=nl").get_data(as_text=True), path
+
+
+@pytest.mark.parametrize("path", ["booking", "waitlist"])
+def test_booking_and_waitlist_forms_autofill_and_ask_the_household_plainly(client, booking, path):
+    url = (f"/inschrijven/{booking.moment_id}/{booking.slot_id}" if path == "booking"
+           else f"/wachtlijst/{booking.moment_id}")
+    page = client.get(url + "?lang=nl").get_data(as_text=True)
+    assert re.search(r'<input[^>]*autocomplete="name"[^>]*id="contact_name"', page)
+    assert re.search(r'<input[^>]*autocomplete="tel"[^>]*dir="ltr"[^>]*id="phone"', page)
+    assert re.search(r'<input[^>]*autocomplete="email"[^>]*dir="ltr"[^>]*id="email"', page)
+    assert "Hoeveel mensen gaan in de woning wonen? Tel uzelf ook mee." in page
+    assert "Met hoeveel personen komt u wonen?" not in page and "Tel uzelf mee." not in page
