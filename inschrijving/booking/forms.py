@@ -101,6 +101,18 @@ class CandidateDetailsFields(ContactFieldsMixin):
     interpreter_language = StringField(_l("Welke taal moet de tolk spreken?"), filters=[_empty_to_none],
                                        validators=[Optional(), Length(max=60)])
 
+    def _own_details(self) -> dict:
+        """The candidate's own details as the booking's columns (phone and e-mail normalised)."""
+        return {
+            "contact_name": self.contact_name.data,
+            "phone": self.phone_e164,
+            "email": self.email_normalised,
+            "language": self.language.data,
+            "household_size": self.household_size.data,
+            "needs_interpreter": bool(self.needs_interpreter.data),
+            "interpreter_language": self.interpreter_language.data if self.needs_interpreter.data else None,
+        }
+
     def _check_contact_and_interpreter(self) -> bool:
         ok = True
         if not self.phone.data and not self.email.data:
@@ -152,13 +164,7 @@ class BookingForm(CandidateDetailsFields, FlaskForm):
     def details(self) -> ContactDetails:
         social = self.booked_by.data == BookedBy.SOCIAL_WORKER.value
         return ContactDetails(
-            contact_name=self.contact_name.data,
-            phone=self.phone_e164,
-            email=self.email_normalised,
-            language=self.language.data,
-            household_size=self.household_size.data,
-            needs_interpreter=bool(self.needs_interpreter.data),
-            interpreter_language=self.interpreter_language.data if self.needs_interpreter.data else None,
+            **self._own_details(),
             assistance_note=self.assistance_note.data,
             booked_by=BookedBy(self.booked_by.data),
             social_worker_name=self.social_worker_name.data if social else None,
@@ -195,15 +201,7 @@ class DetailsForm(CandidateDetailsFields, FlaskForm):
         return self._check_contact_and_interpreter() and ok
 
     def corrected(self) -> CorrectedDetails:
-        return CorrectedDetails(
-            contact_name=self.contact_name.data,
-            phone=self.phone_e164,
-            email=self.email_normalised,
-            language=self.language.data,
-            household_size=self.household_size.data,
-            needs_interpreter=bool(self.needs_interpreter.data),
-            interpreter_language=self.interpreter_language.data if self.needs_interpreter.data else None,
-        )
+        return CorrectedDetails(**self._own_details())
 
 
 class ClaimForm(FlaskForm):

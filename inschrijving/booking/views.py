@@ -216,7 +216,7 @@ def correct_details(token: str):
     booking = _booking_or_404(token)
     form = DetailsForm()
     if not form.validate_on_submit():
-        return _manage_page(booking, token, form, 422 if form.is_submitted() else 200)
+        return _manage_page(booking, token, form, 422)
     try:
         details.correct_details(booking, form.corrected(), actor=_candidate(), now=utcnow())
     except DuplicateContact:

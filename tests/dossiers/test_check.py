@@ -7,19 +7,9 @@ import re
 from datetime import date
 
 from inschrijving.dossiers.eligibility.rules import default_income_year
+from tests.dossiers.test_views import CHECK
 from tests.factories.dossiers import IncomeLimitFactory
 
-CHECK = {
-    "adult": "yes",
-    "registered": "yes",
-    "partner": "no",
-    "dependants": "0",
-    "disabled_children": "0",
-    "disabled": "no",
-    "income": "20000",
-    "savings": "1000",
-    "property": "no",
-}
 STAFF_WORDS = ("referentiehuurder", "ambtshalve", "ontvoogd", "(deel)eigendom", "Leeftijd op de inschrijvingsdatum",
                "nog niet ingevoerd", "middelentoets")
 
