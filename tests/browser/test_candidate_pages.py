@@ -101,3 +101,33 @@ def test_the_message_after_a_cancellation_gets_the_focus(new_page, live_server: 
         page.click("main form button[type=submit]")
     assert page.evaluate("() => document.activeElement.classList.contains('flashes')")
     assert "geannuleerd" in page.evaluate("() => document.activeElement.textContent")
+
+
+def test_check_without_the_first_answer_leads_to_that_question(new_page, limits):
+    page = new_page(width=NARROW)
+    page.goto("/check?lang=nl")
+    page.check("#registered-0")
+    page.fill("#income", "20000")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.evaluate("() => document.activeElement.classList.contains('form-errors')")
+    assert page.title().startswith("Fout: ")
+    assert page.is_checked("#registered-0") and page.input_value("#income") == "20000"
+    first = page.locator(".form-errors a").first
+    assert first.inner_text() == "Kies ja of nee."
+    first.click()
+    assert page.evaluate("() => document.activeElement.id") == "adult-0"
+
+
+def test_result_cards_keep_their_labels_on_the_volunteers_dossier_page(new_page, live_server: LiveServer, limits):
+    from tests.browser.conftest import log_in
+
+    page = new_page(width=NARROW)
+    log_in(page, live_server, "volunteer")
+    page.goto(f"/dossiers/{live_server.scenario.dossier_id}")
+    labels = page.locator("dl.numbers dt")
+    assert labels.count() >= 1, "the dossier page shows no findings with figures"
+    for index in range(labels.count()):
+        box = labels.nth(index).bounding_box()
+        assert box["width"] > 80, f"label {labels.nth(index).inner_text()!r} is {box['width']} px wide"
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= NARROW
