@@ -35,7 +35,7 @@ def limits(live_server: LiveServer):
         db.session.remove()
 
 
-@pytest.mark.parametrize("language", ["nl", "ar", "tr"])
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "ar", "tr"])
 @pytest.mark.parametrize("path", ["/", "/check", "/check?" + CHECK_ANSWERS])
 def test_pages_reflow_at_200_percent_text_on_320px(new_page, limits, language, path):
     page = new_page(width=NARROW, height=640)
