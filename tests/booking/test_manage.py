@@ -129,3 +129,14 @@ def test_booking_and_waitlist_forms_autofill_and_ask_the_household_plainly(clien
     assert re.search(r'<input[^>]*autocomplete="email"[^>]*dir="ltr"[^>]*id="email"', page)
     assert "Hoeveel mensen gaan in de woning wonen? Tel uzelf ook mee." in page
     assert "Met hoeveel personen komt u wonen?" not in page and "Tel uzelf mee." not in page
+
+
+def test_staff_see_the_corrected_details_on_the_day_list(client, db, auth, booking):
+    from tests.factories.accounts import UserFactory
+
+    assert client.post(f"/afspraak/token-{booking.reference}/gegevens", data=DETAILS).status_code == 302
+    volunteer = UserFactory()
+    db.session.commit()
+    auth.login(volunteer)
+    page = client.get(f"/planning/{booking.moment_id}/dag").get_data(as_text=True)
+    assert "Fatima El Amrani-Benali" in page and "Ja (Turks)" in page
