@@ -52,6 +52,8 @@ browser-deps:
 endif
 	@[ -x /usr/bin/chromium ] || echo "NOTE: /usr/bin/chromium not found: the browser tests in tests/browser are SKIPPED (apt-get install -y chromium)."
 
+# The demo's Woonclub phone number (fictitious): candidate pages say "Bel de Woonclub" only with a number.
+run: export WOONCLUB_PHONE ?= 056 00 00 00
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo

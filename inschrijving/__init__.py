@@ -145,7 +145,7 @@ def _is_local_development_server() -> bool:
 
 
 def register_extensions(app: Flask) -> None:
-    from inschrijving import web
+    from inschrijving import static_files, web
     from inschrijving.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     import_all_models()
@@ -157,6 +157,8 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
     limiter.init_app(app)
     web.init_login(app)
+    # Before the request hooks: its after_request (compression) then runs after theirs set Cache-Control.
+    static_files.init_app(app)
     web.init_request_hooks(app)
     from inschrijving.rendering import storage
 

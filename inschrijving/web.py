@@ -22,6 +22,7 @@ from flask import (
     current_app,
     g,
     has_request_context,
+    make_response,
     redirect,
     render_template,
     request,
@@ -31,6 +32,9 @@ from flask import (
 from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError, IntegerConverter
 
 from inschrijving.accounts.models import Role, User
@@ -57,10 +61,18 @@ def select_locale() -> str:
     if asked in LANGUAGE_NAMES:
         session["lang"] = asked
         return asked
+    if g.get("page_language") in LANGUAGE_NAMES:
+        return g.page_language
     remembered = session.get("lang")
     if remembered in LANGUAGE_NAMES:
         return remembered
     return request.accept_languages.best_match(LANGUAGE_NAMES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def use_page_language(code: str) -> None:
+    """Speak this language on this page (e.g. a booking's own), unless ?lang= asks for another."""
+    g.page_language = code
+    refresh()
 
 
 # Blueprints for staff: the guarded ones register here, plus the staff login and account pages.
@@ -272,6 +284,12 @@ def init_templates(app: Flask) -> None:
             return f"\u2066{value}\u2069"
         return value
 
+    @app.template_filter("bdi")
+    def bdi_filter(value: Any) -> Markup:
+        # A number, reference, time or phone number inside a sentence of any language: <bdi> keeps its
+        # characters in their own order in Arabic text ("0470 12 34 56", never "56 34 12 0470").
+        return Markup('<bdi dir="ltr">%s</bdi>') % value
+
     @app.template_filter("day")
     def day_filter(value: date | datetime) -> str:
         return format_date(value, "EEEE d MMMM y")
@@ -287,6 +305,10 @@ def init_templates(app: Flask) -> None:
     @app.template_filter("moment_time")
     def moment_time_filter(value: datetime) -> str:
         return format_datetime(value, "d MMM y HH:mm")
+
+
+# Blueprints whose public forms re-show themselves, values kept, when the session (and its CSRF token) expired.
+CANDIDATE_FORM_BLUEPRINTS = {"booking"}
 
 
 def _api_error(status: int, code: str, message: str, headers: dict[str, str] | None = None):
@@ -326,11 +348,38 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(error):
+        allowed = ", ".join(sorted(error.valid_methods or ()))
         if _is_api_request():
-            allowed = ", ".join(sorted(error.valid_methods or ()))
             message = f"This path does not take {request.method}; use {allowed}."
             return _api_error(405, "method_not_allowed", message, {"Allow": allowed})
-        return error
+        page, code = render_error(405, _("Deze pagina werkt zo niet"),
+                                  _("Open de pagina via een link of een knop op de website."))
+        return page, code, {"Allow": allowed}
+
+    @app.errorhandler(CSRFError)
+    def session_expired(error):
+        # A candidate who took long over a form (or whose session cookie was lost) gets the same form back,
+        # with what they typed and a plain message: the view runs again and its form, whose own token check
+        # fails the same way, refuses to act and shows "Het formulier was verlopen" above the fields.
+        # Still a refused request (400), whose page is the form again; a view that shows anything else
+        # (an unknown link, a gone offer) gives the plain 400 page.
+        if request.blueprint in CANDIDATE_FORM_BLUEPRINTS and request.endpoint in app.view_functions:
+            try:
+                page = make_response(app.ensure_sync(app.view_functions[request.endpoint])(**request.view_args))
+            except HTTPException:
+                return bad_request(error)
+            if page.status_code == 200:  # the form again; anything else (a gone offer) is the plain 400
+                page.status_code = 400
+                return page
+        return bad_request(error)
+
+    @app.errorhandler(HTTPException)
+    def any_other_status(error):
+        # Every other status the framework or a view raises (409, 410, 415 ...) in the site's own page and
+        # language, never Werkzeug's English default.
+        if _is_api_request() or error.code is None or error.code < 400:
+            return error
+        return render_error(error.code, _("Er ging iets mis met uw aanvraag"), _("Probeer het opnieuw."))
 
     @app.errorhandler(413)
     def too_large(_error):

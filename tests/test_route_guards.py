@@ -83,6 +83,8 @@ OUTSIDE_PREFIXES = {
     # Candidates book, move, cancel and join the waiting list without an account.
     "/": PUBLIC,
     "/check": PUBLIC,
+    "/favicon.ico": PUBLIC,
+    "/afspraak/<token>/gegevens": PUBLIC,
     "/inschrijven/<int:moment_id>": PUBLIC,
     "/inschrijven/<int:moment_id>/<int:slot_id>": PUBLIC,
     "/inschrijven/<int:moment_id>/link-opnieuw": PUBLIC,

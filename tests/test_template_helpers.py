@@ -1,8 +1,8 @@
 """Template globals and filters compute from what they are given: none of them reads the database.
 
 A global that queries hides a cross-domain read inside a template (the manage page's checklist did); a
-page's view gathers its data and passes it instead. Covered here: the helpers registered by web.py and by
-the dossiers, accounts and privacy blueprints.
+page's view gathers its data and passes it instead. Covered here: every global and filter the app registers
+(issue 12 point 4: the manage page's checklist and landlord lines now come from its view).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 
 from tests.query_count import count_queries
 
-OURS = ("inschrijving.web", "inschrijving.dossiers.", "inschrijving.accounts.", "inschrijving.privacy.")
+OURS = ("inschrijving.",)
 # One sample call per helper; a new global or filter without a line here fails the test below.
 SAMPLES = {
     "mask_national_number": ("85073003328",),
@@ -25,9 +25,10 @@ SAMPLES = {
     "short_day": (date(2026, 5, 4),),
     "clock": (datetime(2026, 5, 4, 9, 30, tzinfo=UTC),),
     "moment_time": (datetime(2026, 5, 4, 9, 30, tzinfo=UTC),),
+    "bdi": ("0470 12 34 56",),
+    "what_to_bring": (),
+    "choice_status_label": ("registered",),
 }
-# Reads the database for the booking's manage page; goes when that page gets the checklist from its view.
-QUERIES_UNTIL_THE_MANAGE_PAGE_PASSES_ITS_CHECKLIST = {"dossier_checklist_for_booking"}
 
 
 def _helpers(app) -> dict:
@@ -36,7 +37,6 @@ def _helpers(app) -> dict:
         name: helper
         for name, helper in registered.items()
         if getattr(helper, "__module__", "").startswith(OURS)
-        and name not in QUERIES_UNTIL_THE_MANAGE_PAGE_PASSES_ITS_CHECKLIST
     }
 
 

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from inschrijving.booking.models import BookedBy, ContactChannel
 from inschrijving.booking.services.base import ContactDetails
 from inschrijving.booking.services.clients import client_key
+from inschrijving.booking.services.details import CorrectedDetails
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.contact import normalise_email, normalise_phone
 from inschrijving.validators import NumberRange
@@ -58,27 +59,63 @@ def _page_language() -> str:
     return str(get_locale() or "nl")
 
 
-class BookingForm(ContactFieldsMixin, FlaskForm):
-    contact_name = StringField(
-        _l("Uw naam"), filters=[_strip],
+# The candidate's own details, asked the same way (and checked the same way) when booking and when
+# correcting them on the manage page. Attributes for autofill (WCAG 1.3.5) and for right-to-left pages
+# (a phone number or address is always read left to right) live here, once.
+NAME_ATTRS = {"autocomplete": "name"}
+PHONE_ATTRS = {"autocomplete": "tel", "dir": "ltr", "inputmode": "tel"}
+EMAIL_ATTRS = {"autocomplete": "email", "dir": "ltr", "spellcheck": "false"}
+HOUSEHOLD_LABEL = _l("Hoeveel mensen gaan in de woning wonen? Tel uzelf ook mee.")
+
+
+def _name_field():
+    return StringField(
+        _l("Uw naam"), filters=[_strip], render_kw=NAME_ATTRS,
         validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120, message=_l("Maximaal 120 tekens."))],
     )
-    phone = TelField(_l("Telefoonnummer"), filters=[_empty_to_none], validators=[Optional(), Length(max=30)])
-    email = EmailField(_l("E-mailadres"), filters=[_empty_to_none], validators=[Optional(), Length(max=254)])
-    language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices,
-                          default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
-    household_size = IntegerField(
-        _l("Met hoeveel personen komt u wonen?"), default=1,
+
+
+def _language_field():
+    return RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices,
+                      default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
+
+
+def _household_field():
+    return IntegerField(
+        HOUSEHOLD_LABEL, default=1,
         validators=[InputRequired(_l("Vul een getal in.")),
                     NumberRange(min=1, max=30, message=_l("Vul een getal van 1 tot 30 in."))],
     )
+
+
+class CandidateDetailsFields(ContactFieldsMixin):
+    """Name, phone, e-mail, language, household size and interpreter: booking form and manage page alike."""
+
+    contact_name = _name_field()
+    phone = TelField(_l("Telefoonnummer"), filters=[_empty_to_none], render_kw=PHONE_ATTRS,
+                     validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("E-mailadres"), filters=[_empty_to_none], render_kw=EMAIL_ATTRS,
+                       validators=[Optional(), Length(max=254)])
+    language = _language_field()
+    household_size = _household_field()
     needs_interpreter = BooleanField(_l("Ik heb een tolk nodig"))
     interpreter_language = StringField(_l("Welke taal moet de tolk spreken?"), filters=[_empty_to_none],
                                        validators=[Optional(), Length(max=60)])
-    assistance_note = TextAreaField(_l("Hebt u andere hulp nodig? (niet verplicht)"), filters=[_empty_to_none],
-                                    validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
+
+    def _own_details(self) -> dict:
+        """The candidate's own details as the booking's columns (phone and e-mail normalised)."""
+        return {
+            "contact_name": self.contact_name.data,
+            "phone": self.phone_e164,
+            "email": self.email_normalised,
+            "language": self.language.data,
+            "household_size": self.household_size.data,
+            "needs_interpreter": bool(self.needs_interpreter.data),
+            "interpreter_language": self.interpreter_language.data if self.needs_interpreter.data else None,
+        }
+
+    def _check_contact_and_interpreter(self) -> bool:
+        ok = True
         if not self.phone.data and not self.email.data:
             self.phone.errors = [*self.phone.errors, _l("Geef een telefoonnummer of een e-mailadres (of allebei).")]
             ok = False
@@ -87,36 +124,32 @@ class BookingForm(ContactFieldsMixin, FlaskForm):
             ok = False
         return ok
 
+
+class BookingForm(CandidateDetailsFields, FlaskForm):
+    assistance_note = TextAreaField(_l("Hebt u andere hulp nodig? (niet verplicht)"), filters=[_empty_to_none],
+                                    validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        ok = self._check_contact_and_interpreter() and ok
+        return ok
+
     def details(self) -> ContactDetails:
         return ContactDetails(
-            contact_name=self.contact_name.data,
-            phone=self.phone_e164,
-            email=self.email_normalised,
-            language=self.language.data,
-            household_size=self.household_size.data,
-            needs_interpreter=bool(self.needs_interpreter.data),
-            interpreter_language=self.interpreter_language.data if self.needs_interpreter.data else None,
+            **self._own_details(),
             assistance_note=self.assistance_note.data,
         )
 
 
 class WaitlistForm(ContactFieldsMixin, FlaskForm):
-    contact_name = StringField(
-        _l("Uw naam"), filters=[_strip],
-        validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120, message=_l("Maximaal 120 tekens."))],
-    )
-    email = EmailField(_l("E-mailadres"), filters=[_empty_to_none],
+    contact_name = _name_field()
+    email = EmailField(_l("E-mailadres"), filters=[_empty_to_none], render_kw=EMAIL_ATTRS,
                        validators=[DataRequired(_l("Vul uw e-mailadres in. We sturen u daar een bericht.")),
                                    Length(max=254)])
-    phone = TelField(_l("Telefoonnummer (niet verplicht)"), filters=[_empty_to_none],
+    phone = TelField(_l("Telefoonnummer (niet verplicht)"), filters=[_empty_to_none], render_kw=PHONE_ATTRS,
                      validators=[Optional(), Length(max=30)])
-    language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices,
-                          default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
-    household_size = IntegerField(
-        _l("Met hoeveel personen komt u wonen?"), default=1,
-        validators=[InputRequired(_l("Vul een getal in.")),
-                    NumberRange(min=1, max=30, message=_l("Vul een getal van 1 tot 30 in."))],
-    )
+    language = _language_field()
+    household_size = _household_field()
 
     def details(self) -> ContactDetails:
         return ContactDetails(
@@ -126,6 +159,17 @@ class WaitlistForm(ContactFieldsMixin, FlaskForm):
             language=self.language.data,
             household_size=self.household_size.data,
         )
+
+
+class DetailsForm(CandidateDetailsFields, FlaskForm):
+    """The manage page's correction of the candidate's own details (same fields and checks as booking)."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return self._check_contact_and_interpreter() and ok
+
+    def corrected(self) -> CorrectedDetails:
+        return CorrectedDetails(**self._own_details())
 
 
 class ClaimForm(FlaskForm):

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking import queries
 from inschrijving.booking.forms import (
     BookingForm,
     ClaimForm,
     ClientBookingForm,
     ConfirmForm,
+    DetailsForm,
     MoveForm,
     ResendForm,
     WaitlistForm,
 )
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import lifecycle, notices, tokens, waitlist
+from inschrijving.booking.services import details, lifecycle, notices, tokens, waitlist
 from inschrijving.booking.services.base import (
     AlreadyBooked,
     AlreadyWaiting,
     BookingClosed,
     BookingError,
+    BookingNotChangeable,
     DuplicateContact,
     SameSlot,
     SlotFull,
@@ -30,10 +44,12 @@ from inschrijving.booking.services.base import (
 )
 from inschrijving.booking.services.content import checklist
 from inschrijving.booking.services.letter import letter_pdf
+from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db, limiter
 from inschrijving.planning.models import BookingClosedReason, MomentKind, RegistrationMoment, Slot
 from inschrijving.rendering.ical import booking_method
+from inschrijving.web import client_ip, use_page_language
 
 bp = Blueprint("booking", __name__)
 
@@ -176,18 +192,31 @@ def resend_link(moment_id: int):
                            woonclub_phone=current_app.config.get("WOONCLUB_PHONE"))
 
 
-def _booking_or_404(token: str) -> Booking:
+def _booking_or_404(token: str, *, own_language: bool = True) -> Booking:
     booking = queries.get_booking_by_token(token)
     if booking is None:
-        abort(Response(render_template("booking/unknown_link.html",
-                                       woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 404))
+        abort(Response(render_template("booking/unknown_link.html"), 404))
+    if own_language:
+        _speak_the_bookings_language(booking)
     return booking
+
+
+def _speak_the_bookings_language(booking: Booking) -> None:
+    # A booking's pages speak the language the candidate chose when booking (the link may be opened on
+    # someone else's phone), until they pick another one on these pages: that choice is kept for this booking.
+    asked = request.args.get("lang")
+    if asked in LANGUAGE_NAMES:
+        session["booking_language"] = [booking.reference, asked]
+        return
+    remembered = session.get("booking_language")
+    chosen = remembered[1] if isinstance(remembered, list) and remembered[:1] == [booking.reference] else None
+    use_page_language(chosen if chosen in LANGUAGE_NAMES else booking.language)
 
 
 @bp.route("/afspraak/<token>/bevestigd")
 def confirmation(token: str):
     """Show the new booking: reference, time, place, what to bring, calendar file, letter, manage link."""
-    booking = _booking_or_404(token)
+    booking = _booking_or_404(token, own_language=False)  # just booked: stay in the page's language
     if booking.moment.is_info:
         return redirect(url_for("professionals.registered", token=token))
     template = "booking/confirmation_for_client.html" if booking.is_booked_for_someone_else \
@@ -202,10 +231,40 @@ def manage(token: str):
     booking = _booking_or_404(token)
     if booking.moment.is_info:
         return redirect(url_for("professionals.manage", token=token))
+    return _manage_page(booking, token, DetailsForm(obj=booking))
+
+
+def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 200):
     return render_template("booking/manage.html", booking=booking, token=token, checklist=checklist(),
-                           can_change=booking.candidate_can_change(utcnow()),
+                           can_change=booking.candidate_can_change(utcnow()), form=form,
                            dossier_progress=queries.get_dossier_progress(booking.id),
-                           manage_link=notices.manage_url(token))
+                           manage_link=notices.manage_url(token)), status
+
+
+@bp.route("/afspraak/<token>/gegevens", methods=["POST"])
+@public_post_limit
+def correct_details(token: str):
+    """Let the candidate correct their contact details, household size, language and interpreter need."""
+    booking = _booking_or_404(token)
+    form = DetailsForm()
+    if not form.validate_on_submit():
+        return _manage_page(booking, token, form, 422)
+    try:
+        details.correct_details(booking, form.corrected(), actor=_candidate(), now=utcnow())
+    except DuplicateContact:
+        db.session.rollback()
+        form.phone.errors = [_("Dit telefoonnummer of e-mailadres hoort al bij een andere afspraak op die dag.")]
+        return _manage_page(booking, token, form, 409)
+    except BookingNotChangeable:
+        abort(409)
+    db.session.commit()
+    flash(_("Uw gegevens zijn aangepast."), "success")
+    return redirect(url_for(".manage", token=token, _anchor="main"))
+
+
+def _candidate() -> Actor:
+    # The candidate has no account: the audit names the manage link as the actor.
+    return Actor(user_id=None, label="kandidaat (beheerlink)", ip=client_ip())
 
 
 @bp.route("/afspraak/<token>.ics")

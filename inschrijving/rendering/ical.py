@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Alarm, Calendar, Event, Timezone
 
 PRODID = "-//Woonclub regio Kortrijk//Groepsinschrijving//NL"
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -26,6 +26,12 @@ class CalendarEvent:
     stamp: datetime
     url: str | None = None
     cancelled: bool = False
+    # The text of a reminder the calendar shows the day before (None: no reminder, e.g. staff feeds).
+    reminder: str | None = None
+
+
+# "The day before": a relative trigger, so the calendar app reminds at the same hour one day earlier.
+REMINDER_BEFORE = timedelta(days=1)
 
 
 def events_to_ical(events: list[CalendarEvent], *, method: str = "PUBLISH", name: str | None = None) -> bytes:
@@ -69,6 +75,12 @@ def _event(item: CalendarEvent) -> Event:
     event.add("transp", "OPAQUE")
     if item.url:
         event.add("url", item.url)
+    if item.reminder and not item.cancelled:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", item.reminder)
+        alarm.add("trigger", -REMINDER_BEFORE)
+        event.add_component(alarm)
     return event
 
 
@@ -116,7 +128,7 @@ def spec_to_ical(spec: dict[str, Any]) -> bytes:
 
 
 def booking_event(booking: Any, *, host: str, summary: str, description: str, stamp: datetime,
-                  url: str | None = None) -> CalendarEvent:
+                  url: str | None = None, reminder: str | None = None) -> CalendarEvent:
     """One booking (anything with reference, sequence, is_cancelled, slot and moment) as a calendar event.
 
     The UID stays the same for the booking's whole life, so a calendar updates the one entry on a
@@ -135,6 +147,7 @@ def booking_event(booking: Any, *, host: str, summary: str, description: str, st
         stamp=stamp,
         url=url,
         cancelled=booking.is_cancelled,
+        reminder=reminder,
     )
 
 

@@ -2,7 +2,10 @@
 // makes screen readers read it (role="alert" alone is not always announced on a fresh page) and puts keyboard
 // users right before the links to the fields. Without JavaScript the summary is still the first thing in the form.
 (() => {
-  const summary = document.querySelector(".form-errors");
+  // After a redirect (an appointment moved or cancelled, details saved) the message above the page is news:
+  // a live region on a fresh page is not read out, so take the focus there, as for an error summary.
+  const flashes = document.querySelector(".flashes");
+  const summary = document.querySelector(".form-errors") || flashes;
   if (!summary) return;
   if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
   // Never take the focus from something the person already chose (an autofocus field, a link to #anchor).

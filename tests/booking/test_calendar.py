@@ -121,3 +121,22 @@ def test_the_cancel_notice_describes_a_cancelled_calendar_file(app, db):
     event = Calendar.from_ical(attachment_data(attachment)).walk("VEVENT")[0]
     assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 1
     assert parse_with_ics(attachment_data(attachment)).status == "CANCELLED"
+
+
+def test_the_calendar_file_reminds_the_day_before_in_both_parsers(app):
+    booking = booking_on(date(2026, 7, 1), time(13, 30))
+    booking.language = "fr"
+    data = notices.booking_calendar(booking, now=utcnow())
+    alarm = Calendar.from_ical(data).walk("VALARM")[0]
+    assert alarm["ACTION"] == "DISPLAY"
+    assert alarm.decoded("TRIGGER") == -timedelta(days=1)
+    assert "Demain" in str(alarm["DESCRIPTION"])
+    alarms = list(parse_with_ics(data).alarms)
+    assert len(alarms) == 1 and alarms[0].trigger == -timedelta(days=1)
+
+
+def test_a_cancelled_booking_file_has_no_reminder(app):
+    booking = booking_on(date(2026, 7, 1), time(13, 30))
+    lifecycle.cancel_by_candidate(booking, now=datetime(2026, 6, 1, tzinfo=UTC))
+    data = notices.booking_calendar(booking, now=utcnow())
+    assert b"METHOD:CANCEL" in data and b"BEGIN:VALARM" not in data

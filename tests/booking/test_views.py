@@ -215,6 +215,13 @@ def test_resend_finds_the_booking_however_the_contact_was_typed(client, db, slot
     db.session.refresh(existing)
     assert existing.next_token_hash
     assert db.session.scalars(sa.select(OutboxMessage)).one().recipient == "fatima@example.org"
+    # Nothing found: the same page, and "Bel de Woonclub" only ever with its number (issue 17).
+    nothing = client.post(f"/inschrijven/{slot.moment_id}/link-opnieuw", data={"phone": "geen nummer"})
+    assert nothing.status_code == 200 and "Bel de Woonclub" not in nothing.get_data(as_text=True)
+    client.application.config["WOONCLUB_PHONE"] = "056 20 30 40"
+    nothing = client.post(f"/inschrijven/{slot.moment_id}/link-opnieuw", data={"phone": "geen nummer"})
+    assert 'Bel de Woonclub: <a class="phone" dir="ltr" href="tel:056203040"><bdi>056 20 30 40</bdi></a>.' in (
+        nothing.get_data(as_text=True))
 
 
 def _answer_without_the_token(response) -> tuple[int, str]:
@@ -328,7 +335,7 @@ def test_manage_page_keeps_a_landlords_remark_while_the_dossier_is_being_correct
 def test_manage_page_move_and_cancel(client, db, slot):
     token = token_from(client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM))
     booking = db.session.scalars(sa.select(Booking)).one()
-    page = client.get(f"/afspraak/{token}").get_data(as_text=True)
+    page = client.get(f"/afspraak/{token}?lang=nl").get_data(as_text=True)
     assert booking.reference in page and "Ander uur of andere dag" in page
     other = SlotFactory(moment=slot.moment)
     move_page = client.get(f"/afspraak/{token}/verplaatsen").get_data(as_text=True)
@@ -388,6 +395,7 @@ def test_the_letter_is_printed_in_the_bookings_language_not_the_pages(client, ap
 
     compile_catalogues()
     forget_loaded_translations(app)
+    app.config["WOONCLUB_PHONE"] = "056 20 30 40"
     # A social worker books on the Dutch page for someone who reads another language.
     booking = BookingFactory(slot=slot, language=language)
     db.session.commit()

@@ -349,6 +349,15 @@ _SMALL_TARGETS = """() => {
   document.querySelectorAll("button, a.button, a.slot, nav a, select, textarea, " +
       "input:not([type=hidden]):not([type=radio]):not([type=checkbox])")
     .forEach(el => measure(el, el.getBoundingClientRect()));
+  // Links that stand alone are targets too: back links, error-summary links, and any link that is the whole
+  // text of its paragraph or list item (issue 17). Links inside a sentence are not (WCAG 2.5.8 "inline").
+  document.querySelectorAll("main a").forEach(el => {
+    if (el.matches(".button, .slot")) return;
+    const parent = el.parentElement;
+    const alone = el.matches(".back-link, .form-errors a") ||
+      (parent.matches("p, li") && parent.textContent.trim() === el.textContent.trim());
+    if (alone) measure(el, el.getBoundingClientRect());
+  });
   // A radio or checkbox is hit through its label too: measure the row that holds both.
   document.querySelectorAll("input[type=radio], input[type=checkbox]")
     .forEach(el => measure(el, (el.closest(".radio, .check, label") || el).getBoundingClientRect()));

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from inschrijving.booking.models import Booking, WaitlistEntry
 from inschrijving.booking.services.seats import BookingDraft
+from inschrijving.config import RTL_LANGUAGES
 from inschrijving.notifications.services import queue_message
 from inschrijving.planning.models import MomentKind, RegistrationMoment
 from inschrijving.rendering.ical import booking_event, booking_method, booking_to_ical, calendar_spec
@@ -34,6 +35,16 @@ def calendar_host() -> str:
     return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
 
 
+def isolated(value: str, language: str) -> str:
+    """A reference or number inside text of a right-to-left language, in Unicode isolates (plain text: a subject,
+    a calendar title), so "499-EJP" never shows as "EJP-499"."""
+    return f"\u2066{value}\u2069" if language in RTL_LANGUAGES else value
+
+
+def _ref(booking: Booking | BookingDraft) -> str:
+    return isolated(booking.reference, booking.language)
+
+
 def local_time(value: datetime) -> datetime:
     return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
 
@@ -50,19 +61,21 @@ def _is_info(booking: Booking | BookingDraft) -> bool:
 def _calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str | None) -> dict:
     with force_locale(booking.language):
         if _is_info(booking):
-            summary = _("Infomoment voor hulpverleners (%(reference)s)", reference=booking.reference)
+            summary = _("Infomoment voor hulpverleners (%(reference)s)", reference=_ref(booking))
             description = _("Uw inschrijving voor het infomoment. Referentie: %(reference)s.",
                             reference=booking.reference)
+            reminder = _("Morgen: het infomoment voor hulpverleners.")
         else:
-            summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=booking.reference)
+            summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=_ref(booking))
             description = _(
                 "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
             )
+            reminder = _("Morgen: uw afspraak voor de groepsinschrijving. Neem uw papieren mee.")
     note = booking.moment.note_for(booking.language)
     if note:
         description += "\n" + note
     return {"host": calendar_host(), "summary": summary, "description": description, "stamp": now,
-            "url": manage_url(token) if token else None}
+            "url": manage_url(token) if token else None, "reminder": reminder}
 
 
 def _ics_attachment(booking: Booking | BookingDraft, *, now: datetime, token: str | None = None) -> dict:
@@ -126,7 +139,7 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     if not booking.email:
         return None
     with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is bevestigd", reference=booking.reference)
+        subject = _("Uw afspraak %(reference)s is bevestigd", reference=_ref(booking))
         return _message_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
 
 
@@ -134,7 +147,7 @@ def queue_moved(booking: Booking, *, now: datetime) -> None:
     if not booking.email:
         return
     with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is verplaatst", reference=booking.reference)
+        subject = _("Uw afspraak %(reference)s is verplaatst", reference=_ref(booking))
         _queue_for_booking(booking, "booking_moved", subject, now=now)
 
 
@@ -142,7 +155,7 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email:
         return
     with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=booking.reference)
+        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=_ref(booking))
         _queue_for_booking(booking, "booking_cancelled", subject, now=now)
 
 
@@ -164,7 +177,7 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
 def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_works: bool = False) -> None:
     """The manage link sent again: after a resend the old link still works, after a volunteer's reissue not."""
     with force_locale(booking.language):
-        subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=booking.reference)
+        subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=_ref(booking))
         _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False,
                            extra={"old_link_works": old_link_works})
 
@@ -172,7 +185,7 @@ def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_w
 def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: str) -> None:
     """Remind the candidate; raises DuplicateMessage if this reminder was queued before."""
     with force_locale(booking.language):
-        subject = _("Herinnering: uw afspraak %(reference)s", reference=booking.reference)
+        subject = _("Herinnering: uw afspraak %(reference)s", reference=_ref(booking))
         _queue_for_booking(booking, "reminder", subject, now=now, token=token, dedupe_key=dedupe_key)
 
 

@@ -61,7 +61,7 @@ class CheckForm(FlaskForm):
         validators=[InputRequired(_l("Kies ja of nee."))],
     )
     income = DecimalField(
-        _l("Belastbaar inkomen van u en uw partner samen, per jaar (zie aanslagbiljet van 3 jaar geleden)"),
+        _l("Belastbaar inkomen van u en uw partner samen, in één jaar"),
         places=0,
         validators=[InputRequired(_l("Vul een bedrag in, 0 mag.")), NumberRange(min=0, max=Decimal("9999999"))],
     )

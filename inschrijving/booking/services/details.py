@@ -1,0 +1,53 @@
+"""The candidate corrects their own details on the manage page: contact, household size, language, interpreter.
+
+The same checks as booking (the form shares its fields with the booking form); the one extra rule is the
+booking's: a phone number or e-mail address another live booking of the moment holds is refused, as when
+booking. The change is audited (which fields, never their values) and staff read it from the booking row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from inschrijving.accounts.services.audit import Actor, audit
+from inschrijving.booking import queries
+from inschrijving.booking.models import Booking
+from inschrijving.booking.services.base import BookingNotChangeable, DuplicateContact
+
+
+@dataclass(frozen=True)
+class CorrectedDetails:
+    """What the manage page lets a candidate correct; the fields are the booking's columns."""
+
+    contact_name: str
+    phone: str | None
+    email: str | None
+    language: str
+    household_size: int
+    needs_interpreter: bool
+    interpreter_language: str | None
+
+
+FIELDS = ("contact_name", "phone", "email", "language", "household_size", "needs_interpreter",
+          "interpreter_language")
+
+
+def correct_details(booking: Booking, details: CorrectedDetails, *, actor: Actor, now: datetime) -> list[str]:
+    """Write the corrected details on a booking the candidate may still change; return the changed fields."""
+    if not booking.candidate_can_change(now):
+        raise BookingNotChangeable(booking.id)
+    if (details.phone, details.email) != (booking.phone, booking.email):
+        existing = queries.get_live_booking_for_contact(booking.moment_id, phone=details.phone, email=details.email,
+                                                        exclude_id=booking.id)
+        if existing is not None:
+            raise DuplicateContact(existing)
+    changed = [name for name in FIELDS if getattr(booking, name) != getattr(details, name)]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(booking, name, getattr(details, name))
+    booking.updated_at = now
+    audit(actor, "booking.details_corrected", object_type="booking", object_id=booking.id,
+          detail={"fields": changed})
+    return changed
