@@ -8,11 +8,14 @@ from flask import current_app
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.notifications import services
+from inschrijving.notifications.sms import SmsTransport, sms_transport_from_config
 
 
-def send_outbox(*, transport: services.Transport | None = None, limit: int = 200) -> dict[str, int]:
+def send_outbox(*, transport: services.Transport | None = None, sms_transport: SmsTransport | None = None,
+                limit: int = 200) -> dict[str, int]:
     """Send every due message once; each one is claimed and recorded in its own transaction."""
     transport = transport or services.transport_from_config(current_app.config)
+    sms_transport = sms_transport or sms_transport_from_config(current_app.config)
     sender = current_app.config["MAIL_FROM"]
     counts = {"sent": 0, "failed": 0, "gave_up": 0}
     for message_id in services.list_due_message_ids(now=utcnow(), limit=limit):
@@ -20,7 +23,8 @@ def send_outbox(*, transport: services.Transport | None = None, limit: int = 200
         db.session.commit()
         if message is None:
             continue
-        result = services.deliver_message(message, transport=transport, sender=sender, now=utcnow())
+        result = services.deliver_message(message, transport=transport, sender=sender, now=utcnow(),
+                                          sms_transport=sms_transport)
         db.session.commit()
         if result.sent:
             counts["sent"] += 1
@@ -34,6 +38,6 @@ def send_outbox(*, transport: services.Transport | None = None, limit: int = 200
 @click.command("send-outbox")
 @click.option("--limit", default=200, show_default=True, help="Most messages to send in this run.")
 def send_outbox_command(limit: int) -> None:
-    """Deliver queued e-mail (SMTP when SMTP_HOST is set, else .eml files in OUTBOX_FOLDER)."""
+    """Deliver queued e-mail and SMS now (the worker does this after every commit; this is for manual runs)."""
     counts = send_outbox(limit=limit)
     click.echo(f"sent {counts['sent']}, will retry {counts['failed']}, gave up {counts['gave_up']}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from inschrijving.booking.models import BookedBy, Booking
+from inschrijving.booking.models import BookedBy, Booking, ReachBy
 from inschrijving.extensions import db
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class ContactDetails:
     social_worker_name: str | None = None
     social_worker_organisation: str | None = None
     social_worker_phone: str | None = None
+    reach_by: ReachBy = ReachBy.BOTH
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,10 @@ def list_due_reminder_ids(*, now: datetime, days_before: int) -> list[int]:
             .where(
                 Booking.status == BookingStatus.BOOKED,
                 Booking.reminder_sent_at.is_(None),
-                Booking.email.is_not(None),
+                # An address, or a number that may take an SMS (notices.wants_sms says whether it is mobile).
+                sa.or_(Booking.email.is_not(None),
+                       sa.and_(Booking.phone.is_not(None), Booking.sms_opted_out_at.is_(None),
+                               Booking.sms_refused_at.is_(None))),
                 Slot.starts_at > now,
                 Slot.starts_at <= now + timedelta(days=days_before),
             )
@@ -52,6 +55,8 @@ def send_reminder(booking_id: int, *, now: datetime) -> bool:
         return False
     booking = db.session.get(Booking, booking_id)
     db.session.refresh(booking)
+    if not (notices.wants_email(booking) or notices.wants_sms(booking)):
+        return False  # a landline only: nothing to send, and the letter's link must keep working
     token = rotate_token(booking)
     try:
         notices.queue_reminder(booking, token, now=now, dedupe_key=reminder_key(booking))
