@@ -10,7 +10,7 @@ from wtforms.fields import EmailField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from inschrijving.booking.models import BookedBy
+from inschrijving.booking.models import BookedBy, ReachBy
 from inschrijving.booking.services.base import ContactDetails
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.contact import normalise_email, normalise_phone
@@ -66,6 +66,14 @@ class BookingForm(ContactFieldsMixin, FlaskForm):
     email = EmailField(_l("E-mailadres"), filters=[_empty_to_none], validators=[Optional(), Length(max=254)])
     language = RadioField(_l("In welke taal praten we het liefst met u?"), choices=_language_choices,
                           default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
+    # Issue 18 (msg): how the candidate wants to be reached when they give both a mobile number and an address.
+    reach_by = RadioField(
+        _l("Hoe krijgt u uw bevestiging en herinnering?"),
+        choices=[SelectChoice(ReachBy.BOTH.value, _l("Sms en e-mail")),
+                 SelectChoice(ReachBy.SMS.value, _l("Alleen sms")),
+                 SelectChoice(ReachBy.EMAIL.value, _l("Alleen e-mail"))],
+        default=ReachBy.BOTH.value, validators=[Optional()],
+    )
     household_size = IntegerField(
         _l("Met hoeveel personen komt u wonen?"), default=1,
         validators=[InputRequired(_l("Vul een getal in.")),
@@ -130,6 +138,7 @@ class BookingForm(ContactFieldsMixin, FlaskForm):
             social_worker_name=self.social_worker_name.data if social else None,
             social_worker_organisation=self.social_worker_organisation.data if social else None,
             social_worker_phone=self.social_worker_phone_e164 if social else None,
+            reach_by=ReachBy(self.reach_by.data or ReachBy.BOTH.value),
         )
 
 

@@ -227,6 +227,12 @@ def can_sms(booking: Channels) -> bool:
             and getattr(booking, "sms_refused_at", None) is None)
 
 
+def stop_sms(booking: Booking, *, now: datetime) -> None:
+    """The candidate asked for no more SMS (manage page): nothing further goes to the number."""
+    if booking.sms_opted_out_at is None:
+        booking.sms_opted_out_at = now
+
+
 def _sms_when(value: datetime) -> str:
     return format_datetime(value, "EEE d MMM HH:mm")
 
