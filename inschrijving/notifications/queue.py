@@ -80,7 +80,8 @@ def after_commit(task: Any, *args: Any) -> None:
     from inschrijving.extensions import db
 
     pending = db.session().info.setdefault(_PENDING, {})
-    pending[(task.name, args)] = (task, args)
+    name = task.func.__name__
+    pending[(name, args)] = (task, name, args)
 
 
 @sa.event.listens_for(Session, "after_commit")
@@ -88,12 +89,12 @@ def _enqueue_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    for task, args in pending.values():
+    for task, name, args in pending.values():
         try:
             task(*args)
         except Exception:
             # The broker is down: the work is still in the database and the periodic run picks it up.
-            log.exception("task queue: could not enqueue %s", task.name)
+            log.exception("task queue: could not enqueue %s", name)
 
 
 @sa.event.listens_for(Session, "after_soft_rollback")

@@ -95,7 +95,8 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
 
 
 def _queue_for_booking(booking: Booking, template: str, subject: str, **kwargs) -> None:
-    queue_message(**_message_for_booking(booking, template, subject, **kwargs))
+    # The booking's id goes with it: the day list shows each booking's last message and how it went.
+    queue_message(**_message_for_booking(booking, template, subject, **kwargs), booking_id=booking.id)
 
 
 def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: datetime) -> dict | None:
