@@ -81,6 +81,8 @@ class Config:
     TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
     # Only for a test double of Twilio's API; production leaves it empty (https://api.twilio.com).
     TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+    # Links in SMS texts: a short domain pointing at this site saves characters (default PUBLIC_BASE_URL).
+    SMS_LINK_BASE_URL = os.environ.get("SMS_LINK_BASE_URL", "")
     SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", 10))
 
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", 2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
@@ -167,7 +168,7 @@ def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
     """Tell the first person on the waiting list that a seat is held for them."""
     slot = entry.offered_slot
     if sms.is_mobile(entry.phone):
-        link = public_url("/k/" + create_short_link("offer", token))
+        link = sms_link("/k/" + create_short_link("offer", token))
         text = sms_text("offer", language=entry.language, reference="", starts_at=slot.starts_at,
                         place=slot.moment.location_name, link=link, deadline=entry.offer_expires_at)
         queue_message(entry.phone, "sms:offer", text, channel="sms", language=entry.language)
@@ -235,16 +236,28 @@ def stop_sms(booking: Booking, *, now: datetime) -> None:
 
 
 def _sms_when(value: datetime) -> str:
-    return format_datetime(value, "EEE d MMM HH:mm")
+    # "di 17/8 09:30": numbers say more in fewer characters than month names (and "août" would need UCS-2).
+    return format_datetime(value, "EEE d/M HH:mm")
+
+
+def sms_link(path: str) -> str:
+    """A link for an SMS: on SMS_LINK_BASE_URL when the installation has a short domain, else PUBLIC_BASE_URL."""
+    base = current_app.config.get("SMS_LINK_BASE_URL") or current_app.config["PUBLIC_BASE_URL"]
+    return base.rstrip("/") + path
 
 
 def fit_sms(build: Callable[..., str], **values: str) -> str:
-    """The text with every value; a place name too long for two segments is shortened ("Stadhuis Kortr...")."""
+    """The text with every value, within two segments: a long place name is shortened ("Sociaal Huis Ko..."),
+    and left out as a last resort; the reference, the time and the link are never cut."""
     text = build(**values)
     place = values.get("place") or ""
-    while not sms.fits(text) and len(place) > 8:
+    while not sms.fits(text) and len(place) > 12:
         place = place[:-4].rstrip()
         text = build(**{**values, "place": place + "..."})
+    if not sms.fits(text) and place:
+        marker = "\x00"
+        text = build(**{**values, "place": marker})
+        text = re.sub(r"\s*[,\u060c]\s*\x00", "", text).replace(marker, "")
     return text
 
 
@@ -292,7 +305,7 @@ def _queue_sms(booking: Booking, kind: str, build: Callable[..., str], *, token:
                dedupe_key: str | None = None) -> None:
     if not wants_sms(booking):
         return
-    link = public_url("/k/" + create_short_link("manage", token)) if token else ""
+    link = sms_link("/k/" + create_short_link("manage", token)) if token else ""
     text = sms_text(kind, language=booking.language, reference=booking.reference,
                     starts_at=booking.slot.starts_at, place=booking.moment.location_name, link=link)
     queue_message(booking.phone, f"sms:{kind}", text, channel="sms", language=booking.language,
@@ -304,7 +317,7 @@ def queue_confirmation_sms(details: Channels, target: SeatTarget, *, booking_id:
     """The confirmation SMS of a booking just inserted (`new_booking.insert_booking`), when it goes by SMS."""
     if not wants_sms(details):
         return
-    link = public_url("/k/" + create_short_link("manage", token))
+    link = sms_link("/k/" + create_short_link("manage", token))
     text = sms_text("confirmed", language=language, reference=reference, starts_at=target.starts_at,
                     place=target.location_name, link=link)
     queue_message(details.phone, "sms:confirmed", text, channel="sms", language=language, booking_id=booking_id)
