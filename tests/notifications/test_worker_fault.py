@@ -43,7 +43,8 @@ def start_worker(app, tmp_path: Path, log_name: str) -> subprocess.Popen:
     }
     consumer = Path(sys.executable).parent / "huey_consumer"
     with (tmp_path / log_name).open("wb") as log:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen([str(consumer), "inschrijving.notifications.worker.huey", "-w", "1", "-k", "thread"],
+        command = [str(consumer), "inschrijving.notifications.worker.huey", "-w", "1", "-k", "thread", "-m", "1"]
+        return subprocess.Popen(command,
                                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
