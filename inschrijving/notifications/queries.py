@@ -73,3 +73,25 @@ def oldest_unsent_message_at() -> datetime | None:
         sa.select(sa.func.min(OutboxMessage.created_at))
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
     )
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    """The coordinators' status line: the oldest message still waiting, and whether that is too long."""
+
+    oldest_unsent_at: datetime | None
+    waiting_minutes: int
+
+    @property
+    def is_late(self) -> bool:
+        # The worker sends within seconds; minutes mean it is down or the provider refuses for a while.
+        return self.oldest_unsent_at is not None and self.waiting_minutes >= LATE_AFTER_MINUTES
+
+
+LATE_AFTER_MINUTES = 5
+
+
+def outbox_status(now: datetime) -> OutboxStatus:
+    oldest = oldest_unsent_message_at()
+    minutes = int((now - oldest).total_seconds() // 60) if oldest else 0
+    return OutboxStatus(oldest_unsent_at=oldest, waiting_minutes=max(minutes, 0))

@@ -137,3 +137,18 @@ def test_delivery_status_by_booking_reads_the_last_message_of_each_booking_in_on
     assert quiet.id not in statuses
     assert queries.delivery_status_by_booking([]) == {}
     assert queries.oldest_unsent_message_at() is not None
+
+
+def test_coordinators_see_the_oldest_unsent_message_on_their_home_page(client, auth, db):
+    from tests.factories.accounts import UserFactory
+
+    coordinator = UserFactory(role="coordinator")
+    db.session.commit()
+    auth.login(coordinator)
+    assert "Berichten: alles is verstuurd." in client.get("/planning/").get_data(as_text=True)
+    message = queue_message("a@example.org", "x", "y")
+    message.created_at = utcnow() - timedelta(minutes=42)
+    db.session.commit()
+    page = client.get("/planning/").get_data(as_text=True)
+    assert "het oudste niet-verstuurde bericht wacht sinds" in page and "(42 min)" in page
+    assert "Werkt de verzender (worker)?" in page
