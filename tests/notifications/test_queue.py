@@ -152,3 +152,28 @@ def test_coordinators_see_the_oldest_unsent_message_on_their_home_page(client, a
     page = client.get("/planning/").get_data(as_text=True)
     assert "het oudste niet-verstuurde bericht wacht sinds" in page and "(42 min)" in page
     assert "Werkt de verzender (worker)?" in page
+
+
+def test_redis_as_the_broker_carries_a_task_to_the_worker():
+    """Production's broker (TASK_QUEUE_URL=redis://...): this test uses database 5 only, and empties it."""
+    redis = pytest.importorskip("redis")
+    from huey import Huey
+
+    url = "redis://127.0.0.1:6379/5"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    storage_class, kwargs = queue.storage_settings(url, instance_path=".")
+    broker = Huey("inschrijving-test", storage_class=storage_class, results=False, **kwargs)
+    broker.flush()
+
+    @broker.task()
+    def add(a, b):
+        return a + b
+
+    add(2, 3)
+    assert broker.pending_count() == 1
+    task = broker.dequeue()
+    assert task.args == (2, 3) and broker.execute(task) == 5
+    broker.flush()
