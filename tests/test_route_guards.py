@@ -94,7 +94,10 @@ OUTSIDE_PREFIXES = {
     "/afspraak/<token>/bevestigd": PUBLIC,
     "/afspraak/<token>/brief.pdf": PUBLIC,
     "/afspraak/<token>/verplaatsen": PUBLIC,
+    "/afspraak/<token>/sms-stoppen": PUBLIC,
     "/aanbod/<token>": PUBLIC,
+    # The short link in an SMS stands for one of those private links (unknown or revoked code: 404).
+    "/k/<code>": PUBLIC,
     # Logging in, and the one-time link a coordinator hands out to set a password.
     "/login": PUBLIC,
     "/login/code": SECOND_LOGIN_STEP,
