@@ -100,7 +100,7 @@ def register_extensions(app: Flask) -> None:
     from inschrijving.rendering import storage
 
     storage.init_app(app)
-    from inschrijving.notifications import queue
+    from inschrijving.notifications import queue, tasks  # noqa: F401 - tasks registers what may be queued
 
     queue.init_app(app)
 

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 huey = Huey("inschrijving", storage_class=MemoryStorage, results=False)
 _state: dict[str, Any] = {"app": None}
 _PENDING = "after_commit_tasks"
+_TASKS: dict[str, Any] = {}
 
 
 def storage_settings(url: str, *, instance_path: str | Path) -> tuple[type, dict[str, Any]]:
@@ -72,15 +73,21 @@ def with_app(func: Callable) -> Callable:
     return wrapper
 
 
-def after_commit(task: Any, *args: Any) -> None:
-    """Enqueue `task(*args)` when the current transaction commits; never if it rolls back.
+def register(task: Any) -> Any:
+    """Make a task of `tasks.py` known by its name, so modules that queue work need not import tasks.py."""
+    _TASKS[task.func.__name__] = task
+    return task
+
+
+def after_commit(name: str, *args: Any) -> None:
+    """Enqueue the task `name` with `args` when the current transaction commits; never if it rolls back.
 
     The same call registered twice in one transaction is enqueued once.
     """
     from inschrijving.extensions import db
 
+    task = _TASKS[name]
     pending = db.session().info.setdefault(_PENDING, {})
-    name = task.func.__name__
     pending[(name, args)] = (task, name, args)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inschrijving.booking.models import Booking
 from inschrijving.extensions import db
+from inschrijving.notifications import queue
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.sms import (
     SmsError,
@@ -94,16 +95,12 @@ def queue_message(
 
 def deliver_after_commit() -> None:
     """Have the worker deliver the outbox once the current transaction commits (nothing if it rolls back)."""
-    from inschrijving.notifications import queue, tasks
-
-    queue.after_commit(tasks.deliver_outbox)
+    queue.after_commit("deliver_outbox")
 
 
 def render_packet_section_after_commit(dossier_id: int) -> None:
     """Have the worker render a completed dossier's packet section once the completion commits."""
-    from inschrijving.notifications import queue, tasks
-
-    queue.after_commit(tasks.render_packet_section, dossier_id)
+    queue.after_commit("render_packet_section", dossier_id)
 
 
 def templated_message_row(

@@ -14,11 +14,12 @@ from huey import crontab
 
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.notifications.queue import huey, with_app
+from inschrijving.notifications.queue import huey, register, with_app
 
 log = logging.getLogger(__name__)
 
 
+@register
 @huey.task(retries=3, retry_delay=30, retry_backoff=2)
 @with_app
 def deliver_outbox() -> dict[str, int]:
@@ -26,7 +27,7 @@ def deliver_outbox() -> dict[str, int]:
 
     Two runs at once are safe: each message is claimed with a lease before it is sent.
     """
-    from inschrijving.notifications.commands import send_outbox
+    from inschrijving.notifications.delivery import send_outbox
 
     return send_outbox()
 
@@ -52,7 +53,7 @@ def expire_waitlist_offers() -> int:
 @with_app
 def send_reminders() -> dict[str, int]:
     """Queue the reminders that are due (as `flask send-reminders` does); their commit enqueues the delivery."""
-    from inschrijving.booking.commands import run_reminders
+    from inschrijving.booking.services.reminders import run_reminders
 
     return run_reminders()
 
@@ -80,6 +81,7 @@ def purge_audit_log() -> int:
     return removed
 
 
+@register
 @huey.task(retries=2, retry_delay=60)
 @with_app
 def render_packet_section(dossier_id: int) -> bool:

@@ -23,7 +23,7 @@ from inschrijving.booking.services.base import ContactDetails
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.db_types import utcnow
 from inschrijving.notifications import services, shortlinks
-from inschrijving.notifications.commands import send_outbox
+from inschrijving.notifications.delivery import send_outbox
 from inschrijving.notifications.models import OutboxMessage, ShortLink
 from inschrijving.notifications.sms import (
     FolderSmsTransport,

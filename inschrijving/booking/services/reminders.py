@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from inschrijving.booking.models import Booking, BookingStatus
-from inschrijving.booking.services import notices
+from inschrijving.booking.services import notices, waitlist
 from inschrijving.booking.services.tokens import rotate_token
+from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.notifications.services import DuplicateMessage
 from inschrijving.planning.models import Slot
@@ -63,3 +65,18 @@ def send_reminder(booking_id: int, *, now: datetime) -> bool:
     except DuplicateMessage:
         return False
     return True
+
+
+def run_reminders() -> dict[str, int]:
+    """Expire unclaimed waiting-list offers, then queue due reminders; one commit per booking."""
+    expired = waitlist.expire_offers(now=utcnow())
+    db.session.commit()
+    days = current_app.config["REMINDER_DAYS_BEFORE"]
+    sent = 0
+    for booking_id in list_due_reminder_ids(now=utcnow(), days_before=days):
+        if send_reminder(booking_id, now=utcnow()):
+            sent += 1
+            db.session.commit()
+        else:
+            db.session.rollback()
+    return {"reminders": sent, "expired_offers": expired}
