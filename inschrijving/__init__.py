@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
-from inschrijving.config import DEFAULT_SECRET_KEY, ROOT, Config
+from inschrijving.config import DEFAULT_SECRET_KEY, ROOT, Config, is_maintenance_command
 
 
 class InsecureConfiguration(RuntimeError):
@@ -50,7 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _refuse_unsafe_config(app: Flask) -> None:
-    if app.debug or app.testing or _is_maintenance_command():
+    if app.debug or app.testing or is_maintenance_command():
         return
     if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise InsecureConfiguration(
@@ -76,11 +75,6 @@ def trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-
-
-def _is_maintenance_command() -> bool:
-    # `flask db upgrade`, `flask seed-demo` and friends sign no cookies; only serving needs the secret.
-    return os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]
 
 
 def register_extensions(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,3 +118,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     WTF_CSRF_TIME_LIMIT = None
+
+
+def is_maintenance_command() -> bool:
+    """`flask db upgrade`, `flask seed-demo` and friends: they sign no cookies and read no scans.
+
+    Only serving needs the secret key and the document keys at start-up, so these may run without.
+    """
+    return os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]

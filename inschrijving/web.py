@@ -229,7 +229,7 @@ def init_templates(app: Flask) -> None:
 
 
 def _api_error(status: int, code: str, message: str, headers: dict[str, str] | None = None):
-    # The API's documented error shape (landlords/api.py, openapi/schemas.py "Error"); its messages are English.
+    # The API's documented error shape (landlords/portal/schemas.py "Error"); its messages are English.
     return {"error": {"code": code, "message": message}}, status, headers or {}
 
 

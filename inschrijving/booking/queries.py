@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from inschrijving.booking.models import Booking, WaitlistEntry
-from inschrijving.booking.services.tokens import hash_token
 from inschrijving.dossiers.services import checklist as dossier_checklist
 from inschrijving.dossiers.services import lifecycle as dossier_lifecycle
 from inschrijving.extensions import db
 from inschrijving.landlords import services as landlord_services
 from inschrijving.planning.models import OpeningBlock, RegistrationMoment, Slot
+from inschrijving.tokens import hash_token
 
 
 def get_booking_by_token(token: str) -> Booking | None:

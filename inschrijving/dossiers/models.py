@@ -303,6 +303,28 @@ class LandlordChoice(db.Model):
     landlord: Mapped[Landlord] = relationship()
     consent: Mapped[Consent] = relationship()
 
+    # What the landlord reported, as facts: pages show one line per state and never compare status strings.
+    @property
+    def is_registered(self) -> bool:
+        return self.status == ChoiceStatus.REGISTERED
+
+    @property
+    def is_incomplete(self) -> bool:
+        return self.status == ChoiceStatus.INCOMPLETE
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == ChoiceStatus.REFUSED
+
+    @property
+    def is_downloaded(self) -> bool:
+        """Downloaded and not yet answered (a reported status says more than the download)."""
+        return self.status == ChoiceStatus.DOWNLOADED
+
+    @property
+    def consent_is_withdrawn(self) -> bool:
+        return self.consent is not None and self.consent.withdrawn_at is not None
+
 
 class Document(db.Model):
     __tablename__ = "documents"

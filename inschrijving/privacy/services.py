@@ -23,7 +23,6 @@ from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor, audit, purge_audit
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.booking.services import lifecycle as booking_lifecycle
-from inschrijving.booking.services.tokens import hash_token
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
     AssetsDeclaration,
@@ -44,6 +43,7 @@ from inschrijving.landlords.models import DossierSection
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import storage
+from inschrijving.tokens import hash_token
 
 
 class PrivacyError(Exception):

@@ -19,6 +19,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app
 
+from inschrijving.config import is_maintenance_command
+
 _KEY_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -42,20 +44,14 @@ def init_app(app: Flask) -> None:
     """Refuse to serve in production without an encryption key for uploads."""
     if _configured_keys(app):
         return
-    if app.debug or app.testing or _is_maintenance_command():
+    # Migrations and other CLI chores read no scans; only serving needs the key at start-up.
+    if app.debug or app.testing or is_maintenance_command():
         return
     raise MissingDocumentKey(
         "DOCUMENT_KEYS is not set. Uploaded scans are encrypted at rest and production needs a real key. "
         "Create one with `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'` "
         "and set DOCUMENT_KEYS to it."
     )
-
-
-def _is_maintenance_command() -> bool:
-    # Migrations and other CLI chores read no scans; only serving needs the key at start-up.
-    from inschrijving import _is_maintenance_command as is_maintenance
-
-    return is_maintenance()
 
 
 def _configured_keys(app: Flask) -> list[str]:

@@ -16,8 +16,9 @@ from inschrijving.booking.models import BookingStatus
 from inschrijving.booking.services import notices, seats
 from inschrijving.booking.services.base import BookingError, ContactDetails, DuplicateContact, IssuedBooking, SlotFull
 from inschrijving.booking.services.seats import BookingDraft, SeatTarget, write_booking
-from inschrijving.booking.services.tokens import new_reference, new_token
+from inschrijving.booking.services.tokens import new_reference
 from inschrijving.notifications.services import templated_message_row
+from inschrijving.tokens import new_token
 
 REFERENCE_ATTEMPTS = 8
 

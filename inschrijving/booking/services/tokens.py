@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from inschrijving.booking.models import Booking
 from inschrijving.booking.services import notices
 from inschrijving.booking.services.base import BookingNotChangeable
 from inschrijving.extensions import db
+from inschrijving.tokens import new_token
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: references are read out over the phone and typed from paper.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -23,16 +23,6 @@ def new_reference(choose: Callable[[str], str] = secrets.choice) -> str:
     """A fresh reference such as K7F-3QX; the demo seeding passes its seeded random choice."""
     chars = "".join(choose(REFERENCE_ALPHABET) for _ in range(6))
     return f"{chars[:3]}-{chars[3:]}"
-
-
-def new_token() -> tuple[str, str]:
-    """A fresh manage token (256 random bits) and the hash that is stored instead of it."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def rotate_token(booking: Booking) -> str:

@@ -1,7 +1,7 @@
 """Structured exports for landlords: CSV (one row per dossier), JSON (the whole structure) and a ZIP.
 
 The CSV columns and the JSON schema are documented in docs/landlords.md; the JSON is built by the
-API's own models (`api.schemas.MomentExport`), so it is the OpenAPI document's
+API's own models (`portal.schemas.MomentExport`), so it is the OpenAPI document's
 components/schemas/Dossier by construction. National numbers appear in full: landlords need them
 to register the household.
 """
@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from inschrijving.dossiers.models import Document, LandlordChoice
-from inschrijving.landlords.api import schemas
 from inschrijving.landlords.models import Landlord
+from inschrijving.landlords.portal import schemas
 from inschrijving.landlords.portal.queries import preferred_municipalities
 from inschrijving.landlords.portal.services import access, packets
 from inschrijving.planning.models import RegistrationMoment
