@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from inschrijving.extensions import db
 from inschrijving.notifications.models import ShortLink
+from inschrijving.tokens import hash_token
 
 CODE_BYTES = 16  # 128 bits
 KINDS = ("manage", "offer")
@@ -38,7 +39,7 @@ def create_short_link(kind: str, token: str) -> str:
     code = secrets.token_urlsafe(CODE_BYTES)
     db.session.add(ShortLink(
         code_hash=_lookup_hash(code), kind=kind,
-        token_hash=hashlib.sha256(token.encode("utf-8")).hexdigest(),
+        token_hash=hash_token(token),
         sealed_token=_fernet(code).encrypt(token.encode("utf-8")).decode("ascii"),
     ))
     return code

@@ -31,6 +31,7 @@ from inschrijving.notifications.sms import (
     is_mobile,
     sms_cost,
 )
+from inschrijving.tokens import hash_token
 from tests.factories.booking import BookingFactory
 from tests.factories.planning import SlotFactory
 from tests.test_i18n import compile_catalogues, forget_loaded_translations
@@ -163,7 +164,7 @@ def test_a_short_link_leads_to_the_manage_page_until_its_token_is_rotated(client
 def test_an_offer_short_link_dies_with_the_offer(client, db):
     from inschrijving.booking.models import WaitlistEntry
 
-    entry = WaitlistEntry(contact_name="W", phone=MOBILE, offer_token_hash=tokens.hash_token("offer-token"))
+    entry = WaitlistEntry(contact_name="W", phone=MOBILE, offer_token_hash=hash_token("offer-token"))
     db.session.add(entry)
     code = shortlinks.create_short_link("offer", "offer-token")
     db.session.commit()
