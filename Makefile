@@ -52,12 +52,16 @@ browser-deps:
 endif
 	@[ -x /usr/bin/chromium ] || echo "NOTE: /usr/bin/chromium not found: the browser tests in tests/browser are SKIPPED (apt-get install -y chromium)."
 
+# The Procfile's processes (web and the task queue's worker) through honcho, on PORT (default 5000):
+# `make run PORT=8080`. Debug mode, and gunicorn reloads on code changes.
+PORT ?= 5000
 # The demo's Woonclub phone number (fictitious): candidate pages say "Bel de Woonclub" only with a number.
 run: export WOONCLUB_PHONE ?= 056 00 00 00
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+	PATH="$(CURDIR)/$(BIN):$$PATH" FLASK_DEBUG=1 GUNICORN_CMD_ARGS="--reload $$GUNICORN_CMD_ARGS" \
+		PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/honcho start --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -163,6 +163,9 @@ def register_extensions(app: Flask) -> None:
     from inschrijving.rendering import storage
 
     storage.init_app(app)
+    from inschrijving.notifications import queue, tasks  # noqa: F401 - tasks registers what may be queued
+
+    queue.init_app(app)
 
 
 def import_all_models() -> None:
@@ -184,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.landlords.api.views import keys_bp as api_keys_bp
     from inschrijving.landlords.portal.views import bp as portal_bp
     from inschrijving.landlords.views import bp as landlords_bp
+    from inschrijving.notifications.views import bp as notifications_bp
     from inschrijving.planning.views import bp as planning_bp
     from inschrijving.planning.views import feed_bp as planning_feed_bp
     from inschrijving.privacy.views import bp as privacy_bp
@@ -201,6 +205,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_keys_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -73,6 +73,23 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_TLS = _bool("SMTP_TLS", True)
 
+    # The task queue's storage: empty = a SQLite file in instance/, redis://... in production (README).
+    TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", "")
+    # A sender that claimed a message and died: after this long another sender may send it.
+    OUTBOX_CLAIM_LEASE_SECONDS = int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", 600))
+    # SMS: "twilio" sends through Twilio's REST API (credentials below); empty writes .sms files to OUTBOX_FOLDER.
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "")
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    # The sender: a Messaging Service (MG...) or an alphanumeric sender id / number.
+    TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+    TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
+    # Only for a test double of Twilio's API; production leaves it empty (https://api.twilio.com).
+    TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+    # Links in SMS texts: a short domain pointing at this site saves characters (default PUBLIC_BASE_URL).
+    SMS_LINK_BASE_URL = os.environ.get("SMS_LINK_BASE_URL", "")
+    SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", 10))
+
     REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", 2))
     # Shown to candidates who have no e-mail and need help with their booking.
     WOONCLUB_PHONE = os.environ.get("WOONCLUB_PHONE", "")

@@ -104,16 +104,26 @@ def test_saving_a_step_commits_once(db, client, volunteer, commits):
     assert commits.count == 1
 
 
-def test_completing_with_the_packet_section_commits_once(db, client, volunteer, commits):
+def test_completing_commits_once_and_the_worker_renders_the_packet_section(db, client, volunteer, commits):
+    from inschrijving.notifications.queue import huey
+    from inschrijving.notifications.tasks import render_packet_section
+
     dossier = build_complete_dossier(mark_complete=False)
     for document in dossier.documents:
         document.storage_key, document.content_type = storage.store(scan_jpeg()), "image/jpeg"
     db.session.commit()
+    huey.flush()
     with commits.counted():
         client.post(f"/dossiers/{dossier.id}/afronden", data={"version": dossier.version})
     assert commits.count == 1
     assert db.session.get(Dossier, dossier.id).is_complete
-    assert db.session.scalars(sa.select(DossierSection).where(DossierSection.dossier_id == dossier.id)).one()
+    sections = sa.select(DossierSection).where(DossierSection.dossier_id == dossier.id)
+    # The page did not wait for the rendering: the task is queued for the worker, enqueued after the commit.
+    assert db.session.scalars(sections).all() == []
+    [task] = [task for task in huey.pending() if task.name == "render_packet_section"]
+    assert task.args == (dossier.id,)
+    assert render_packet_section.call_local(dossier.id)
+    assert db.session.scalars(sections).one()
 
 
 def test_uploading_and_downloading_a_scan_commit_once_each(db, client, volunteer, commits):

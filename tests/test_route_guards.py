@@ -97,6 +97,7 @@ OUTSIDE_PREFIXES = {
     "/afspraak/<token>/bevestigd": PUBLIC,
     "/afspraak/<token>/brief.pdf": PUBLIC,
     "/afspraak/<token>/verplaatsen": PUBLIC,
+    "/afspraak/<token>/sms-stoppen": PUBLIC,
     "/aanbod/<token>": PUBLIC,
     # Booking for a client, info moments for professionals and the worker's list need no account: the
     # registration's token, or the signed and expiring link sent to the work e-mail, is the key.
@@ -110,6 +111,8 @@ OUTSIDE_PREFIXES = {
     "/hulpverleners/mijn-afspraken": PUBLIC,
     "/hulpverleners/mijn-afspraken/<token>": PUBLIC,
     "/hulpverleners/mijn-afspraken/<token>/<int:booking_id>": PUBLIC,
+    # The short link in an SMS stands for one of those private links (unknown or revoked code: 404).
+    "/k/<code>": PUBLIC,
     # Logging in, and the one-time link a coordinator hands out to set a password.
     "/login": PUBLIC,
     "/login/code": SECOND_LOGIN_STEP,

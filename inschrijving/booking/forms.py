@@ -10,7 +10,7 @@ from wtforms.fields import EmailField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from inschrijving.booking.models import BookedBy, ContactChannel
+from inschrijving.booking.models import BookedBy, ContactChannel, ReachBy
 from inschrijving.booking.services.base import ContactDetails
 from inschrijving.booking.services.clients import client_key
 from inschrijving.booking.services.details import CorrectedDetails
@@ -128,6 +128,14 @@ class CandidateDetailsFields(ContactFieldsMixin):
 class BookingForm(CandidateDetailsFields, FlaskForm):
     assistance_note = TextAreaField(_l("Hebt u andere hulp nodig? (niet verplicht)"), filters=[_empty_to_none],
                                     validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
+    # Issue 18: how the candidate wants to be reached when they give both a mobile number and an address.
+    reach_by = RadioField(
+        _l("Hoe krijgt u uw bevestiging en herinnering?"),
+        choices=[SelectChoice(ReachBy.BOTH.value, _l("Sms en e-mail")),
+                 SelectChoice(ReachBy.SMS.value, _l("Alleen sms")),
+                 SelectChoice(ReachBy.EMAIL.value, _l("Alleen e-mail"))],
+        default=ReachBy.BOTH.value, validators=[Optional()],
+    )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -138,6 +146,7 @@ class BookingForm(CandidateDetailsFields, FlaskForm):
         return ContactDetails(
             **self._own_details(),
             assistance_note=self.assistance_note.data,
+            reach_by=ReachBy(self.reach_by.data or ReachBy.BOTH.value),
         )
 
 

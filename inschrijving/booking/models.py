@@ -47,6 +47,14 @@ class ContactChannel(enum.StrEnum):
     BOOKER = "booker"
 
 
+class ReachBy(enum.StrEnum):
+    """The channels a candidate with both a mobile number and an e-mail address chose."""
+
+    BOTH = "both"
+    EMAIL = "email"
+    SMS = "sms"
+
+
 class Booking(db.Model):
     __tablename__ = "bookings"
     __table_args__ = (
@@ -134,6 +142,11 @@ class Booking(db.Model):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     # Set by the retention purge or an erasure: contact data gone, status kept for the statistics.
     anonymised_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # How the candidate wants to be reached when they gave both a mobile number and an address (issue 18).
+    reach_by: Mapped[ReachBy] = mapped_column(str_enum(ReachBy), default=ReachBy.BOTH, server_default="both")
+    # The candidate stopped SMS on the manage page; the provider refused the number (staff see it).
+    sms_opted_out_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    sms_refused_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     moment: Mapped[RegistrationMoment] = relationship()
     slot: Mapped[Slot] = relationship()

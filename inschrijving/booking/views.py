@@ -238,7 +238,8 @@ def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 
     return render_template("booking/manage.html", booking=booking, token=token, checklist=checklist(),
                            can_change=booking.candidate_can_change(utcnow()), form=form,
                            dossier_progress=queries.get_dossier_progress(booking.id),
-                           manage_link=notices.manage_url(token)), status
+                           manage_link=notices.manage_url(token),
+                           sms_form=ConfirmForm() if notices.wants_sms(booking) else None), status
 
 
 @bp.route("/afspraak/<token>/gegevens", methods=["POST"])
@@ -265,6 +266,18 @@ def correct_details(token: str):
 def _candidate() -> Actor:
     # The candidate has no account: the audit names the manage link as the actor.
     return Actor(user_id=None, label="kandidaat (beheerlink)", ip=client_ip())
+
+
+@bp.post("/afspraak/<token>/sms-stoppen")
+@public_post_limit
+def stop_sms(token: str):
+    """The candidate stops SMS for this booking (issue 18); e-mail, if any, goes on."""
+    booking = _booking_or_404(token)
+    if ConfirmForm().validate_on_submit():
+        notices.stop_sms(booking, now=utcnow())
+        db.session.commit()
+        flash(_("U krijgt geen sms meer over deze afspraak."), "success")
+    return redirect(url_for(".manage", token=token))
 
 
 @bp.route("/afspraak/<token>.ics")

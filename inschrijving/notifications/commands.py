@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 
-from inschrijving.db_types import utcnow
-from inschrijving.extensions import db
-from inschrijving.notifications import services
-
-
-def send_outbox(*, transport: services.Transport | None = None, limit: int = 200) -> dict[str, int]:
-    """Send every due message once; each one is claimed and recorded in its own transaction."""
-    transport = transport or services.transport_from_config(current_app.config)
-    sender = current_app.config["MAIL_FROM"]
-    counts = {"sent": 0, "failed": 0, "gave_up": 0}
-    for message_id in services.list_due_message_ids(now=utcnow(), limit=limit):
-        message = services.claim_message(message_id, now=utcnow())
-        db.session.commit()
-        if message is None:
-            continue
-        result = services.deliver_message(message, transport=transport, sender=sender, now=utcnow())
-        db.session.commit()
-        if result.sent:
-            counts["sent"] += 1
-        elif result.gave_up:
-            counts["gave_up"] += 1
-        else:
-            counts["failed"] += 1
-    return counts
+from inschrijving.notifications.delivery import send_outbox
 
 
 @click.command("send-outbox")
 @click.option("--limit", default=200, show_default=True, help="Most messages to send in this run.")
 def send_outbox_command(limit: int) -> None:
-    """Deliver queued e-mail (SMTP when SMTP_HOST is set, else .eml files in OUTBOX_FOLDER)."""
+    """Deliver queued e-mail and SMS now (the worker does this after every commit; this is for manual runs)."""
     counts = send_outbox(limit=limit)
     click.echo(f"sent {counts['sent']}, will retry {counts['failed']}, gave up {counts['gave_up']}")

@@ -16,6 +16,7 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         sa.Index("ix_outbox_messages_pending", "sent_at", "next_attempt_at"),
+        sa.Index("ix_outbox_messages_booking_id", "booking_id"),
         sa.CheckConstraint("body_text IS NOT NULL OR template IS NOT NULL", name="body_or_template"),
     )
 
@@ -41,3 +42,33 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     failed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # "email" (recipient an address) or "sms" (recipient an E.164 number, body_text the whole text).
+    channel: Mapped[str] = mapped_column(sa.String(8), default="email", server_default="email")
+    # The booking the message is about, when there is one: the day list's delivery column and a refused number.
+    booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id", ondelete="SET NULL"))
+    # The provider's id of the sent message (Twilio's SM... sid).
+    provider_ref: Mapped[str | None] = mapped_column(sa.String(64))
+
+    @property
+    def idempotency_key(self) -> str:
+        """One key per message: the file name, Message-ID or provider reference a second delivery would repeat."""
+        return f"outbox{self.id}"
+
+
+class ShortLink(db.Model):
+    """A short code for an SMS that stands for a manage or offer link, without storing the link's token in the clear.
+
+    The code (128 random bits) is the key: only its hash is stored, and the token is sealed with a key
+    derived from the code. The link works while the token it seals is the current one: rotating the
+    manage token (a reminder, a new link) or ending the offer revokes it.
+    """
+
+    __tablename__ = "short_links"
+
+    id: Mapped[intpk]
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # "manage" (a booking's token) or "offer" (a waiting-list offer's token).
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    sealed_token: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[created_at]

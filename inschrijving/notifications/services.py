@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import smtplib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,8 +18,17 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
+from inschrijving.booking.models import Booking
 from inschrijving.extensions import db
+from inschrijving.notifications import queue
 from inschrijving.notifications.models import OutboxMessage
+from inschrijving.notifications.sms import (
+    SmsError,
+    SmsRefused,
+    SmsTransport,
+    sms_transport_from_config,
+    write_once,
+)
 from inschrijving.rendering.ical import spec_to_ical
 
 log = logging.getLogger(__name__)
@@ -50,6 +58,8 @@ def queue_message(
     template: str | None = None,
     context: Mapping[str, Any] | None = None,
     language: str | None = None,
+    channel: str = "email",
+    booking_id: int | None = None,
 ) -> OutboxMessage:
     """Queue one e-mail in the current transaction; it leaves only if that transaction commits.
 
@@ -58,15 +68,18 @@ def queue_message(
     a snapshot of what was true now, without the cost of rendering it in the request.
     Attachments are dicts with filename, content_type and one of: data (bytes), data_b64, or
     calendar (a `rendering.ical.calendar_spec`, rendered into its file when the message is sent).
+    An SMS (`channel="sms"`) has the number as recipient and its whole text as body_text.
+    The worker is asked to deliver it as soon as the transaction commits (`deliver_after_commit`).
     Raises DuplicateMessage when dedupe_key was used before.
     """
     message = OutboxMessage(**_message_values(
         recipient, subject, body_text, body_html, attachments, dedupe_key,
         template=template, context=context, language=language,
-    ))
+    ), channel=channel, booking_id=booking_id)
     if dedupe_key is None:
         # No flush: the row goes out with the caller's commit, one round trip fewer per booking.
         db.session.add(message)
+        deliver_after_commit()
         return message
     if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         raise DuplicateMessage(dedupe_key)
@@ -76,7 +89,18 @@ def queue_message(
             db.session.add(message)
     except IntegrityError as exc:
         raise DuplicateMessage(dedupe_key) from exc
+    deliver_after_commit()
     return message
+
+
+def deliver_after_commit() -> None:
+    """Have the worker deliver the outbox once the current transaction commits (nothing if it rolls back)."""
+    queue.after_commit("deliver_outbox")
+
+
+def render_packet_section_after_commit(dossier_id: int) -> None:
+    """Have the worker render a completed dossier's packet section once the completion commits."""
+    queue.after_commit("render_packet_section", dossier_id)
 
 
 def templated_message_row(
@@ -94,6 +118,7 @@ def templated_message_row(
     That is the public booking (`booking.services.seats.write_booking`), where the ORM unit of work costs
     more than the row. Everything else queues with `queue_message`.
     """
+    deliver_after_commit()
     return _message_values(recipient, subject, None, None, attachments, dedupe_key,
                            template=template, context=context, language=language)
 
@@ -180,7 +205,9 @@ def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
-    email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=_domain_of(sender))
+    # Stable across retries (the message's idempotency key and when it was queued), so a receiver, and the
+    # folder transport, can tell a repeated delivery from a new message.
+    email["Message-ID"] = f"<{message.idempotency_key}.{message.created_at:%Y%m%d%H%M%S}@{_domain_of(sender)}>"
     email.set_content(message_text(message))
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
@@ -217,11 +244,11 @@ class FolderTransport:
     def send(self, email: EmailMessage) -> None:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = email["Message-ID"].strip("<>").replace("@", "_").replace("/", "_") + ".eml"
-        # Readable by the owner only: the body holds a private manage link (issue 13.14).
-        with os.fdopen(os.open(self.folder / name, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as file:
-            file.write(bytes(email))
+        # Once per Message-ID (the message's idempotency key): a sender killed after writing does not write twice.
+        # Readable by the owner only (write_once): the body holds a private manage link (issue 13.14).
+        path = write_once(self.folder, name, bytes(email))
         # Bodies carry private manage links, subjects references and the header an address: log only the file.
-        log.info("outbox: wrote message %s", self.folder / name)
+        log.info("outbox: wrote message %s", path)
 
 
 class SmtpTransport:
@@ -285,6 +312,11 @@ def list_due_message_ids(*, now: datetime, limit: int = 200) -> list[int]:
     )
 
 
+def claim_lease() -> timedelta:
+    seconds = current_app.config.get("OUTBOX_CLAIM_LEASE_SECONDS")
+    return timedelta(seconds=int(seconds)) if seconds else CLAIM_LEASE
+
+
 def claim_message(message_id: int, *, now: datetime) -> OutboxMessage | None:
     """Lease one due message to this sender (one conditional UPDATE), or None if another sender has it."""
     result = db.session.execute(
@@ -295,7 +327,7 @@ def claim_message(message_id: int, *, now: datetime) -> OutboxMessage | None:
             OutboxMessage.failed_at.is_(None),
             sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
         )
-        .values(next_attempt_at=now + CLAIM_LEASE)
+        .values(next_attempt_at=now + claim_lease())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -313,10 +345,14 @@ class DeliveryResult:
 
 
 def deliver_message(
-    message: OutboxMessage, *, transport: Transport, sender: str, now: datetime, max_attempts: int = MAX_ATTEMPTS
+    message: OutboxMessage, *, transport: Transport, sender: str, now: datetime, max_attempts: int = MAX_ATTEMPTS,
+    sms_transport: SmsTransport | None = None,
 ) -> DeliveryResult:
     """Try to send one claimed message; record success, or the error and the next attempt."""
     message.attempts += 1
+    if message.channel == "sms":
+        return _deliver_sms(message, transport=sms_transport or sms_transport_from_config(current_app.config),
+                            now=now, max_attempts=max_attempts)
     try:
         if message.body_text is None:
             # Rendered once and kept: the record of what was sent, and no second render on a retry.
@@ -329,6 +365,31 @@ def deliver_message(
         transport.send(email)
     except (smtplib.SMTPException, OSError) as exc:
         return _record_failure(message, exc, now=now, max_attempts=max_attempts)
+    message.sent_at = now
+    message.next_attempt_at = None
+    message.last_error = None
+    return DeliveryResult(sent=True)
+
+
+def _deliver_sms(message: OutboxMessage, *, transport: SmsTransport, now: datetime,
+                 max_attempts: int) -> DeliveryResult:
+    try:
+        reference = transport.send(to=message.recipient, body=message.body_text or "", key=message.idempotency_key)
+    except SmsRefused as exc:
+        # Retrying cannot help: give up now, and put it on the booking so staff see it and no SMS follows.
+        message.last_error = str(exc)
+        message.failed_at = now
+        message.next_attempt_at = None
+        if message.booking_id is not None:
+            db.session.execute(
+                sa.update(Booking).where(Booking.id == message.booking_id).values(sms_refused_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        log.warning("outbox: sms %s refused: %s", message.id, exc)
+        return DeliveryResult(sent=False, error=message.last_error, gave_up=True)
+    except (SmsError, OSError) as exc:
+        return _record_failure(message, exc, now=now, max_attempts=max_attempts)
+    message.provider_ref = reference
     message.sent_at = now
     message.next_attempt_at = None
     message.last_error = None

@@ -25,7 +25,14 @@ def details(n: int = 1, **overrides) -> ContactDetails:
 
 
 def outbox() -> list[OutboxMessage]:
-    return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+    """The queued e-mails (SMS to the same bookings are tested in tests/notifications)."""
+    return list(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.channel == "email").order_by(OutboxMessage.id)))
+
+
+def sms_outbox() -> list[OutboxMessage]:
+    return list(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.channel == "sms").order_by(OutboxMessage.id)))
 
 
 def live_count(slot: Slot) -> int:

@@ -115,7 +115,7 @@ def test_the_mailed_calendar_file_is_the_one_the_link_serves(app, db, day):
 def test_the_cancel_notice_describes_a_cancelled_calendar_file(app, db):
     booking = BookingFactory()
     lifecycle.cancel_by_candidate(booking, now=utcnow())
-    message = db.session.scalars(sa.select(OutboxMessage)).one()
+    message = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "email")).one()
     [attachment] = message.attachments
     assert attachment["content_type"] == "text/calendar; method=CANCEL"
     event = Calendar.from_ical(attachment_data(attachment)).walk("VEVENT")[0]

@@ -15,14 +15,15 @@ from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFac
 def test_an_arabic_subject_isolates_the_reference(app, db):
     booking = BookingFactory(language="ar", email="a@example.org")
     notices.queue_cancelled(booking, now=utcnow())
-    subject = db.session.scalars(sa.select(OutboxMessage)).one().subject
+    subject = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "email")).one().subject
     assert f"\u2066{booking.reference}\u2069" in subject
 
 
 def test_a_dutch_subject_has_no_isolates(app, db):
     booking = BookingFactory(language="nl", email="a@example.org")
     notices.queue_cancelled(booking, now=utcnow())
-    assert "\u2066" not in db.session.scalars(sa.select(OutboxMessage)).one().subject
+    email = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "email")).one()
+    assert "\u2066" not in email.subject
 
 
 def test_the_arabic_booking_form_writes_day_and_time_the_arabic_way(client, db):

@@ -81,8 +81,9 @@ def test_a_booking_reads_once_then_writes_seat_booking_and_confirmation(client, 
     # The busiest write (docs/performance.md): read the slot and its moment, take the seat, insert
     # the booking and its confirmation. No savepoint, no second read, no duplicate pre-check. On
     # PostgreSQL the three writes travel as one statement (writable CTEs), one round trip.
+    # A landline: the confirmation goes by e-mail only (a mobile number adds its SMS, see the next test).
     with count_queries() as statements:
-        response = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM)
+        response = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data={**FORM, "phone": "056 27 72 00"})
     assert response.status_code == 302
     writes = [re.findall(r"(UPDATE|INSERT INTO) (\w+)", statement) for statement in statements[1:]]
     assert statements[0].startswith("SELECT") and "FROM slots JOIN registration_moments" in statements[0]
@@ -92,6 +93,16 @@ def test_a_booking_reads_once_then_writes_seat_booking_and_confirmation(client, 
     else:
         assert writes == [[step] for step in expected]
     assert count(db, Booking) == count(db, OutboxMessage) == 1
+
+
+def test_a_booking_with_a_mobile_number_adds_its_sms_and_short_link(client, db, slot):
+    with count_queries() as statements:
+        response = client.post(f"/inschrijven/{slot.moment_id}/{slot.id}", data=FORM)
+    assert response.status_code == 302
+    writes = [found for statement in statements for found in re.findall(r"INSERT INTO (\w+)", statement)]
+    assert sorted(writes[-2:]) == ["outbox_messages", "short_links"]
+    channels = db.session.scalars(sa.select(OutboxMessage.channel).order_by(OutboxMessage.id)).all()
+    assert channels == ["email", "sms"]
 
 
 @pytest.mark.parametrize("where", ["unknown slot", "slot of another moment", "info moment"])
@@ -375,7 +386,7 @@ def test_calendar_file_and_letter(client, db, slot, monkeypatch):
     assert "499-EJP" in text  # the letter is in Arabic: the reference is isolated left-to-right
     page = client.get(f"/afspraak/{token}/bevestigd").get_data(as_text=True)
     assert '<strong class="reference" dir="ltr">499-EJP</strong>' in page
-    [mail] = db.session.scalars(sa.select(OutboxMessage)).all()
+    [mail] = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "email")).all()
     assert "\u2066499-EJP\u2069" in message_text(mail)
     assert len(PdfReader(io.BytesIO(pdf.data)).pages[0].images) >= 1  # the QR code
 

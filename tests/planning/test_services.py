@@ -194,8 +194,12 @@ def test_cancel_cancels_every_live_booking_and_queues_one_message_per_email(app,
     assert {b.id for b in cancelled} == {with_email.id, phone_only.id, checked_in.id}
     assert all(b.status == BookingStatus.CANCELLED and b.cancelled_at == NOW and b.sequence == 1 for b in cancelled)
     assert moment.status == MomentStatus.CANCELLED and moment.cancelled_at == NOW
-    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.recipient)).all()
+    messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "email")
+                                  .order_by(OutboxMessage.recipient)).all()
     assert [m.recipient for m in messages] == ["amina@example.org", "jan@example.org"]
+    # Every cancelled booking with a mobile number also gets the short SMS (issue 18), the phone-only one too.
+    texts = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
+    assert phone_only.phone in {m.recipient for m in texts}
     french, dutch = message_text(messages[0]), message_text(messages[1])
     assert with_email.reference in french
     # The candidate's language, not just the date in it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from inschrijving.booking.models import BookedBy, Booking, ContactChannel
+from inschrijving.booking.models import BookedBy, Booking, ContactChannel, ReachBy
 from inschrijving.extensions import db
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ class ContactDetails:
     # Attendees of an info-moment registration (a candidate holds one seat) and their organisation.
     seats: int = 1
     organisation: str | None = None
+    # Issue 18: which channels a candidate with both a mobile number and an address chose.
+    reach_by: ReachBy = ReachBy.BOTH
 
 
 @dataclass(frozen=True)

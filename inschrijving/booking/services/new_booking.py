@@ -65,7 +65,7 @@ def insert_booking(target: SeatTarget, *, details: ContactDetails, now: datetime
         token, token_hash = new_token()
         reference = new_reference()
         message = None
-        if notify and details.email:
+        if notify and notices.wants_email(details):
             draft = BookingDraft(reference=reference, contact_name=details.contact_name, email=details.email,
                                  language=details.language, target=target, seats=details.seats)
             message = templated_message_row(**confirmation(draft, token, now=now))
@@ -86,5 +86,8 @@ def insert_booking(target: SeatTarget, *, details: ContactDetails, now: datetime
                 # not be mistaken for a collision and redrawn in vain.
                 raise BookingError("a unique index refused the booking")
             continue  # reference (or, astronomically unlikely, token hash) collided: draw again
+        if notify:
+            notices.queue_confirmation_sms(details, target, booking_id=written.booking_id, reference=reference,
+                                           token=token, language=details.language)
         return IssuedBooking(booking_id=written.booking_id, reference=reference, token=token)
     raise BookingError("could not draw a unique reference")

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
-from inschrijving.booking.models import Booking, WaitlistEntry
-from inschrijving.booking.services.seats import BookingDraft
+from inschrijving.booking.models import Booking, ReachBy, WaitlistEntry
+from inschrijving.booking.services.seats import BookingDraft, SeatTarget
 from inschrijving.config import RTL_LANGUAGES
+from inschrijving.notifications import sms
 from inschrijving.notifications.services import queue_message
+from inschrijving.notifications.shortlinks import create_short_link
 from inschrijving.planning.models import MomentKind, RegistrationMoment
 from inschrijving.rendering.ical import booking_event, booking_method, booking_to_ical, calendar_spec
 
@@ -125,7 +130,8 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
 
 
 def _queue_for_booking(booking: Booking, template: str, subject: str, **kwargs) -> None:
-    queue_message(**_message_for_booking(booking, template, subject, **kwargs))
+    # The booking's id goes with it: the day list shows each booking's last message and how it went.
+    queue_message(**_message_for_booking(booking, template, subject, **kwargs), booking_id=booking.id)
 
 
 def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: datetime) -> dict | None:
@@ -136,7 +142,7 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     booking, as an outbox row (`templated_message_row`). Takes the draft of a booking not yet
     inserted as well as a booking.
     """
-    if not booking.email:
+    if not booking.email or not wants_email(booking):
         return None
     with force_locale(booking.language):
         subject = _("Uw afspraak %(reference)s is bevestigd", reference=_ref(booking))
@@ -144,7 +150,8 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
 
 
 def queue_moved(booking: Booking, *, now: datetime) -> None:
-    if not booking.email:
+    _queue_sms(booking, "moved", _sms_moved)
+    if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.language):
         subject = _("Uw afspraak %(reference)s is verplaatst", reference=_ref(booking))
@@ -152,7 +159,8 @@ def queue_moved(booking: Booking, *, now: datetime) -> None:
 
 
 def queue_cancelled(booking: Booking, *, now: datetime) -> None:
-    if not booking.email:
+    _queue_sms(booking, "cancelled", _sms_cancelled)
+    if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.language):
         subject = _("Uw afspraak %(reference)s is geannuleerd", reference=_ref(booking))
@@ -165,7 +173,8 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     Called by planning when a coordinator cancels the moment, after the booking is cancelled and its
     sequence raised, so the attached file is the METHOD:CANCEL one.
     """
-    if not booking.email:
+    _queue_sms(booking, "moment-cancelled", _sms_moment_cancelled, dedupe_key=f"moment-cancelled-sms:{booking.id}")
+    if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.language):
         subject = (_("Het infomoment voor hulpverleners gaat niet door") if _is_info(booking)
@@ -184,6 +193,9 @@ def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_w
 
 def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: str) -> None:
     """Remind the candidate; raises DuplicateMessage if this reminder was queued before."""
+    _queue_sms(booking, "reminder", _sms_reminder, token=token, dedupe_key=f"{dedupe_key}:sms")
+    if not booking.email or not wants_email(booking):
+        return
     with force_locale(booking.language):
         subject = _("Herinnering: uw afspraak %(reference)s", reference=_ref(booking))
         _queue_for_booking(booking, "reminder", subject, now=now, token=token, dedupe_key=dedupe_key)
@@ -192,6 +204,13 @@ def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: s
 def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
     """Tell the first person on the waiting list that a seat is held for them."""
     slot = entry.offered_slot
+    if sms.is_mobile(entry.phone):
+        link = sms_link("/k/" + create_short_link("offer", token))
+        text = sms_text("offer", language=entry.language, reference="", starts_at=slot.starts_at,
+                        place=slot.moment.location_name, link=link, deadline=entry.offer_expires_at)
+        queue_message(entry.phone, "sms:offer", text, channel="sms", language=entry.language)
+    if not entry.email:
+        return
     with force_locale(entry.language):
         subject = _("Er is een plaats vrij voor u")
     queue_message(entry.email, subject, template="emails/waitlist_offer.txt", language=entry.language, context={
@@ -215,3 +234,127 @@ def queue_next_moment(entry: WaitlistEntry, moment: RegistrationMoment) -> None:
         "link": public_url(f"/inschrijven/{moment.id}"),
         "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
     }, dedupe_key=f"next-moment:{moment.id}:{entry.id}")
+
+
+# SMS -----------------------------------------------------------------------------------------------
+# Short texts in the booking's language, each within two segments (notifications.sms.sms_cost); the
+# manage or offer link is a short link (notifications.shortlinks) that dies with its token.
+
+
+class Channels(Protocol):
+    phone: str | None
+    email: str | None
+    reach_by: ReachBy
+
+
+def wants_email(booking: Channels) -> bool:
+    """E-mail goes out when there is an address, unless the candidate with a mobile number chose SMS only."""
+    if not booking.email:
+        return False
+    return getattr(booking, "reach_by", ReachBy.BOTH) != ReachBy.SMS or not can_sms(booking)
+
+
+def wants_sms(booking: Channels) -> bool:
+    """SMS goes out to a mobile number, unless stopped, refused, or the candidate with an address chose e-mail only."""
+    if not can_sms(booking):
+        return False
+    return getattr(booking, "reach_by", ReachBy.BOTH) != ReachBy.EMAIL or not booking.email
+
+
+def can_sms(booking: Channels) -> bool:
+    return (sms.is_mobile(getattr(booking, "phone", None)) and getattr(booking, "sms_opted_out_at", None) is None
+            and getattr(booking, "sms_refused_at", None) is None)
+
+
+def stop_sms(booking: Booking, *, now: datetime) -> None:
+    """The candidate asked for no more SMS (manage page): nothing further goes to the number."""
+    if booking.sms_opted_out_at is None:
+        booking.sms_opted_out_at = now
+
+
+def _sms_when(value: datetime) -> str:
+    # "di 17/8 09:30": numbers say more in fewer characters than month names (and "août" would need UCS-2).
+    return format_datetime(value, "EEE d/M HH:mm")
+
+
+def sms_link(path: str) -> str:
+    """A link for an SMS: on SMS_LINK_BASE_URL when the installation has a short domain, else PUBLIC_BASE_URL."""
+    base = current_app.config.get("SMS_LINK_BASE_URL") or current_app.config["PUBLIC_BASE_URL"]
+    return base.rstrip("/") + path
+
+
+def fit_sms(build: Callable[..., str], **values: str) -> str:
+    """The text with every value, within two segments: a long place name is shortened ("Sociaal Huis Ko..."),
+    and left out as a last resort; the reference, the time and the link are never cut."""
+    text = build(**values)
+    place = values.get("place") or ""
+    while not sms.fits(text) and len(place) > 12:
+        place = place[:-4].rstrip()
+        text = build(**{**values, "place": place + "..."})
+    if not sms.fits(text) and place:
+        marker = "\x00"
+        text = build(**{**values, "place": marker})
+        text = re.sub(r"\s*[,\u060c]\s*\x00", "", text).replace(marker, "")
+    return text
+
+
+def _sms_confirmed(**values: str) -> str:
+    return _("Afspraak %(reference)s bevestigd: %(when)s, %(place)s. Wijzigen of annuleren: %(link)s", **values)
+
+
+def _sms_reminder(**values: str) -> str:
+    return _("Herinnering: afspraak %(reference)s op %(when)s, %(place)s. Nieuwe link: %(link)s", **values)
+
+
+def _sms_moved(**values: str) -> str:
+    return _("Afspraak %(reference)s verplaatst naar %(when)s, %(place)s.", **values)
+
+
+def _sms_cancelled(**values: str) -> str:
+    return _("Afspraak %(reference)s op %(when)s is geannuleerd.", **values)
+
+
+def _sms_moment_cancelled(**values: str) -> str:
+    return _("Afspraak %(reference)s op %(when)s gaat niet door. Kies later een nieuw moment.", **values)
+
+
+def _sms_offer(**values: str) -> str:
+    return _("Er is een plaats vrij op %(when)s, %(place)s. Bevestig voor %(deadline)s: %(link)s", **values)
+
+
+SMS_TEXTS = {"confirmed": _sms_confirmed, "reminder": _sms_reminder, "moved": _sms_moved,
+             "cancelled": _sms_cancelled, "moment-cancelled": _sms_moment_cancelled, "offer": _sms_offer}
+
+
+def sms_text(kind: str, *, language: str, reference: str, starts_at: datetime, place: str,
+             link: str = "", deadline: datetime | None = None) -> str:
+    """One SMS text in `language` (also used by the tests that count every text's segments)."""
+    values = {"reference": reference, "when": "", "place": place, "link": link}
+    with force_locale(language):
+        values["when"] = _sms_when(starts_at)
+        if deadline is not None:
+            values["deadline"] = _sms_when(deadline)
+            values.pop("reference")
+        return fit_sms(SMS_TEXTS[kind], **values)
+
+
+def _queue_sms(booking: Booking, kind: str, build: Callable[..., str], *, token: str | None = None,
+               dedupe_key: str | None = None) -> None:
+    if not wants_sms(booking):
+        return
+    link = sms_link("/k/" + create_short_link("manage", token)) if token else ""
+    text = sms_text(kind, language=booking.language, reference=booking.reference,
+                    starts_at=booking.slot.starts_at, place=booking.moment.location_name, link=link)
+    queue_message(booking.phone, f"sms:{kind}", text, channel="sms", language=booking.language,
+                  booking_id=booking.id, dedupe_key=dedupe_key)
+
+
+def queue_confirmation_sms(details: Channels, target: SeatTarget, *, booking_id: int, reference: str,
+                           token: str, language: str) -> None:
+    """The confirmation SMS of a booking just inserted (`new_booking.insert_booking`), when it goes by SMS."""
+    if not wants_sms(details):
+        return
+    link = sms_link("/k/" + create_short_link("manage", token))
+    text = sms_text("confirmed", language=language, reference=reference, starts_at=target.starts_at,
+                    place=target.location_name, link=link)
+    queue_message(details.phone, "sms:confirmed", text, channel="sms", language=language, booking_id=booking_id)

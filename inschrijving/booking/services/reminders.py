@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from inschrijving.booking.models import Booking, BookingStatus
-from inschrijving.booking.services import notices
+from inschrijving.booking.services import notices, waitlist
 from inschrijving.booking.services.tokens import rotate_token
+from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.notifications.services import DuplicateMessage
 from inschrijving.planning.models import Slot
@@ -27,7 +29,10 @@ def list_due_reminder_ids(*, now: datetime, days_before: int) -> list[int]:
             .where(
                 Booking.status == BookingStatus.BOOKED,
                 Booking.reminder_sent_at.is_(None),
-                Booking.email.is_not(None),
+                # An address, or a number that may take an SMS (notices.wants_sms says whether it is mobile).
+                sa.or_(Booking.email.is_not(None),
+                       sa.and_(Booking.phone.is_not(None), Booking.sms_opted_out_at.is_(None),
+                               Booking.sms_refused_at.is_(None))),
                 Slot.starts_at > now,
                 Slot.starts_at <= now + timedelta(days=days_before),
             )
@@ -52,9 +57,26 @@ def send_reminder(booking_id: int, *, now: datetime) -> bool:
         return False
     booking = db.session.get(Booking, booking_id)
     db.session.refresh(booking)
+    if not (notices.wants_email(booking) or notices.wants_sms(booking)):
+        return False  # a landline only: nothing to send, and the letter's link must keep working
     token = rotate_token(booking)
     try:
         notices.queue_reminder(booking, token, now=now, dedupe_key=reminder_key(booking))
     except DuplicateMessage:
         return False
     return True
+
+
+def run_reminders() -> dict[str, int]:
+    """Expire unclaimed waiting-list offers, then queue due reminders; one commit per booking."""
+    expired = waitlist.expire_offers(now=utcnow())
+    db.session.commit()
+    days = current_app.config["REMINDER_DAYS_BEFORE"]
+    sent = 0
+    for booking_id in list_due_reminder_ids(now=utcnow(), days_before=days):
+        if send_reminder(booking_id, now=utcnow()):
+            sent += 1
+            db.session.commit()
+        else:
+            db.session.rollback()
+    return {"reminders": sent, "expired_offers": expired}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,7 +20,7 @@ from inschrijving.dossiers.views.common import (
 )
 from inschrijving.dossiers.views.steps import answers_context, form_step, next_step
 from inschrijving.extensions import db
-from inschrijving.landlords.portal.services import packets as landlord_packets
+from inschrijving.notifications import services as notifications
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.web import current_actor, dossier_scope_for_current_user
 
@@ -190,14 +190,9 @@ def _flash_not_completed(exc: Exception) -> None:
 
 
 def _prepare_packet_section(dossier: Dossier) -> None:
-    # The landlords' packet section is rendered once, now, so their downloads only merge cached parts.
-    # In a savepoint of this request's one transaction: if rendering fails, the section is left out and
-    # the completion still stands (the first download renders the section instead).
-    try:
-        with db.session.begin_nested():
-            landlord_packets.render_section(dossier, now=utcnow())
-    except Exception:
-        current_app.logger.exception("Packet section for dossier %s not prepared", dossier.id)
+    # The landlords' packet section is rendered by the worker once this completion commits, so the page
+    # returns at once; until it exists the portal shows it as being prepared (a download renders it too).
+    notifications.render_packet_section_after_commit(dossier.id)
 
 
 @bp.post("/<int:dossier_id>/heropenen")

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
+from inschrijving.notifications import queries as notification_queries
 from inschrijving.planning import queries
 from inschrijving.planning.forms import CancelForm, MomentForm, SeriesForm, StaffForm
 from inschrijving.planning.services import moments as moment_services
@@ -65,6 +66,7 @@ def index():
         upcoming=queries.list_moment_rows(upcoming=True, today=today),
         past=queries.list_moment_rows(upcoming=False, today=today),
         feed_url=feed_url,
+        outbox_status=notification_queries.outbox_status(utcnow()),  # issue 18 (msg): the status line
     )
 
 
