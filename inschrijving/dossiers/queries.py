@@ -13,6 +13,7 @@ from inschrijving.dossiers.models import (
     Dossier,
     DossierChange,
     DossierStatus,
+    IncomeLimit,
     LandlordChoice,
     Preferences,
 )
@@ -88,3 +89,16 @@ def list_municipality_choices(on: date) -> list[tuple[int, str]]:
         .order_by(Municipality.name)
     )
     return [(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+def list_limit_years() -> list[int]:
+    """The registration years whose income limits are entered, oldest first."""
+    return list(db.session.scalars(sa.select(IncomeLimit.year).order_by(IncomeLimit.year)))
+
+
+def years_without_limits(years: set[int]) -> list[int]:
+    """Of these registration years, the ones whose income limits are not entered yet (one query)."""
+    if not years:
+        return []
+    entered = set(db.session.scalars(sa.select(IncomeLimit.year).where(IncomeLimit.year.in_(years))))
+    return sorted(years - entered)

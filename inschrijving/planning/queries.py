@@ -13,7 +13,7 @@ from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.dossiers.models import ChoiceStatus, Dossier, DossierStatus, LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord
-from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
+from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
 
 
 @dataclass
@@ -74,6 +74,15 @@ def list_moment_rows(*, upcoming: bool, today: date) -> list[MomentRow]:
             row = rows[moment_id]
             row.slots, row.capacity, row.booked = count, capacity or 0, booked or 0
     return list(rows.values())
+
+
+def registration_years_ahead(upcoming: list[MomentRow], *, today: date) -> set[int]:
+    """The registration years coming up: this year, and the year of every planned registration moment."""
+    return {today.year} | {
+        row.moment.held_on.year
+        for row in upcoming
+        if row.moment.kind == MomentKind.REGISTRATION and row.moment.status != MomentStatus.CANCELLED
+    }
 
 
 def day_list(moment: RegistrationMoment) -> list[DaySlot]:

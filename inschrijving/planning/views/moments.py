@@ -6,7 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
+from inschrijving.dossiers import queries as dossier_queries
 from inschrijving.extensions import db
 from inschrijving.planning import queries
 from inschrijving.planning.forms import CancelForm, MomentForm, SeriesForm, StaffForm
@@ -60,11 +62,18 @@ def index():
         if current_user.calendar_token
         else None
     )
+    upcoming = queries.list_moment_rows(upcoming=True, today=today)
+    missing_limits = (
+        dossier_queries.years_without_limits(queries.registration_years_ahead(upcoming, today=today))
+        if current_user.role == Role.COORDINATOR
+        else []
+    )
     return render_template(
         "planning/index.html",
-        upcoming=queries.list_moment_rows(upcoming=True, today=today),
+        upcoming=upcoming,
         past=queries.list_moment_rows(upcoming=False, today=today),
         feed_url=feed_url,
+        missing_limits=missing_limits,
     )
 
 
