@@ -70,6 +70,7 @@ EXCEPTIONS = {
     "/planning/<int:moment_id>/capaciteit/verplaats": COORDINATORS,
     "/planning/<int:moment_id>/medewerkers": COORDINATORS,
     "/planning/<int:moment_id>/reeks": COORDINATORS,
+    "/planning/<int:moment_id>/bewerken": COORDINATORS,
     "/dossiers/grenzen": COORDINATORS,
     "/dossiers/<int:dossier_id>/geschiedenis": COORDINATORS,
     # A calendar app cannot log in: the secret token in the feed's URL is the key (unknown token: 404).

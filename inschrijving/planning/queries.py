@@ -76,6 +76,17 @@ def list_moment_rows(*, upcoming: bool, today: date) -> list[MomentRow]:
     return list(rows.values())
 
 
+def get_last_moment() -> RegistrationMoment | None:
+    """The most recently planned moment that was not cancelled (a new one starts from its place and hours)."""
+    return db.session.scalar(
+        sa.select(RegistrationMoment)
+        .where(RegistrationMoment.status != MomentStatus.CANCELLED)
+        .options(selectinload(RegistrationMoment.blocks))
+        .order_by(RegistrationMoment.created_at.desc(), RegistrationMoment.id.desc())
+        .limit(1)
+    )
+
+
 def registration_years_ahead(upcoming: list[MomentRow], *, today: date) -> set[int]:
     """The registration years coming up: this year, and the year of every planned registration moment."""
     return {today.year} | {

@@ -11,7 +11,8 @@ from inschrijving.db_types import utcnow
 from inschrijving.dossiers import queries as dossier_queries
 from inschrijving.extensions import db
 from inschrijving.planning import queries
-from inschrijving.planning.forms import CancelForm, MomentForm, SeriesForm, StaffForm
+from inschrijving.planning.forms import CancelForm, EditMomentForm, MomentForm, SeriesForm, StaffForm
+from inschrijving.planning.services import editing
 from inschrijving.planning.services import moments as moment_services
 from inschrijving.planning.services import staff as staff_services
 from inschrijving.planning.services.base import (
@@ -45,6 +46,29 @@ def plan_from_form(form: MomentForm, *, now) -> MomentPlan | None:
             booking_closes_at=form.as_brussels(form.booking_closes_at.data),
         )
     except InvalidBlocks as exc:
+        form.blocks.errors.append(str(exc))
+    except NoSlots:
+        form.slot_minutes.errors.append(_("Met deze lengte past er geen enkel slot in de blokken."))
+    except InvalidBookingWindow as exc:
+        form.booking_closes_at.errors.append(str(exc))
+    return None
+
+
+def edit_from_form(form: EditMomentForm, moment, *, now) -> editing.MomentEdit | None:
+    """Turn a valid edit form into a checked change, or put the rule's message next to the field it concerns."""
+    try:
+        return editing.plan_edit(
+            moment,
+            location_name=form.location_name.data,
+            address=form.address.data,
+            place_notes=form.place_notes(),
+            blocks=form.block_times(),
+            slot_minutes=form.slot_minutes.data,
+            booking_opens_at=form.as_brussels(form.booking_opens_at.data),
+            booking_closes_at=form.as_brussels(form.booking_closes_at.data),
+            now=now,
+        )
+    except (InvalidBlocks, editing.SeatHeldForOffer) as exc:
         form.blocks.errors.append(str(exc))
     except NoSlots:
         form.slot_minutes.errors.append(_("Met deze lengte past er geen enkel slot in de blokken."))
@@ -90,7 +114,8 @@ def renew_feed():
 @coordinator_only
 def new():
     """Plan a new moment: first a preview of the slots, then save it as a draft."""
-    form = MomentForm()
+    last = queries.get_last_moment()
+    form = MomentForm(data=MomentForm.values_of(last, with_window=False) if last else None)
     plan = None
     if form.validate_on_submit():
         plan = plan_from_form(form, now=utcnow())
@@ -100,6 +125,31 @@ def new():
             flash(_("Het moment is bewaard als ontwerp. Publiceer het wanneer alles klopt."), "success")
             return redirect(url_for(".detail", moment_id=moment.id))
     return render_template("planning/new.html", form=form, plan=plan)
+
+
+@bp.route("/<int:moment_id>/bewerken", methods=["GET", "POST"])
+@coordinator_only
+def edit(moment_id: int):
+    """Change place, notes, booking window or opening hours; a change that moves people is shown first."""
+    moment = moment_or_404(moment_id)
+    if not moment.can_edit:
+        flash(_("Dat kan niet in deze fase van het moment."), "error")
+        return redirect(url_for(".detail", moment_id=moment.id))
+    form = EditMomentForm(data=MomentForm.values_of(moment, with_window=True))
+    change = form.validate_on_submit() and edit_from_form(form, moment, now=utcnow())
+    if change and request.form.get("action") == "save":
+        try:
+            editing.apply_edit(change, actor=current_user, ip=client_ip(), now=utcnow(), confirmed=form.confirmed.data)
+        except editing.EditChanged:
+            flash(_("Deze wijziging verplaatst afspraken. Kijk hieronder wie, en bevestig dan."), "error")
+        else:
+            db.session.commit()
+            flash(_("Het moment is gewijzigd."), "success")
+            return redirect(url_for(".detail", moment_id=moment.id))
+    if change:
+        editing.review_edit(change, actor=current_user, ip=client_ip())
+        db.session.commit()
+    return render_template("planning/edit.html", form=form, moment=moment, change=change or None)
 
 
 @bp.route("/<int:moment_id>")
