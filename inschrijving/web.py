@@ -6,6 +6,7 @@ No business rules live here.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from flask import (
 from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from inschrijving.accounts.models import Role, User
@@ -210,6 +212,11 @@ def init_templates(app: Flask) -> None:
         if str(get_locale() or "nl") in RTL_LANGUAGES:
             return f"\u2066{value}\u2069"
         return value
+
+    @app.template_filter("break_at_punctuation")
+    def break_at_punctuation_filter(value: Any) -> Markup:
+        # Lets an e-mail address or a code wrap after @ . _ / : , or - instead of mid-word (CSS cannot).
+        return Markup("<wbr>").join(re.split(r"(?<=[@./_,:-])", str(value)))
 
     @app.template_filter("day")
     def day_filter(value: date | datetime) -> str:

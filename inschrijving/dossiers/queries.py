@@ -102,3 +102,8 @@ def years_without_limits(years: set[int]) -> list[int]:
         return []
     entered = set(db.session.scalars(sa.select(IncomeLimit.year).where(IncomeLimit.year.in_(years))))
     return sorted(years - entered)
+
+
+def get_dossier_id_by_reference(reference: str) -> int | None:
+    """The id of the dossier with this reference, if any (the audit log's filter by dossier)."""
+    return db.session.scalar(sa.select(Dossier.id).where(Dossier.reference == reference))
