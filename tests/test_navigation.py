@@ -46,6 +46,7 @@ NOT_BY_LINK = {
     "/verhuurder/momenten/<int:moment_id>/dossiers.json": "download",
     "/verhuurder/momenten/<int:moment_id>/pakket.pdf": "download",
     "/verhuurder/momenten/<int:moment_id>/pakket.zip": "download",
+    "/planning/statistiek.xlsx": "download",
     "/verhuurder/momenten/<int:moment_id>/pakket": "the packet download redirects here while the packet is cold",
 }
 # Pages another branch of this round links; remove each line once that branch is merged (the crawl then checks it).

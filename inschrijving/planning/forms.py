@@ -144,6 +144,21 @@ class EditMomentForm(MomentForm):
     confirmed = HiddenField()
 
 
+class PeriodForm(FlaskForm):
+    """The statistics' period; a GET form, so it carries no CSRF token. Empty ends mean "from the first" or
+    "up to the last" moment."""
+
+    class Meta:
+        csrf = False
+
+    since = DateField(_l("Van"), validators=[Optional()])
+    until = DateField(_l("Tot en met"), validators=[Optional()])
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("Deze datum ligt voor de begindatum."))
+
+
 class CancelForm(FlaskForm):
     confirm = BooleanField(
         _l("Ja, annuleer dit moment en verwittig iedereen die geboekt heeft"),
