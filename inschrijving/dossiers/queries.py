@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,6 +16,8 @@ from inschrijving.dossiers.models import (
     DossierStatus,
     IncomeLimit,
     LandlordChoice,
+    Person,
+    PersonRole,
     Preferences,
 )
 from inschrijving.extensions import db
@@ -42,26 +45,71 @@ def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
     )
 
 
-def list_dossiers(*, moment_id: int | None, limit: int = 500) -> list[Dossier]:
-    """Dossiers of a moment (or the latest ones), loaded for a list with checklist in a fixed number of queries."""
-    stmt = (
-        db.select(Dossier)
-        .options(
-            selectinload(Dossier.persons),
-            selectinload(Dossier.incomes),
-            selectinload(Dossier.assets),
-            selectinload(Dossier.property_declarations),
-            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
-            selectinload(Dossier.consents),
-            selectinload(Dossier.documents),
-            selectinload(Dossier.moment),
+DOSSIER_PAGE_SIZE = 50
+# What the list loads with each dossier so the checklist column needs no query per row.
+_LIST_LOADS = (
+    selectinload(Dossier.persons),
+    selectinload(Dossier.incomes),
+    selectinload(Dossier.assets),
+    selectinload(Dossier.property_declarations),
+    selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+    selectinload(Dossier.consents),
+    selectinload(Dossier.documents),
+    selectinload(Dossier.moment),
+)
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    moment_id: int | None = None
+    status: DossierStatus | None = None
+    search: str | None = None  # the start of a reference, or part of the reference tenant's name
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    items: list[Dossier]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def page_dossiers(criteria: DossierFilter, *, page: int = 1, per_page: int = DOSSIER_PAGE_SIZE) -> DossierPage:
+    """One page of the dossiers matching the filter, newest first, and how many match: a fixed number of queries
+    (a count, the page's ids, then the page's rows with what the checklist column reads) however many there are."""
+    wanted = sa.select(Dossier.id)
+    if criteria.moment_id is not None:
+        wanted = wanted.where(Dossier.moment_id == criteria.moment_id)
+    if criteria.status is not None:
+        wanted = wanted.where(Dossier.status == criteria.status)
+    if criteria.search:
+        term = criteria.search.strip()
+        like = f"%{term.lower()}%"
+        named = sa.select(Person.id).where(
+            Person.dossier_id == Dossier.id,
+            Person.role == PersonRole.REFERENCE_TENANT,
+            sa.func.lower(Person.first_name + " " + Person.last_name).like(like),
         )
-        .order_by(Dossier.created_at.desc(), Dossier.id.desc())
-        .limit(limit)
-    )
-    if moment_id is not None:
-        stmt = stmt.where(Dossier.moment_id == moment_id)
-    return list(db.session.scalars(stmt))
+        wanted = wanted.where(sa.or_(Dossier.reference.ilike(f"{term}%"), named.exists()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(wanted.subquery())) or 0
+    page = min(max(page, 1), max((total + per_page - 1) // per_page, 1))
+    ids = list(db.session.scalars(
+        wanted.order_by(Dossier.created_at.desc(), Dossier.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ))
+    rows = {d.id: d for d in db.session.scalars(sa.select(Dossier).where(Dossier.id.in_(ids)).options(*_LIST_LOADS))}
+    return DossierPage([rows[i] for i in ids if i in rows], total, page, per_page)
 
 
 def list_changes(dossier_id: int) -> list[DossierChange]:

@@ -91,6 +91,19 @@ def list_moment_rows(*, upcoming: bool, today: date) -> list[MomentRow]:
     return list(rows.values())
 
 
+def list_moment_choices() -> list[tuple[int, str]]:
+    """(id, "date · place") of every moment, newest first, for a filter's select box (one query)."""
+    rows = db.session.execute(
+        sa.select(RegistrationMoment.id, RegistrationMoment.held_on, RegistrationMoment.location_name)
+        .order_by(RegistrationMoment.held_on.desc(), RegistrationMoment.id.desc())
+    )
+    return [(row.id, f"{row.held_on.strftime('%d-%m-%Y')} · {row.location_name}") for row in rows]
+
+
+def get_moment(moment_id: int) -> RegistrationMoment | None:
+    return db.session.get(RegistrationMoment, moment_id)
+
+
 def get_last_moment() -> RegistrationMoment | None:
     """The most recently planned moment that was not cancelled (a new one starts from its place and hours)."""
     return db.session.scalar(

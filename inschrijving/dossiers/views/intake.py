@@ -10,7 +10,7 @@ from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.forms.steps import VersionForm
 from inschrijving.dossiers.models import Dossier
-from inschrijving.dossiers.services import checklist, consent, errors, facts, lifecycle, reads
+from inschrijving.dossiers.services import checklist, consent, errors, facts, lifecycle
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import (
     keep_input_after_stale_save,
@@ -23,18 +23,6 @@ from inschrijving.extensions import db
 from inschrijving.landlords.portal.services import packets as landlord_packets
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.web import current_actor
-
-
-@bp.route("/")
-def index():
-    """List the dossiers of a moment (national numbers masked), in a fixed number of queries."""
-    moment_id = request.args.get("moment", type=int)
-    moment = db.get_or_404(RegistrationMoment, moment_id) if moment_id else None
-    rows = reads.view_dossier_list(moment_id=moment_id, actor=current_actor())
-    missing = {d.id: checklist.missing_items(d) for d in rows}
-    page = render_template("dossiers/index.html", moment=moment, dossiers=rows, missing=missing)
-    db.session.commit()
-    return page
 
 
 @bp.route("/start/<int:booking_id>", methods=["GET", "POST"])
