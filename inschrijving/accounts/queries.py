@@ -84,9 +84,8 @@ def page_audit_events(criteria: AuditFilter, *, after: tuple[datetime, int] | No
         stmt = stmt.where(AuditEvent.occurred_at < criteria.until)
     if after is not None:
         when, event_id = after
-        stmt = stmt.where(sa.or_(
-            AuditEvent.occurred_at < when, sa.and_(AuditEvent.occurred_at == when, AuditEvent.id < event_id)
-        ))
+        # A row-value comparison: both databases read it as one range of the (…, occurred_at, id) index.
+        stmt = stmt.where(sa.tuple_(AuditEvent.occurred_at, AuditEvent.id) < sa.tuple_(when, event_id))
     stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(per_page + 1)
     rows = list(db.session.scalars(stmt))
     older = audit_cursor(rows[per_page - 1]) if len(rows) > per_page else None

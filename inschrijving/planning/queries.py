@@ -68,13 +68,17 @@ class DayDossier:
     choices: list[tuple[str, ChoiceStatus]] = field(default_factory=list)
 
 
-def list_moment_rows(*, upcoming: bool, today: date) -> list[MomentRow]:
-    """Moments with their seat totals: upcoming soonest first, past most recent first. Two queries."""
+def list_moment_rows(*, upcoming: bool, today: date, limit: int | None = None, offset: int = 0) -> list[MomentRow]:
+    """Moments with their seat totals: upcoming soonest first, past most recent first (a page of them when
+    `limit` is given). Two queries."""
     stmt = sa.select(RegistrationMoment)
     if upcoming:
         stmt = stmt.where(RegistrationMoment.held_on >= today).order_by(RegistrationMoment.held_on)
     else:
-        stmt = stmt.where(RegistrationMoment.held_on < today).order_by(RegistrationMoment.held_on.desc())
+        stmt = stmt.where(RegistrationMoment.held_on < today).order_by(RegistrationMoment.held_on.desc(),
+                                                                        RegistrationMoment.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     moments = db.session.scalars(stmt).all()
     rows = {m.id: MomentRow(m) for m in moments}
     if rows:

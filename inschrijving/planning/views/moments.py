@@ -54,6 +54,9 @@ def plan_from_form(form: MomentForm, *, now) -> MomentPlan | None:
     return None
 
 
+PAST_PER_PAGE = 12
+
+
 def edit_from_form(form: EditMomentForm, moment, *, now) -> editing.MomentEdit | None:
     """Turn a valid edit form into a checked change, or put the rule's message next to the field it concerns."""
     try:
@@ -87,6 +90,10 @@ def index():
         else None
     )
     upcoming = queries.list_moment_rows(upcoming=True, today=today)
+    past_page = max(request.args.get("voorbij", 1, type=int), 1)
+    # One row more than a page: it tells whether an older page exists, without a count.
+    past = queries.list_moment_rows(upcoming=False, today=today, limit=PAST_PER_PAGE + 1,
+                                    offset=(past_page - 1) * PAST_PER_PAGE)
     missing_limits = (
         dossier_queries.years_without_limits(queries.registration_years_ahead(upcoming, today=today))
         if current_user.role == Role.COORDINATOR
@@ -95,7 +102,9 @@ def index():
     return render_template(
         "planning/index.html",
         upcoming=upcoming,
-        past=queries.list_moment_rows(upcoming=False, today=today),
+        past=past[:PAST_PER_PAGE],
+        past_page=past_page,
+        more_past=len(past) > PAST_PER_PAGE,
         feed_url=feed_url,
         missing_limits=missing_limits,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import Response, abort, g, render_template, request, url_for
 from flask_babel import format_date, format_percent
@@ -20,6 +20,7 @@ from inschrijving.planning.views.blueprint import bp, feed_bp, moment_or_404
 from inschrijving.rendering.ical import CalendarEvent, moments_to_ical
 from inschrijving.rendering.xlsx_tables import Table, tables_to_xlsx
 
+DEFAULT_PERIOD_DAYS = 365
 BOOKED_BY_LABELS = {
     BookedBy.SELF: _l("de kandidaat zelf"),
     BookedBy.SOCIAL_WORKER: _l("een sociaal werker"),
@@ -55,9 +56,11 @@ def statistics_xlsx():
 
 
 def _period(form: PeriodForm) -> tuple[date | None, date | None]:
+    """The asked period; without one, the last twelve months and what is planned (a season, whatever the history)."""
     if request.args and form.validate():
         return form.since.data, form.until.data
-    return None, None
+    form.since.data = utcnow().date() - timedelta(days=DEFAULT_PERIOD_DAYS)
+    return form.since.data, None
 
 
 def _statistics_page(season: queries.SeasonStats, *, moment: RegistrationMoment | None, form: PeriodForm | None):
