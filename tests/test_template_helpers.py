@@ -25,6 +25,7 @@ SAMPLES = {
     "short_day": (date(2026, 5, 4),),
     "clock": (datetime(2026, 5, 4, 9, 30, tzinfo=UTC),),
     "moment_time": (datetime(2026, 5, 4, 9, 30, tzinfo=UTC),),
+    "break_at_punctuation": ("medewerker@example.org",),
 }
 # Reads the database for the booking's manage page; goes when that page gets the checklist from its view.
 QUERIES_UNTIL_THE_MANAGE_PAGE_PASSES_ITS_CHECKLIST = {"dossier_checklist_for_booking"}
