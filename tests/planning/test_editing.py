@@ -137,3 +137,11 @@ def test_a_block_that_does_not_divide_into_whole_slots_says_so(moment):
     plan = moments.plan_moment(kind=moment.kind, held_on=moment.held_on, location_name="x", address="y",
                                blocks=[(time(9), time(12))], slot_minutes=30, desks=1, now=NOW)
     assert plan.remainders == []
+
+
+def test_the_same_window_written_in_brussels_time_is_no_change(moment):
+    from inschrijving.planning.services.base import BRUSSELS
+
+    edit = change(moment, booking_opens_at=moment.booking_opens_at.astimezone(BRUSSELS),
+                  booking_closes_at=moment.booking_closes_at.astimezone(BRUSSELS), location_name="Het Pand")
+    assert edit.changed_fields == ["location_name"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -115,8 +115,9 @@ def _values(moment_or_plan) -> dict:
         "location_name": moment_or_plan.location_name,
         "address": moment_or_plan.address,
         "place_notes": dict(moment_or_plan.place_notes or {}),
-        "booking_opens_at": moment_or_plan.booking_opens_at.isoformat(),
-        "booking_closes_at": moment_or_plan.booking_closes_at.isoformat(),
+        # In UTC, so the same instant written in another zone (the form's Brussels time) is no change.
+        "booking_opens_at": moment_or_plan.booking_opens_at.astimezone(UTC).isoformat(),
+        "booking_closes_at": moment_or_plan.booking_closes_at.astimezone(UTC).isoformat(),
         "blocks": [f"{s.strftime('%H:%M')}-{e.strftime('%H:%M')}" for s, e in _blocks_of(moment_or_plan)],
         "slot_minutes": moment_or_plan.slot_minutes,
     }
