@@ -145,3 +145,20 @@ def test_the_same_window_written_in_brussels_time_is_no_change(moment):
     edit = change(moment, booking_opens_at=moment.booking_opens_at.astimezone(BRUSSELS),
                   booking_closes_at=moment.booking_closes_at.astimezone(BRUSSELS), location_name="Het Pand")
     assert edit.changed_fields == ["location_name"]
+
+
+def test_the_candidate_without_a_seat_is_told_and_knows_they_are_first_on_the_waiting_list(db, moment, booked,
+                                                                                              coordinator):
+    from inschrijving.notifications.services import message_text
+
+    edit = change(moment, blocks=[(time(9), time(10))])
+    editing.apply_edit(edit, actor=coordinator, ip=None, now=NOW, confirmed=edit.fingerprint)
+    db.session.flush()
+    message = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == "late2@example.org")
+    ).one()
+    assert message.template == "emails/booking_unseated.txt"
+    text = message_text(message)
+    assert "De openingsuren van de groepsinschrijving zijn veranderd." in text
+    assert "U staat vooraan op de wachtlijst." in text
+    assert message.attachments[0]["content_type"] == "text/calendar; method=CANCEL"

@@ -265,7 +265,6 @@ def unseat_for_new_times(booking: Booking, *, actor: User, ip: str | None, now: 
     if not booking.is_live:
         raise BookingNotChangeable(booking.id)
     _cancel(booking, now=now)
-    notices.queue_cancelled(booking, now=now)
     entry = None
     if booking.email:
         details = ContactDetails(contact_name=booking.contact_name, phone=booking.phone, email=booking.email,
@@ -274,6 +273,7 @@ def unseat_for_new_times(booking: Booking, *, actor: User, ip: str | None, now: 
             entry = waitlist.join_waitlist(booking.moment, details=details, now=booking.created_at)
         except AlreadyWaiting:
             entry = None
+    notices.queue_unseated(booking, now=now, on_waitlist=entry is not None)
     account_audit.record_audit(actor=actor, action="booking.unseated_by_new_times", object_type="booking",
                                object_id=booking.id, detail={"waitlist": entry is not None}, ip=ip)
     return entry
