@@ -85,3 +85,9 @@ def test_the_demo_names_the_public_source_not_an_internal_file():
     assert "DOMAIN.md" not in INCOME_LIMIT_2024["source"]
     assert "[S" not in INCOME_LIMIT_2024["source"]
     assert "https://www.vlaanderen.be/" in INCOME_LIMIT_2024["source"]
+
+
+def test_without_any_limits_the_page_names_the_years_to_enter(db, coordinator_client):
+    this_year = utcnow().year
+    page = text(coordinator_client.get("/dossiers/grenzen"))
+    assert f"Nog niet ingevoerd: {this_year}, {this_year + 1}." in page
