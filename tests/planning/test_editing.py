@@ -162,3 +162,11 @@ def test_the_candidate_without_a_seat_is_told_and_knows_they_are_first_on_the_wa
     assert "De openingsuren van de groepsinschrijving zijn veranderd." in text
     assert "U staat vooraan op de wachtlijst." in text
     assert message.attachments[0]["content_type"] == "text/calendar; method=CANCEL"
+
+
+def test_saving_without_a_change_writes_nothing(db, moment, coordinator):
+    edit = change(moment)
+    assert edit.changed_fields == [] and not edit.needs_confirmation
+    editing.apply_edit(edit, actor=coordinator, ip=None, now=NOW)
+    db.session.flush()
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "moment.edit")) == 0

@@ -205,6 +205,8 @@ def apply_edit(edit: MomentEdit, *, actor: User, ip: str | None, now: datetime,
     moment, plan = edit.moment, edit.plan
     if edit.needs_confirmation and confirmed != edit.fingerprint:
         raise EditChanged()
+    if not edit.changed_fields:
+        return edit  # saved as it was: nothing to write, nothing to audit
     moment.location_name = plan.location_name
     moment.address = plan.address
     moment.place_notes = dict(plan.place_notes)
