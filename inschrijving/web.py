@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -289,6 +290,11 @@ def init_templates(app: Flask) -> None:
         # A number, reference, time or phone number inside a sentence of any language: <bdi> keeps its
         # characters in their own order in Arabic text ("0470 12 34 56", never "56 34 12 0470").
         return Markup('<bdi dir="ltr">%s</bdi>') % value
+
+    @app.template_filter("break_at_punctuation")
+    def break_at_punctuation_filter(value: Any) -> Markup:
+        # Lets an e-mail address or a code wrap after @ . _ / : , or - instead of mid-word (CSS cannot).
+        return Markup("<wbr>").join(re.split(r"(?<=[@./_,:-])", str(value)))
 
     @app.template_filter("day")
     def day_filter(value: date | datetime) -> str:

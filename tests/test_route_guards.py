@@ -71,6 +71,7 @@ EXCEPTIONS = {
     "/planning/<int:moment_id>/medewerkers": COORDINATORS,
     "/planning/<int:moment_id>/reeks": COORDINATORS,
     "/planning/infomoment/nieuw": COORDINATORS,
+    "/planning/<int:moment_id>/bewerken": COORDINATORS,
     "/dossiers/grenzen": COORDINATORS,
     "/dossiers/<int:dossier_id>/geschiedenis": COORDINATORS,
     # A calendar app cannot log in: the secret token in the feed's URL is the key (unknown token: 404).

@@ -133,7 +133,9 @@ def test_income_limit_2024_comes_with_its_source(db, app, logins_file):
 
     limit = db.session.scalar(sa.select(IncomeLimit).where(IncomeLimit.year == 2024))
     assert (limit.single, limit.single_disabled, limit.other, limit.per_dependant) == (29515, 31987, 44270, 2475)
-    assert "6.13" in limit.source and "[S24]" in limit.source and "Wonen in Vlaanderen" in limit.source
+    assert "6.13" in limit.source and "Wonen in Vlaanderen" in limit.source
+    # The public source a coordinator can open, not a reference into an internal document.
+    assert "https://www.vlaanderen.be/" in limit.source and "DOMAIN.md" not in limit.source
 
 
 def test_every_seeded_national_number_passes_the_checksum(db, app, logins_file):

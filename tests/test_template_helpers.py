@@ -28,6 +28,7 @@ SAMPLES = {
     "bdi": ("0470 12 34 56",),
     "what_to_bring": (),
     "choice_status_label": ("registered",),
+    "break_at_punctuation": ("medewerker@example.org",),
 }
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from inschrijving.accounts.labels import ACTION_LABELS, OBJECT_TYPE_LABELS
 from inschrijving.accounts.models import Role
 from inschrijving.accounts.services import users
 from inschrijving.validators import NumberRange
@@ -129,12 +132,17 @@ class EditUserForm(UserForm):
 
 
 class AuditFilterForm(FlaskForm):
-    """The audit log filter; a GET form, so it carries no CSRF token."""
+    """The audit log filter; a GET form, so it carries no CSRF token.
+
+    Its lists come from the label map and the users table, never from the log itself (a DISTINCT over the
+    whole log on every view).
+    """
 
     class Meta:
         csrf = False
 
-    user_id = SelectField(_l("Gebruiker"), coerce=_int_or_none, validate_choice=True)
+    user_id = SelectField(_l("Persoon (medewerker)"), coerce=_int_or_none, validate_choice=True)
+    dossier = StringField(_l("Dossierreferentie"), validators=[Optional(), Length(max=20)])
     action = SelectField(_l("Actie"), default="", validate_choice=True)
     object_type = SelectField(_l("Soort object"), default="", validate_choice=True)
     object_id = IntegerField(
@@ -144,11 +152,22 @@ class AuditFilterForm(FlaskForm):
     since = DateField(_l("Vanaf"), validators=[Optional()])
     until = DateField(_l("Tot en met"), validators=[Optional()])
 
-    def __init__(self, *args, users: list[tuple[int, str]], actions: list[str], object_types: list[str], **kwargs):
+    def __init__(self, *args, users: list[tuple[int, str]], find_dossier: Callable[[str], int | None], **kwargs):
         super().__init__(*args, **kwargs)
+        self.find_dossier = find_dossier
+        self.dossier_id: int | None = None
         self.user_id.choices = [SelectChoice(None, _l("Iedereen"))] + [SelectChoice(i, label) for i, label in users]
-        self.action.choices = [SelectChoice("", _l("Alle acties"))] + [SelectChoice(a) for a in actions]
-        self.object_type.choices = [SelectChoice("", _l("Alle soorten"))] + [SelectChoice(t) for t in object_types]
+        actions = sorted(ACTION_LABELS.items(), key=lambda item: str(item[1]))
+        self.action.choices = [SelectChoice("", _l("Alle acties"))] + [SelectChoice(a, label) for a, label in actions]
+        self.object_type.choices = [SelectChoice("", _l("Alle soorten"))] + [
+            SelectChoice(t, label) for t, label in OBJECT_TYPE_LABELS.items()
+        ]
+
+    def validate_dossier(self, field) -> None:
+        if field.data:
+            self.dossier_id = self.find_dossier(field.data.strip().upper())
+            if self.dossier_id is None:
+                raise ValidationError(_l("Er is geen dossier met deze referentie."))
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:

@@ -41,25 +41,34 @@ def list_user_choices() -> list[tuple[int, str]]:
     return [(row.id, f"{row.name} ({row.email})") for row in rows]
 
 
-def list_audit_actions() -> list[str]:
-    """List the distinct actions present in the audit log."""
-    return list(db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit log, newest first, and where the next (older) page starts."""
+
+    items: list[AuditEvent]
+    older: str | None  # the cursor of the next page, None on the last one
 
 
-def list_audit_object_types() -> list[str]:
-    """List the distinct object types present in the audit log."""
-    return list(
-        db.session.scalars(
-            sa.select(AuditEvent.object_type)
-            .where(AuditEvent.object_type.is_not(None))
-            .distinct()
-            .order_by(AuditEvent.object_type)
-        )
-    )
+def audit_cursor(event: AuditEvent) -> str:
+    return f"{event.occurred_at.isoformat()}_{event.id}"
 
 
-def page_audit_events(criteria: AuditFilter, *, page: int, per_page: int = AUDIT_PAGE_SIZE):
-    """Return one page of audit events matching the filter, newest first (a Flask-SQLAlchemy Pagination)."""
+def parse_audit_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The (time, id) a page continues after; None for the first page or a cursor that is not one."""
+    when, _sep, event_id = (text or "").rpartition("_")
+    try:
+        return datetime.fromisoformat(when), int(event_id)
+    except ValueError:
+        return None
+
+
+def page_audit_events(criteria: AuditFilter, *, after: tuple[datetime, int] | None = None,
+                      per_page: int = AUDIT_PAGE_SIZE) -> AuditPage:
+    """One page of audit events matching the filter, newest first, continuing after a (time, id) cursor.
+
+    Keyset paging: one query that reads one page through the indexes, however far back the page is; no
+    count and no OFFSET, which both read every row before it.
+    """
     stmt = sa.select(AuditEvent)
     if criteria.user_id is not None:
         stmt = stmt.where(AuditEvent.user_id == criteria.user_id)
@@ -73,5 +82,11 @@ def page_audit_events(criteria: AuditFilter, *, page: int, per_page: int = AUDIT
         stmt = stmt.where(AuditEvent.occurred_at >= criteria.since)
     if criteria.until is not None:
         stmt = stmt.where(AuditEvent.occurred_at < criteria.until)
-    stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    if after is not None:
+        when, event_id = after
+        # A row-value comparison: both databases read it as one range of the (…, occurred_at, id) index.
+        stmt = stmt.where(sa.tuple_(AuditEvent.occurred_at, AuditEvent.id) < sa.tuple_(when, event_id))
+    stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(per_page + 1)
+    rows = list(db.session.scalars(stmt))
+    older = audit_cursor(rows[per_page - 1]) if len(rows) > per_page else None
+    return AuditPage(rows[:per_page], older)

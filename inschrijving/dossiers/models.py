@@ -33,7 +33,12 @@ if TYPE_CHECKING:
 
 class Dossier(db.Model):
     __tablename__ = "dossiers"
-    __table_args__ = (sa.Index("ix_dossiers_moment_id_status", "moment_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_dossiers_moment_id_status", "moment_id", "status"),
+        # The dossier list: newest first, all of them or one moment's.
+        sa.Index("ix_dossiers_created_at_id", "created_at", "id"),
+        sa.Index("ix_dossiers_moment_id_created_at", "moment_id", "created_at", "id"),
+    )
 
     id: Mapped[intpk]
     reference: Mapped[str] = mapped_column(sa.String(7), unique=True)

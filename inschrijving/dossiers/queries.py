@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -16,7 +17,10 @@ from inschrijving.dossiers.models import (
     Dossier,
     DossierChange,
     DossierStatus,
+    IncomeLimit,
     LandlordChoice,
+    Person,
+    PersonRole,
     Preferences,
 )
 from inschrijving.extensions import db
@@ -95,29 +99,77 @@ def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
     )
 
 
-def list_dossiers(*, moment_id: int | None, limit: int = 500,
-                  scope: sa.ColumnElement[bool] | None = None) -> list[Dossier]:
-    """Dossiers of a moment (or the latest ones), loaded for a list with checklist in a fixed number of queries."""
-    stmt = (
-        db.select(Dossier)
-        .options(
-            selectinload(Dossier.persons),
-            selectinload(Dossier.incomes),
-            selectinload(Dossier.assets),
-            selectinload(Dossier.property_declarations),
-            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
-            selectinload(Dossier.consents),
-            selectinload(Dossier.documents),
-            selectinload(Dossier.moment),
-        )
-        .order_by(Dossier.created_at.desc(), Dossier.id.desc())
-        .limit(limit)
-    )
-    if moment_id is not None:
-        stmt = stmt.where(Dossier.moment_id == moment_id)
+DOSSIER_PAGE_SIZE = 50
+# What the list loads with each dossier so the checklist column needs no query per row.
+_LIST_LOADS = (
+    selectinload(Dossier.persons),
+    selectinload(Dossier.incomes),
+    selectinload(Dossier.assets),
+    selectinload(Dossier.property_declarations),
+    selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+    selectinload(Dossier.consents),
+    selectinload(Dossier.documents),
+    selectinload(Dossier.moment),
+)
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    moment_id: int | None = None
+    status: DossierStatus | None = None
+    search: str | None = None  # the start of a reference, or part of the reference tenant's name
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    items: list[Dossier]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def page_dossiers(criteria: DossierFilter, *, page: int = 1, per_page: int = DOSSIER_PAGE_SIZE,
+                  scope: sa.ColumnElement[bool] | None = None) -> DossierPage:
+    """One page of the dossiers matching the filter, newest first, and how many match: a fixed number of queries
+    (a count, the page's ids, then the page's rows with what the checklist column reads) however many there are.
+
+    `scope` limits it to what the reader may open (`dossier_scope`).
+    """
+    wanted = sa.select(Dossier.id)
     if scope is not None:
-        stmt = stmt.where(scope)
-    return list(db.session.scalars(stmt))
+        wanted = wanted.where(scope)
+    if criteria.moment_id is not None:
+        wanted = wanted.where(Dossier.moment_id == criteria.moment_id)
+    if criteria.status is not None:
+        wanted = wanted.where(Dossier.status == criteria.status)
+    if criteria.search:
+        term = criteria.search.strip()
+        like = f"%{term.lower()}%"
+        named = sa.select(Person.id).where(
+            Person.dossier_id == Dossier.id,
+            Person.role == PersonRole.REFERENCE_TENANT,
+            sa.func.lower(Person.first_name + " " + Person.last_name).like(like),
+        )
+        wanted = wanted.where(sa.or_(Dossier.reference.ilike(f"{term}%"), named.exists()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(wanted.subquery())) or 0
+    page = min(max(page, 1), max((total + per_page - 1) // per_page, 1))
+    ids = list(db.session.scalars(
+        wanted.order_by(Dossier.created_at.desc(), Dossier.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ))
+    rows = {d.id: d for d in db.session.scalars(sa.select(Dossier).where(Dossier.id.in_(ids)).options(*_LIST_LOADS))}
+    return DossierPage([rows[i] for i in ids if i in rows], total, page, per_page)
 
 
 def list_changes(dossier_id: int) -> list[DossierChange]:
@@ -172,3 +224,21 @@ def list_municipality_choices(on: date) -> list[tuple[int, str]]:
         .order_by(Municipality.name)
     )
     return [(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+def list_limit_years() -> list[int]:
+    """The registration years whose income limits are entered, oldest first."""
+    return list(db.session.scalars(sa.select(IncomeLimit.year).order_by(IncomeLimit.year)))
+
+
+def years_without_limits(years: set[int]) -> list[int]:
+    """Of these registration years, the ones whose income limits are not entered yet (one query)."""
+    if not years:
+        return []
+    entered = set(db.session.scalars(sa.select(IncomeLimit.year).where(IncomeLimit.year.in_(years))))
+    return sorted(years - entered)
+
+
+def get_dossier_id_by_reference(reference: str) -> int | None:
+    """The id of the dossier with this reference, if any (the audit log's filter by dossier)."""
+    return db.session.scalar(sa.select(Dossier.id).where(Dossier.reference == reference))

@@ -13,6 +13,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -26,7 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inschrijving.config import LANGUAGE_NAMES
-from inschrijving.planning.models import MomentKind
+from inschrijving.planning.models import MomentKind, RegistrationMoment
 from inschrijving.planning.services.base import BRUSSELS
 from inschrijving.validators import NumberRange
 
@@ -113,6 +114,49 @@ class MomentForm(FlaskForm):
     def as_brussels(value: datetime | None) -> datetime | None:
         # The browser sends wall-clock time without a zone; the coordinator means Brussels time.
         return value.replace(tzinfo=BRUSSELS) if value is not None else None
+
+    @staticmethod
+    def values_of(moment: RegistrationMoment, *, with_window: bool) -> dict:
+        """A moment's place, notes, blocks, slot length and desks (and its booking window) as form data."""
+        blocks = [{"start": b.start_time, "end": b.end_time} for b in moment.blocks]
+        data = {
+            "location_name": moment.location_name,
+            "address": moment.address,
+            "blocks": blocks + [{}] * (BLOCK_ROWS - len(blocks)),
+            "slot_minutes": moment.slot_minutes,
+            "desks": moment.desks,
+            **{f"note_{code}": text for code, text in (moment.place_notes or {}).items() if code in LANGUAGE_NAMES},
+        }
+        if with_window:
+            data["booking_opens_at"] = moment.booking_opens_at.astimezone(BRUSSELS).replace(tzinfo=None)
+            data["booking_closes_at"] = moment.booking_closes_at.astimezone(BRUSSELS).replace(tzinfo=None)
+        return data
+
+
+class EditMomentForm(MomentForm):
+    """The parts of a moment that may change once it is planned (not its kind, day or desks)."""
+
+    kind = None
+    held_on = None
+    title = None
+    desks = None
+    # The preview's fingerprint of who moves where; saving moves people only if it still holds.
+    confirmed = HiddenField()
+
+
+class PeriodForm(FlaskForm):
+    """The statistics' period; a GET form, so it carries no CSRF token. Empty ends mean "from the first" or
+    "up to the last" moment."""
+
+    class Meta:
+        csrf = False
+
+    since = DateField(_l("Van"), validators=[Optional()])
+    until = DateField(_l("Tot en met"), validators=[Optional()])
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("Deze datum ligt voor de begindatum."))
 
 
 class CancelForm(FlaskForm):

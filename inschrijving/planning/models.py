@@ -168,6 +168,11 @@ class RegistrationMoment(db.Model):
         return self.status == MomentStatus.PUBLISHED
 
     @property
+    def can_edit(self) -> bool:
+        """Place, notes, booking window and opening blocks may change while it is a draft or published."""
+        return self.status in (MomentStatus.DRAFT, MomentStatus.PUBLISHED)
+
+    @property
     def can_cancel(self) -> bool:
         return self.status != MomentStatus.CANCELLED
 

@@ -11,10 +11,17 @@ from sqlalchemy.orm import selectinload
 from inschrijving import contact
 from inschrijving.accounts.models import Role, User
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
-from inschrijving.dossiers.models import ChoiceStatus, Dossier, DossierStatus, LandlordChoice
+from inschrijving.dossiers.models import (
+    ChoiceStatus,
+    Dossier,
+    DossierStatus,
+    LandlordChoice,
+    Preferences,
+    preference_municipalities,
+)
 from inschrijving.extensions import db
-from inschrijving.landlords.models import Landlord
-from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
+from inschrijving.landlords.models import Landlord, Municipality
+from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
 
 
 @dataclass
@@ -31,12 +38,20 @@ class MomentRow:
 
 @dataclass
 class MomentStats:
-    moment: RegistrationMoment
+    moment: RegistrationMoment | None  # None for the totals of a period
     booked: int = 0
     came: int = 0
     no_show: int = 0
     cancelled: int = 0
     waiting: int = 0
+    walk_ins: int = 0
+    dossiers_started: int = 0
+    dossiers_completed: int = 0
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """No-shows as a share of the bookings that were not cancelled (None without any)."""
+        return self.no_show / self.booked if self.booked else None
 
 
 @dataclass
@@ -146,13 +161,17 @@ class DayList:
     shown: int
 
 
-def list_moment_rows(*, upcoming: bool, today: date) -> list[MomentRow]:
-    """Moments with their seat totals: upcoming soonest first, past most recent first. Two queries."""
+def list_moment_rows(*, upcoming: bool, today: date, limit: int | None = None, offset: int = 0) -> list[MomentRow]:
+    """Moments with their seat totals: upcoming soonest first, past most recent first (a page of them when
+    `limit` is given). Two queries."""
     stmt = sa.select(RegistrationMoment)
     if upcoming:
         stmt = stmt.where(RegistrationMoment.held_on >= today).order_by(RegistrationMoment.held_on)
     else:
-        stmt = stmt.where(RegistrationMoment.held_on < today).order_by(RegistrationMoment.held_on.desc())
+        stmt = stmt.where(RegistrationMoment.held_on < today).order_by(RegistrationMoment.held_on.desc(),
+                                                                        RegistrationMoment.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     moments = db.session.scalars(stmt).all()
     rows = {m.id: MomentRow(m) for m in moments}
     if rows:
@@ -167,6 +186,39 @@ def list_moment_rows(*, upcoming: bool, today: date) -> list[MomentRow]:
             row = rows[moment_id]
             row.slots, row.capacity, row.booked = count, capacity or 0, booked or 0
     return list(rows.values())
+
+
+def list_moment_choices() -> list[tuple[int, str]]:
+    """(id, "date · place") of every moment, newest first, for a filter's select box (one query)."""
+    rows = db.session.execute(
+        sa.select(RegistrationMoment.id, RegistrationMoment.held_on, RegistrationMoment.location_name)
+        .order_by(RegistrationMoment.held_on.desc(), RegistrationMoment.id.desc())
+    )
+    return [(row.id, f"{row.held_on.strftime('%d-%m-%Y')} · {row.location_name}") for row in rows]
+
+
+def get_moment(moment_id: int) -> RegistrationMoment | None:
+    return db.session.get(RegistrationMoment, moment_id)
+
+
+def get_last_moment() -> RegistrationMoment | None:
+    """The most recently planned moment that was not cancelled (a new one starts from its place and hours)."""
+    return db.session.scalar(
+        sa.select(RegistrationMoment)
+        .where(RegistrationMoment.status != MomentStatus.CANCELLED)
+        .options(selectinload(RegistrationMoment.blocks))
+        .order_by(RegistrationMoment.created_at.desc(), RegistrationMoment.id.desc())
+        .limit(1)
+    )
+
+
+def registration_years_ahead(upcoming: list[MomentRow], *, today: date) -> set[int]:
+    """The registration years coming up: this year, and the year of every planned registration moment."""
+    return {today.year} | {
+        row.moment.held_on.year
+        for row in upcoming
+        if row.moment.kind == MomentKind.REGISTRATION and row.moment.status != MomentStatus.CANCELLED
+    }
 
 
 def day_list(moment: RegistrationMoment, day_filter: DayFilter | None = None) -> DayList:
@@ -347,3 +399,171 @@ def bar_chart(stats: list[MomentStats], labels: list[str], *, height: int = 260)
     ticks = [Tick(round(baseline - plot * v / maximum, 1), v) for v in sorted({0, maximum // 2, maximum})]
     width = max(left + len(stats) * group_width + gap // 2, 240)
     return Chart(width, height, left, baseline, maximum, groups, ticks)
+
+
+# --- the season at a glance ---------------------------------------------------------------------------------------
+
+SEASON_COUNTS = ("booked", "came", "no_show", "cancelled", "waiting", "walk_ins", "dossiers_started",
+                 "dossiers_completed")
+
+
+@dataclass
+class InfoMomentStats:
+    """An info moment for professionals: registrations, attendees and organisations reached."""
+
+    moment: RegistrationMoment
+    registrations: int = 0
+    attendees: int = 0
+    organisations: int = 0
+
+
+@dataclass
+class SeasonStats:
+    """Everything the statistics page and its XLSX show for a period, counted in a fixed number of queries."""
+
+    moments: list[MomentStats]
+    totals: MomentStats
+    by_landlord: list[tuple[str, int]] = field(default_factory=list)
+    by_municipality: list[tuple[str, int]] = field(default_factory=list)
+    by_language: list[tuple[str, int]] = field(default_factory=list)
+    interpreters: int = 0
+    by_booked_by: list[tuple[str, int]] = field(default_factory=list)
+    info: list[InfoMomentStats] = field(default_factory=list)
+
+
+def list_season_moments(*, since: date | None = None, until: date | None = None) -> list[RegistrationMoment]:
+    """Moments worth counting in a period (not drafts), oldest first, both kinds."""
+    stmt = sa.select(RegistrationMoment).where(RegistrationMoment.status != MomentStatus.DRAFT)
+    if since is not None:
+        stmt = stmt.where(RegistrationMoment.held_on >= since)
+    if until is not None:
+        stmt = stmt.where(RegistrationMoment.held_on <= until)
+    return list(db.session.scalars(stmt.order_by(RegistrationMoment.held_on, RegistrationMoment.id)))
+
+
+def season_stats(moments: list[RegistrationMoment]) -> SeasonStats:
+    """Per registration moment and for them all together: bookings, arrivals, no-shows, cancellations, waiting
+    list, walk-ins, dossiers, landlords chosen, municipalities wished for, languages, interpreters and who booked.
+
+    Info moments are counted apart (`info_moment_statistics`). Seven queries however many moments.
+    """
+    registration = [m for m in moments if m.kind == MomentKind.REGISTRATION]
+    info = [m for m in moments if m.kind == MomentKind.INFO]
+    rows = {m.id: MomentStats(m) for m in registration}
+    totals = MomentStats(None)
+    season = SeasonStats(list(rows.values()), totals, info=info_moment_statistics(info))
+    if not rows:
+        return season
+    for moment_id, status, walk_in, count in db.session.execute(
+        sa.select(Booking.moment_id, Booking.status, Booking.is_walk_in, sa.func.count(Booking.id))
+        .where(Booking.moment_id.in_(rows))
+        .group_by(Booking.moment_id, Booking.status, Booking.is_walk_in)
+    ):
+        row = rows[moment_id]
+        if status == BookingStatus.CANCELLED:
+            row.cancelled += count
+            continue
+        row.booked += count
+        row.walk_ins += count if walk_in else 0
+        row.came += count if status == BookingStatus.CHECKED_IN else 0
+        row.no_show += count if status == BookingStatus.NO_SHOW else 0
+    for moment_id, count in db.session.execute(
+        sa.select(WaitlistEntry.moment_id, sa.func.count(WaitlistEntry.id))
+        .where(WaitlistEntry.moment_id.in_(rows))
+        .group_by(WaitlistEntry.moment_id)
+    ):
+        rows[moment_id].waiting = count
+    for moment_id, status, count in db.session.execute(
+        sa.select(Dossier.moment_id, Dossier.status, sa.func.count(Dossier.id))
+        .where(Dossier.moment_id.in_(rows))
+        .group_by(Dossier.moment_id, Dossier.status)
+    ):
+        rows[moment_id].dossiers_started += count
+        rows[moment_id].dossiers_completed += count if status == DossierStatus.COMPLETE else 0
+    for row in rows.values():
+        for name in SEASON_COUNTS:
+            setattr(totals, name, getattr(totals, name) + getattr(row, name))
+    season.by_landlord = _counted(
+        sa.select(Landlord.name, sa.func.count(LandlordChoice.id))
+        .join(LandlordChoice, LandlordChoice.landlord_id == Landlord.id)
+        .join(Dossier, Dossier.id == LandlordChoice.dossier_id)
+        .where(Dossier.moment_id.in_(rows))
+        .group_by(Landlord.name)
+    )
+    season.by_municipality = _counted(
+        sa.select(Municipality.name, sa.func.count(Dossier.id))
+        .join(preference_municipalities, preference_municipalities.c.municipality_id == Municipality.id)
+        .join(Preferences, Preferences.id == preference_municipalities.c.preferences_id)
+        .join(Dossier, Dossier.id == Preferences.dossier_id)
+        .where(Dossier.moment_id.in_(rows))
+        .group_by(Municipality.name)
+    )
+    languages: dict[str, int] = {}
+    booked_by: dict[str, int] = {}
+    for language, interpreter, by, count in db.session.execute(
+        sa.select(Booking.language, Booking.needs_interpreter, Booking.booked_by, sa.func.count(Booking.id))
+        .where(Booking.moment_id.in_(rows), Booking.status != BookingStatus.CANCELLED)
+        .group_by(Booking.language, Booking.needs_interpreter, Booking.booked_by)
+    ):
+        languages[language] = languages.get(language, 0) + count
+        booked_by[by] = booked_by.get(by, 0) + count
+        season.interpreters += count if interpreter else 0
+    season.by_language = sorted(languages.items(), key=lambda item: (-item[1], item[0]))
+    season.by_booked_by = sorted(booked_by.items(), key=lambda item: (-item[1], item[0]))
+    return season
+
+
+def _counted(stmt: sa.Select) -> list[tuple[str, int]]:
+    """(label, count) rows, most first."""
+    return sorted(((label, count) for label, count in db.session.execute(stmt)), key=lambda r: (-r[1], r[0]))
+
+
+def info_moment_statistics(moments: list[RegistrationMoment]) -> list[InfoMomentStats]:
+    """Info moments apart: registrations, attendees (`Booking.seats`) and organisations reached (one query)."""
+    stats = {m.id: InfoMomentStats(m) for m in moments}
+    if not stats:
+        return []
+    for moment_id, registrations, attendees, organisations in db.session.execute(
+        sa.select(
+            Booking.moment_id,
+            sa.func.count(Booking.id),
+            sa.func.coalesce(sa.func.sum(Booking.seats), 0),
+            sa.func.count(sa.distinct(sa.func.lower(Booking.organisation))),
+        )
+        .where(Booking.moment_id.in_(stats), Booking.status != BookingStatus.CANCELLED)
+        .group_by(Booking.moment_id)
+    ):
+        row = stats[moment_id]
+        row.registrations, row.attendees, row.organisations = registrations, int(attendees), organisations
+    return list(stats.values())
+
+
+@dataclass(frozen=True)
+class HBar:
+    label: str
+    value: int
+    y: float
+    width: float
+
+
+@dataclass(frozen=True)
+class HChart:
+    """A horizontal bar chart: one bar per row, labels on the left, the value after the bar."""
+
+    width: int
+    height: int
+    left: int
+    bar_height: int
+    bars: list[HBar]
+
+
+def hbar_chart(rows: list[tuple[str, int]], *, width: int = 560, left: int = 200) -> HChart:
+    """Lay out horizontal bars for (label, count) rows; the template only draws what is computed here."""
+    bar_height, gap = 20, 8
+    maximum = max((value for _label, value in rows), default=0) or 1
+    plot = width - left - 48
+    bars = [
+        HBar(label, value, index * (bar_height + gap) + gap, round(plot * value / maximum, 1))
+        for index, (label, value) in enumerate(rows)
+    ]
+    return HChart(width, len(rows) * (bar_height + gap) + gap, left, bar_height, bars)

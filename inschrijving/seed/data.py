@@ -143,7 +143,8 @@ INCOME_LIMIT_2024 = {
     "source": (
         "Wonen in Vlaanderen / Vlaamse overheid: inkomensgrenzen sociale huur, basisbedragen art. 6.13 "
         "Besluit Vlaamse Codex Wonen 2021 (20.244 / 21.940 / 30.365 + 1.697 per persoon ten laste), "
-        "geïndexeerd voor 2024. Bronnen [S24] [S25] [S27] in DOMAIN.md."
+        "geïndexeerd voor 2024. Bron: vlaanderen.be, \"De middelentoets\" "
+        "(https://www.vlaanderen.be/sociaal-woonbeleid/verhuren/inschrijven/de-middelentoets)."
     ),
 }
 

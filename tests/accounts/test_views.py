@@ -499,20 +499,25 @@ def test_audit_viewer_filters_and_pages(client, auth, db):
     coordinator = UserFactory(coordinator=True)
     now = utcnow()
     for i in range(60):
-        AuditEventFactory(action="dossier.view", object_type="dossier", object_id=i + 1,
-                          occurred_at=now - timedelta(minutes=i))
-    AuditEventFactory(action="dossier.erase", object_type="dossier", object_id=4242, actor="vrijwilliger@x.org")
+        AuditEventFactory(action="dossier.viewed", object_type="dossier", object_id=i + 1,
+                          occurred_at=now - timedelta(minutes=i + 1))
+    AuditEventFactory(action="privacy.erase", object_type="dossier", object_id=4242, actor="vrijwilliger@x.org",
+                      occurred_at=now - timedelta(hours=5))
     auth.login(coordinator)
     first = client.get("/beheer/audit")
     assert first.status_code == 200
-    assert "Pagina 1 van 2" in first.text
-    assert client.get("/beheer/audit?page=2").status_code == 200
+    assert "Oudere gebeurtenissen" in first.text and "Dossier bekeken" in first.text
+    older = re.search(r'href="(/beheer/audit\?na=[^"]+)"', first.text).group(1).replace("&amp;", "&")
+    second = client.get(older)
+    assert second.status_code == 200 and "vrijwilliger@<wbr>x.<wbr>org" in second.text
+    assert "?na=" not in second.text.split("</table>")[1] and "Nieuwste" in second.text
     filtered = client.get("/beheer/audit", query_string={"object_type": "dossier", "object_id": "4242"})
-    assert "vrijwilliger@x.org" in filtered.text and "1 gebeurtenis gevonden" in filtered.text
-    by_action = client.get("/beheer/audit", query_string={"action": "dossier.erase"})
-    assert "1 gebeurtenis gevonden" in by_action.text
+    assert "vrijwilliger@<wbr>x.<wbr>org" in filtered.text and "Gegevens gewist" in filtered.text
+    by_action = client.get("/beheer/audit", query_string={"action": "privacy.erase"})
+    assert by_action.text.count("Gegevens gewist</td>") == 1
     by_user = client.get("/beheer/audit", query_string={"user_id": str(coordinator.id)})
-    assert "1 gebeurtenis gevonden" in by_user.text  # the coordinator's own login
+    assert by_user.text.count("<td>Aangemeld</td>") == 1  # the coordinator's own login, nothing else
+    assert "Dossier bekeken</td>" not in by_user.text
     today = now.date().isoformat()
     wrong_period = client.get("/beheer/audit", query_string={"since": today, "until": "2000-01-01"})
     assert "Deze datum ligt voor de begindatum." in wrong_period.text

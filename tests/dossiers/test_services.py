@@ -27,6 +27,7 @@ from inschrijving.dossiers.national_numbers import (
     mask_number,
     parse_national_number,
 )
+from inschrijving.dossiers.queries import DossierFilter
 from inschrijving.dossiers.services import checklist, consent, errors, facts, intake, lifecycle, reads
 from inschrijving.landlords.portal import queries as landlord_access
 from tests.factories.accounts import UserFactory
@@ -563,8 +564,8 @@ def test_a_staff_read_of_a_dossier_is_written_with_the_page(db, volunteer):
 
 def test_the_list_of_a_moment_is_a_read_too(db, volunteer):
     dossier = DossierFactory()
-    rows = reads.view_dossier_list(moment_id=dossier.moment_id, actor=Actor.of(volunteer))
-    assert [d.id for d in rows] == [dossier.id]
+    rows = reads.view_dossier_list(DossierFilter(moment_id=dossier.moment_id), page=1, actor=Actor.of(volunteer))
+    assert [d.id for d in rows.items] == [dossier.id] and rows.total == 1
     assert _events(db) == [("dossier.list_viewed", volunteer.id, "moment", dossier.moment_id, {}, None)]
 
 

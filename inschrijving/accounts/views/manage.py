@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from inschrijving.accounts import queries
+from inschrijving.accounts import labels, queries
 from inschrijving.accounts.forms import ROLE_LABELS, AuditFilterForm, CreateUserForm, EditUserForm
 from inschrijving.accounts.models import Role, User
 from inschrijving.accounts.services import two_factor, users
 from inschrijving.accounts.views.blueprint import bp
 from inschrijving.db_types import utcnow
+from inschrijving.dossiers import queries as dossier_queries
 from inschrijving.extensions import db
 from inschrijving.web import current_actor, role_required
 
@@ -118,17 +119,20 @@ def _local_midnight_utc(day) -> datetime:
 @bp.route("/beheer/audit")
 @coordinator_only
 def audit():
-    """Show the audit log, newest first, filtered by user, object, action and period."""
-    form = AuditFilterForm(request.args, users=queries.list_user_choices(), actions=queries.list_audit_actions(),
-                           object_types=queries.list_audit_object_types())
+    """Show the audit log, newest first, filtered by person, dossier, object, action and period; paged by keyset."""
+    form = AuditFilterForm(request.args, users=queries.list_user_choices(),
+                           find_dossier=dossier_queries.get_dossier_id_by_reference)
     criteria = queries.AuditFilter()
     if request.args and form.validate():
         criteria = queries.AuditFilter(
-            user_id=form.user_id.data, action=form.action.data or None, object_type=form.object_type.data or None,
-            object_id=form.object_id.data,
+            user_id=form.user_id.data, action=form.action.data or None,
+            object_type="dossier" if form.dossier_id else form.object_type.data or None,
+            object_id=form.dossier_id or form.object_id.data,
             since=_local_midnight_utc(form.since.data) if form.since.data else None,
             until=_local_midnight_utc(form.until.data + timedelta(days=1)) if form.until.data else None,
         )
-    page = queries.page_audit_events(criteria, page=request.args.get("page", 1, type=int))
-    filters = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("accounts/audit.html", form=form, page=page, filters=filters)
+    page = queries.page_audit_events(criteria, after=queries.parse_audit_cursor(request.args.get("na")))
+    filters = {k: v for k, v in request.args.items() if k != "na" and v}
+    return render_template("accounts/audit.html", form=form, page=page, filters=filters,
+                           per_page=queries.AUDIT_PAGE_SIZE, action_label=labels.action_label,
+                           object_type_label=labels.object_type_label)

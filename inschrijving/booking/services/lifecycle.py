@@ -30,6 +30,7 @@ from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry, W
 from inschrijving.booking.services import new_booking, notices, seats, waitlist
 from inschrijving.booking.services.base import (
     AlreadyBooked,
+    AlreadyWaiting,
     BookingClosed,
     BookingNotChangeable,
     ContactDetails,
@@ -148,7 +149,8 @@ def move_by_candidate(booking: Booking, *, new_slot: Slot, now: datetime) -> Boo
 
 
 def move_by_staff(booking: Booking, *, target: Slot, actor: User, ip: str | None, now: datetime) -> Booking:
-    """Move a live booking to another slot of its moment, by a coordinator making room when seats go down.
+    """Move a live booking to another slot of its moment, by a coordinator making room when seats go down
+    or when the moment's opening hours change (`planning.services.editing`).
 
     Staff moves differ from the candidate's in two decisions:
     - no "slot has started" check: staff see the person, and moving a late arrival on the day is
@@ -252,6 +254,31 @@ def _cancel(booking: Booking, *, now: datetime, release: bool = True) -> None:
     if release:
         seats.release_seat(booking.slot_id, booking.seats)
     db.session.flush()
+
+
+def unseat_for_new_times(booking: Booking, *, actor: User, ip: str | None, now: datetime) -> WaitlistEntry | None:
+    """Cancel a booking whose time went away with the moment's new opening hours and no seat left anywhere.
+
+    Never silent: the candidate gets the cancellation notice (SEQUENCE raised, METHOD:CANCEL), and one who
+    gave an e-mail address goes on the moment's waiting list ahead of everyone who joined after they booked
+    (the entry carries the booking's own time). The seat is given back but not offered: its slot is being
+    withdrawn. Audited; returns the waiting-list entry, or None for a candidate staff must phone.
+    """
+    if not booking.is_live:
+        raise BookingNotChangeable(booking.id)
+    _cancel(booking, now=now)
+    entry = None
+    if booking.email:
+        details = ContactDetails(contact_name=booking.contact_name, phone=booking.phone, email=booking.email,
+                                 language=booking.language, household_size=booking.household_size)
+        try:
+            entry = waitlist.join_waitlist(booking.moment, details=details, now=booking.created_at)
+        except AlreadyWaiting:
+            entry = None
+    notices.queue_unseated(booking, now=now, on_waitlist=entry is not None)
+    account_audit.record_audit(actor=actor, action="booking.unseated_by_new_times", object_type="booking",
+                               object_id=booking.id, detail={"waitlist": entry is not None}, ip=ip)
+    return entry
 
 
 # --- the day itself -----------------------------------------------------------------------------

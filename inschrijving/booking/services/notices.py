@@ -167,6 +167,18 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
         _queue_for_booking(booking, "booking_cancelled", subject, now=now)
 
 
+def queue_unseated(booking: Booking, *, now: datetime, on_waitlist: bool) -> None:
+    """Tell a candidate that new opening hours left no seat for them: cancelled, and (when so) first on the
+    waiting list. With the METHOD:CANCEL calendar file a single cancellation carries."""
+    if not booking.email:
+        return
+    with force_locale(booking.language):
+        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=booking.reference)
+        message = _message_for_booking(booking, "booking_unseated", subject, now=now)
+    message["context"]["on_waitlist"] = on_waitlist
+    queue_message(**message)
+
+
 def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     """Tell a candidate that the whole moment is off, with the calendar cancellation a single one carries.
 

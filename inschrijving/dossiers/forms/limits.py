@@ -6,26 +6,22 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DecimalField,
-    IntegerField,
-    TextAreaField,
-)
+from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from inschrijving.dossiers.models import IncomeLimit
-from inschrijving.validators import NumberRange
+from inschrijving.validators import AmountField, NumberRange
 
 
 class IncomeLimitForm(FlaskForm):
     year = IntegerField(_l("Inschrijvingsjaar"), validators=[InputRequired(), NumberRange(min=2020, max=2100)])
-    single = DecimalField(_l("Alleenstaande"), places=2, validators=[InputRequired(), NumberRange(min=1)])
-    single_disabled = DecimalField(
-        _l("Alleenstaande met een handicap"), places=2, validators=[InputRequired(), NumberRange(min=1)]
+    single = AmountField(_l("Alleenstaande"), validators=[InputRequired(), NumberRange(min=1)])
+    single_disabled = AmountField(
+        _l("Alleenstaande met een handicap"), validators=[InputRequired(), NumberRange(min=1)]
     )
-    other = DecimalField(_l("Andere gezinnen"), places=2, validators=[InputRequired(), NumberRange(min=1)])
-    per_dependant = DecimalField(
-        _l("Per persoon ten laste"), places=2, validators=[InputRequired(), NumberRange(min=0)]
+    other = AmountField(_l("Andere gezinnen"), validators=[InputRequired(), NumberRange(min=1)])
+    per_dependant = AmountField(
+        _l("Per persoon ten laste"), validators=[InputRequired(), NumberRange(min=0)]
     )
     indexation = TextAreaField(
         _l("Indexering per inkomensjaar (één per lijn: jaar=factor)"), validators=[Optional(), Length(max=500)]
@@ -34,7 +30,9 @@ class IncomeLimitForm(FlaskForm):
         _l("Bron (publicatie, link, datum)"), validators=[DataRequired(_l("Vul de bron in.")), Length(max=2000)]
     )
 
-    def __init__(self, *args, existing: IncomeLimit | None = None, **kwargs):
+    def __init__(self, *args, existing: IncomeLimit | None = None, year: int | None = None, **kwargs):
+        if existing is None and year is not None:
+            kwargs["data"] = {"year": year}
         if existing is not None:
             kwargs["data"] = {
                 "year": existing.year,
@@ -46,6 +44,8 @@ class IncomeLimitForm(FlaskForm):
                 "source": existing.source,
             }
         super().__init__(*args, **kwargs)
+        # An empty optional field skips its validator: without this default an empty indexation was a 500.
+        self.parsed_indexation: dict[int, Decimal] = {}
 
     def validate_indexation(self, field):
         self.parsed_indexation = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+import sqlalchemy as sa
 from PIL import Image
 
 from inschrijving.accounts.services.audit import Actor, audit
@@ -24,13 +25,15 @@ def view_dossier(dossier_id: int, *, actor: Actor, page: str) -> Dossier | None:
     return dossier
 
 
-def view_dossier_list(*, moment_id: int | None, actor: Actor, scope=None) -> list[Dossier]:
-    """The dossiers of a moment (or the latest ones) for the staff list: it names households, so it is noted.
+def view_dossier_list(criteria: queries.DossierFilter, *, page: int, actor: Actor,
+                      scope: sa.ColumnElement[bool] | None = None) -> queries.DossierPage:
+    """One page of the dossier list (a moment's, or all, filtered): it names households, so it is noted.
 
     `scope` limits it to what the reader may open (`queries.dossier_scope`).
     """
-    audit(actor, "dossier.list_viewed", object_type="moment", object_id=moment_id)
-    return queries.list_dossiers(moment_id=moment_id, scope=scope)
+    audit(actor, "dossier.list_viewed", object_type="moment", object_id=criteria.moment_id,
+          detail={k: v for k, v in (("status", criteria.status), ("search", criteria.search)) if v})
+    return queries.page_dossiers(criteria, page=page, scope=scope)
 
 
 def hand_out_document(document: Document, *, actor: Actor) -> bytes:

@@ -10,7 +10,7 @@ from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.forms.steps import VersionForm
 from inschrijving.dossiers.models import Dossier
-from inschrijving.dossiers.services import checklist, consent, duplicates, errors, facts, lifecycle, reads
+from inschrijving.dossiers.services import checklist, consent, duplicates, errors, facts, lifecycle
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import (
     keep_input_after_stale_save,
@@ -22,19 +22,7 @@ from inschrijving.dossiers.views.steps import answers_context, form_step, next_s
 from inschrijving.extensions import db
 from inschrijving.notifications import services as notifications
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.web import current_actor, dossier_scope_for_current_user
-
-
-@bp.route("/")
-def index():
-    """List the dossiers of a moment (national numbers masked), in a fixed number of queries."""
-    moment_id = request.args.get("moment", type=int)
-    moment = db.get_or_404(RegistrationMoment, moment_id) if moment_id else None
-    rows = reads.view_dossier_list(moment_id=moment_id, actor=current_actor(), scope=dossier_scope_for_current_user())
-    missing = {d.id: checklist.missing_items(d) for d in rows}
-    page = render_template("dossiers/index.html", moment=moment, dossiers=rows, missing=missing)
-    db.session.commit()
-    return page
+from inschrijving.web import current_actor
 
 
 @bp.route("/start/<int:booking_id>", methods=["GET", "POST"])

@@ -204,7 +204,8 @@ def _export(moment_id: int, kind: str) -> Response:
     data, mimetype = exports.spreadsheet(kind, choices, separator=separator)
     filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, kind)
     access.record_download(
-        choices, actor=current_user, ip=client_ip(), now=utcnow(), action=f"portal.export_{kind}",
+        choices, actor=current_user, ip=client_ip(), now=utcnow(),
+        action="portal.export_csv" if kind == "csv" else "portal.export_xlsx",
         object_type="moment", object_id=moment.id, dossiers=len(choices),
     )
     db.session.commit()

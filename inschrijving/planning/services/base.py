@@ -68,6 +68,8 @@ class MomentPlan:
     booking_opens_at: datetime
     booking_closes_at: datetime
     slots: list[PlannedSlot] = field(default_factory=list)
+    # (block start, block end, minutes at the end of the block that hold no whole slot)
+    remainders: list[tuple[time, time, int]] = field(default_factory=list)
 
     @property
     def seats(self) -> int:

@@ -25,7 +25,12 @@ from inschrijving.planning.services.base import (
     PlanningError,
     WrongStatus,
 )
-from inschrijving.planning.services.slots import default_booking_closes_at, generate_slots, local_instant
+from inschrijving.planning.services.slots import (
+    block_remainders,
+    default_booking_closes_at,
+    generate_slots,
+    local_instant,
+)
 
 
 def plan_moment(
@@ -64,6 +69,7 @@ def plan_moment(
         booking_opens_at=opens,
         booking_closes_at=closes,
         slots=slots,
+        remainders=block_remainders(held_on, blocks, slot_minutes),
     )
 
 

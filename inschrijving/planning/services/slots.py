@@ -45,6 +45,23 @@ def generate_slots(
     return slots
 
 
+def block_remainders(
+    held_on: date, blocks: Sequence[tuple[time, time]], slot_minutes: int
+) -> list[tuple[time, time, int]]:
+    """Blocks that do not divide into whole slots: (start, end, minutes left over at the end) per such block.
+
+    `generate_slots` offers no slot for such a leftover; the preview says so instead of losing it silently.
+    """
+    if slot_minutes <= 0:
+        return []
+    found = []
+    for start, end in sorted(blocks):
+        minutes = (local_instant(held_on, end) - local_instant(held_on, start)) // timedelta(minutes=1)
+        if minutes > 0 and minutes % slot_minutes:
+            found.append((start, end, minutes % slot_minutes))
+    return found
+
+
 def check_blocks(held_on: date, blocks: Sequence[tuple[time, time]]) -> None:
     """Refuse no blocks, a block that ends before it starts, and blocks that overlap."""
     if not blocks:

@@ -6,11 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
+from inschrijving.dossiers import queries as dossier_queries
 from inschrijving.extensions import db
 from inschrijving.notifications import queries as notification_queries
 from inschrijving.planning import queries
-from inschrijving.planning.forms import CancelForm, MomentForm, SeriesForm, StaffForm
+from inschrijving.planning.forms import CancelForm, EditMomentForm, MomentForm, SeriesForm, StaffForm
+from inschrijving.planning.services import editing
 from inschrijving.planning.services import moments as moment_services
 from inschrijving.planning.services import staff as staff_services
 from inschrijving.planning.services.base import (
@@ -52,6 +55,32 @@ def plan_from_form(form: MomentForm, *, now) -> MomentPlan | None:
     return None
 
 
+PAST_PER_PAGE = 12
+
+
+def edit_from_form(form: EditMomentForm, moment, *, now) -> editing.MomentEdit | None:
+    """Turn a valid edit form into a checked change, or put the rule's message next to the field it concerns."""
+    try:
+        return editing.plan_edit(
+            moment,
+            location_name=form.location_name.data,
+            address=form.address.data,
+            place_notes=form.place_notes(),
+            blocks=form.block_times(),
+            slot_minutes=form.slot_minutes.data,
+            booking_opens_at=form.as_brussels(form.booking_opens_at.data),
+            booking_closes_at=form.as_brussels(form.booking_closes_at.data),
+            now=now,
+        )
+    except (InvalidBlocks, editing.SeatHeldForOffer) as exc:
+        form.blocks.errors.append(str(exc))
+    except NoSlots:
+        form.slot_minutes.errors.append(_("Met deze lengte past er geen enkel slot in de blokken."))
+    except InvalidBookingWindow as exc:
+        form.booking_closes_at.errors.append(str(exc))
+    return None
+
+
 @bp.route("/")
 def index():
     """List upcoming and past moments with their seat totals, and offer the personal calendar feed."""
@@ -61,12 +90,25 @@ def index():
         if current_user.calendar_token
         else None
     )
+    upcoming = queries.list_moment_rows(upcoming=True, today=today)
+    past_page = max(request.args.get("voorbij", 1, type=int), 1)
+    # One row more than a page: it tells whether an older page exists, without a count.
+    past = queries.list_moment_rows(upcoming=False, today=today, limit=PAST_PER_PAGE + 1,
+                                    offset=(past_page - 1) * PAST_PER_PAGE)
+    missing_limits = (
+        dossier_queries.years_without_limits(queries.registration_years_ahead(upcoming, today=today))
+        if current_user.role == Role.COORDINATOR
+        else []
+    )
     return render_template(
         "planning/index.html",
-        upcoming=queries.list_moment_rows(upcoming=True, today=today),
-        past=queries.list_moment_rows(upcoming=False, today=today),
+        upcoming=upcoming,
+        past=past[:PAST_PER_PAGE],
+        past_page=past_page,
+        more_past=len(past) > PAST_PER_PAGE,
         feed_url=feed_url,
         outbox_status=notification_queries.outbox_status(utcnow()),  # issue 18 (msg): the status line
+        missing_limits=missing_limits,
     )
 
 
@@ -83,7 +125,8 @@ def renew_feed():
 @coordinator_only
 def new():
     """Plan a new moment: first a preview of the slots, then save it as a draft."""
-    form = MomentForm()
+    last = queries.get_last_moment()
+    form = MomentForm(data=MomentForm.values_of(last, with_window=False) if last else None)
     plan = None
     if form.validate_on_submit():
         plan = plan_from_form(form, now=utcnow())
@@ -93,6 +136,31 @@ def new():
             flash(_("Het moment is bewaard als ontwerp. Publiceer het wanneer alles klopt."), "success")
             return redirect(url_for(".detail", moment_id=moment.id))
     return render_template("planning/new.html", form=form, plan=plan)
+
+
+@bp.route("/<int:moment_id>/bewerken", methods=["GET", "POST"])
+@coordinator_only
+def edit(moment_id: int):
+    """Change place, notes, booking window or opening hours; a change that moves people is shown first."""
+    moment = moment_or_404(moment_id)
+    if not moment.can_edit:
+        flash(_("Dat kan niet in deze fase van het moment."), "error")
+        return redirect(url_for(".detail", moment_id=moment.id))
+    form = EditMomentForm(data=MomentForm.values_of(moment, with_window=True))
+    change = form.validate_on_submit() and edit_from_form(form, moment, now=utcnow())
+    if change and request.form.get("action") == "save":
+        try:
+            editing.apply_edit(change, actor=current_user, ip=client_ip(), now=utcnow(), confirmed=form.confirmed.data)
+        except editing.EditChanged:
+            flash(_("Deze wijziging verplaatst afspraken. Kijk hieronder wie, en bevestig dan."), "error")
+        else:
+            db.session.commit()
+            flash(_("Het moment is gewijzigd."), "success")
+            return redirect(url_for(".detail", moment_id=moment.id))
+    if change:
+        editing.review_edit(change, actor=current_user, ip=client_ip())
+        db.session.commit()
+    return render_template("planning/edit.html", form=form, moment=moment, change=change or None)
 
 
 @bp.route("/<int:moment_id>")

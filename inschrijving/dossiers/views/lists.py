@@ -1,0 +1,31 @@
+"""The dossier list: every dossier (or a moment's), filtered and searched, one page at a time, with the count."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from inschrijving.dossiers.forms.lists import DossierListForm
+from inschrijving.dossiers.queries import DossierFilter
+from inschrijving.dossiers.services import checklist, reads
+from inschrijving.dossiers.views.blueprint import bp
+from inschrijving.extensions import db
+from inschrijving.planning import queries as planning_queries
+from inschrijving.web import current_actor, dossier_scope_for_current_user
+
+
+@bp.route("/")
+def index():
+    """List dossiers (national numbers masked), filtered and paged, in a fixed number of queries."""
+    form = DossierListForm(request.args, moments=planning_queries.list_moment_choices())
+    criteria = form.criteria() if form.validate() else DossierFilter()
+    moment = planning_queries.get_moment(criteria.moment_id) if criteria.moment_id else None
+    if criteria.moment_id and moment is None:
+        abort(404)
+    page = reads.view_dossier_list(criteria, page=request.args.get("pagina", 1, type=int), actor=current_actor(),
+                                   scope=dossier_scope_for_current_user())
+    missing = {d.id: checklist.missing_items(d) for d in page.items}
+    filters = {k: v for k, v in request.args.items() if k != "pagina" and v}
+    html = render_template("dossiers/index.html", form=form, moment=moment, page=page, dossiers=page.items,
+                           missing=missing, filters=filters)
+    db.session.commit()
+    return html
