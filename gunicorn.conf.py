@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
+import time
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
@@ -38,6 +40,20 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # into the permanent generation, so the full collections during requests no longer walk them. Measured
 # in docs/performance.md, "Garbage collection under gunicorn". GC_FREEZE=0 switches it off.
 gc_freeze = os.environ.get("GC_FREEZE", "1") != "0"
+# GC_STATS=1 (bench/gc_freeze.py): each worker counts its full collections and their time, and prints the
+# totals when it exits.
+gc_stats = os.environ.get("GC_STATS") == "1"
+_full_collections = {"count": 0, "seconds": 0.0, "started": 0.0}
+
+
+def _time_full_collections(phase: str, info: dict) -> None:
+    if info.get("generation") != 2:
+        return
+    if phase == "start":
+        _full_collections["started"] = time.perf_counter()
+    else:
+        _full_collections["count"] += 1
+        _full_collections["seconds"] += time.perf_counter() - _full_collections["started"]
 
 
 def post_worker_init(worker) -> None:
@@ -48,6 +64,14 @@ def post_worker_init(worker) -> None:
     if gc_freeze:
         gc.collect()
         gc.freeze()
+    if gc_stats:
+        gc.callbacks.append(_time_full_collections)
+
+
+def worker_exit(server, worker) -> None:
+    if gc_stats:
+        print(f"gc-stats full_collections={_full_collections['count']} seconds={_full_collections['seconds']:.4f} "
+              f"frozen={gc.get_freeze_count()}", file=sys.stderr, flush=True)
 
 
 def on_starting(server) -> None:

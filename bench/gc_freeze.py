@@ -64,13 +64,14 @@ class Client:
             assert "/login" not in response.geturl(), "login failed"
 
 
-def _serve(env: dict, port: int, freeze: bool) -> subprocess.Popen:
-    proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", "1", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env={**env, "GC_FREEZE": "1" if freeze else "0"}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
-    )
+def _serve(env: dict, port: int, freeze: bool, log: Path) -> subprocess.Popen:
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", "1", "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env={**env, "GC_FREEZE": "1" if freeze else "0", "GC_STATS": "1"},
+            stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+        )
     client = Client(f"http://127.0.0.1:{port}")
     for _ in range(150):
         try:
@@ -114,15 +115,20 @@ def main() -> None:
     password = secrets.token_urlsafe(16)
     _flask(env, "create-user", "--email", EMAIL, "--name", "Bench", "--role", "coordinator", "--password", password)
     results: dict[bool, dict[str, list[float]]] = {False: {}, True: {}}
+    collections: dict[bool, list[tuple[int, float]]] = {False: [], True: []}
     for _ in range(args.rounds):
         for freeze in (False, True):
-            proc = _serve(env, args.port, freeze)
+            log = workdir / f"gunicorn-{freeze}.log"
+            proc = _serve(env, args.port, freeze, log)
             try:
                 for name, values in _measure(args.port, password, args.requests).items():
                     results[freeze].setdefault(name, []).extend(values)
             finally:
                 os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait(timeout=30)
+            found = re.search(r"full_collections=(\d+) seconds=([\d.]+)", log.read_text())
+            if found:
+                collections[freeze].append((int(found.group(1)), float(found.group(2))))
     print(f"gunicorn, 1 sync worker, demo data, {args.rounds} rounds x {args.requests} fetches per page")
     for name in results[False]:
         for freeze in (False, True):
@@ -131,6 +137,14 @@ def main() -> None:
             p95 = statistics.quantiles(values, n=20)[18]
             label = "gc.freeze" if freeze else "no freeze"
             print(f"{name:13} {label:9}: median {p50:6.1f} ms, p95 {p95:6.1f} ms, p95/median {p95 / p50:4.2f}")
+    requests_per_setting = sum(len(v) for v in results[True].values()) + 2 * args.rounds  # + login pages
+    for freeze in (False, True):
+        count = sum(c for c, _s in collections[freeze])
+        seconds = sum(s for _c, s in collections[freeze])
+        label = "gc.freeze" if freeze else "no freeze"
+        per = f"{seconds * 1000 / count:.1f} ms each" if count else "none"
+        print(f"full collections in the worker, {label}: {count} for ~{requests_per_setting} requests, "
+              f"{seconds * 1000:.0f} ms in total ({per})")
 
 
 if __name__ == "__main__":

@@ -116,8 +116,9 @@ class Config:
     # Volunteers cover coordinators, volunteers and landlord staff alike (issue 13.7).
     REQUIRE_2FA_FOR_STAFF = _bool("REQUIRE_2FA_FOR_STAFF", False)
     # Volunteers reach the dossiers of the moments they staff, from this many days before the moment's day
-    # until this many days after it (preparing, finishing dossiers); coordinators reach every dossier.
-    VOLUNTEER_DOSSIER_WINDOW_DAYS = int(os.environ.get("VOLUNTEER_DOSSIER_WINDOW_DAYS", 30))
+    # until this many days after it (preparing, finishing dossiers: moments come every two months, so by
+    # default until about the next one); coordinators reach every dossier.
+    VOLUNTEER_DOSSIER_WINDOW_DAYS = int(os.environ.get("VOLUNTEER_DOSSIER_WINDOW_DAYS", 60))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", 48))
     AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 730))
 

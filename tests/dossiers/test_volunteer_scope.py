@@ -70,14 +70,14 @@ def test_a_volunteer_reaches_the_dossiers_of_the_moment_they_staff_only(client, 
 
 
 def test_the_window_around_the_moment_is_a_setting(app, client, auth, db):
-    past = MomentFactory(held_on=date.today() - timedelta(days=40))
+    past = MomentFactory(held_on=date.today() - timedelta(days=70))
     dossier = DossierFactory(moment=past)
     PersonFactory(dossier=dossier)
     volunteer = UserFactory()
     past.staff.append(volunteer)
     login(db, auth, volunteer)
-    assert client.get(f"/dossiers/{dossier.id}").status_code == 404  # default: 30 days either side
-    app.config["VOLUNTEER_DOSSIER_WINDOW_DAYS"] = 45
+    assert client.get(f"/dossiers/{dossier.id}").status_code == 404  # default: 60 days either side
+    app.config["VOLUNTEER_DOSSIER_WINDOW_DAYS"] = 75
     assert client.get(f"/dossiers/{dossier.id}").status_code == 200
 
 
