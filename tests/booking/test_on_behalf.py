@@ -219,4 +219,5 @@ def test_the_reminder_of_a_client_without_contact_goes_to_the_worker(client, slo
     later = slots[0].starts_at - timedelta(days=1)
     assert reminders.send_reminder(booking.id, now=later)
     reminder = _db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    assert reminder.recipient == "sara.declercq@caw.example.org" and "Herinnering" in reminder.subject
+    # To the worker, in the client's language (the booking's one language; see docs/booking.md).
+    assert reminder.recipient == "sara.declercq@caw.example.org" and reminder.language == "ar"
