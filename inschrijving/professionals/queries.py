@@ -84,3 +84,34 @@ def list_worker_bookings(worker_email: str, *, now: datetime) -> list[Booking]:
 
 def worker_has_bookings(worker_email: str, *, now: datetime) -> bool:
     return bool(list_worker_bookings(worker_email, now=now))
+
+
+@dataclass(frozen=True)
+class InfoMomentTotals:
+    """What statistics count for an info moment: registrations, attendees, organisations reached, no-shows."""
+
+    registrations: int = 0
+    attendees: int = 0
+    organisations: int = 0
+    no_show_attendees: int = 0
+
+
+def info_moment_totals(moment_ids: list[int]) -> dict[int, InfoMomentTotals]:
+    """Per info moment: live or attended registrations and their attendees, distinct organisations (case
+    ignored), and the attendees of registrations marked no-show. One query, for the statistics page."""
+    counted = Booking.status.in_((BookingStatus.BOOKED, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW))
+    rows = db.session.execute(
+        sa.select(
+            Booking.moment_id,
+            sa.func.count().filter(Booking.status != BookingStatus.NO_SHOW),
+            sa.func.coalesce(sa.func.sum(Booking.seats).filter(Booking.status != BookingStatus.NO_SHOW), 0),
+            sa.func.count(sa.distinct(sa.func.lower(Booking.organisation))),
+            sa.func.coalesce(sa.func.sum(Booking.seats).filter(Booking.status == BookingStatus.NO_SHOW), 0),
+        )
+        .where(Booking.moment_id.in_(moment_ids), counted)
+        .group_by(Booking.moment_id)
+    ).all()
+    totals = {moment_id: InfoMomentTotals() for moment_id in moment_ids}
+    for moment_id, registrations, attendees, organisations, no_shows in rows:
+        totals[moment_id] = InfoMomentTotals(registrations, int(attendees), organisations, int(no_shows))
+    return totals

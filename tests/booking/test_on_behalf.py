@@ -205,3 +205,19 @@ def test_an_expired_or_forged_worker_link_is_refused(client, app, slots):
 
         with mock.patch("itsdangerous.timed.time.time", return_value=10**10):
             assert worker_links.email_from_token(token) is None
+
+
+def test_the_reminder_of_a_client_without_contact_goes_to_the_worker(client, slots):
+    from datetime import timedelta
+
+    from inschrijving.booking.services import reminders
+
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    [booking] = _bookings()
+    booking.reminder_sent_at = None
+    _db.session.commit()
+    later = slots[0].starts_at - timedelta(days=1)
+    assert reminders.send_reminder(booking.id, now=later)
+    reminder = _db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    # To the worker, in the client's language (the booking's one language; see docs/booking.md).
+    assert reminder.recipient == "sara.declercq@caw.example.org" and reminder.language == "ar"

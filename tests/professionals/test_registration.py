@@ -131,3 +131,27 @@ def test_cancelling_the_info_moment_tells_every_registration_in_its_own_words(in
     assert "Het infomoment van" in message_text(mail) and booking.is_cancelled
     db.session.refresh(info_slot)
     assert info_slot.booked == 0
+
+
+def test_totals_for_the_statistics_count_attendees_organisations_and_no_shows(info_slot):
+    from inschrijving.booking.services import lifecycle
+    from inschrijving.professionals.queries import InfoMomentTotals, info_moment_totals
+    from tests.factories.accounts import UserFactory
+
+    a = registration.register(info_slot.id, details=details(1, attendees=3, organisation="CAW"), now=utcnow()).booking
+    registration.register(info_slot.id, details=details(2, attendees=2, organisation="caw"), now=utcnow())
+    registration.register(info_slot.id, details=details(3, attendees=1, organisation="OCMW"), now=utcnow())
+    gone = registration.register(info_slot.id, details=details(4, organisation="Weg"), now=utcnow()).booking
+    registration.cancel(gone, now=utcnow())
+    lifecycle.mark_no_show(a, actor=UserFactory(), ip=None, now=utcnow())
+    assert info_moment_totals([info_slot.moment_id]) == {
+        info_slot.moment_id: InfoMomentTotals(registrations=2, attendees=3, organisations=2, no_show_attendees=3)}
+
+
+def test_a_registration_cannot_be_moved_like_a_candidates_booking(info_slot):
+    from inschrijving.booking.services import lifecycle
+    from inschrijving.booking.services.base import BookingNotChangeable
+
+    booking = registration.register(info_slot.id, details=details(), now=utcnow()).booking
+    with pytest.raises(BookingNotChangeable):
+        lifecycle.move_by_candidate(booking, new_slot=SlotFactory(), now=utcnow())

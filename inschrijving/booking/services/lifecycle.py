@@ -128,7 +128,8 @@ def move_by_candidate(booking: Booking, *, new_slot: Slot, now: datetime) -> Boo
     bookings now. Same row and reference (a dossier stays linked), SEQUENCE raised, reminder settled
     for the new time, a move notice, and the seat it leaves is offered to the waiting list.
     """
-    if not booking.candidate_can_change(now):
+    if not booking.candidate_can_change(now) or booking.moment.is_info:
+        # An info-moment registration changes its attendees or cancels (professionals.services.registration).
         raise BookingNotChangeable(booking.id)
     if new_slot.id == booking.slot_id:
         raise SameSlot(booking.id)
