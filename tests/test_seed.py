@@ -227,7 +227,7 @@ def test_the_demo_shows_todays_landlords_and_the_history_of_the_merged_ones(db, 
 def test_complete_demo_dossiers_are_really_complete_and_today_has_a_day_list(db, app, logins_file):
     from inschrijving.dossiers.services.checklist import missing_items
     from inschrijving.dossiers.services.documents import load_document
-    from inschrijving.seed.demo import BRUSSELS
+    from inschrijving.seed.data import BRUSSELS
 
     run_seed(app)
     complete = db.session.scalars(sa.select(Dossier).where(Dossier.status == DossierStatus.COMPLETE)).all()

@@ -22,6 +22,7 @@ from inschrijving.dossiers.models import (
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
+from inschrijving.professionals import queries as professional_queries
 
 
 @dataclass
@@ -415,6 +416,7 @@ class InfoMomentStats:
     registrations: int = 0
     attendees: int = 0
     organisations: int = 0
+    no_show_attendees: int = 0
 
 
 @dataclass
@@ -519,23 +521,16 @@ def _counted(stmt: sa.Select) -> list[tuple[str, int]]:
 
 
 def info_moment_statistics(moments: list[RegistrationMoment]) -> list[InfoMomentStats]:
-    """Info moments apart: registrations, attendees (`Booking.seats`) and organisations reached (one query)."""
-    stats = {m.id: InfoMomentStats(m) for m in moments}
-    if not stats:
-        return []
-    for moment_id, registrations, attendees, organisations in db.session.execute(
-        sa.select(
-            Booking.moment_id,
-            sa.func.count(Booking.id),
-            sa.func.coalesce(sa.func.sum(Booking.seats), 0),
-            sa.func.count(sa.distinct(sa.func.lower(Booking.organisation))),
-        )
-        .where(Booking.moment_id.in_(stats), Booking.status != BookingStatus.CANCELLED)
-        .group_by(Booking.moment_id)
-    ):
-        row = stats[moment_id]
-        row.registrations, row.attendees, row.organisations = registrations, int(attendees), organisations
-    return list(stats.values())
+    """Info moments apart: registrations, attendees, organisations reached and no-shows (one query).
+
+    The counting rule is the professionals domain's (`professionals.queries.info_moment_totals`).
+    """
+    totals = professional_queries.info_moment_totals([m.id for m in moments]) if moments else {}
+    return [
+        InfoMomentStats(m, t.registrations, t.attendees, t.organisations, t.no_show_attendees)
+        for m in moments
+        for t in [totals[m.id]]
+    ]
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,16 @@ merged into SW+ in 2023; everything about people is fictitious.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+# The demo's clock: every demo time is Brussels time, stored in UTC.
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def local_time(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=BRUSSELS).astimezone(UTC)
 
 # (NIS code, name, postcodes of the municipality and its deelgemeenten)
 MUNICIPALITIES: list[tuple[str, str, list[str]]] = [

@@ -18,6 +18,7 @@ from inschrijving.dossiers.services.checklist import missing_items
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentStatus
 from inschrijving.rendering import storage
+from inschrijving.seed.data import BRUSSELS, local_time
 
 if TYPE_CHECKING:
     from inschrijving.seed.demo import DemoSet
@@ -88,7 +89,6 @@ def _give_complete_dossiers_their_scans(demo: DemoSet) -> None:
 def _todays_moment(demo: DemoSet) -> None:
     """A moment today (it is the demo's "day"): 16 bookings, four with a help-needed note, four with an interpreter,
     five checked in (one dossier in progress, one finished), one no-show."""
-    from inschrijving.seed.demo import BRUSSELS, _local
 
     today = demo.now.astimezone(BRUSSELS).date()
     moment = demo._moment(today, MomentStatus.PUBLISHED)
@@ -109,7 +109,7 @@ def _todays_moment(demo: DemoSet) -> None:
     # Two households are being helped: one dossier half done, one finished.
     demo._dossier(moment, 3, booking=bookings[0])  # i % 4 == 3: a draft
     finished = demo._dossier(moment, 0, booking=bookings[1])
-    finished.completed_at = finished.created_at = min(_local(today, time(9, 30)), demo.now)
+    finished.completed_at = finished.created_at = min(local_time(today, time(9, 30)), demo.now)
     for choice in finished.landlord_choices:  # finished this morning: no landlord has looked yet
         choice.status = ChoiceStatus.NEW
         choice.landlord_reference = choice.registered_on = choice.status_note = None

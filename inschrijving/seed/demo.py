@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from stdnum.be import nn
 
@@ -36,9 +35,9 @@ from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
 from inschrijving.seed import data as seed_data
 from inschrijving.seed import day_demo, info_demo, land_demo
+from inschrijving.seed.data import BRUSSELS, local_time
 from inschrijving.seed.report import SeedReport
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 CONSENT_TEXT_VERSION = "2026-01"
 BLOCKS = ((time(9), time(12)), (time(13), time(16)))
 SLOT_MINUTES = 30
@@ -72,10 +71,6 @@ def synthetic_national_number(birth: date, serial: int) -> str:
     if not nn.is_valid(number):  # the library is the judge, not our arithmetic
         raise ValueError(f"synthetic national number {number} fails the checksum")
     return number
-
-
-def _local(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=BRUSSELS).astimezone(UTC)
 
 
 def _tuesday_on_or_after(day: date) -> date:
@@ -127,7 +122,7 @@ class DemoSet:
         day_demo.seed(self)  # complete dossiers with their scans, and a moment today (issue 15)
 
     def _moment(self, day: date, status: MomentStatus) -> RegistrationMoment:
-        closes = _local(day - timedelta(days=2), time(12))
+        closes = local_time(day - timedelta(days=2), time(12))
         opens = min(self.now - timedelta(days=20), closes - timedelta(days=30))
         moment = RegistrationMoment(
             held_on=day, status=status, title="Groepsinschrijving sociale huur",
@@ -137,8 +132,8 @@ class DemoSet:
         )
         for start, end in BLOCKS:
             moment.blocks.append(OpeningBlock(start_time=start, end_time=end))
-            at = _local(day, start)
-            while at < _local(day, end):
+            at = local_time(day, start)
+            while at < local_time(day, end):
                 moment.slots.append(Slot(starts_at=at, ends_at=at + timedelta(minutes=SLOT_MINUTES),
                                          capacity=DESKS, booked=0))
                 at += timedelta(minutes=SLOT_MINUTES)
@@ -214,7 +209,7 @@ class DemoSet:
         complete = i % 4 != 3  # about three in four finished on the day
         last = booking.contact_name.split(" ", 1)[1] if booking else rng.choice(seed_data.LAST_NAMES)
         first = booking.contact_name.split(" ", 1)[0] if booking else rng.choice(seed_data.FIRST_NAMES)
-        started = booking.checked_in_at if booking else _local(moment.held_on, time(10, 15))
+        started = booking.checked_in_at if booking else local_time(moment.held_on, time(10, 15))
         dossier = Dossier(
             reference=new_reference(rng, self.references, dossier=True), booking=booking, moment=moment,
             status=DossierStatus.COMPLETE if complete else DossierStatus.DRAFT,

@@ -100,9 +100,9 @@ def season_tables(season: queries.SeasonStats) -> list[Table]:
     tables += [Table(title, [column, _("Aantal")], rows) for title, column, rows, _chart in breakdowns(season)]
     tables.append(Table(_("Tolken"), [_("Heeft een tolk nodig"), _("Aantal")], [[_("ja"), season.interpreters]]))
     tables.append(Table(_("Infomomenten"), [_("Datum"), _("Plaats"), _("Inschrijvingen"), _("Deelnemers"),
-                                            _("Organisaties")],
-                        [[i.moment.held_on, i.moment.location_name, i.registrations, i.attendees, i.organisations]
-                         for i in season.info]))
+                                            _("Organisaties"), _("Niet gekomen")],
+                        [[i.moment.held_on, i.moment.location_name, i.registrations, i.attendees, i.organisations,
+                          i.no_show_attendees] for i in season.info]))
     return tables
 
 
