@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,6 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
@@ -60,18 +58,7 @@ def html_to_pdf(html: str, resources: Mapping[str, tuple[bytes, str]] | None = N
     """
     base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
     fetcher = _InMemoryFetcher(resources) if resources else _StaticOnlyFetcher()
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(font_config=_font_config())
-
-
-_fonts = threading.local()
-
-
-def _font_config() -> FontConfiguration:
-    # Building a font configuration (fontconfig, Pango) costs about 10 ms, a tenth of a packet section.
-    # Our PDFs load no web fonts (@font-face), so one per thread serves every render.
-    if not hasattr(_fonts, "config"):
-        _fonts.config = FontConfiguration()
-    return _fonts.config
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
 
 
 def render_pdf(template_name: str, **context: Any) -> bytes:

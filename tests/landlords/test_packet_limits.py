@@ -122,3 +122,27 @@ def test_a_section_whose_pdfs_cannot_be_joined_goes_without_them(app, db, monkey
 
     assert pages == 1
     assert "een.pdf (niet toegevoegd: het bestand is beschadigd)" in _text(section_pdf)
+
+
+def test_a_step_of_the_cold_build_loads_its_dossiers_in_a_fixed_number_of_queries(app, db):
+    from tests.factories.packets import full_dossier
+    from tests.query_count import count_queries
+
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+
+    def queries_for(count: int) -> int:
+        for _ in range(count):
+            full_dossier(moment, [landlord])
+        db.session.commit()
+        db.session.expire_all()
+        choices = queries.moment_choices(landlord.id, moment.id, details=False)
+        dossiers = [c.dossier for c in choices]
+        with count_queries() as statements:
+            packets.ensure_sections(dossiers, now=utcnow(), limit=count)
+        return len(statements)
+
+    two, five = queries_for(2), queries_for(5)
+    # Only the cache's own writes grow with the step (delete and insert per section), not the reads.
+    per_section = 2
+    assert five - two <= 3 * per_section + 1

@@ -28,10 +28,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from inschrijving.dossiers.labels import country_name, dwelling_label, label, language_name
-from inschrijving.dossiers.models import Document, Dossier, LandlordChoice, Person
+from inschrijving.dossiers.models import Document, Dossier, IncomeRecord, LandlordChoice, Person, Preferences
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.extensions import db
 from inschrijving.formatting import BELGIAN_LOCALE, dutch_date, dutch_datetime, euro
@@ -116,6 +116,7 @@ def readable_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tup
             logger.info("cached section of dossier %s no longer opens: rendered again", dossier.id)
             section = render_section(dossier, now=now)
             pdf = storage.decrypt_blob(section.pdf)
+        db.session.expire(section, ["pdf"])  # the ciphertext is not needed again: one copy fewer in memory
         parts.append((dossier, section, pdf))
     return parts
 
@@ -334,9 +335,30 @@ def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | 
     """Render the missing sections (at most `limit`); return how many are still missing afterwards."""
     missing = missing_sections(dossiers)
     todo = missing if limit is None else missing[:limit]
+    _load_for_rendering(todo)
     for dossier in todo:
         render_section(dossier, now=now)
     return len(missing) - len(todo)
+
+
+def _load_for_rendering(dossiers: Sequence[Dossier]) -> None:
+    """Load everything the sections of these dossiers show in a few queries, not a dozen per dossier."""
+    if len(dossiers) < 2:
+        return
+    db.session.scalars(
+        sa.select(Dossier)
+        .where(Dossier.id.in_([d.id for d in dossiers]))
+        .options(
+            selectinload(Dossier.persons),
+            selectinload(Dossier.documents).joinedload(Document.person),
+            selectinload(Dossier.incomes).joinedload(IncomeRecord.person),
+            selectinload(Dossier.assets),
+            selectinload(Dossier.property_declarations),
+            selectinload(Dossier.addresses),
+            selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            joinedload(Dossier.moment),
+        )
+    ).all()
 
 
 def needs_preparing(dossiers: Sequence[Dossier]) -> bool:
