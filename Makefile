@@ -59,6 +59,7 @@ run: install
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: install lint browser-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -39,6 +39,8 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def free_port() -> int:
+    if os.environ.get("BENCH_PORT"):  # a port of one's own on a shared machine
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -126,7 +128,7 @@ class Server:
         env = {
             **os.environ,
             "DATABASE_URL": url,
-            "SECRET_KEY": "bench-secret-not-for-production",
+            "SECRET_KEY": "bench-secret-not-for-production-but-long-enough",
             "BENCH_DISABLE_CSRF": "1",
             "SESSION_COOKIE_SECURE": "0",
             "OUTBOX_FOLDER": str(workdir / "outbox"),
@@ -135,8 +137,9 @@ class Server:
             "DOCUMENT_KEYS": os.environ.get("DOCUMENT_KEYS") or _fernet_key(),
         }
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "bench.wsgi_bench:app"],
+            # The production settings (gunicorn.conf.py), with the bench's own workers, address and log level.
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2", "-k", "sync",
+             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "bench.wsgi_bench:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(workdir / "gunicorn.log", "wb"),  # noqa: SIM115
         )
         deadline = time.monotonic() + 30

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from inschrijving.config import DEFAULT_SECRET_KEY, ROOT, Config
+from inschrijving.config import DEFAULT_SECRET_KEY, ROOT, Config, is_maintenance_command
 
 
 class InsecureConfiguration(RuntimeError):
@@ -31,7 +33,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _refuse_unsafe_config(app)
     trust_proxies(app)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    _private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"])
     if (app.debug or app.testing) and "SESSION_COOKIE_SECURE" not in os.environ:
         # Plain http on 127.0.0.1 during development: a Secure cookie would never come back.
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
@@ -46,13 +49,57 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     logging.basicConfig(level=logging.INFO)
+    from inschrijving import logsafety
+
+    # No secret link's token in any log line: the app's, the development server's access lines (issue 13.17).
+    logsafety.install(app.logger, logging.getLogger())
     return app
 
 
-def _refuse_unsafe_config(app: Flask) -> None:
-    if app.debug or app.testing or _is_maintenance_command():
+def _private_sqlite_files(url: str) -> None:
+    """Create the SQLite database readable by its owner only, and tighten one made earlier (issue 13.14).
+
+    SQLite gives its -wal and -shm files the database file's permissions, so these follow.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url in (prefix, "sqlite://") or ":memory:" in url or "mode=memory" in url:
         return
-    if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+    path = Path(url.removeprefix(prefix).split("?", 1)[0])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
+
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _refuse_unsafe_config(app: Flask) -> None:
+    """Refuse to serve with a known, missing or short secret key, or with debug outside the local dev server.
+
+    Debug switches off the secret-key check, secure cookies and HSTS, and its debugger runs code typed in
+    a browser; so FLASK_DEBUG=1 is refused unless the app runs in `flask run` on a loopback address
+    (issue 13.15).
+    """
+    if app.testing or is_maintenance_command():
+        return
+    if app.debug:
+        if not _is_local_development_server():
+            raise InsecureConfiguration(
+                "FLASK_DEBUG is on, but this is not the development server on 127.0.0.1. Debug mode turns off "
+                "the secret-key check, secure cookies and HSTS, and its debugger runs any code typed into a "
+                "browser. Unset FLASK_DEBUG to serve (gunicorn, see the README), or use `make run` locally."
+            )
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key and key != DEFAULT_SECRET_KEY and len(key) < MIN_SECRET_KEY_LENGTH:
+        raise InsecureConfiguration(
+            f"SECRET_KEY is too short ({len(key)} characters; at least {MIN_SECRET_KEY_LENGTH}): a short key can "
+            "be guessed and sessions forged with it. Use a long random value, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    if not key or key == DEFAULT_SECRET_KEY:
         raise InsecureConfiguration(
             "SECRET_KEY is not set. Outside debug or testing mode the app refuses the built-in "
             "development key, because anyone could forge sessions with it. Set the SECRET_KEY "
@@ -78,9 +125,23 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
-def _is_maintenance_command() -> bool:
-    # `flask db upgrade`, `flask seed-demo` and friends sign no cookies; only serving needs the secret.
-    return os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]
+def _is_local_development_server() -> bool:
+    """`flask run` (the Werkzeug development server) bound to a loopback address."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true" or "run" not in sys.argv[1:]:
+        return False
+    host = os.environ.get("FLASK_RUN_HOST", "127.0.0.1")
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg in ("--host", "-h") and i + 1 < len(args):
+            host = args[i + 1]
+        elif arg.startswith("--host="):
+            host = arg.split("=", 1)[1]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def register_extensions(app: Flask) -> None:
@@ -124,8 +185,10 @@ def register_blueprints(app: Flask) -> None:
     from inschrijving.planning.views import bp as planning_bp
     from inschrijving.planning.views import feed_bp as planning_feed_bp
     from inschrijving.privacy.views import bp as privacy_bp
+    from inschrijving.professionals.views import bp as professionals_bp
 
     app.register_blueprint(booking_bp)
+    app.register_blueprint(professionals_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(planning_feed_bp)

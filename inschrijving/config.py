@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,10 @@ class Config:
     # Where uploaded scans live; never under static/.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    # What rendering an upload may cost (checked before anything is stored; docs/security.md, "Uploads").
+    UPLOAD_MAX_PDF_PAGES = int(os.environ.get("UPLOAD_MAX_PDF_PAGES", 50))
+    UPLOAD_MAX_DOCUMENTS = int(os.environ.get("UPLOAD_MAX_DOCUMENTS", 20))
+    UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", 25_000_000))
     # Fernet keys for uploads at rest, comma-separated: the first encrypts, all decrypt (rotation).
     DOCUMENT_KEYS = os.environ.get("DOCUMENT_KEYS", "")
     # Whole-request limit: one upload plus the form around it.
@@ -85,12 +90,17 @@ class Config:
     RATELIMIT_PUBLIC_POST = os.environ.get("RATELIMIT_PUBLIC_POST", "20 per minute")
     RATELIMIT_HEADERS_ENABLED = True
 
-    # Accounts: failed logins allowed per window, per account and per client address.
+    # Accounts: failed logins allowed per window, per account from one client address, and per client address
+    # over all accounts. Never per account alone: that would let anyone lock a staff member out (issue 13.6).
     LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5))
     LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", 20))
     LOGIN_THROTTLE_MINUTES = int(os.environ.get("LOGIN_THROTTLE_MINUTES", 15))
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
+    # Volunteers cover coordinators, volunteers and landlord staff alike (issue 13.7).
     REQUIRE_2FA_FOR_STAFF = _bool("REQUIRE_2FA_FOR_STAFF", False)
+    # Volunteers reach the dossiers of the moments they staff, from this many days before the moment's day
+    # until this many days after it (preparing, finishing dossiers); coordinators reach every dossier.
+    VOLUNTEER_DOSSIER_WINDOW_DAYS = int(os.environ.get("VOLUNTEER_DOSSIER_WINDOW_DAYS", 30))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", 48))
     AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 730))
 
@@ -100,3 +110,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     WTF_CSRF_TIME_LIMIT = None
+
+
+def is_maintenance_command() -> bool:
+    """`flask db upgrade`, `flask seed-demo` and friends: they sign no cookies and read no scans.
+
+    Only serving needs the secret key and the document keys at start-up, so these may run without.
+    """
+    return os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]

@@ -1,17 +1,23 @@
-"""Belgian writing of amounts, shared by pages, PDFs, exports and forms; knows no domain.
+"""Belgian writing of amounts (and Dutch writing of dates), shared by pages, PDFs, exports and forms; knows no domain.
 
 One home for how an amount is written and read back: volunteers and coordinators paste figures from
-Belgian papers ("30.500,00"), and landlords read them the same way.
+Belgian papers ("30.500,00"), and landlords read them the same way. Documents that are always Dutch
+(the landlords' packets) write their dates with `dutch_date` / `dutch_datetime`, whatever the
+language of the request that happens to render them.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_currency, format_decimal
 
 BELGIAN_LOCALE = "nl_BE"
+# Instants are stored in UTC; people in the region read them in Belgian time.
+BELGIAN_TIMEZONE = "Europe/Brussels"
 _CENT = Decimal("0.01")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
@@ -31,6 +37,23 @@ def amount(amount: Decimal | int | float | None) -> str:
         return ""
     rounded = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
     return format_decimal(rounded, format="#,##0.00", locale=BELGIAN_LOCALE)
+
+
+def dutch_date(value: date | datetime | None, format: str = "d MMMM y") -> str:
+    """A day in Dutch: "30 juli 1985" (empty for none); `format` is a Babel (CLDR) pattern."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(get_timezone(BELGIAN_TIMEZONE)) if value.tzinfo else value
+        value = value.date()
+    return format_date(value, format, locale=BELGIAN_LOCALE)
+
+
+def dutch_datetime(value: datetime | None, format: str = "d MMMM y, HH:mm") -> str:
+    """An instant in Dutch and Belgian time: "7 december 2026, 13:05" (empty for none)."""
+    if value is None:
+        return ""
+    return format_datetime(value, format, tzinfo=get_timezone(BELGIAN_TIMEZONE), locale=BELGIAN_LOCALE)
 
 
 def parse_amount(text: str) -> Decimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from wtforms import DecimalField, validators
+from wtforms.widgets import TextInput
 
 from inschrijving import formatting
 
@@ -30,8 +31,12 @@ class AmountField(DecimalField):
     every amount field uses this class, so the rule for reading an amount lives in one place.
     """
 
+    # A text box, not DecimalField's <input type="number">: a browser refuses "30.500,00" in a number box.
+    widget = TextInput()
+
     def __init__(self, label=None, validators=None, **kwargs) -> None:
         kwargs.setdefault("places", 2)
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist) -> None:

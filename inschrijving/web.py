@@ -5,7 +5,9 @@ No business rules live here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -29,11 +31,12 @@ from flask import (
 from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BuildError, IntegerConverter
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES, RTL_LANGUAGES
+from inschrijving.db_types import utcnow
 from inschrijving.extensions import db, login_manager
 
 
@@ -82,6 +85,10 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
+    # Flask-Login binds a session to a hash of the client's address and browser, but reads the address
+    # from X-Forwarded-For, which any client can write. Bind it to the address the app trusts instead:
+    # `request.remote_addr`, which ProxyFix sets from the proxies' part of the header (PROXY_FIX_X_FOR).
+    login_manager._session_identifier_generator = _session_identifier
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -93,6 +100,11 @@ def init_login(app: Flask) -> None:
         if user is None or str(user.session_version) != version:
             return None
         return user
+
+
+def _session_identifier() -> str:
+    user_agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{user_agent}".encode()).hexdigest()
 
 
 def _holds_nul(value: Any) -> bool:
@@ -125,8 +137,11 @@ def init_request_hooks(app: Flask) -> None:
         )
         if not (app.debug or app.testing):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint and not request.endpoint.startswith("static") and current_user.is_authenticated:
-            # Staff pages may show personal data: never keep them in a shared cache.
+        if request.endpoint and not request.endpoint.startswith("static") and (
+            current_user.is_authenticated or request.blueprint == "api"
+        ):
+            # Staff pages and the landlords' API (token, no session) carry personal data: never keep them in
+            # any cache, shared or the client's own (issue 13.12).
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -157,6 +172,36 @@ def guard_blueprint(bp: Blueprint, *roles: Role) -> None:
     def _guard():
         _mark_staff_page()
         return _check_roles(roles)
+
+
+def guard_dossier_scope(bp: Blueprint) -> None:
+    """Answer 404 when the URL names a dossier, booking or moment outside the user's reach.
+
+    The rule is `dossiers.queries.may_open` (volunteers: the moments they staff, within a window);
+    register after `guard_blueprint`, so a visitor without the role is sent to log in first.
+    """
+    from inschrijving.dossiers import queries as dossier_queries
+
+    @bp.before_request
+    def _scope():
+        ids = dict(request.view_args or {})
+        if "moment" in request.args:
+            ids["moment_id"] = request.args.get("moment", type=int)
+        if not dossier_queries.may_open(current_user, ids, today=local_today(),
+                                        window_days=current_app.config["VOLUNTEER_DOSSIER_WINDOW_DAYS"]):
+            abort(404)
+
+
+def dossier_scope_for_current_user():
+    """The SQL condition on Dossier for the lists the current user sees (`dossiers.queries.dossier_scope`)."""
+    from inschrijving.dossiers import queries as dossier_queries
+
+    return dossier_queries.dossier_scope(current_user, today=local_today(),
+                                         window_days=current_app.config["VOLUNTEER_DOSSIER_WINDOW_DAYS"])
+
+
+def local_today() -> date:
+    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def _check_roles(roles: tuple[Role, ...]):
@@ -191,6 +236,21 @@ def to_local(value: datetime) -> datetime:
     return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
 
 
+def language_url(code: str) -> str:
+    """This page in another language: built from the matched route, never from the raw path.
+
+    The raw path of a page that matched no route (a 404) is whatever the visitor typed, and
+    `/\\evil.example/` put in an href is read by browsers as another site (issue 13.8); such a page
+    links to the home page in that language instead.
+    """
+    view_args = request.view_args or {}
+    query = {k: v for k, v in request.args.items() if k != "lang" and k not in view_args}
+    if request.url_rule is not None and request.endpoint and request.endpoint != "static":
+        with contextlib.suppress(BuildError):  # a route that cannot be rebuilt links home, never fails the page
+            return url_for(request.endpoint, **view_args, **query, lang=code)
+    return url_for("booking.home", lang=code)
+
+
 def init_templates(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
@@ -201,6 +261,7 @@ def init_templates(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "staff_page": is_staff_page(),
             "Role": Role,
+            "language_url": language_url,
         }
 
     @app.template_filter("ltr")
@@ -229,7 +290,7 @@ def init_templates(app: Flask) -> None:
 
 
 def _api_error(status: int, code: str, message: str, headers: dict[str, str] | None = None):
-    # The API's documented error shape (landlords/api.py, openapi/schemas.py "Error"); its messages are English.
+    # The API's documented error shape (landlords/portal/schemas.py "Error"); its messages are English.
     return {"error": {"code": code, "message": message}}, status, headers or {}
 
 

@@ -21,7 +21,7 @@ def test_starts_in_production_with_a_real_secret(monkeypatch):
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "SECRET_KEY": "a-long-random-production-secret",
+            "SECRET_KEY": "a-long-random-production-secret-of-48-characters",
             "DOCUMENT_KEYS": Fernet.generate_key().decode(),
         }
     )

@@ -113,6 +113,7 @@ def test_sigkill_under_load_leaves_every_invariant_and_every_confirmed_booking(c
     OpeningBlockFactory(moment=moment)
     slot_ids = [SlotFactory(moment=moment, capacity=CAPACITY).id for _ in range(SLOTS)]
     volunteer = UserFactory()
+    moment.staff.append(volunteer)  # volunteers reach the dossiers of the moments they staff
     dossier_ids = [DossierFactory(moment=moment).id for _ in range(DOSSIERS)]
     db.session.commit()
     moment_id, volunteer_email = moment.id, volunteer.email

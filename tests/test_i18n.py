@@ -49,6 +49,10 @@ CANDIDATE_SOURCES = (
     "inschrijving/dossiers/check/*.py",
     "inschrijving/dossiers/services/checklist.py",  # what is still missing, on the candidate's manage page
     "inschrijving/rendering/ical.py",
+    # Professionals' public pages (info moments, the social worker's list) are translated like the candidates'.
+    "templates/professionals/*",
+    "inschrijving/professionals/*.py",
+    "inschrijving/professionals/**/*.py",
 )
 # Candidate text inside a staff module: "path:function" (the function's lines count as a candidate source).
 CANDIDATE_FUNCTIONS = ("inschrijving/landlords/services.py:candidate_status_lines",)
@@ -320,8 +324,11 @@ def test_the_switcher_names_each_language_in_its_own_script(translated_app, fres
 
 
 def test_the_switcher_keeps_the_page_and_its_answers(translated_app, fresh):
+    page = fresh.get("/check?household_size=2&lang=fr").get_data(as_text=True)
+    assert 'href="/check?household_size=2&amp;lang=tr" lang="tr"' in page
+    # A page that matched no route links home: its raw path is whatever was typed (issue 13.8).
     page = fresh.get("/bestaat-niet?stap=2&lang=fr").get_data(as_text=True)
-    assert 'href="/bestaat-niet?stap=2&amp;lang=tr" lang="tr"' in page
+    assert 'href="/?lang=tr" lang="tr"' in page
 
 
 def test_staff_pages_have_no_language_switcher(translated_app, fresh):

@@ -22,9 +22,11 @@ from inschrijving.rendering import storage
 from tests.conftest import PASSWORD
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, build_complete_dossier
+from tests.factories.files import minimal_pdf
 from tests.factories.packets import scan_jpeg
+from tests.factories.planning import staffing_every_moment
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 class Commits:
@@ -57,7 +59,8 @@ def volunteer(db, client, auth):
     user = UserFactory()
     db.session.commit()
     auth.login(user)
-    return user
+    with staffing_every_moment(user):
+        yield user
 
 
 def _actions(db) -> list[str]:

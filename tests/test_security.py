@@ -49,7 +49,7 @@ def test_hsts_only_in_production(monkeypatch, tmp_path):
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "SECRET_KEY": "production-secret-value",
+            "SECRET_KEY": "production-secret-value-long-enough-for-the-check",
             "DOCUMENT_KEYS": Fernet.generate_key().decode(),
         }
     )

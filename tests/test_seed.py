@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from inschrijving.dossiers.models import (
     PersonRole,
 )
 from inschrijving.landlords.models import Landlord, Municipality
-from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
+from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
 from inschrijving.seed.demo import synthetic_national_number
 from tests.factories.accounts import UserFactory
 
@@ -69,8 +70,10 @@ def test_seed_fills_an_empty_database(db, app, logins_file):
 
     assert "Seeded 12 municipalities" in output
     assert counts(db) == {
-        "Municipality": 12, "Landlord": 7, "User": 9, "IncomeLimit": 1, "RegistrationMoment": 4, "Slot": 48,
-        "Booking": 66, "Dossier": 31, "Person": 67, "LandlordChoice": 39,
+        "Municipality": 12, "Landlord": 7, "User": 9, "IncomeLimit": 1, "RegistrationMoment": 6, "Slot": 61,
+        # 66 candidates' bookings + 16 today (day_demo) + 4 info-moment registrations + 2 clients a social
+        # worker booked (info_demo).
+        "Booking": 88, "Dossier": 33, "Person": 71, "LandlordChoice": 40,
     }
     names = set(db.session.scalars(sa.select(Municipality.name)))
     assert {"Kortrijk", "Wevelgem", "Spiere-Helkijn", "Waregem"} <= names
@@ -147,7 +150,8 @@ def test_slot_counters_match_the_live_bookings(db, app, logins_file):
 
     live = dict(
         db.session.execute(
-            sa.select(Booking.slot_id, sa.func.count())
+            # A booking holds `seats` seats: one for a candidate, its attendees for an info-moment registration.
+            sa.select(Booking.slot_id, sa.func.sum(Booking.seats))
             .where(Booking.status.in_(LIVE_BOOKING_STATUSES))
             .group_by(Booking.slot_id)
         ).all()
@@ -160,10 +164,13 @@ def test_slot_counters_match_the_live_bookings(db, app, logins_file):
 def test_demo_set_has_the_variety_a_demo_needs(db, app, logins_file):
     run_seed(app)
 
-    moments = db.session.scalars(sa.select(RegistrationMoment).order_by(RegistrationMoment.held_on)).all()
-    assert [m.status for m in moments] == [MomentStatus.CLOSED] * 2 + [MomentStatus.PUBLISHED] * 2
+    # The info moment for professionals has its own test (tests/professionals/test_seed.py).
+    moments = db.session.scalars(sa.select(RegistrationMoment).where(RegistrationMoment.kind == MomentKind.REGISTRATION)
+                                 .order_by(RegistrationMoment.held_on)).all()
+    # Two closed (one before the 2023 merger, issue 16), today's (issue 15: the day list has a day), two upcoming.
+    assert [m.status for m in moments] == [MomentStatus.CLOSED] * 2 + [MomentStatus.PUBLISHED] * 3
     assert all(len(m.slots) == 12 and m.desks == 4 for m in moments)
-    upcoming_bookings = count(db, Booking, Booking.moment_id.in_([m.id for m in moments[2:]]))
+    upcoming_bookings = count(db, Booking, Booking.moment_id.in_([m.id for m in moments[3:]]))
     assert 35 <= upcoming_bookings <= 45
     bookings = db.session.scalars(sa.select(Booking)).all()
     assert {b.language for b in bookings} == {"nl", "fr", "en", "ar", "tr"}
@@ -213,3 +220,24 @@ def test_the_demo_shows_todays_landlords_and_the_history_of_the_merged_ones(db, 
     assert not {c.landlord.slug for c in choices if c.dossier.moment_id == recent.id} & historic
     # SW+ reads what its predecessors received (the demo sets it so), next to its own dossiers.
     assert {s.id for s in portal.moment_summaries(landlords["sw-plus"].id)} >= {past.id, recent.id}
+
+
+def test_complete_demo_dossiers_are_really_complete_and_today_has_a_day_list(db, app, logins_file):
+    from inschrijving.dossiers.services.checklist import missing_items
+    from inschrijving.dossiers.services.documents import load_document
+    from inschrijving.seed.demo import BRUSSELS
+
+    run_seed(app)
+    complete = db.session.scalars(sa.select(Dossier).where(Dossier.status == DossierStatus.COMPLETE)).all()
+    assert len(complete) >= 15
+    for dossier in complete:
+        assert missing_items(dossier) == [], dossier.reference
+        assert dossier.documents
+    scan = complete[0].documents[0]
+    assert load_document(scan).startswith(b"\xff\xd8\xff") and scan.size_bytes < 40_000
+    today = datetime.now(BRUSSELS).date()
+    moment = db.session.scalars(sa.select(RegistrationMoment).where(RegistrationMoment.held_on == today)).one()
+    bookings = db.session.scalars(sa.select(Booking).where(Booking.moment_id == moment.id)).all()
+    assert sum(1 for b in bookings if b.assistance_note) >= 4
+    assert sum(1 for b in bookings if b.needs_interpreter) >= 4
+    assert {b.status for b in bookings} == {BookingStatus.BOOKED, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW}

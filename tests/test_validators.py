@@ -69,3 +69,16 @@ def test_every_number_field_of_the_app_uses_our_validator_not_the_one_that_crash
 def test_the_public_check_page_refuses_hostile_numbers_without_a_500(client, typed):
     response = client.get("/check", query_string={"adult": "yes", "dependants": typed, "income": typed})
     assert response.status_code == 200
+
+
+def test_an_amount_field_is_a_text_box_so_a_browser_accepts_belgian_notation(app):
+    from flask_wtf import FlaskForm
+
+    from inschrijving.validators import AmountField
+
+    class Form(FlaskForm):
+        amount = AmountField("Bedrag")
+
+    with app.test_request_context("/"):
+        html = str(Form(meta={"csrf": False}).amount())
+    assert 'type="text"' in html and 'inputmode="decimal"' in html and 'type="number"' not in html

@@ -10,8 +10,9 @@ from wtforms.fields import EmailField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from inschrijving.booking.models import BookedBy
+from inschrijving.booking.models import BookedBy, ContactChannel
 from inschrijving.booking.services.base import ContactDetails
+from inschrijving.booking.services.clients import client_key
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.contact import normalise_email, normalise_phone
 from inschrijving.validators import NumberRange
@@ -76,23 +77,6 @@ class BookingForm(ContactFieldsMixin, FlaskForm):
                                        validators=[Optional(), Length(max=60)])
     assistance_note = TextAreaField(_l("Hebt u andere hulp nodig? (niet verplicht)"), filters=[_empty_to_none],
                                     validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
-    booked_by = RadioField(
-        _l("Wie maakt deze afspraak?"),
-        choices=[SelectChoice(BookedBy.SELF.value, _l("Ik maak de afspraak voor mezelf")),
-                 SelectChoice(BookedBy.SOCIAL_WORKER.value,
-                              _l("Ik ben hulpverlener en maak de afspraak voor iemand anders"))],
-        default=BookedBy.SELF.value,
-        validators=[InputRequired(_l("Kies wie de afspraak maakt."))],
-    )
-    social_worker_name = StringField(_l("Naam hulpverlener"), filters=[_empty_to_none],
-                                     validators=[Optional(), Length(max=120)])
-    social_worker_organisation = StringField(_l("Organisatie"), filters=[_empty_to_none],
-                                             validators=[Optional(), Length(max=120)])
-    social_worker_phone = TelField(_l("Telefoon hulpverlener"), filters=[_empty_to_none],
-                                   validators=[Optional(), Length(max=30)])
-
-    social_worker_phone_e164: str | None = None
-
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if not self.phone.data and not self.email.data:
@@ -101,22 +85,9 @@ class BookingForm(ContactFieldsMixin, FlaskForm):
         if self.needs_interpreter.data and not self.interpreter_language.data:
             self.interpreter_language.errors = [*self.interpreter_language.errors, _l("Welke taal? Vul ze in.")]
             ok = False
-        if self.booked_by.data == BookedBy.SOCIAL_WORKER.value:
-            for field in (self.social_worker_name, self.social_worker_organisation, self.social_worker_phone):
-                if not field.data:
-                    field.errors = [*field.errors, _l("Vul dit in als u hulpverlener bent.")]
-                    ok = False
         return ok
 
-    def validate_social_worker_phone(self, field):
-        if field.data:
-            try:
-                self.social_worker_phone_e164 = normalise_phone(field.data)
-            except ValueError:
-                raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 056 12 34 56.")) from None
-
     def details(self) -> ContactDetails:
-        social = self.booked_by.data == BookedBy.SOCIAL_WORKER.value
         return ContactDetails(
             contact_name=self.contact_name.data,
             phone=self.phone_e164,
@@ -126,10 +97,6 @@ class BookingForm(ContactFieldsMixin, FlaskForm):
             needs_interpreter=bool(self.needs_interpreter.data),
             interpreter_language=self.interpreter_language.data if self.needs_interpreter.data else None,
             assistance_note=self.assistance_note.data,
-            booked_by=BookedBy(self.booked_by.data),
-            social_worker_name=self.social_worker_name.data if social else None,
-            social_worker_organisation=self.social_worker_organisation.data if social else None,
-            social_worker_phone=self.social_worker_phone_e164 if social else None,
         )
 
 
@@ -204,3 +171,114 @@ class ResendForm(FlaskForm):
 
     phone = HiddenField(filters=[_normalised_or_kept(normalise_phone)])
     email = HiddenField(filters=[_normalised_or_kept(normalise_email)])
+
+
+# --- Booking on behalf of a client (social worker, or a Woonclub volunteer on the phone) -----------------
+# The same booking in the third person, with the booker's own contact asked apart. A client without phone
+# or e-mail is reached through the booker and known by booker + name + birth year (docs/booking.md).
+
+
+class ClientBookingForm(BookingForm):
+    booked_by = RadioField(
+        _l("Wie bent u?"),
+        choices=[SelectChoice(BookedBy.SOCIAL_WORKER.value, _l("Ik ben hulpverlener")),
+                 SelectChoice(BookedBy.VOLUNTEER.value, _l("Ik ben vrijwilliger van de Woonclub"))],
+        default=BookedBy.SOCIAL_WORKER.value,
+        validators=[InputRequired(_l("Kies wie de afspraak maakt."))],
+    )
+    social_worker_name = StringField(_l("Uw naam"), filters=[_strip],
+                                     validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120)])
+    social_worker_organisation = StringField(_l("Uw organisatie"), filters=[_empty_to_none],
+                                             validators=[Optional(), Length(max=120)])
+    social_worker_phone = TelField(_l("Uw telefoonnummer op het werk"), filters=[_empty_to_none],
+                                   validators=[DataRequired(_l("Vul uw telefoonnummer in.")), Length(max=30)])
+    social_worker_email = EmailField(_l("Uw e-mailadres op het werk"), filters=[_empty_to_none],
+                                     validators=[Optional(), Length(max=254)])
+    contact_name = StringField(
+        _l("Naam van de kandidaat"), filters=[_strip],
+        validators=[DataRequired(_l("Vul de naam van de kandidaat in.")),
+                    Length(max=120, message=_l("Maximaal 120 tekens."))],
+    )
+    client_birth_year = IntegerField(
+        _l("Geboortejaar van de kandidaat"), filters=[_empty_to_none],
+        validators=[Optional(), NumberRange(min=1900, max=2100, message=_l("Vul een jaar in, bijvoorbeeld 1985."))],
+    )
+    phone = TelField(_l("Telefoonnummer van de kandidaat"), filters=[_empty_to_none],
+                     validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("E-mailadres van de kandidaat"), filters=[_empty_to_none],
+                       validators=[Optional(), Length(max=254)])
+    language = RadioField(_l("In welke taal praten we het liefst met de kandidaat?"), choices=_language_choices,
+                          default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
+    household_size = IntegerField(
+        _l("Met hoeveel mensen gaat de kandidaat wonen?"), default=1,
+        validators=[InputRequired(_l("Vul een getal in.")),
+                    NumberRange(min=1, max=30, message=_l("Vul een getal van 1 tot 30 in."))],
+    )
+    needs_interpreter = BooleanField(_l("De kandidaat heeft een tolk nodig"))
+    assistance_note = TextAreaField(_l("Heeft de kandidaat andere hulp nodig? (niet verplicht)"),
+                                    filters=[_empty_to_none],
+                                    validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
+
+    social_worker_phone_e164: str | None = None
+    social_worker_email_normalised: str | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        # Not BookingForm's rule "a phone or an e-mail": a client may have neither.
+        ok = FlaskForm.validate(self, extra_validators)
+        if self.needs_interpreter.data and not self.interpreter_language.data:
+            self.interpreter_language.errors = [*self.interpreter_language.errors, _l("Welke taal? Vul ze in.")]
+            ok = False
+        if self.booked_by.data == BookedBy.SOCIAL_WORKER.value:
+            for field, message in ((self.social_worker_organisation, _l("Vul uw organisatie in.")),
+                                   (self.social_worker_email, _l("Vul uw e-mailadres op het werk in."))):
+                if not field.data:
+                    field.errors = [*field.errors, message]
+                    ok = False
+        if not self.reached_directly and not self.client_birth_year.data and not self.client_birth_year.errors:
+            self.client_birth_year.errors = [
+                _l("Heeft de kandidaat geen telefoon en geen e-mail? Vul dan het geboortejaar in.")]
+            ok = False
+        return ok
+
+    @property
+    def reached_directly(self) -> bool:
+        """The client gave a phone or e-mail of their own."""
+        return bool(self.phone.data or self.email.data)
+
+    def validate_social_worker_phone(self, field):
+        if field.data:
+            try:
+                self.social_worker_phone_e164 = normalise_phone(field.data)
+            except ValueError:
+                raise ValidationError(_l("Dit telefoonnummer klopt niet. Bijvoorbeeld: 056 12 34 56.")) from None
+
+    def validate_social_worker_email(self, field):
+        if field.data:
+            try:
+                self.social_worker_email_normalised = normalise_email(field.data)
+            except ValueError:
+                raise ValidationError(_l("Dit e-mailadres klopt niet. Bijvoorbeeld: naam@voorbeeld.be.")) from None
+
+    def details(self) -> ContactDetails:
+        own = self.reached_directly
+        return ContactDetails(
+            contact_name=self.contact_name.data,
+            # A client without contact is reached through the booker: their work phone and e-mail.
+            phone=self.phone_e164 if own else self.social_worker_phone_e164,
+            email=self.email_normalised if own else self.social_worker_email_normalised,
+            contact_channel=ContactChannel.OWN if own else ContactChannel.BOOKER,
+            client_key=None if own else client_key(booker_phone=self.social_worker_phone_e164,
+                                                   client_name=self.contact_name.data,
+                                                   birth_year=self.client_birth_year.data),
+            client_birth_year=self.client_birth_year.data,
+            language=self.language.data,
+            household_size=self.household_size.data,
+            needs_interpreter=bool(self.needs_interpreter.data),
+            interpreter_language=self.interpreter_language.data if self.needs_interpreter.data else None,
+            assistance_note=self.assistance_note.data,
+            booked_by=BookedBy(self.booked_by.data),
+            social_worker_name=self.social_worker_name.data,
+            social_worker_organisation=self.social_worker_organisation.data,
+            social_worker_phone=self.social_worker_phone_e164,
+            social_worker_email=self.social_worker_email_normalised,
+        )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -24,12 +24,27 @@ class BookingStatus(enum.StrEnum):
 
 LIVE_BOOKING_STATUSES = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
 _LIVE_SQL = "status IN ('booked', 'checked_in')"
+# The phone and e-mail indexes compare only contacts that are the candidate's own: a social worker's
+# work number may be the channel of several clients (docs/booking.md, "Booking on behalf of a client").
+_LIVE_OWN_SQL = "status IN ('booked', 'checked_in') AND contact_channel = 'own'"
+_LIVE_CLIENT_SQL = "status IN ('booked', 'checked_in') AND client_key IS NOT NULL"
 
 
 class BookedBy(enum.StrEnum):
     SELF = "self"
     VOLUNTEER = "volunteer"
     SOCIAL_WORKER = "social_worker"
+
+
+class ContactChannel(enum.StrEnum):
+    """Whose phone and e-mail a booking's `phone`/`email` are: the candidate's own, or the booker's.
+
+    A client without phone or e-mail is reached through the social worker (or volunteer) who booked:
+    confirmations and reminders then go to the worker, and the letter is printed for the client.
+    """
+
+    OWN = "own"
+    BOOKER = "booker"
 
 
 class Booking(db.Model):
@@ -39,6 +54,7 @@ class Booking(db.Model):
             "phone IS NOT NULL OR email IS NOT NULL OR is_walk_in OR anonymised_at IS NOT NULL", name="has_contact"
         ),
         sa.CheckConstraint("household_size BETWEEN 1 AND 30", name="household_size_range"),
+        sa.CheckConstraint("seats BETWEEN 1 AND 50", name="seats_range"),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         # One live booking per contact per moment, enforced by the database itself.
         sa.Index(
@@ -46,17 +62,27 @@ class Booking(db.Model):
             "moment_id",
             "phone",
             unique=True,
-            sqlite_where=sa.text(_LIVE_SQL),
-            postgresql_where=sa.text(_LIVE_SQL),
+            sqlite_where=sa.text(_LIVE_OWN_SQL),
+            postgresql_where=sa.text(_LIVE_OWN_SQL),
         ),
         sa.Index(
             "uq_bookings_live_email",
             "moment_id",
             "email",
             unique=True,
-            sqlite_where=sa.text(_LIVE_SQL),
-            postgresql_where=sa.text(_LIVE_SQL),
+            sqlite_where=sa.text(_LIVE_OWN_SQL),
+            postgresql_where=sa.text(_LIVE_OWN_SQL),
         ),
+        # One live booking per client reached through their booker (see `client_key`).
+        sa.Index(
+            "uq_bookings_live_client",
+            "moment_id",
+            "client_key",
+            unique=True,
+            sqlite_where=sa.text(_LIVE_CLIENT_SQL),
+            postgresql_where=sa.text(_LIVE_CLIENT_SQL),
+        ),
+        sa.Index("ix_bookings_social_worker_email", "social_worker_email"),
         sa.Index("ix_bookings_slot_id_status", "slot_id", "status"),
     )
 
@@ -65,6 +91,9 @@ class Booking(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(7), unique=True)
     # SHA-256 of the manage token; the token itself only travels in the link.
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # A link sent again on request ("stuur mij de link opnieuw"): it works next to the first one, so
+    # whoever asks for a resend (anyone who knows the phone number) cannot kill the candidate's link.
+    next_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     moment_id: Mapped[int] = mapped_column(sa.ForeignKey("registration_moments.id", ondelete="RESTRICT"))
     slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slots.id", ondelete="RESTRICT"))
     status: Mapped[BookingStatus] = mapped_column(str_enum(BookingStatus), default=BookingStatus.BOOKED)
@@ -81,6 +110,20 @@ class Booking(db.Model):
     social_worker_name: Mapped[str | None] = mapped_column(sa.String(120))
     social_worker_organisation: Mapped[str | None] = mapped_column(sa.String(120))
     social_worker_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    # The worker's own work e-mail: where their list of the bookings they made is sent.
+    social_worker_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Whose contact `phone`/`email` are (the candidate's own, or the booker's for a client without one).
+    contact_channel: Mapped[ContactChannel] = mapped_column(
+        str_enum(ContactChannel), default=ContactChannel.OWN, server_default=ContactChannel.OWN.value
+    )
+    client_birth_year: Mapped[int | None]
+    # Identifies a client reached through their booker: a hash of the booker's phone, the client's
+    # name and birth year (booking.services.clients). Unique per moment among live bookings.
+    client_key: Mapped[str | None] = mapped_column(sa.String(64))
+    # Seats the booking holds: 1 for a candidate, the number of attendees for an info-moment registration.
+    seats: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The professional's organisation (info-moment registrations).
+    organisation: Mapped[str | None] = mapped_column(sa.String(120))
     is_walk_in: Mapped[bool_false]
     # iCalendar SEQUENCE: raised on every move and on cancellation.
     sequence: Mapped[int] = mapped_column(default=0)
@@ -108,6 +151,15 @@ class Booking(db.Model):
         return cls.status.in_(LIVE_BOOKING_STATUSES)
 
     @property
+    def is_reached_through_booker(self) -> bool:
+        """Messages for this candidate go to the social worker (or volunteer) who booked."""
+        return self.contact_channel == ContactChannel.BOOKER
+
+    @property
+    def is_booked_for_someone_else(self) -> bool:
+        return self.booked_by != BookedBy.SELF
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == BookingStatus.CANCELLED
 
@@ -119,6 +171,14 @@ class Booking(db.Model):
     @property
     def is_no_show(self) -> bool:
         return self.status == BookingStatus.NO_SHOW
+
+    @property
+    def is_checked_in(self) -> bool:
+        return self.status == BookingStatus.CHECKED_IN
+
+    def checks_in_on_another_day(self, today: date) -> bool:
+        """Checking in today would not be on the moment's own day: staff are warned and click twice."""
+        return self.moment.held_on != today
 
     def candidate_can_change(self, now: datetime) -> bool:
         """The candidate may still move or cancel it: expected, and its slot has not started."""

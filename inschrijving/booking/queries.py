@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
-from inschrijving.booking.models import Booking, WaitlistEntry
-from inschrijving.booking.services.tokens import hash_token
+from inschrijving.booking.models import Booking, ContactChannel, WaitlistEntry
 from inschrijving.dossiers.services import checklist as dossier_checklist
 from inschrijving.dossiers.services import lifecycle as dossier_lifecycle
 from inschrijving.extensions import db
 from inschrijving.landlords import services as landlord_services
 from inschrijving.planning.models import OpeningBlock, RegistrationMoment, Slot
+from inschrijving.tokens import hash_token
 
 
 def get_booking_by_token(token: str) -> Booking | None:
@@ -25,16 +25,25 @@ def get_booking_by_token(token: str) -> Booking | None:
     if not token or len(token) > 100:
         return None
     wanted = hash_token(token)
-    booking = db.session.scalar(sa.select(Booking).where(Booking.token_hash == wanted))
-    if booking is None or not hmac.compare_digest(booking.token_hash, wanted):
+    booking = db.session.scalar(
+        sa.select(Booking).where(sa.or_(Booking.token_hash == wanted, Booking.next_token_hash == wanted))
+    )
+    if booking is None:
         return None
-    return booking
+    # Both compared, always, so the time taken does not say which one matched.
+    first = hmac.compare_digest(booking.token_hash, wanted)
+    resent = hmac.compare_digest(booking.next_token_hash or "", wanted)
+    return booking if first or resent else None
 
 
 def get_live_booking_for_contact(
     moment_id: int, *, phone: str | None, email: str | None, exclude_id: int | None = None
 ) -> Booking | None:
-    """The live booking that already uses this phone or e-mail for the moment, if any."""
+    """The live booking that already uses this phone or e-mail (as the candidate's own) for the moment, if any.
+
+    A booker's contact used as a client's channel is no identity: a social worker books several
+    clients with one work number (`get_live_booking_for_client` finds those).
+    """
     matches = []
     if phone:
         matches.append(Booking.phone == phone)
@@ -42,7 +51,20 @@ def get_live_booking_for_contact(
         matches.append(Booking.email == email)
     if not matches:
         return None
-    stmt = sa.select(Booking).where(Booking.moment_id == moment_id, Booking.is_live, sa.or_(*matches))
+    stmt = sa.select(Booking).where(Booking.moment_id == moment_id, Booking.is_live,
+                                    Booking.contact_channel == ContactChannel.OWN, sa.or_(*matches))
+    if exclude_id is not None:
+        stmt = stmt.where(Booking.id != exclude_id)
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def get_live_booking_for_person(moment_id: int, *, phone: str | None, email: str | None, client_key: str | None,
+                                exclude_id: int | None = None) -> Booking | None:
+    """The live booking that holds the moment for this person: a client reached through their booker is
+    known by `client_key` (same booker, name and birth year), anyone else by their own phone or e-mail."""
+    if not client_key:
+        return get_live_booking_for_contact(moment_id, phone=phone, email=email, exclude_id=exclude_id)
+    stmt = sa.select(Booking).where(Booking.moment_id == moment_id, Booking.is_live, Booking.client_key == client_key)
     if exclude_id is not None:
         stmt = stmt.where(Booking.id != exclude_id)
     return db.session.scalars(stmt.limit(1)).first()

@@ -7,7 +7,15 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from inschrijving.booking import queries
-from inschrijving.booking.forms import BookingForm, ClaimForm, ConfirmForm, MoveForm, ResendForm, WaitlistForm
+from inschrijving.booking.forms import (
+    BookingForm,
+    ClaimForm,
+    ClientBookingForm,
+    ConfirmForm,
+    MoveForm,
+    ResendForm,
+    WaitlistForm,
+)
 from inschrijving.booking.models import Booking
 from inschrijving.booking.services import lifecycle, notices, tokens, waitlist
 from inschrijving.booking.services.base import (
@@ -81,9 +89,19 @@ def choose_slot(moment_id: int):
 @public_post_limit
 def book(moment_id: int, slot_id: int):
     """Ask the candidate's details and book the chosen slot."""
-    form = BookingForm()
+    return _book(moment_id, slot_id, BookingForm(), template="booking/book.html")
+
+
+@bp.route("/inschrijven/<int:moment_id>/<int:slot_id>/voor-iemand-anders", methods=["GET", "POST"])
+@public_post_limit
+def book_for_client(moment_id: int, slot_id: int):
+    """Book for a client (a social worker, or a volunteer on the phone): the form speaks about the client."""
+    return _book(moment_id, slot_id, ClientBookingForm(), template="booking/book_for_client.html")
+
+
+def _book(moment_id: int, slot_id: int, form: BookingForm, *, template: str):
     if not form.validate_on_submit():
-        return _booking_form(moment_id, slot_id, form, just_filled=False)
+        return _booking_form(moment_id, slot_id, form, just_filled=False, template=template)
     # The busiest write page: a valid booking reads and writes only what it must (see
     # booking.services.seats); the slot and moment are loaded as objects only to show a page.
     try:
@@ -96,15 +114,18 @@ def book(moment_id: int, slot_id: int):
             if exc.reason == BookingClosedReason.NOT_BOOKABLE:
                 abort(404)
             return _closed_page(exc.moment, exc.reason, 409)
+        if isinstance(exc, DuplicateContact) and isinstance(form, ClientBookingForm):
+            return _client_duplicate_page(exc.existing.moment, form)
         if isinstance(exc, DuplicateContact):
-            return _duplicate_page(exc.existing.moment, exc.existing, phone=form.phone_e164,
+            return _duplicate_page(exc.existing.moment, phone=form.phone_e164,
                                    email=form.email_normalised)
-        return _booking_form(moment_id, slot_id, form, just_filled=True)
+        return _booking_form(moment_id, slot_id, form, just_filled=True, template=template)
     db.session.commit()
     return redirect(url_for(".confirmation", token=issued.token))
 
 
-def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_filled: bool):
+def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_filled: bool,
+                  template: str = "booking/book.html"):
     """The form page: kept values and other free hours when the slot is (or just became) full."""
     now = utcnow()
     slot = db.session.get(Slot, slot_id, options=[joinedload(Slot.moment)])
@@ -116,16 +137,24 @@ def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_fille
         return _closed_page(moment, reason)
     slot_full = just_filled or slot.is_full
     alternatives = queries.list_free_slots(moment.id, now=now) if slot_full else []
-    return render_template("booking/book.html", moment=moment, slot=slot, form=form, slot_full=slot_full,
+    return render_template(template, moment=moment, slot=slot, form=form, slot_full=slot_full,
                            alternatives=alternatives), 409 if form.is_submitted() and slot_full else 200
 
 
-def _duplicate_page(moment: RegistrationMoment, existing: Booking, *, phone: str | None, email: str | None,
+def _client_duplicate_page(moment: RegistrationMoment, form: ClientBookingForm):
+    """A client who holds a booking for the moment already. Says nothing of who booked it, or when."""
+    return render_template("booking/client_duplicate.html", moment=moment, reached_directly=form.reached_directly,
+                           woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 409
+
+
+def _duplicate_page(moment: RegistrationMoment, *, phone: str | None, email: str | None,
                     seat_passed_on: bool = False):
     # formdata=None: inside the booking POST, Flask-WTF would otherwise fill the hidden fields from the
     # request (the contact as typed) instead of these normalised values.
     resend = ResendForm(formdata=None, phone=phone, email=email)
-    return render_template("booking/duplicate.html", moment=moment, existing=existing, resend=resend,
+    # The page says nothing about the booking found (not even whether it has an e-mail address): the
+    # asker may not be the person whose phone number they typed.
+    return render_template("booking/duplicate.html", moment=moment, resend=resend,
                            seat_passed_on=seat_passed_on,
                            woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 409
 
@@ -139,9 +168,11 @@ def resend_link(moment_id: int):
     if not form.validate_on_submit():
         abort(400)
     booking = queries.get_live_booking_for_contact(moment.id, phone=form.phone.data, email=form.email.data)
-    outcome = tokens.resend_manage_link(booking, now=utcnow()) if booking else None
+    if booking is not None:
+        tokens.resend_manage_link(booking, now=utcnow())
     db.session.commit()
-    return render_template("booking/resent.html", moment=moment, emailed=bool(outcome and outcome.emailed),
+    # One answer whatever was found: the page must not tell a stranger whether this contact has a booking.
+    return render_template("booking/resent.html", moment=moment,
                            woonclub_phone=current_app.config.get("WOONCLUB_PHONE"))
 
 
@@ -157,7 +188,11 @@ def _booking_or_404(token: str) -> Booking:
 def confirmation(token: str):
     """Show the new booking: reference, time, place, what to bring, calendar file, letter, manage link."""
     booking = _booking_or_404(token)
-    return render_template("booking/confirmation.html", booking=booking, token=token, checklist=checklist(),
+    if booking.moment.is_info:
+        return redirect(url_for("professionals.registered", token=token))
+    template = "booking/confirmation_for_client.html" if booking.is_booked_for_someone_else \
+        else "booking/confirmation.html"
+    return render_template(template, booking=booking, token=token, checklist=checklist(),
                            manage_link=notices.manage_url(token))
 
 
@@ -165,6 +200,8 @@ def confirmation(token: str):
 def manage(token: str):
     """Show the booking behind a manage link, with ways to move or cancel it and how its dossier is doing."""
     booking = _booking_or_404(token)
+    if booking.moment.is_info:
+        return redirect(url_for("professionals.manage", token=token))
     return render_template("booking/manage.html", booking=booking, token=token, checklist=checklist(),
                            can_change=booking.candidate_can_change(utcnow()),
                            dossier_progress=queries.get_dossier_progress(booking.id),
@@ -283,9 +320,9 @@ def claim(token: str):
             issued = lifecycle.claim_offer(token, now=utcnow(), needs_interpreter=bool(form.needs_interpreter.data),
                                            interpreter_language=form.interpreter_language.data,
                                            assistance_note=form.assistance_note.data)
-        except AlreadyBooked as exc:
+        except AlreadyBooked:
             db.session.commit()  # the offer is closed and its seat passed on to the next person waiting
-            return _duplicate_page(moment, exc.existing, phone=phone, email=email, seat_passed_on=True)
+            return _duplicate_page(moment, phone=phone, email=email, seat_passed_on=True)
         except BookingError:
             db.session.rollback()
             return render_template("booking/offer_gone.html"), 409

@@ -4,6 +4,11 @@
 - `field_label(column)`: a column of the data held about a household (the dossier's history, the copy
   of everything held).
 - `row_label(key)`: a row of the dossier's history ("+ Person An Peeters" is "Nieuw: Persoon An Peeters").
+- `dwelling_label(value)`: a kind of dwelling in the preferences ("flat" is "Appartement").
+- `field_value(column, value)`: a stored value as the copy of everything held prints it (a label, an amount
+  in euro, a date in Dutch, a formatted national number).
+- `language_name(code)` and `country_name(code)`: a language or country code in Dutch ("fr" is "Frans"), from
+  Babel's (CLDR) names, so no list of our own.
 
 The intake's forms word their options as answers to a question ("Minderjarig en hier gedomicilieerd"); where
 an option is just the value's name (roles, document kinds) the form takes it from here.
@@ -11,6 +16,7 @@ an option is just the value's name (roles, document kinds) the form takes it fro
 
 from __future__ import annotations
 
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 
 from inschrijving.dossiers.enums import (
@@ -89,6 +95,17 @@ VALUE_LABELS = {
 }
 
 
+# The kinds of dwelling a household can ask for (Preferences.dwelling_types holds these keys).
+DWELLING_LABELS = {
+    "house": _l("Huis"),
+    "flat": _l("Appartement"),
+    "studio": _l("Studio"),
+    "senior": _l("Woning voor 65-plussers"),
+}
+
+_DUTCH = Locale.parse("nl_BE")
+
+
 FIELD_LABELS = {
     "id": _l("Nummer"),
     "reference": _l("Referentie"),
@@ -114,6 +131,12 @@ FIELD_LABELS = {
     "social_worker_name": _l("Naam hulpverlener"),
     "social_worker_organisation": _l("Organisatie hulpverlener"),
     "social_worker_phone": _l("Telefoon hulpverlener"),
+    "social_worker_email": _l("E-mail hulpverlener"),
+    "contact_channel": _l("Bereikbaar via"),
+    "client_birth_year": _l("Geboortejaar"),
+    "client_key": _l("Kenmerk van de kandidaat (gecodeerd)"),
+    "seats": _l("Aantal plaatsen"),
+    "organisation": _l("Organisatie"),
     "is_walk_in": _l("Zonder afspraak"),
     "sequence": _l("Aantal wijzigingen van de afspraak"),
     "created_at": _l("Gemaakt op"),
@@ -201,6 +224,7 @@ FIELD_LABELS = {
     "original_filename": _l("Bestandsnaam"),
     "content_type": _l("Bestandstype"),
     "size_bytes": _l("Grootte (bytes)"),
+    "page_count": _l("Aantal pagina's"),
     "uploaded_at": _l("Toegevoegd op"),
     "uploaded_by_id": _l("Toegevoegd door (medewerker)"),
     "changed_at": _l("Gewijzigd op"),
@@ -241,6 +265,80 @@ def label(value: object) -> str:
     if value is None:
         return ""
     return str(VALUE_LABELS.get(value, value))
+
+
+def dwelling_label(value: str) -> str:
+    """The Dutch name of a kind of dwelling; the value itself when there is none."""
+    return str(DWELLING_LABELS.get(value, value))
+
+
+def language_name(code: str | None) -> str:
+    """A language code in Dutch, as a landlord reads it: "fr" is "Frans" (the code itself when unknown)."""
+    if not code:
+        return ""
+    return _DUTCH.languages.get(code.split("-")[0].lower(), code)
+
+
+def country_name(code: str | None) -> str:
+    """A country code in Dutch: "BE" is "België" (the code itself when unknown)."""
+    if not code:
+        return ""
+    return _DUTCH.territories.get(code.upper(), code)
+
+
+# Columns whose stored value is an amount in euro (the copy of everything held shows them as such).
+MONEY_FIELDS = frozenset(
+    {
+        "taxable_total", "separately_taxed", "leefloon", "ivt", "foreign_exempt", "current_income_amount",
+        "disposable_income", "total_balances", "excluded_amount", "max_rent",
+    }
+)  # fmt: skip
+
+# Columns that hold one of the enums above (only these go through `label`: a name is never a label).
+ENUM_FIELDS = frozenset(
+    {"status", "role", "id_kind", "register_type", "dependant_reason", "language_level", "source", "right_type",
+     "exception", "purpose", "kind"}
+)  # fmt: skip
+
+
+def field_value(key: str, value: object) -> object:
+    """A stored, JSON-ready value of a column in Dutch: labels, euro, Dutch dates, formatted numbers.
+
+    Lists, mappings, booleans and None are handed back as they are (the template words them).
+    """
+    from datetime import date, datetime
+    from decimal import Decimal, InvalidOperation
+
+    from inschrijving.dossiers.national_numbers import format_number
+    from inschrijving.formatting import dutch_date, dutch_datetime, euro
+
+    if value is None or isinstance(value, bool | dict):
+        return value
+    if key == "dwelling_types" and isinstance(value, list):
+        return [dwelling_label(v) for v in value]
+    if isinstance(value, list):
+        return value
+    if key in MONEY_FIELDS:
+        try:
+            return euro(Decimal(str(value)))
+        except InvalidOperation:
+            return value
+    if key == "national_number":
+        return format_number(str(value))
+    if key in ("language", "interpreter_language"):
+        return language_name(str(value))
+    if key == "country":
+        return country_name(str(value))
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            if len(value) == 10:
+                return dutch_date(date.fromisoformat(value))
+            return dutch_datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if key in ENUM_FIELDS:
+        return label(value)
+    return value
 
 
 def field_label(key: str) -> str:

@@ -315,6 +315,28 @@ class LandlordChoice(db.Model):
     landlord: Mapped[Landlord] = relationship()
     consent: Mapped[Consent] = relationship()
 
+    # What the landlord reported, as facts: pages show one line per state and never compare status strings.
+    @property
+    def is_registered(self) -> bool:
+        return self.status == ChoiceStatus.REGISTERED
+
+    @property
+    def is_incomplete(self) -> bool:
+        return self.status == ChoiceStatus.INCOMPLETE
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == ChoiceStatus.REFUSED
+
+    @property
+    def is_downloaded(self) -> bool:
+        """Downloaded and not yet answered (a reported status says more than the download)."""
+        return self.status == ChoiceStatus.DOWNLOADED
+
+    @property
+    def consent_is_withdrawn(self) -> bool:
+        return self.consent is not None and self.consent.withdrawn_at is not None
+
 
 class Document(db.Model):
     __tablename__ = "documents"
@@ -327,6 +349,8 @@ class Document(db.Model):
     # Decided from the file's first bytes, never from its name.
     content_type: Mapped[str] = mapped_column(sa.String(64))
     size_bytes: Mapped[int]
+    # Pages in the file (a PDF's pages; an image is one), shown after upload; None for older uploads.
+    page_count: Mapped[int | None]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     uploaded_at: Mapped[created_at]
@@ -334,6 +358,11 @@ class Document(db.Model):
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
     person: Mapped[Person | None] = relationship()
+
+    @property
+    def is_image(self) -> bool:
+        """A scan or photo (a small preview can be shown); otherwise a PDF."""
+        return self.content_type.startswith("image/")
 
 
 class DossierChange(db.Model):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from inschrijving.accounts.models import Role, User
+from inschrijving.booking.models import Booking
 from inschrijving.dossiers.models import (
     Consent,
     ConsentPurpose,
@@ -18,6 +21,57 @@ from inschrijving.dossiers.models import (
 )
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality, SubMunicipality, landlord_sub_municipalities
+from inschrijving.planning.models import RegistrationMoment, moment_staff
+
+# --- who on the staff may read and change which dossier (issue 13.7) -------------------------------------
+# The one rule, used by the dossier and privacy blueprints' guard (`may_open`) and by every list of dossiers
+# (`dossier_scope`): a coordinator reaches every dossier; a volunteer only those of the moments they staff,
+# from `window_days` before the moment's day until `window_days` after it (VOLUNTEER_DOSSIER_WINDOW_DAYS);
+# everyone else none. Outside it a dossier answers 404, as if it did not exist.
+
+
+def staffed_moment_ids(user: User, *, today: date, window_days: int) -> sa.Select:
+    """The ids of the moments this volunteer staffs whose day is within the window around today."""
+    window = timedelta(days=window_days)
+    return (
+        sa.select(moment_staff.c.moment_id)
+        .join(RegistrationMoment, RegistrationMoment.id == moment_staff.c.moment_id)
+        .where(moment_staff.c.user_id == user.id,
+               RegistrationMoment.held_on.between(today - window, today + window))
+    )
+
+
+def dossier_scope(user: User, *, today: date, window_days: int) -> sa.ColumnElement[bool]:
+    """SQL condition on Dossier: the dossiers this staff member may read and change."""
+    if user.role == Role.COORDINATOR:
+        return sa.true()
+    if user.role == Role.VOLUNTEER:
+        return Dossier.moment_id.in_(staffed_moment_ids(user, today=today, window_days=window_days))
+    return sa.false()
+
+
+def may_open(user: User, ids: Mapping[str, object], *, today: date, window_days: int) -> bool:
+    """Whether the user may open what a URL names by `dossier_id`, `booking_id` or `moment_id`.
+
+    Ids the URL does not name are not checked; an id of nothing is let through (the view answers 404).
+    """
+    if user.role == Role.COORDINATOR:
+        return True
+    moment_ids = []
+    if "dossier_id" in ids:
+        moment_ids.append(sa.select(Dossier.moment_id).where(Dossier.id == ids["dossier_id"]).scalar_subquery())
+    if "booking_id" in ids:
+        moment_ids.append(sa.select(Booking.moment_id).where(Booking.id == ids["booking_id"]).scalar_subquery())
+    if "moment_id" in ids and ids["moment_id"] is not None:
+        moment_ids.append(sa.literal(ids["moment_id"]))
+    if not moment_ids:
+        return True
+    allowed = staffed_moment_ids(user, today=today, window_days=window_days) if user.role == Role.VOLUNTEER else None
+    checks = []
+    for moment_id in moment_ids:
+        # A missing dossier or booking gives NULL: let the view answer its own 404.
+        checks.append(sa.or_(moment_id.is_(None), moment_id.in_(allowed)) if allowed is not None else sa.false())
+    return bool(db.session.scalar(sa.select(sa.and_(*checks))))
 
 
 def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
@@ -41,7 +95,8 @@ def shared_with_landlord(landlord_id: int) -> sa.ColumnElement[bool]:
     )
 
 
-def list_dossiers(*, moment_id: int | None, limit: int = 500) -> list[Dossier]:
+def list_dossiers(*, moment_id: int | None, limit: int = 500,
+                  scope: sa.ColumnElement[bool] | None = None) -> list[Dossier]:
     """Dossiers of a moment (or the latest ones), loaded for a list with checklist in a fixed number of queries."""
     stmt = (
         db.select(Dossier)
@@ -60,6 +115,8 @@ def list_dossiers(*, moment_id: int | None, limit: int = 500) -> list[Dossier]:
     )
     if moment_id is not None:
         stmt = stmt.where(Dossier.moment_id == moment_id)
+    if scope is not None:
+        stmt = stmt.where(scope)
     return list(db.session.scalars(stmt))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import smtplib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -214,9 +215,11 @@ class FolderTransport:
         self.folder = Path(folder)
 
     def send(self, email: EmailMessage) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = email["Message-ID"].strip("<>").replace("@", "_").replace("/", "_") + ".eml"
-        (self.folder / name).write_bytes(bytes(email))
+        # Readable by the owner only: the body holds a private manage link (issue 13.14).
+        with os.fdopen(os.open(self.folder / name, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "wb") as file:
+            file.write(bytes(email))
         # Bodies carry private manage links, subjects references and the header an address: log only the file.
         log.info("outbox: wrote message %s", self.folder / name)
 

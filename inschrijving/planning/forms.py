@@ -57,8 +57,8 @@ class MomentForm(FlaskForm):
     kind = RadioField(
         _l("Soort moment"),
         choices=[
+            # An info moment is one session, not a grid of slots: it has its own form (InfoMomentForm).
             SelectChoice(MomentKind.REGISTRATION.value, _l("Inschrijvingsmoment voor kandidaat-huurders")),
-            SelectChoice(MomentKind.INFO.value, _l("Infomoment voor sociaal werkers")),
         ],
         default=MomentKind.REGISTRATION.value,
         validators=[InputRequired(_l("Kies een soort moment."))],
@@ -189,3 +189,47 @@ class WalkInForm(FlaskForm):
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
         self.slot_id.choices = _choices(slots)
+
+
+class InfoMomentForm(FlaskForm):
+    """An info moment for professionals: one session with a number of seats and a topic per language."""
+
+    held_on = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
+    starts = TimeField(_l("Begint om"), validators=[InputRequired(_l("Vul het beginuur in."))])
+    ends = TimeField(_l("Eindigt om"), validators=[InputRequired(_l("Vul het einduur in."))])
+    location_name = StringField(
+        _l("Plaats"), validators=[DataRequired(_l("Geef de naam van de plaats.")), Length(max=120)]
+    )
+    address = StringField(_l("Adres"), validators=[DataRequired(_l("Geef het adres.")), Length(max=200)])
+    seats = IntegerField(
+        _l("Aantal plaatsen (deelnemers)"), default=30,
+        validators=[InputRequired(_l("Geef het aantal plaatsen.")), NumberRange(1, 500, _l("Kies tussen 1 en 500."))],
+    )
+    booking_opens_at = DateTimeLocalField(_l("Inschrijven opent op"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    booking_closes_at = DateTimeLocalField(_l("Inschrijven sluit op"), format="%Y-%m-%dT%H:%M",
+                                           validators=[Optional()])
+    topic_nl = StringField(_l("Onderwerp (Nederlands)"),
+                           validators=[DataRequired(_l("Geef het onderwerp in het Nederlands.")), Length(max=300)])
+    topic_fr = StringField(_l("Onderwerp (Frans)"), validators=[Optional(), Length(max=300)])
+    topic_en = StringField(_l("Onderwerp (Engels)"), validators=[Optional(), Length(max=300)])
+    topic_ar = StringField(_l("Onderwerp (Arabisch)"), validators=[Optional(), Length(max=300)])
+    topic_tr = StringField(_l("Onderwerp (Turks)"), validators=[Optional(), Length(max=300)])
+
+    def topics(self) -> dict[str, str]:
+        return {code: getattr(self, f"topic_{code}").data or "" for code in LANGUAGE_NAMES}
+
+    def other_topic_fields(self):
+        return [getattr(self, f"topic_{code}") for code in LANGUAGE_NAMES if code != "nl"]
+
+    as_brussels = staticmethod(MomentForm.as_brussels)
+
+
+class InfoWalkInForm(FlaskForm):
+    """A professional who comes to the info moment without registering."""
+
+    contact_name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=120)])
+    organisation = StringField(_l("Organisatie"),
+                               validators=[DataRequired(_l("Vul de organisatie in.")), Length(max=120)])
+    attendees = IntegerField(_l("Aantal deelnemers"), default=1, validators=[
+        InputRequired(_l("Vul een getal in.")), NumberRange(1, 20, _l("Vul een getal van 1 tot 20 in."))])
+    over_capacity = BooleanField(_l("Volzet? Voeg toch toe (extra stoelen)"))

@@ -38,7 +38,8 @@ class BookingClosedReason(enum.StrEnum):
 
 
 def booking_closed_reason(
-    *, kind: MomentKind, status: MomentStatus, opens_at: datetime, closes_at: datetime, now: datetime
+    *, kind: MomentKind, status: MomentStatus, opens_at: datetime, closes_at: datetime, now: datetime,
+    bookable_kind: MomentKind = MomentKind.REGISTRATION,
 ) -> BookingClosedReason | None:
     """The one rule for when a moment takes bookings: a published registration moment inside its window.
 
@@ -46,7 +47,8 @@ def booking_closed_reason(
     values the public booking reads (`booking.services.seats.SeatTarget`); its SQL twin is the
     expression of `RegistrationMoment.booking_closed_reason`.
     """
-    if kind != MomentKind.REGISTRATION:
+    if kind != bookable_kind:
+        # Candidates book registration moments; professionals register for info moments (their own form).
         return BookingClosedReason.NOT_BOOKABLE
     if status != MomentStatus.PUBLISHED:
         return BookingClosedReason.NOT_PUBLISHED
@@ -91,6 +93,8 @@ class RegistrationMoment(db.Model):
     address: Mapped[str] = mapped_column(sa.String(200))
     # Coordinator-written text per language code ({"nl": "...", "fr": "..."}); Dutch is the fallback.
     place_notes: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # An info moment's topic per language code ({"nl": "...", "fr": "..."}); Dutch is the fallback.
+    topics: Mapped[dict[str, str] | None] = mapped_column(sa.JSON, default=dict)
     slot_minutes: Mapped[int]
     desks: Mapped[int]
     booking_opens_at: Mapped[datetime] = mapped_column(AwareDateTime)
@@ -174,6 +178,20 @@ class RegistrationMoment(db.Model):
 
     def note_for(self, language: str) -> str:
         return place_note(self.place_notes, language)
+
+    def topic_for(self, language: str) -> str:
+        """An info moment's topic in the reader's language, Dutch when there is none in theirs."""
+        return place_note(self.topics, language)
+
+    def info_registration_closed_reason(self, now: datetime) -> BookingClosedReason | None:
+        """Why professionals cannot register for this info moment at `now` (NOT_BOOKABLE for other kinds)."""
+        return booking_closed_reason(kind=self.kind, status=self.status, opens_at=self.booking_opens_at,
+                                     closes_at=self.booking_closes_at, now=now, bookable_kind=MomentKind.INFO)
+
+    @property
+    def is_info(self) -> bool:
+        """An info moment for professionals: one session, seats counted in attendees."""
+        return self.kind == MomentKind.INFO
 
     def __repr__(self) -> str:
         return f"<RegistrationMoment {self.id} {self.held_on} {self.status}>"

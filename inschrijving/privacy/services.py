@@ -23,7 +23,6 @@ from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor, audit, purge_audit
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.booking.services import lifecycle as booking_lifecycle
-from inschrijving.booking.services.tokens import hash_token
 from inschrijving.dossiers.models import (
     AddressHistoryEntry,
     AssetsDeclaration,
@@ -44,6 +43,7 @@ from inschrijving.landlords.models import DossierSection
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import storage
+from inschrijving.tokens import hash_token
 
 
 class PrivacyError(Exception):
@@ -58,7 +58,7 @@ class ReferenceMismatch(PrivacyError):
 ANONYMISED_NAME = "(gewist)"
 
 # Credentials and storage internals: not data about the household, and never handed out.
-_NEVER_COPIED = {"token_hash", "offer_token_hash", "storage_key", "version"}
+_NEVER_COPIED = {"token_hash", "next_token_hash", "offer_token_hash", "storage_key", "version"}
 
 
 def remove_files(keys: Iterable[str]) -> None:
@@ -240,8 +240,12 @@ def anonymise_booking(booking: Booking, *, now: datetime) -> None:
     booking.phone = booking.email = None
     booking.assistance_note = booking.interpreter_language = None
     booking.social_worker_name = booking.social_worker_organisation = booking.social_worker_phone = None
+    # A client reached through their booker: the worker's address and what identified the client go too
+    # (`organisation` and `seats` of an info-moment registration stay: statistics count them).
+    booking.social_worker_email = booking.client_key = booking.client_birth_year = None
     # Nobody holds this token: the old manage link now leads nowhere.
     booking.token_hash = hash_token(secrets.token_urlsafe(32))
+    booking.next_token_hash = None
     booking.anonymised_at = now
 
 
@@ -265,11 +269,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _without_secrets(value: Any) -> Any:
+    """The value with credentials and storage keys left out at every depth.
+
+    JSON columns nest: a history line holds the document rows it added (`changes -> "+ Document 3" ->
+    storage_key`), an audit event its detail. Leaving the keys out of the top level only was issue 13.13.
+    """
+    if isinstance(value, dict):
+        return {k: _without_secrets(v) for k, v in value.items() if k not in _NEVER_COPIED}
+    if isinstance(value, list | tuple):
+        return [_without_secrets(v) for v in value]
+    return value
+
+
 def _row(obj: Any, *, skip: Iterable[str] = ()) -> dict[str, Any]:
     """Every column of one row, JSON-ready: a copy must hold everything, not a chosen summary."""
     excluded = _NEVER_COPIED | set(skip)
     columns = sa.inspect(obj).mapper.column_attrs
-    return {c.key: _plain(getattr(obj, c.key)) for c in columns if c.key not in excluded}
+    return {c.key: _without_secrets(_plain(getattr(obj, c.key))) for c in columns if c.key not in excluded}
 
 
 def hand_out_copy(dossier: Dossier, *, actor: Actor, fmt: str) -> dict[str, Any]:

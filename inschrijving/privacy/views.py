@@ -9,17 +9,18 @@ from flask_babel import gettext as _
 
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.labels import field_label
+from inschrijving.dossiers.labels import field_label, field_value
 from inschrijving.dossiers.models import Dossier
 from inschrijving.dossiers.services import lifecycle
 from inschrijving.extensions import db
 from inschrijving.privacy import services
 from inschrijving.privacy.forms import EraseForm
 from inschrijving.rendering.pdf import render_pdf
-from inschrijving.web import attachment, current_actor, guard_blueprint
+from inschrijving.web import attachment, current_actor, guard_blueprint, guard_dossier_scope
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 guard_blueprint(bp, Role.COORDINATOR, Role.VOLUNTEER)
+guard_dossier_scope(bp)
 
 
 def _dossier_or_404(dossier_id: int) -> Dossier:
@@ -49,7 +50,13 @@ def copy_json(dossier_id: int):
 def copy_pdf(dossier_id: int):
     """Hand out everything held about the household as a PDF, and note it in the audit log."""
     data = services.hand_out_copy(_dossier_or_404(dossier_id), actor=current_actor(), fmt="pdf")
-    pdf = render_pdf("pdf/household_copy.html", copy=data, made_at=utcnow(), field_label=field_label)
+    pdf = render_pdf(
+        "pdf/household_copy.html",
+        copy=data,
+        made_at=utcnow(),
+        field_label=field_label,
+        field_value=field_value,
+    )
     db.session.commit()
     return attachment(pdf, "application/pdf", f"gegevens-{data['reference']}.pdf")
 

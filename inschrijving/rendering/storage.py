@@ -16,8 +16,14 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app
+
+from inschrijving.config import is_maintenance_command
 
 _KEY_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
@@ -42,20 +48,14 @@ def init_app(app: Flask) -> None:
     """Refuse to serve in production without an encryption key for uploads."""
     if _configured_keys(app):
         return
-    if app.debug or app.testing or _is_maintenance_command():
+    # Migrations and other CLI chores read no scans; only serving needs the key at start-up.
+    if app.debug or app.testing or is_maintenance_command():
         return
     raise MissingDocumentKey(
         "DOCUMENT_KEYS is not set. Uploaded scans are encrypted at rest and production needs a real key. "
         "Create one with `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'` "
         "and set DOCUMENT_KEYS to it."
     )
-
-
-def _is_maintenance_command() -> bool:
-    # Migrations and other CLI chores read no scans; only serving needs the key at start-up.
-    from inschrijving import _is_maintenance_command as is_maintenance
-
-    return is_maintenance()
 
 
 def _configured_keys(app: Flask) -> list[str]:
@@ -69,14 +69,19 @@ def _dev_key(app: Flask) -> bytes:
     return base64.urlsafe_b64encode(digest)
 
 
-def _cipher() -> MultiFernet:
+def _keys() -> list[bytes]:
+    """The document keys, newest first (DOCUMENT_KEYS, or the development key in debug and tests)."""
     app = current_app
     keys = _configured_keys(app)
     if not keys:
         if not (app.debug or app.testing):
             raise MissingDocumentKey("DOCUMENT_KEYS is not set")
-        return MultiFernet([Fernet(_dev_key(app))])
-    return MultiFernet([Fernet(k.encode()) for k in keys])
+        return [_dev_key(app)]
+    return [k.encode() for k in keys]
+
+
+def _cipher() -> MultiFernet:
+    return MultiFernet([Fernet(k) for k in _keys()])
 
 
 def _path_for(key: str) -> Path:
@@ -144,6 +149,46 @@ def stored_keys() -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.glob("*/*") if _KEY_PATTERN.match(p.name))
+
+
+# Large blobs kept in the database (the packet's cached sections, each with its scans) use AES-256-GCM
+# with a key derived from each document key: the same keys and the same rotation as the files, but one
+# pass without base64 (Fernet's encoding would add a third to every section and double the work of a
+# warm packet download). A blob is MAGIC, the key's 4-byte id, a 12-byte nonce, then the ciphertext.
+_BLOB_MAGIC = b"GIb1"
+_NONCE_BYTES = 12
+
+
+def _blob_keys() -> list[tuple[bytes, AESGCM]]:
+    found = []
+    for key in _keys():
+        raw = base64.urlsafe_b64decode(key)
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"database-blob").derive(raw)
+        found.append((hashlib.sha256(derived).digest()[:4], AESGCM(derived)))
+    return found
+
+
+def encrypt_blob(data: bytes) -> bytes:
+    """Encrypt bytes for a database column with the newest document key (see `decrypt_blob`)."""
+    key_id, cipher = _blob_keys()[0]
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    return _BLOB_MAGIC + key_id + nonce + cipher.encrypt(nonce, data, _BLOB_MAGIC + key_id)
+
+
+def decrypt_blob(token: bytes) -> bytes:
+    """Decrypt what encrypt_blob wrote, with whichever configured key wrote it; Undecryptable otherwise."""
+    token = bytes(token)
+    head = len(_BLOB_MAGIC)
+    if not token.startswith(_BLOB_MAGIC) or len(token) < head + 4 + _NONCE_BYTES:
+        raise Undecryptable("blob")
+    key_id, nonce = token[head : head + 4], token[head + 4 : head + 4 + _NONCE_BYTES]
+    for candidate_id, cipher in _blob_keys():
+        if candidate_id == key_id:
+            try:
+                return cipher.decrypt(nonce, token[head + 4 + _NONCE_BYTES :], _BLOB_MAGIC + key_id)
+            except InvalidTag as exc:
+                raise Undecryptable("blob") from exc
+    raise Undecryptable("blob")
 
 
 def encrypt_text(text: str) -> str:

@@ -35,7 +35,7 @@ from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
 from inschrijving.seed import data as seed_data
-from inschrijving.seed import land_demo
+from inschrijving.seed import day_demo, info_demo, land_demo
 from inschrijving.seed.report import SeedReport
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -122,6 +122,9 @@ class DemoSet:
             self._dossier(closed, i, booking=None)  # walk-ins
         land_demo.build_history(self)
         self._recount_slots(upcoming + [closed])
+        info_demo.build(self, registration_moment=upcoming[0],
+                        reference=lambda: new_reference(self.rng, self.references))
+        day_demo.seed(self)  # complete dossiers with their scans, and a moment today (issue 15)
 
     def _moment(self, day: date, status: MomentStatus) -> RegistrationMoment:
         closes = _local(day - timedelta(days=2), time(12))

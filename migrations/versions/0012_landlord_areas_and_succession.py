@@ -1,7 +1,7 @@
 """landlords today: areas by deelgemeente (sub_municipalities), preferences by deelgemeente, succession
 
 Revision ID: 0012
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-07 12:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0005'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -282,6 +282,21 @@ def test_login_is_throttled_per_account_even_with_the_right_password(app, client
     assert user.last_login_at is None
 
 
+def test_a_stranger_cannot_lock_a_staff_member_out(app, client, db):
+    # Issue 13.6: five wrong passwords from an attacker's address used to lock the account for everyone.
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = 3
+    user = UserFactory()
+    attacker = {"REMOTE_ADDR": "203.0.113.66"}
+    for _ in range(10):
+        client.post("/login", data={"email": user.email, "password": "fout wachtwoord"}, environ_base=attacker)
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD},
+                       environ_base=attacker).status_code == 429  # the attacker is slowed down
+    real_user = app.test_client()
+    response = real_user.post("/login", data={"email": user.email, "password": PASSWORD},
+                              environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert response.status_code == 302 and user.last_login_at is not None
+
+
 def test_unknown_account_is_throttled_the_same_way(app, client, db):
     app.config["LOGIN_FAILURES_PER_ACCOUNT"] = 3
     answers = []
@@ -456,8 +471,8 @@ def test_required_two_factor_sends_staff_to_enrolment(app, client, auth, db):
     auth.login(UserFactory(landlord_staff=True))
     assert client.get("/verhuurder/").headers["Location"] == "/account/tweestapsverificatie"
     auth.logout()
-    auth.login(UserFactory())  # volunteers are not forced
-    assert client.get("/account").status_code == 200
+    auth.login(UserFactory())  # volunteers too (issue 13.7)
+    assert client.get("/planning/").headers["Location"] == "/account/tweestapsverificatie"
 
 
 def test_required_two_factor_cannot_be_switched_off(app, client, auth, db):

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.booking import queries
 from inschrijving.booking.models import BookingStatus, WaitlistStatus
-from inschrijving.booking.services import base, lifecycle, tokens
+from inschrijving.booking.services import base, lifecycle
 from inschrijving.dossiers.models import Dossier
 from inschrijving.notifications.services import attachment_data, message_text
 from inschrijving.planning.models import MomentKind, MomentStatus
+from inschrijving.tokens import hash_token
 from tests.booking.support import details, live_count, make_offer, outbox
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import MomentFactory, SlotFactory
@@ -45,7 +46,7 @@ def test_book_slot_takes_a_seat_and_stores_only_the_token_hash(db, now):
     booking = issued.booking
     assert re.fullmatch(r"[ACDEFGHJKMNPQRTUVWXY34679]{3}-[ACDEFGHJKMNPQRTUVWXY34679]{3}", booking.reference)
     assert len(issued.token) >= 43  # 32 random bytes, url-safe base64
-    assert booking.token_hash == tokens.hash_token(issued.token)
+    assert booking.token_hash == hash_token(issued.token)
     assert issued.token not in booking.token_hash
     assert slot.booked == 1
     assert queries.get_booking_by_token(issued.token) is booking

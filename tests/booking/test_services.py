@@ -15,6 +15,7 @@ from inschrijving.booking.services import base, lifecycle, reminders, tokens, wa
 from inschrijving.notifications.services import message_text
 from inschrijving.planning.models import MomentStatus
 from tests.booking.support import details, make_offer, outbox
+from tests.factories.accounts import UserFactory
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import MomentFactory, SlotFactory
 
@@ -25,16 +26,26 @@ def test_unknown_tokens_find_nothing(db, token):
     assert queries.get_booking_by_token(token) is None
 
 
-def test_resend_rotates_the_token_and_mails_the_booking_address(db, now):
-    booking = BookingFactory()
-    old_hash = booking.token_hash
+def test_resend_mails_a_second_link_and_the_first_keeps_working(db, now):
+    # Anyone who knows the phone number can ask for a resend: it must not kill the candidate's link.
+    first, first_hash = tokens.new_token()
+    booking = BookingFactory(token_hash=first_hash)
     outcome = tokens.resend_manage_link(booking, now=now)
     assert outcome.emailed
-    assert booking.token_hash != old_hash
+    assert booking.token_hash == first_hash
     [message] = outbox()
     assert message.recipient == booking.email
+    assert "De oude link blijft ook werken" in message_text(message)
     token = re.search(r"/afspraak/([\w-]+)", message_text(message)).group(1)
     assert queries.get_booking_by_token(token) is booking
+    assert queries.get_booking_by_token(first) is booking
+    # A second resend replaces the second link only; a volunteer's reissue revokes both.
+    tokens.resend_manage_link(booking, now=now)
+    assert queries.get_booking_by_token(token) is None
+    assert queries.get_booking_by_token(first) is booking
+    tokens.reissue_manage_link(booking, actor=UserFactory(), ip=None, now=now)
+    assert queries.get_booking_by_token(first) is None
+    assert booking.next_token_hash is None
 
 
 def test_resend_without_email_asks_to_call(db, now):

@@ -15,20 +15,13 @@ from inschrijving.config import ROOT
 TEMPLATES = ROOT / "templates"
 # `x.status == "..."`, `status != ...`, `status in (...)`, `status not in [...]`
 STATUS_COMPARISON = re.compile(r"\bstatus\s*(==|!=|(not\s+)?in\s*[(\[])")
-# The landlords' templates are being reworked beside this change (issue 12); this mark fails as soon as the
-# file asks its model, so it cannot outlive the fix.
-NOT_YET = {"landlords/_choice_statuses.html"}
 
 
 def template_names() -> list[str]:
     return sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*") if path.is_file())
 
 
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="landlords: asks the model after issue 12"))
-     if name in NOT_YET else name for name in template_names()],
-)
+@pytest.mark.parametrize("name", template_names())
 def test_no_template_compares_status_strings(name):
     text = (TEMPLATES / name).read_text(encoding="utf-8")
     offending = [line.strip() for line in text.splitlines() if STATUS_COMPARISON.search(line)]

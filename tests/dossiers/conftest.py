@@ -12,15 +12,17 @@ def request_ctx(app):
 
 @pytest.fixture
 def volunteer_client(db, client, auth):
-    """A client logged in as a volunteer."""
+    """A client logged in as a volunteer who staffs every moment of the test (see `staffing_every_moment`)."""
     from tests.factories.accounts import UserFactory
+    from tests.factories.planning import staffing_every_moment
 
     user = UserFactory()
     db.session.commit()
     response = auth.login(user)
     assert response.status_code in (302, 303), response.status_code
     client.user = user
-    return client
+    with staffing_every_moment(user):
+        yield client
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from inschrijving.dossiers.services import documents, errors, reads
 from inschrijving.rendering import storage
 from tests.factories.accounts import UserFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory
+from tests.factories.files import minimal_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
 
 

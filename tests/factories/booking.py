@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
-from inschrijving.booking.services.tokens import hash_token
+from inschrijving.tokens import hash_token
 from tests.factories.base import BaseFactory
 from tests.factories.planning import SlotFactory
 

@@ -153,3 +153,85 @@ def withdraw(dossier: Dossier, landlord: Landlord) -> None:
         if consent.landlord_id == landlord.id and consent.withdrawn_at is None:
             consent.withdrawn_at = utcnow()
     db.session.flush()
+
+
+def full_dossier(moment: RegistrationMoment, landlords: Sequence[Landlord] = (), **kwargs) -> Dossier:
+    """A shared dossier with something in every section: incomes, savings, property, addresses, CIR,
+    preferences, a child with a disability, a foreign number, and documents of persons and of the household.
+    """
+    from datetime import date
+    from decimal import Decimal
+
+    from inschrijving.dossiers.models import (
+        AddressHistoryEntry,
+        AssetsDeclaration,
+        DependantReason,
+        IncomeRecord,
+        IncomeSource,
+        LanguageLevel,
+        PropertyDeclaration,
+        PropertyException,
+        PropertyRight,
+    )
+
+    dossier = shared_dossier(moment, landlords, persons=3, **kwargs)
+    tenant, partner, child = dossier.persons
+    dossier.language = "fr"
+    dossier.has_property = True
+    dossier.cir_registered = True
+    dossier.cir_registered_on = date(2025, 3, 14)
+    dossier.cir_reference = "CIR-2025-0042"
+    tenant.language_level = LanguageLevel.A2
+    partner.id_kind = IdKind.FOREIGN_ID
+    partner.foreign_id = "MA1234567"
+    partner.birth_month, partner.birth_day = 2, 11
+    partner.register_type = RegisterType.FOREIGNERS
+    child.birth_month, child.birth_day = 5, 3
+    child.dependant_reason = DependantReason.MINOR_DOMICILED
+    child.has_recognised_disability = True
+    dossier.incomes = [
+        IncomeRecord(
+            person=tenant,
+            income_year=2024,
+            source=IncomeSource.ASSESSMENT,
+            taxable_total=Decimal("15237.00"),
+            separately_taxed=Decimal("412.50"),
+        ),
+        IncomeRecord(
+            person=partner,
+            income_year=2024,
+            source=IncomeSource.PAYSLIPS,
+            leefloon=Decimal("9876.54"),
+            uses_current_income=True,
+            current_income_months=3,
+            current_income_amount=Decimal("3210.00"),
+        ),
+    ]
+    dossier.assets = AssetsDeclaration(
+        total_balances=Decimal("881.00"), excluded_amount=Decimal("250.00"), declared_on=date(2026, 11, 20)
+    )
+    dossier.property_declarations = [
+        PropertyDeclaration(
+            country="MA",
+            right_type=PropertyRight.FULL_OWNERSHIP,
+            share_pct=Decimal("33.33"),
+            exception=PropertyException.INHERITANCE,
+        )
+    ]
+    dossier.addresses = [
+        AddressHistoryEntry(municipality_name="Kortrijk", from_on=date(2019, 4, 1), until_on=date(2023, 8, 31)),
+        AddressHistoryEntry(municipality_name="Wevelgem", from_on=date(2023, 9, 1)),
+    ]
+    dossier.preferences.dwelling_types = ["house", "flat"]
+    dossier.preferences.max_rent = Decimal("650")
+    dossier.preferences.needs_ground_floor = True
+    dossier.preferences.remarks = "Liefst dicht bij de school van de kinderen."
+    db.session.flush()
+    add_document(dossier, scan_jpeg("Loonfiche partner"), kind=DocumentKind.INCOME_PROOF, filename="loonfiche.jpg")
+    dossier.documents[-1].person = partner
+    household = add_document(
+        dossier, scan_jpeg("Gezinssamenstelling"), kind=DocumentKind.HOUSEHOLD_COMPOSITION, filename="gezin.jpg"
+    )
+    household.person = None
+    db.session.flush()
+    return dossier

@@ -299,7 +299,7 @@ def test_a_scan_that_cannot_be_decoded_is_named_in_its_section_and_does_not_stop
 
     assert [t.split()[1] for t in _outline_titles(reader)] == ["Afgebroken", "Gaaf"]  # both dossiers are there
     flat = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    assert "half.jpg niet toegevoegd: het bestand is beschadigd" in flat
+    assert "half.jpg (niet toegevoegd: het bestand is beschadigd)" in flat
     assert "Niet elk bestand kon in dit dossier worden opgenomen." in flat
     assert _image_count(reader) == 1  # the other dossier's scan only
 

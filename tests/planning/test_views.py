@@ -312,7 +312,7 @@ def test_day_list_shows_who_comes_and_audits_the_read(client, auth, volunteer, m
          social_worker_organisation="CAW Zuid-West-Vlaanderen")
     auth.login(volunteer)
     html = client.get(f"/planning/{moment.id}/dag").get_data(as_text=True)
-    for text in ("Fatima El Amrani", "العربية", "Ja (Arabisch)", ">5<", "CAW Zuid-West-Vlaanderen", "Aanwezig"):
+    for text in ("Fatima El Amrani", "العربية", "Tolk: Arabisch", ">5<", "CAW Zuid-West-Vlaanderen", "Aanmelden"):
         assert text in html
     assert "moment.day_list_view" in actions()
 
@@ -340,7 +340,10 @@ def test_volunteer_revokes_and_reissues_a_manage_link(client, auth, volunteer, m
     old_token = tokens.rotate_token(booking)
     _db.session.commit()
     auth.login(volunteer)
-    response = client.post(f"/planning/{moment.id}/dag/{booking.id}/nieuwe-link")
+    first = client.post(f"/planning/{moment.id}/dag/{booking.id}/nieuwe-link")
+    assert "werkt meteen niet meer" in first.get_data(as_text=True)  # asks first: the old link still works
+    assert queries.get_booking_by_token(old_token).id == booking.id
+    response = client.post(f"/planning/{moment.id}/dag/{booking.id}/nieuwe-link", data={"confirmed": "1"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     new_token = re.search(r"/afspraak/([A-Za-z0-9_-]{40,})", html).group(1)
@@ -355,15 +358,15 @@ def test_check_in_no_show_undo_through_the_page(client, auth, volunteer, moment,
     booking = book(moment.slots[0])
     auth.login(volunteer)
     base = f"/planning/{moment.id}/dag/{booking.id}"
-    assert client.post(f"{base}/aanwezig").status_code == 302
+    assert client.post(f"{base}/aanwezig", data={"confirmed": "1"}).status_code == 302
     assert booking.status == BookingStatus.CHECKED_IN
     html = client.get(f"/planning/{moment.id}/dag").get_data(as_text=True)
     assert f"/dossiers/start/{booking.id}" in html and "Dossier starten" in html
     client.post(f"{base}/ongedaan")
     assert booking.status == BookingStatus.BOOKED
-    client.post(f"{base}/niet-gekomen")
+    client.post(f"{base}/niet-gekomen", data={"confirmed": "1"})
     assert booking.status == BookingStatus.NO_SHOW and moment.slots[0].booked == 0
-    response = client.post(f"{base}/niet-gekomen", follow_redirects=True)
+    response = client.post(f"{base}/niet-gekomen", data={"confirmed": "1"}, follow_redirects=True)
     assert "Dat kan niet meer voor deze afspraak." in response.get_data(as_text=True)
     assert [a for a in actions() if a.startswith("booking.")] == [
         "booking.check_in", "booking.undo_attendance", "booking.no_show"

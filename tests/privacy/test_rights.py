@@ -20,13 +20,14 @@ from inschrijving.rendering import storage
 from tests.factories.accounts import AuditEventFactory, UserFactory
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.dossiers import build_complete_dossier
-from tests.factories.planning import SlotFactory
+from tests.factories.planning import SlotFactory, staffing_every_moment
 
 
 @pytest.fixture
 def household(db):
     """A booked household with a complete dossier, stored scans and a choice the landlord answered."""
-    booking = BookingFactory(social_worker_name="Mevr. Hulp", assistance_note="doof")
+    booking = BookingFactory(social_worker_name="Mevr. Hulp", assistance_note="doof",
+                             social_worker_email="hulp@ocmw.example.org", client_birth_year=1980, client_key="k" * 64)
     dossier = build_complete_dossier(moment=booking.moment)
     dossier.booking = booking
     for document in dossier.documents:
@@ -97,6 +98,7 @@ def test_erase_removes_dossier_files_and_contact_but_keeps_the_booking_status(db
     booking = db.session.get(Booking, booking_id)
     assert booking.contact_name == services.ANONYMISED_NAME and booking.email is None and booking.phone is None
     assert booking.social_worker_name is None and booking.anonymised_at is not None
+    assert (booking.social_worker_email, booking.client_birth_year, booking.client_key) == (None, None, None)
     # The seat was still to come: it is given back.
     assert booking.status == BookingStatus.CANCELLED and booking.slot.booked == 0
     assert db.session.scalar(sa.select(WaitlistEntry.email)) is None
@@ -123,7 +125,8 @@ def volunteer(db, auth):
     user = UserFactory()
     db.session.commit()
     auth.login(user)
-    return user
+    with staffing_every_moment(user):
+        yield user
 
 
 def test_page_offers_copy_and_erase(client, household, volunteer):
@@ -214,3 +217,21 @@ def test_every_field_of_the_copy_has_a_dutch_label_in_the_pdf(household):
     rows = [r for s in sections for r in (s if isinstance(s, list) else [s]) if isinstance(r, dict)]
     keys = {k for row in rows for k in row} - {"held_on", "location"}
     assert keys <= set(FIELD_LABELS), keys - set(FIELD_LABELS)
+
+
+def test_copy_leaves_storage_keys_out_at_every_depth(app, db, household):
+    # Issue 13.13: a document uploaded through the intake is in the history line of its step, with its key.
+    from inschrijving.dossiers.models import DossierStatus
+    from tests.dossiers.test_documents import jpeg, upload
+
+    household.status = DossierStatus.DRAFT  # reopened to add a scan
+    with app.test_request_context():
+        document = upload(household, jpeg())
+        AuditEventFactory(object_type="dossier", object_id=household.id,
+                          detail={"nested": [{"storage_key": document.storage_key, "token_hash": "x"}]})
+        db.session.flush()
+        copy = services.household_copy(household)
+    assert any("Document" in key for change in copy["changes"] for key in change["changes"])
+    text = json.dumps(copy)
+    assert document.storage_key not in text
+    assert "storage_key" not in text and "token_hash" not in text

@@ -59,7 +59,7 @@ def test_production_refuses_to_start_without_a_key(tmp_path, monkeypatch):
     with pytest.raises(storage.MissingDocumentKey):
         create_app(
             {
-                "SECRET_KEY": "a-real-secret-for-this-test",
+                "SECRET_KEY": "a-real-secret-for-this-test-long-enough-to-pass",
                 "SQLALCHEMY_DATABASE_URI": "sqlite://",
                 "DOCUMENT_KEYS": "",
                 "UPLOAD_FOLDER": str(tmp_path),
@@ -71,7 +71,7 @@ def test_production_starts_with_a_key(tmp_path, monkeypatch):
     monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
     app = create_app(
         {
-            "SECRET_KEY": "a-real-secret-for-this-test",
+            "SECRET_KEY": "a-real-secret-for-this-test-long-enough-to-pass",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "DOCUMENT_KEYS": Fernet.generate_key().decode(),
             "UPLOAD_FOLDER": str(tmp_path),

@@ -58,7 +58,13 @@ def complete_login(user: User, *, now: datetime, actor: Actor, factor: str | Non
 
 
 def note_logout(user: User, *, actor: Actor) -> None:
-    """Note a logout in the audit trail."""
+    """End the user's sessions on the server and note the logout in the audit trail.
+
+    The session cookie is signed, not stored: clearing it in this browser would leave a copy of it
+    valid. Raising the session version (part of the id every session carries) ends this session and any
+    copy of it, and the user's sessions elsewhere with it (docs/security.md, "Sessions").
+    """
+    user.session_version += 1
     audit(actor, "logout", object_type="user", object_id=user.id)
 
 
@@ -68,12 +74,20 @@ def account_key(email: str) -> str:
 
 
 def is_login_throttled(email: str, ip: str | None, *, now: datetime, limits: ThrottleLimits) -> bool:
-    """Tell whether this account or client address failed too often within the window."""
+    """Tell whether this account from this client address, or this address at all, failed too often.
+
+    The account is counted per address (`per_account`), not over all addresses: counted over all of
+    them, anyone could lock a staff member out with a few wrong passwords (issue 13.6). A guesser is
+    slowed down per address, for one account (`per_account`) and over every account (`per_address`);
+    the real user, from their own address, is not. Many addresses against one account remain bounded
+    by the password rules and two-factor (docs/security.md, "Brute force").
+    """
     since = now - limits.window
+    same_address = LoginFailure.ip.is_(None) if ip is None else LoginFailure.ip == ip
     by_account = (
         sa.select(sa.func.count())
         .select_from(LoginFailure)
-        .where(LoginFailure.account_key == account_key(email), LoginFailure.failed_at > since)
+        .where(LoginFailure.account_key == account_key(email), same_address, LoginFailure.failed_at > since)
         .scalar_subquery()
     )
     by_address = (

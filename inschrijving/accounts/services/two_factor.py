@@ -17,7 +17,8 @@ from inschrijving.extensions import db
 RECOVERY_CODE_COUNT = 10
 # Lower-case letters and digits without look-alikes (0/o, 1/l/i), so codes survive being copied by hand.
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-STAFF_ROLES_NEEDING_2FA = (Role.COORDINATOR, Role.LANDLORD)
+# REQUIRE_2FA_FOR_STAFF covers everyone with an account: volunteers read national numbers and scans too.
+STAFF_ROLES_NEEDING_2FA = (Role.COORDINATOR, Role.VOLUNTEER, Role.LANDLORD)
 
 
 class TwoFactorError(Exception):

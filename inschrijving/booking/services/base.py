@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from inschrijving.booking.models import BookedBy, Booking
+from inschrijving.booking.models import BookedBy, Booking, ContactChannel
 from inschrijving.extensions import db
 
 if TYPE_CHECKING:
@@ -28,6 +28,14 @@ class ContactDetails:
     social_worker_name: str | None = None
     social_worker_organisation: str | None = None
     social_worker_phone: str | None = None
+    social_worker_email: str | None = None
+    # A client without phone or e-mail: `phone`/`email` are the booker's, `client_key` identifies the client.
+    contact_channel: ContactChannel = ContactChannel.OWN
+    client_birth_year: int | None = None
+    client_key: str | None = None
+    # Attendees of an info-moment registration (a candidate holds one seat) and their organisation.
+    seats: int = 1
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)

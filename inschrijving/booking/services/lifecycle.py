@@ -70,7 +70,8 @@ def book_slot(slot_id: int, *, details: ContactDetails, now: datetime, moment_id
         return new_booking.insert_booking(target, details=details, now=now, take_seat_first=True, notify=notify)
     except SlotFull:
         # Someone who already has a booking is better told so than that this hour is full.
-        existing = queries.get_live_booking_for_contact(target.moment_id, phone=details.phone, email=details.email)
+        existing = queries.get_live_booking_for_person(target.moment_id, phone=details.phone, email=details.email,
+                                                       client_key=details.client_key)
         if existing is not None:
             raise DuplicateContact(existing) from None
         raise
@@ -134,8 +135,9 @@ def move_by_candidate(booking: Booking, *, new_slot: Slot, now: datetime) -> Boo
     if reason is not None:
         raise BookingClosed(new_slot.moment, reason)
     if new_slot.moment_id != booking.moment_id:
-        existing = queries.get_live_booking_for_contact(
-            new_slot.moment_id, phone=booking.phone, email=booking.email, exclude_id=booking.id
+        existing = queries.get_live_booking_for_person(
+            new_slot.moment_id, phone=booking.phone, email=booking.email, client_key=booking.client_key,
+            exclude_id=booking.id,
         )
         if existing is not None:
             raise DuplicateContact(existing)
@@ -167,8 +169,8 @@ def move_by_staff(booking: Booking, *, target: Slot, actor: User, ip: str | None
 def _move(booking: Booking, new_slot: Slot, *, now: datetime) -> Slot:
     """Take the new seat, then give the old one back: a full target leaves the booking where it was."""
     old_slot = booking.slot
-    seats.take_seat(new_slot.id)
-    seats.release_seat(old_slot.id)
+    seats.take_seat(new_slot.id, booking.seats)
+    seats.release_seat(old_slot.id, booking.seats)
     other_moment = new_slot.moment_id != booking.moment_id
     booking.slot = new_slot
     booking.moment = new_slot.moment
@@ -248,7 +250,7 @@ def _cancel(booking: Booking, *, now: datetime, release: bool = True) -> None:
     booking.updated_at = now
     booking.sequence += 1
     if release:
-        seats.release_seat(booking.slot_id)
+        seats.release_seat(booking.slot_id, booking.seats)
     db.session.flush()
 
 
@@ -274,7 +276,7 @@ def mark_no_show(booking: Booking, *, actor: User, ip: str | None, now: datetime
     """
     if not booking.can_mark_no_show:
         raise WrongBookingStatus(booking.status)
-    seats.release_seat(booking.slot_id)
+    seats.release_seat(booking.slot_id, booking.seats)
     booking.status = BookingStatus.NO_SHOW
     booking.checked_in_at = None
     _day_step(booking, "booking.no_show", actor=actor, ip=ip, now=now)
@@ -293,7 +295,7 @@ def undo_attendance(booking: Booking, *, actor: User, ip: str | None, now: datet
 
 def _retake_seat(booking: Booking) -> None:
     try:
-        seats.take_seat(booking.slot_id)
+        seats.take_seat(booking.slot_id, booking.seats)
     except SlotFull as exc:
         raise SeatTaken(booking.slot_id) from exc
 

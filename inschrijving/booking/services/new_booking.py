@@ -16,8 +16,9 @@ from inschrijving.booking.models import BookingStatus
 from inschrijving.booking.services import notices, seats
 from inschrijving.booking.services.base import BookingError, ContactDetails, DuplicateContact, IssuedBooking, SlotFull
 from inschrijving.booking.services.seats import BookingDraft, SeatTarget, write_booking
-from inschrijving.booking.services.tokens import new_reference, new_token
+from inschrijving.booking.services.tokens import new_reference
 from inschrijving.notifications.services import templated_message_row
+from inschrijving.tokens import new_token
 
 REFERENCE_ATTEMPTS = 8
 
@@ -36,7 +37,7 @@ def settled_reminder(starts_at: datetime, *, now: datetime) -> datetime | None:
 
 
 def insert_booking(target: SeatTarget, *, details: ContactDetails, now: datetime, take_seat_first: bool,
-                   notify: bool = True, **columns) -> IssuedBooking:
+                   notify: bool = True, confirmation=notices.confirmation_message, **columns) -> IssuedBooking:
     """Insert a booking row, taking its seat first unless the caller holds one (an offer, a walk-in).
 
     The confirmation is built before any write, so the seat (and on SQLite the database's write
@@ -66,8 +67,8 @@ def insert_booking(target: SeatTarget, *, details: ContactDetails, now: datetime
         message = None
         if notify and details.email:
             draft = BookingDraft(reference=reference, contact_name=details.contact_name, email=details.email,
-                                 language=details.language, target=target)
-            message = templated_message_row(**notices.confirmation_message(draft, token, now=now))
+                                 language=details.language, target=target, seats=details.seats)
+            message = templated_message_row(**confirmation(draft, token, now=now))
         written = write_booking({**values, "reference": reference, "token_hash": token_hash}, message,
                                 slot_id=target.slot_id, take_seat=not seat_taken)
         if not seat_taken:
@@ -76,8 +77,8 @@ def insert_booking(target: SeatTarget, *, details: ContactDetails, now: datetime
             seat_taken = True
             seats.forget_counter(target.slot_id)
         if written.booking_id is None:
-            existing = queries.get_live_booking_for_contact(target.moment_id, phone=details.phone,
-                                                            email=details.email)
+            existing = queries.get_live_booking_for_person(target.moment_id, phone=details.phone,
+                                                           email=details.email, client_key=details.client_key)
             if existing is not None:
                 raise DuplicateContact(existing)
             if not seats.reference_or_token_taken(reference, token_hash):

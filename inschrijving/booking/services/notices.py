@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from inschrijving.booking.models import Booking, WaitlistEntry
 from inschrijving.booking.services.seats import BookingDraft
 from inschrijving.notifications.services import queue_message
-from inschrijving.planning.models import RegistrationMoment
+from inschrijving.planning.models import MomentKind, RegistrationMoment
 from inschrijving.rendering.ical import booking_event, booking_method, booking_to_ical, calendar_spec
 
 
@@ -43,12 +43,21 @@ def booking_calendar(booking: Booking, *, now: datetime, token: str | None = Non
     return booking_to_ical(booking, **_calendar_text(booking, now=now, token=token))
 
 
+def _is_info(booking: Booking | BookingDraft) -> bool:
+    return booking.moment.kind == MomentKind.INFO
+
+
 def _calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str | None) -> dict:
     with force_locale(booking.language):
-        summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=booking.reference)
-        description = _(
-            "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
-        )
+        if _is_info(booking):
+            summary = _("Infomoment voor hulpverleners (%(reference)s)", reference=booking.reference)
+            description = _("Uw inschrijving voor het infomoment. Referentie: %(reference)s.",
+                            reference=booking.reference)
+        else:
+            summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=booking.reference)
+            description = _(
+                "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
+            )
     note = booking.moment.note_for(booking.language)
     if note:
         description += "\n" + note
@@ -68,8 +77,19 @@ def _ics_attachment(booking: Booking | BookingDraft, *, now: datetime, token: st
     }
 
 
+# An info-moment registration is told the same things in its own words (no checklist, attendees instead).
+INFO_TEMPLATES = frozenset({"booking_confirmed", "booking_cancelled", "reminder", "moment_cancelled", "manage_link"})
+
+
+def _template_path(booking: Booking | BookingDraft, template: str) -> str:
+    if _is_info(booking) and template in INFO_TEMPLATES:
+        return f"emails/info_{template}.txt"
+    return f"emails/{template}.txt"
+
+
 def _message_for_booking(booking: Booking | BookingDraft, template: str, subject: str, *, now: datetime,
-                         token: str | None = None, dedupe_key: str | None = None, calendar: bool = True) -> dict:
+                         token: str | None = None, dedupe_key: str | None = None, calendar: bool = True,
+                         extra: dict | None = None) -> dict:
     """queue_message arguments for a booking's e-mail: the template and a snapshot of what it shows.
 
     The sender renders it (the body in the booking's language, the calendar file from its
@@ -77,15 +97,16 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
     """
     moment = booking.moment
     context = {
-        "booking": {"contact_name": booking.contact_name, "reference": booking.reference},
+        "booking": {"contact_name": booking.contact_name, "reference": booking.reference, "seats": booking.seats},
         "moment": {"location_name": moment.location_name, "address": moment.address},
         "starts_at": local_time(booking.slot.starts_at),
         "ends_at": local_time(booking.slot.ends_at),
         "link": manage_url(token) if token else None,
         "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
+        **(extra or {}),
     }
     attachments = [_ics_attachment(booking, now=now, token=token)] if calendar else None
-    return {"recipient": booking.email, "subject": subject, "template": f"emails/{template}.txt",
+    return {"recipient": booking.email, "subject": subject, "template": _template_path(booking, template),
             "context": context, "language": booking.language, "attachments": attachments,
             "dedupe_key": dedupe_key}
 
@@ -134,15 +155,18 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email:
         return
     with force_locale(booking.language):
-        subject = _("Uw afspraak voor de groepsinschrijving gaat niet door")
+        subject = (_("Het infomoment voor hulpverleners gaat niet door") if _is_info(booking)
+                   else _("Uw afspraak voor de groepsinschrijving gaat niet door"))
         _queue_for_booking(booking, "moment_cancelled", subject, now=now,
                            dedupe_key=f"moment-cancelled:{booking.id}")
 
 
-def queue_manage_link(booking: Booking, token: str, *, now: datetime) -> None:
+def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_works: bool = False) -> None:
+    """The manage link sent again: after a resend the old link still works, after a volunteer's reissue not."""
     with force_locale(booking.language):
         subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=booking.reference)
-        _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False)
+        _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False,
+                           extra={"old_link_works": old_link_works})
 
 
 def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: str) -> None:

@@ -54,10 +54,11 @@ class SeatTarget:
     def note_for(self, language: str) -> str:
         return place_note(self.place_notes, language)
 
-    def booking_closed_reason(self, now: datetime) -> BookingClosedReason | None:
+    def booking_closed_reason(self, now: datetime,
+                              bookable_kind: MomentKind = MomentKind.REGISTRATION) -> BookingClosedReason | None:
         """The moment's own rule (`RegistrationMoment.booking_closed_reason`), on these plain values."""
         return booking_closed_reason(kind=self.kind, status=self.status, opens_at=self.booking_opens_at,
-                                     closes_at=self.booking_closes_at, now=now)
+                                     closes_at=self.booking_closes_at, now=now, bookable_kind=bookable_kind)
 
     @classmethod
     def of(cls, slot: Slot) -> SeatTarget:
@@ -85,15 +86,18 @@ _LOAD_TARGET = (
     .where(_slots.c.id == sa.bindparam("wanted_slot_id"))
 )
 # One conditional UPDATE: the database compares and increments in one step (see take_seat).
+# `seat_count` is 1 for a candidate and the number of attendees for an info-moment registration:
+# all of them fit or none is taken.
+_SEAT_COUNT = sa.bindparam("seat_count", type_=sa.Integer)
 TAKE_SEAT = (
     sa.update(_slots)
-    .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked < _slots.c.capacity)
-    .values(booked=_slots.c.booked + 1)
+    .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked + _SEAT_COUNT <= _slots.c.capacity)
+    .values(booked=_slots.c.booked + _SEAT_COUNT)
 )
 RELEASE_SEAT = (
     sa.update(_slots)
-    .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked > 0)
-    .values(booked=_slots.c.booked - 1)
+    .where(_slots.c.id == sa.bindparam("seat_slot_id"), _slots.c.booked >= _SEAT_COUNT)
+    .values(booked=_slots.c.booked - _SEAT_COUNT)
 )
 # A full slot one seat larger; a seat that came free meanwhile makes it refuse, so that seat is used instead.
 GROW_FULL_SLOT = (
@@ -110,20 +114,20 @@ SET_CAPACITY = (
 EMPTY_MOMENT = sa.update(_slots).where(_slots.c.moment_id == sa.bindparam("seat_moment_id")).values(booked=0)
 
 
-def take_seat(slot_id: int) -> None:
-    """Take one seat in a slot atomically, or raise SlotFull.
+def take_seat(slot_id: int, count: int = 1) -> None:
+    """Take one seat (or `count` seats, all or none) in a slot atomically, or raise SlotFull.
 
     One conditional UPDATE: the database compares and increments in a single step, so two
     requests can never both take the last seat (SQLite ignores SELECT ... FOR UPDATE; this
     works on SQLite and PostgreSQL alike).
     """
-    if _run(TAKE_SEAT, slot_id, "booked") != 1:
+    if _run(TAKE_SEAT, slot_id, "booked", seat_count=count) != 1:
         raise SlotFull(slot_id)
 
 
-def release_seat(slot_id: int) -> None:
-    """Give one seat back to a slot."""
-    _run(RELEASE_SEAT, slot_id, "booked")
+def release_seat(slot_id: int, count: int = 1) -> None:
+    """Give one seat (or `count` seats) back to a slot."""
+    _run(RELEASE_SEAT, slot_id, "booked", seat_count=count)
 
 
 def grow_full_slot(slot_id: int) -> bool:
@@ -176,6 +180,7 @@ class BookingDraft:
     target: SeatTarget
     sequence: int = 0
     is_cancelled: bool = False
+    seats: int = 1
 
     @property
     def slot(self) -> SeatTarget:
@@ -232,13 +237,15 @@ def write_booking(booking: dict, message: dict | None, *, slot_id: int, take_sea
     """
     conn = db.session.connection()
     if take_seat and conn.dialect.name == "postgresql":
-        params = {"seat_slot_id": slot_id, **{f"b_{key}": value for key, value in booking.items()}}
+        params = {"seat_slot_id": slot_id, "seat_count": booking.get("seats", 1),
+                  **{f"b_{key}": value for key, value in booking.items()}}
         if message is not None:
             message_row = {**message, "created_at": booking["created_at"], "attempts": 0}
             params.update({f"m_{key}": message_row[key] for key in _MESSAGE_COLUMNS})
         row = conn.execute(_pg_booking_write(tuple(booking), message is not None), params).one()
         return Written(seat_taken=bool(row.seats), booking_id=row.booking_id)
-    if take_seat and conn.execute(TAKE_SEAT, {"seat_slot_id": slot_id}).rowcount != 1:
+    seat_params = {"seat_slot_id": slot_id, "seat_count": booking.get("seats", 1)}
+    if take_seat and conn.execute(TAKE_SEAT, seat_params).rowcount != 1:
         return Written(seat_taken=False, booking_id=None)
     booking_id = conn.execute(booking_insert(conn.dialect.name), booking).scalar_one_or_none()
     if booking_id is not None and message is not None:

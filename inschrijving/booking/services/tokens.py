@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from inschrijving.booking.models import Booking
 from inschrijving.booking.services import notices
 from inschrijving.booking.services.base import BookingNotChangeable
 from inschrijving.extensions import db
+from inschrijving.tokens import new_token
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: references are read out over the phone and typed from paper.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -25,20 +25,11 @@ def new_reference(choose: Callable[[str], str] = secrets.choice) -> str:
     return f"{chars[:3]}-{chars[3:]}"
 
 
-def new_token() -> tuple[str, str]:
-    """A fresh manage token (256 random bits) and the hash that is stored instead of it."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def rotate_token(booking: Booking) -> str:
-    """Give the booking a new manage token; the old link stops working."""
+    """Give the booking a new manage token; the old link (and a resent one) stops working."""
     token, token_hash = new_token()
     booking.token_hash = token_hash
+    booking.next_token_hash = None
     db.session.flush()
     return token
 
@@ -68,12 +59,17 @@ class ResendOutcome:
 
 
 def resend_manage_link(booking: Booking, *, now: datetime) -> ResendOutcome:
-    """Send a fresh manage link to the booking's e-mail address (the old link stops working).
+    """Send a second manage link to the booking's e-mail address; the first link keeps working.
 
-    Only the address on the booking ever receives it, so asking for it reveals nothing to the asker.
+    Only the address on the booking ever receives it, and the page answers the same whether or not a
+    booking was found, so asking reveals nothing to the asker. Anyone may ask (a phone number is enough),
+    so the candidate's own link is never revoked here: the new link is stored next to it, and a later
+    resend replaces only that second link. Revoking is a volunteer's act (`reissue_manage_link`).
     """
     if not booking.email or not booking.is_live:
         return ResendOutcome(emailed=False, booking=booking)
-    token = rotate_token(booking)
-    notices.queue_manage_link(booking, token, now=now)
+    token, token_hash = new_token()
+    booking.next_token_hash = token_hash
+    db.session.flush()
+    notices.queue_manage_link(booking, token, now=now, old_link_works=True)
     return ResendOutcome(emailed=True, booking=booking)

@@ -14,9 +14,9 @@ from flask import current_app
 from inschrijving.booking.models import WaitlistEntry, WaitlistStatus
 from inschrijving.booking.services import notices, seats
 from inschrijving.booking.services.base import AlreadyWaiting, ContactDetails, SlotFull, WaitlistError
-from inschrijving.booking.services.tokens import new_token
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
+from inschrijving.tokens import new_token
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from inschrijving.dossiers.eligibility.facts import AddressFacts, Condition, Finding, HouseholdFacts, Outcome
@@ -22,7 +23,8 @@ def assess_language(facts: HouseholdFacts) -> Finding:
     tenant = facts.reference_tenant
     note = _("Geen voorwaarde om in te schrijven. Als huurder moet u binnen 2 jaar Nederlands op niveau A2 kennen.")
     if tenant is not None and tenant.language_level in ("a2", "b1_plus"):
-        return Finding(Condition.LANGUAGE, Outcome.MEETS, note, ((_("Niveau"), tenant.language_level.upper()),))
+        level = _("B1 of hoger") if tenant.language_level == "b1_plus" else "A2"
+        return Finding(Condition.LANGUAGE, Outcome.MEETS, note, ((_("Niveau"), level),))
     return Finding(Condition.LANGUAGE, Outcome.UNKNOWN, note)
 
 
@@ -59,7 +61,8 @@ def assess_binding(facts: HouseholdFacts) -> Finding:
     window_start = date(on.year - BINDING_WINDOW_YEARS, on.month, min(on.day, 28))
     town, days = _longest_stay(facts.addresses, window_start, on)
     years = Decimal(days) / Decimal("365.25")
-    numbers = ((_("Langste verblijf in één gemeente"), f"{town.title()}: {years:.1f} " + _("jaar")),)
+    numbers = ((_("Langste verblijf in één gemeente"),
+                _("%(town)s: %(years)s jaar", town=town.title(), years=format_decimal(years, format="#,##0.0"))),)
     if years >= BINDING_YEARS_REQUIRED:
         return Finding(
             Condition.BINDING,

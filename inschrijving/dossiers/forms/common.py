@@ -11,7 +11,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from inschrijving import contact
-from inschrijving.dossiers.labels import VALUE_LABELS
+from inschrijving.dossiers.labels import DWELLING_LABELS, VALUE_LABELS
 from inschrijving.dossiers.models import (
     DependantReason,
     DocumentKind,
@@ -81,12 +81,7 @@ EXCEPTION_CHOICES = [
     (PropertyException.EX_PARTNER.value, _l("Ex-partner woont er")),
     (PropertyException.OTHER.value, _l("Andere reden")),
 ]
-DWELLING_CHOICES = [
-    ("house", _l("Huis")),
-    ("flat", _l("Appartement")),
-    ("studio", _l("Studio")),
-    ("senior", _l("Woning voor 65-plussers")),
-]
+DWELLING_CHOICES = list(DWELLING_LABELS.items())
 DOCUMENT_KIND_CHOICES = [(kind.value, VALUE_LABELS[kind]) for kind in DocumentKind]
 YES_NO = [("yes", _l("Ja")), ("no", _l("Nee"))]
 

@@ -48,7 +48,7 @@ from inschrijving.dossiers.models import (
     RegisterType,
 )
 from inschrijving.dossiers.national_numbers import InvalidNationalNumber, birth_date_agrees, parse_national_number
-from inschrijving.validators import NumberRange
+from inschrijving.validators import AmountField, NumberRange
 
 
 class StepForm(FlaskForm):
@@ -123,13 +123,20 @@ class HouseholdForm(StepForm):
     def rows(self) -> list[dict]:
         return [row.form.data for row in self.persons]
 
+    def add_row(self) -> None:
+        """One more empty person row ("add person"): the page comes back with what was typed, nothing saved."""
+        self.persons.append_entry({"is_domiciled": True})
+
 
 # --- identity ------------------------------------------------------------------------------------
 
 
 class IdentityRowForm(Form):
+    is_child = False
     person_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    id_kind = SelectField(_l("Soort nummer"), choices=choices_of(ID_KIND_CHOICES), default=IdKind.NONE.value)
+    id_kind = SelectField(
+        _l("Soort nummer"), choices=choices_of(ID_KIND_CHOICES), default=IdKind.NATIONAL_NUMBER.value
+    )
     national_number = StringField(
         _l("Rijksregister- of BIS-nummer"), validators=[Optional(), Length(max=20)], render_kw={"inputmode": "numeric"}
     )
@@ -152,6 +159,10 @@ class IdentityRowForm(Form):
         if self.id_kind.data == IdKind.NONE and not is_empty(self.national_number):
             # A typed number counts even when the kind was left on "no number yet".
             self.id_kind.data = IdKind.NATIONAL_NUMBER.value
+        elif self.id_kind.data == IdKind.NATIONAL_NUMBER and is_empty(self.national_number) and self.is_child:
+            # The kind starts on rijksregisternummer; a child's number left empty is "no number yet"
+            # (the checklist asks numbers of adults only).
+            self.id_kind.data = IdKind.NONE.value
         ok = super().validate(extra_validators)
         if self.id_kind.data in (IdKind.NATIONAL_NUMBER, IdKind.BIS_NUMBER):
             ok = require_filled(self.national_number, _l("Vul het nummer in, of kies 'Nog geen nummer'.")) and ok
@@ -181,19 +192,31 @@ class IdentityRowForm(Form):
 class IdentityForm(StepForm):
     rows = FieldList(FormField(IdentityRowForm))
 
+    def __init__(self, *args, children: set[int] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in self.rows:
+            row.form.is_child = row.form.person_id.data in children
+
 
 # --- income --------------------------------------------------------------------------------------
 
 
-def _money(label):
-    return DecimalField(label, places=2, validators=[Optional(), NumberRange(min=0, max=Decimal("9999999"))])
+def _money(label, hint=None):
+    return AmountField(label, validators=[Optional(), NumberRange(min=0, max=Decimal("9999999"))], description=hint)
 
 
 class IncomeRowForm(Form):
     person_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     income_year = IntegerField(_l("Inkomensjaar"), validators=[Optional(), NumberRange(min=2000, max=2100)])
-    taxable_total = _money(_l("Totaal belastbaar inkomen"))
-    separately_taxed = _money(_l("Afzonderlijk belast inkomen"))
+    taxable_total = _money(
+        _l("Totaal belastbaar inkomen"),
+        _l("Op het aanslagbiljet: 'Gezamenlijk belastbaar inkomen' of 'Totaal belastbaar inkomen', bij de "
+           "berekening van de belasting, in de kolom van deze persoon."),
+    )
+    separately_taxed = _money(
+        _l("Afzonderlijk belast inkomen"),
+        _l("Op het aanslagbiljet: 'Afzonderlijk belastbare inkomsten', vlak onder het gezamenlijk belastbaar inkomen."),
+    )
     leefloon = _money(_l("Leefloon"))
     ivt = _money(_l("Inkomensvervangende tegemoetkoming (IVT)"))
     foreign_exempt = _money(_l("Vrijgesteld buitenlands inkomen"))
@@ -231,13 +254,12 @@ class IncomeForm(StepForm):
 
 
 class MeansTestForm(StepForm):
-    total_balances = DecimalField(
+    total_balances = AmountField(
         _l("Totaal op alle rekeningen (zicht, spaar, termijn, effecten)"),
-        places=2,
         validators=[InputRequired(_l("Vul het bedrag in, ook als het 0 is.")), NumberRange(min=0)],
     )
-    excluded_amount = DecimalField(
-        _l("Daarvan niet beschikbaar (beslag, geblokkeerd)"), places=2, validators=[Optional(), NumberRange(min=0)]
+    excluded_amount = AmountField(
+        _l("Daarvan niet beschikbaar (beslag, geblokkeerd)"), validators=[Optional(), NumberRange(min=0)]
     )
     declared_on = DateField(_l("Datum van de verklaring"), validators=[DataRequired(_l("Vul de datum in."))])
 
@@ -249,7 +271,7 @@ class MeansTestForm(StepForm):
 class PropertyRowForm(Form):
     item_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     person_id = SelectField(_l("Van wie"), coerce=optional_int, validate_choice=False)
-    country = StringField(_l("Land (2 letters)"), default="BE", validators=[Optional(), Length(min=2, max=2)])
+    country = SelectField(_l("Land"), default="BE", validate_choice=True)
     right_type = SelectField(_l("Welk recht"), choices=choices_of(RIGHT_CHOICES), default="")
     share_pct = DecimalField(_l("Deel in %"), places=2, validators=[Optional(), NumberRange(min=0, max=100)])
     exception = SelectField(_l("Uitzondering"), choices=choices_of(EXCEPTION_CHOICES), default="")
@@ -265,10 +287,11 @@ class PropertyForm(StepForm):
     )
     items = FieldList(FormField(PropertyRowForm))
 
-    def __init__(self, *args, people: list[tuple[int | None, str]], **kwargs):
+    def __init__(self, *args, people: list[tuple[int | None, str]], countries: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         for row in self.items:
             row.form.person_id.choices = choices_of(people)
+            row.form.country.choices = choices_of(countries)
 
     def validate_items(self, field):
         if self.has_property.data == "yes" and not any(
@@ -309,7 +332,7 @@ class PreferencesForm(StepForm):
     dwelling_types = MultiCheckboxField(_l("Soort woning"), choices=choices_of(DWELLING_CHOICES))
     bedrooms_min = IntegerField(_l("Slaapkamers: minstens"), validators=[Optional(), NumberRange(min=0, max=8)])
     bedrooms_max = IntegerField(_l("Slaapkamers: hoogstens"), validators=[Optional(), NumberRange(min=0, max=8)])
-    max_rent = DecimalField(_l("Hoogste huur per maand (€)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    max_rent = AmountField(_l("Hoogste huur per maand (€)"), validators=[Optional(), NumberRange(min=0)])
     needs_ground_floor = BooleanField(_l("Gelijkvloers nodig"))
     needs_lift = BooleanField(_l("Lift nodig"))
     needs_wheelchair = BooleanField(_l("Aangepast voor een rolstoel"))
@@ -335,16 +358,18 @@ class LandlordsForm(StepForm):
     landlords = MultiCheckboxField(_l("Delen met"), coerce=int)
     consent_read = BooleanField(_l("Ik las de toestemming voor en de kandidaat gaat akkoord"))
 
-    def __init__(self, *args, offered: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, offered: list[tuple[int, str]], has_chosen: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.landlords.choices = choices_of(offered)
+        self.has_chosen = has_chosen
 
     def validate_landlords(self, field):
-        if not field.data:
+        if not field.data and not self.has_chosen:
             raise ValidationError(_l("Kies minstens één verhuurder."))
 
     def validate_consent_read(self, field):
-        if not field.data:
+        # A ticked landlord is never dropped in silence: without the read-out box the page comes back.
+        if self.landlords.data and not field.data:
             raise ValidationError(_l("Lees de toestemming voor en vink aan dat de kandidaat akkoord gaat."))
 
 

@@ -32,6 +32,9 @@ class ChecklistItem:
     step: str
     # A paper the candidate can bring (shown on the manage page as "bring this").
     is_document: bool = False
+    # For a paper: which kind, and whose (None: the household's), so an upload from this item is preselected.
+    document_kind: DocumentKind | None = None
+    person_id: int | None = None
 
 
 _ROLE_WORDS = {
@@ -133,6 +136,8 @@ def completeness_checklist(dossier: Dossier) -> list[ChecklistItem]:
                 _has_document(dossier, DocumentKind.IDENTITY, person),
                 "documents",
                 is_document=True,
+                document_kind=DocumentKind.IDENTITY,
+                person_id=person.id,
             )
         )
         record = incomes.get(person.id)
@@ -145,6 +150,8 @@ def completeness_checklist(dossier: Dossier) -> list[ChecklistItem]:
                     _has_document(dossier, DocumentKind.INCOME_PROOF, person),
                     "documents",
                     is_document=True,
+                    document_kind=DocumentKind.INCOME_PROOF,
+                    person_id=person.id,
                 )
             )
         if record is not None and record.in_debt_settlement:
@@ -155,6 +162,8 @@ def completeness_checklist(dossier: Dossier) -> list[ChecklistItem]:
                     _has_document(dossier, DocumentKind.DEBT_SETTLEMENT),
                     "documents",
                     is_document=True,
+                    document_kind=DocumentKind.DEBT_SETTLEMENT,
+                    person_id=person.id,
                 )
             )
     for person in disabled:
@@ -165,6 +174,8 @@ def completeness_checklist(dossier: Dossier) -> list[ChecklistItem]:
                 _has_document(dossier, DocumentKind.DISABILITY_ATTEST, person),
                 "documents",
                 is_document=True,
+                document_kind=DocumentKind.DISABILITY_ATTEST,
+                person_id=person.id,
             )
         )
     if any(p.exception is not None for p in dossier.property_declarations):
@@ -175,6 +186,7 @@ def completeness_checklist(dossier: Dossier) -> list[ChecklistItem]:
                 _has_document(dossier, DocumentKind.PROPERTY_EXCEPTION),
                 "documents",
                 is_document=True,
+                document_kind=DocumentKind.PROPERTY_EXCEPTION,
             )
         )
     items.append(

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from inschrijving.accounts.services.audit import Actor
@@ -20,6 +21,17 @@ from inschrijving.landlords.models import Landlord, SubMunicipality
 # Raise this when the consent wording in templates/dossiers/_consent_text.html changes: every
 # consent row keeps the version the candidate actually heard.
 CONSENT_TEXT_VERSION = "2026-1"
+# The words read out (first line, then the points). Translated into every candidate language: the page shows
+# the Dutch and, beside it, the candidate's language.
+CONSENT_TEXT = (
+    _l("U geeft toestemming om uw dossier te bewaren en te delen met de verhuurders die u kiest."),
+    _l("Alleen de verhuurders die u aanvinkt, krijgen uw dossier: de gegevens van uw gezin, uw inkomen, uw "
+       "voorkeuren en de documenten die u gaf."),
+    _l("Zij gebruiken het alleen om u in te schrijven voor een sociale woning."),
+    _l("U mag uw toestemming altijd intrekken, per verhuurder. Bel of mail de Woonclub. De verhuurder ziet uw "
+       "dossier dan niet meer."),
+    _l("Wij bewaren uw dossier niet langer dan nodig. Daarna wissen we het."),
+)
 
 
 @dataclass(frozen=True)

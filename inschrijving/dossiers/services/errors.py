@@ -33,3 +33,11 @@ class LandlordNotOffered(DossierError):
 
 class UploadRefused(DossierError):
     """An upload was refused; the message says why, in plain words."""
+
+
+class DuplicateHousehold(DossierError):
+    """Another live dossier of the same household already goes to one of these landlords for this moment."""
+
+    def __init__(self, reference: str, landlords: list[str]):
+        super().__init__(reference)
+        self.landlords = landlords

@@ -11,6 +11,7 @@ from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking.models import Booking
 from inschrijving.booking.services.tokens import REFERENCE_ALPHABET
 from inschrijving.dossiers.models import Consent, Document, Dossier, DossierStatus, LandlordChoice, Preferences
+from inschrijving.dossiers.services import duplicates
 from inschrijving.dossiers.services.checklist import can_complete, missing_items
 from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier
 from inschrijving.dossiers.services.history import begin_step, finish_step, record_change, track_changes
@@ -93,6 +94,7 @@ def complete_dossier(dossier: Dossier, *, version: int, actor: Actor, now: datet
     begin_step(dossier, version)  # a complete dossier is refused here, as DossierLocked
     if not can_complete(dossier):
         raise NotComplete([str(item.label) for item in missing_items(dossier)])
+    duplicates.check_no_second_live_dossier(dossier)
     dossier.status = DossierStatus.COMPLETE
     dossier.completed_at = now
     dossier.completed_by_id = actor.user_id

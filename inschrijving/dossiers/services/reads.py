@@ -5,10 +5,14 @@ Every one of them is written to the audit trail here, so no page can show a doss
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
 from inschrijving.accounts.services.audit import Actor, audit
 from inschrijving.dossiers import queries
 from inschrijving.dossiers.models import Document, Dossier
-from inschrijving.dossiers.services.documents import load_document
+from inschrijving.dossiers.services.documents import load_document, load_upright_image
 from inschrijving.dossiers.services.lifecycle import load_dossier
 
 
@@ -20,10 +24,13 @@ def view_dossier(dossier_id: int, *, actor: Actor, page: str) -> Dossier | None:
     return dossier
 
 
-def view_dossier_list(*, moment_id: int | None, actor: Actor) -> list[Dossier]:
-    """The dossiers of a moment (or the latest ones) for the staff list: it names households, so it is noted."""
+def view_dossier_list(*, moment_id: int | None, actor: Actor, scope=None) -> list[Dossier]:
+    """The dossiers of a moment (or the latest ones) for the staff list: it names households, so it is noted.
+
+    `scope` limits it to what the reader may open (`queries.dossier_scope`).
+    """
     audit(actor, "dossier.list_viewed", object_type="moment", object_id=moment_id)
-    return queries.list_dossiers(moment_id=moment_id)
+    return queries.list_dossiers(moment_id=moment_id, scope=scope)
 
 
 def hand_out_document(document: Document, *, actor: Actor) -> bytes:
@@ -40,3 +47,24 @@ def hand_out_document(document: Document, *, actor: Actor) -> bytes:
         detail={"dossier_id": document.dossier_id, "kind": document.kind.value},
     )
     return data
+
+
+def hand_out_preview(document: Document, *, actor: Actor, size: int = 240) -> bytes:
+    """A small upright JPEG of a scanned image, to check on screen that the right paper was uploaded; noted
+    like a download (it shows the paper).
+
+    :raises storage.StorageError: the file is missing or cannot be decrypted (nothing is noted then).
+    """
+    data, _mime = load_upright_image(document)
+    with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail((size, size))
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=80)
+    audit(
+        actor,
+        "document.previewed",
+        object_type="document",
+        object_id=document.id,
+        detail={"dossier_id": document.dossier_id, "kind": document.kind.value},
+    )
+    return out.getvalue()

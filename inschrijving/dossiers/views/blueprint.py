@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 
 from inschrijving.accounts.models import Role
-from inschrijving.web import guard_blueprint
+from inschrijving.web import guard_blueprint, guard_dossier_scope
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 guard_blueprint(bp, Role.COORDINATOR, Role.VOLUNTEER)
+guard_dossier_scope(bp)
 
 
 @bp.before_request

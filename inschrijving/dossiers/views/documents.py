@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.forms.documents import DocumentForm
+from inschrijving.dossiers.forms.documents import DocumentForm, item_field
 from inschrijving.dossiers.models import Document
-from inschrijving.dossiers.services import documents, errors, reads
+from inschrijving.dossiers.services import checklist, documents, errors, lifecycle, reads
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import open_dossier, render_dossier_page
-from inschrijving.dossiers.views.steps import STEPS_BY_SLUG, people_choices
+from inschrijving.dossiers.views.steps import STEPS_BY_SLUG, next_step, people_choices
 from inschrijving.extensions import db
 from inschrijving.rendering import storage
 from inschrijving.web import attachment, current_actor
@@ -19,28 +20,40 @@ from inschrijving.web import attachment, current_actor
 
 @bp.route("/<int:dossier_id>/documenten", methods=["GET", "POST"], endpoint="documents")
 def list_documents(dossier_id: int):
-    """List the dossier's documents and upload one more; a refused upload stores nothing."""
+    """List the documents and upload several at once; a refused file stores nothing of the request.
+
+    When no paper of the checklist is missing any more, the upload goes on to the next step.
+    """
     dossier = open_dossier(dossier_id)
-    form = DocumentForm(people=people_choices(dossier), default_person=dossier.reference_tenant)
+    items = [item for item in checklist.missing_items(dossier) if item.document_kind is not None]
+    preselect = next((item for item in items if item.key == request.args.get("item")), None)
+    form = DocumentForm(people=people_choices(dossier), items=items, default_person=dossier.reference_tenant,
+                        preselect=preselect)
     if form.validate_on_submit():
         try:
-            documents.upload_document(dossier, **form.upload(), max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
-                                      actor=current_actor(), now=utcnow())
+            max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
+            added = documents.upload_documents(dossier, form.uploads(), max_bytes=max_bytes, actor=current_actor(),
+                                               now=utcnow())
             db.session.commit()
         except errors.UploadRefused as exc:
             db.session.rollback()
-            form.file.errors.append(str(exc))
+            dossier = lifecycle.load_dossier(dossier_id)
+            form.item_errors[exc.field] = f"{exc.filename}: {exc}"
         except errors.DossierLocked:
             db.session.rollback()
             flash(_("Dit dossier is afgerond. Open het opnieuw om documenten toe te voegen."), "error")
             return redirect(url_for("dossiers.show", dossier_id=dossier_id))
         else:
-            flash(_("Het document is toegevoegd."), "success")
-            return redirect(url_for("dossiers.documents", dossier_id=dossier_id))
+            flash(ngettext("%(num)s document is toegevoegd.", "%(num)s documenten zijn toegevoegd.", len(added)),
+                  "success")
+            if request.args.get("terug") == "overzicht":
+                return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="answers-documents"))
+            if any(item.document_kind for item in checklist.missing_items(dossier)):
+                return redirect(url_for("dossiers.documents", dossier_id=dossier_id))
+            return redirect(next_step(dossier, "documents").url(dossier_id))
     max_mb = round(current_app.config["UPLOAD_MAX_BYTES"] / 1024 / 1024)
-    return render_dossier_page(
-        "dossiers/steps/documents.html", dossier, form=form, step=STEPS_BY_SLUG["documents"], max_mb=max_mb
-    )
+    return render_dossier_page("dossiers/steps/documents.html", dossier, form=form, step=STEPS_BY_SLUG["documents"],
+                               max_mb=max_mb, item_field=item_field)
 
 
 def _document_or_404(dossier_id: int, document_id: int) -> Document:
@@ -59,6 +72,22 @@ def download(dossier_id: int, document_id: int):
     except storage.StorageError:
         abort(404)
     response = attachment(data, document.content_type, document.original_filename)
+    db.session.commit()
+    return response
+
+
+@bp.route("/<int:dossier_id>/documenten/<int:document_id>/voorbeeld.jpg")
+def preview(dossier_id: int, document_id: int):
+    """A small picture of an uploaded scan, to see at once that the right paper went in (audited)."""
+    document = _document_or_404(dossier_id, document_id)
+    if not document.is_image:
+        abort(404)
+    try:
+        data = reads.hand_out_preview(document, actor=current_actor())
+    except storage.StorageError:
+        abort(404)
+    response = Response(data, content_type="image/jpeg")
+    response.headers["Cache-Control"] = "no-store"
     db.session.commit()
     return response
 

@@ -10,7 +10,7 @@ from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.forms.steps import VersionForm
 from inschrijving.dossiers.models import Dossier
-from inschrijving.dossiers.services import checklist, consent, errors, facts, lifecycle, reads
+from inschrijving.dossiers.services import checklist, consent, duplicates, errors, facts, lifecycle, reads
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import (
     keep_input_after_stale_save,
@@ -18,11 +18,11 @@ from inschrijving.dossiers.views.common import (
     render_dossier_page,
     stale_message,
 )
-from inschrijving.dossiers.views.steps import form_step, next_step
+from inschrijving.dossiers.views.steps import answers_context, form_step, next_step
 from inschrijving.extensions import db
 from inschrijving.landlords.portal.services import packets as landlord_packets
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.web import current_actor
+from inschrijving.web import current_actor, dossier_scope_for_current_user
 
 
 @bp.route("/")
@@ -30,7 +30,7 @@ def index():
     """List the dossiers of a moment (national numbers masked), in a fixed number of queries."""
     moment_id = request.args.get("moment", type=int)
     moment = db.get_or_404(RegistrationMoment, moment_id) if moment_id else None
-    rows = reads.view_dossier_list(moment_id=moment_id, actor=current_actor())
+    rows = reads.view_dossier_list(moment_id=moment_id, actor=current_actor(), scope=dossier_scope_for_current_user())
     missing = {d.id: checklist.missing_items(d) for d in rows}
     page = render_template("dossiers/index.html", moment=moment, dossiers=rows, missing=missing)
     db.session.commit()
@@ -52,7 +52,8 @@ def start(booking_id: int):
         flash(_("Deze afspraak is geannuleerd. Start een dossier zonder afspraak."), "error")
         return redirect(url_for("dossiers.start_walk_in", moment_id=booking.moment_id))
     db.session.commit()
-    return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+    # Straight to the first step: the day list's "Dossier starten" is the only click before the intake.
+    return redirect(url_for("dossiers.step", dossier_id=dossier.id, slug="household"))
 
 
 @bp.route("/walk-in/<int:moment_id>", methods=["GET", "POST"])
@@ -78,6 +79,7 @@ def show(dossier_id: int):
         health=consent.health_consent(dossier),
         can_complete=checklist.can_complete(dossier),
         form=VersionForm(data={"version": dossier.version}),
+        **answers_context(dossier),
     )
 
 
@@ -87,6 +89,9 @@ def step(dossier_id: int, slug: str):
     current = form_step(slug) or abort(404)
     dossier = open_dossier(dossier_id)
     form = current.build(dossier)
+    if request.method == "POST" and request.form.get("add_row") and hasattr(form, "add_row"):
+        form.add_row()  # "add a person": the same step again, with what was typed, nothing saved
+        return render_dossier_page(current.template, dossier, form=form, step=current, **current.page_context(dossier))
     if form.validate_on_submit():
         try:
             current.save(dossier, form, current_actor(), utcnow())
@@ -97,6 +102,10 @@ def step(dossier_id: int, slug: str):
             return _step_refused(exc, dossier_id, slug)
         else:
             flash(_("Bewaard."), "success")
+            if slug == "identity" and duplicates.pending_duplicates(dossier):
+                return redirect(url_for("dossiers.duplicates", dossier_id=dossier_id))
+            if request.args.get("terug") == "overzicht":  # "Wijzig" on the overview: back to it
+                return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor=f"answers-{slug}"))
             return redirect(next_step(dossier, slug).url(dossier_id))
     return render_dossier_page(current.template, dossier, form=form, step=current, **current.page_context(dossier))
 
@@ -108,6 +117,24 @@ def _step_refused(exc: errors.DossierError, dossier_id: int, slug: str):
         return redirect(url_for("dossiers.show", dossier_id=dossier_id))
     flash(str(exc), "error")
     return redirect(url_for("dossiers.step", dossier_id=dossier_id, slug=slug))
+
+
+@bp.route("/<int:dossier_id>/dubbel", methods=["GET", "POST"], endpoint="duplicates")
+def duplicates_page(dossier_id: int):
+    """Earlier dossiers of the same household: continue one, copy its answers, or keep a new one (audited)."""
+    dossier = open_dossier(dossier_id)
+    earlier = duplicates.same_household(dossier)
+    if request.method == "GET":
+        return render_dossier_page("dossiers/duplicates.html", dossier, earlier=earlier, form=VersionForm())
+    chosen = next((d for d in earlier if d.id == request.form.get("earlier", type=int)), None)
+    try:
+        choice = duplicates.Choice(request.form.get("choice", ""))
+        kept = duplicates.decide(dossier, chosen, choice, actor=current_actor(), now=utcnow())
+    except (ValueError, errors.DossierLocked):
+        db.session.rollback()
+        abort(400)
+    db.session.commit()
+    return redirect(next_step(kept, "identity").url(kept.id))
 
 
 @bp.post("/<int:dossier_id>/verhuurder/<int:landlord_id>/intrekken")
@@ -150,7 +177,10 @@ def complete(dossier_id: int):
 
 
 def _flash_not_completed(exc: Exception) -> None:
-    if isinstance(exc, errors.NotComplete):
+    if isinstance(exc, errors.DuplicateHousehold):
+        flash(_("Dit gezin heeft voor dit moment al een afgerond dossier bij %(landlords)s. Werk in dat dossier "
+                "verder of trek daar eerst de toestemming in.", landlords=", ".join(exc.landlords)), "error")
+    elif isinstance(exc, errors.NotComplete):
         missing = "; ".join(exc.missing)
         flash(_("Het dossier is nog niet volledig. Er ontbreekt nog: %(items)s.", items=missing), "error")
     elif isinstance(exc, errors.DossierLocked):

@@ -9,7 +9,7 @@ from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers import labels, queries
 from inschrijving.dossiers.models import Dossier
-from inschrijving.dossiers.services import checklist, consent
+from inschrijving.dossiers.services import checklist, consent, documents
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import open_dossier, render_dossier_page
 from inschrijving.dossiers.views.steps import HISTORY_TITLES
@@ -36,7 +36,7 @@ def receipt_context(dossier: Dossier) -> dict:
         "dossier": dossier,
         "chosen": [o for o in consent.landlord_offers(dossier) if o.is_chosen],
         "missing": checklist.missing_items(dossier),
-        "documents": sorted(dossier.documents, key=lambda d: d.uploaded_at),
+        "documents_by_person": documents.by_person(dossier),
         "printed_at": utcnow(),
         "label": labels.label,
     }

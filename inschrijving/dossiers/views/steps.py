@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from babel import Locale
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.dossiers import queries
+from inschrijving.dossiers.eligibility.rules import default_income_year
 from inschrijving.dossiers.forms import steps as forms
-from inschrijving.dossiers.models import Dossier, PersonRole
+from inschrijving.dossiers.forms.common import DWELLING_CHOICES
+from inschrijving.dossiers.models import Dossier, IdKind, PersonRole
 from inschrijving.dossiers.national_numbers import format_number
-from inschrijving.dossiers.services import consent, intake
+from inschrijving.dossiers.services import consent, documents, intake
 
 BLANK_ROWS = 2
 
@@ -70,8 +75,11 @@ def build_household(dossier: Dossier) -> FlaskForm:
     ]
     if not rows and dossier.booking is not None:
         first, _sep, last = (dossier.booking.contact_name or "").partition(" ")
-        rows.append({"role": PersonRole.REFERENCE_TENANT.value, "first_name": first, "last_name": last})
-    rows += [{"is_domiciled": True}] * BLANK_ROWS
+        rows.append({"role": PersonRole.REFERENCE_TENANT.value, "first_name": first, "last_name": last,
+                     "is_domiciled": True})
+    # As many rows as the household the candidate booked for (at least one blank row to add someone).
+    size = dossier.booking.household_size if dossier.booking is not None else 1
+    rows += [{"is_domiciled": True}] * max(size - len(rows), 0 if rows else 1)
     data = {
         "version": dossier.version,
         "persons": rows,
@@ -103,7 +111,8 @@ def build_identity(dossier: Dossier) -> FlaskForm:
     rows = [
         {
             "person_id": p.id,
-            "id_kind": p.id_kind.value,
+            # A person without any number yet starts on the usual kind: the rijksregisternummer.
+            "id_kind": (IdKind.NATIONAL_NUMBER if p.id_kind == IdKind.NONE and not p.foreign_id else p.id_kind).value,
             "national_number": format_number(p.national_number),
             "foreign_id": p.foreign_id,
             "birth_day": p.birth_day,
@@ -116,7 +125,8 @@ def build_identity(dossier: Dossier) -> FlaskForm:
         }
         for p in dossier.persons
     ]
-    return forms.IdentityForm(data={"version": dossier.version, "rows": rows})
+    children = {p.id for p in dossier.persons if p.role == PersonRole.CHILD}
+    return forms.IdentityForm(data={"version": dossier.version, "rows": rows}, children=children)
 
 
 def save_identity(dossier, form, actor, now):
@@ -152,7 +162,7 @@ def build_income(dossier: Dossier) -> FlaskForm:
             row.update({k: getattr(record, k) for k in _INCOME_KEYS})
             row["source"] = record.source.value if record.source else ""
         else:
-            row["income_year"] = dossier.moment.held_on.year - 2
+            row["income_year"] = default_income_year(dossier.moment.held_on)
         rows.append(row)
     return forms.IncomeForm(data={"version": dossier.version, "rows": rows})
 
@@ -203,7 +213,8 @@ def build_property(dossier: Dossier) -> FlaskForm:
     ] + [{"country": "BE"}] * BLANK_ROWS
     has = {True: "yes", False: "no"}.get(dossier.has_property)
     return forms.PropertyForm(
-        data={"version": dossier.version, "has_property": has, "items": items}, people=people_choices(dossier)
+        data={"version": dossier.version, "has_property": has, "items": items}, people=people_choices(dossier),
+        countries=country_choices(),
     )
 
 
@@ -274,10 +285,14 @@ def save_preferences(dossier, form, actor, now):
 def build_landlords(dossier: Dossier) -> FlaskForm:
     offers = consent.landlord_offers(dossier)
     offered = [(o.landlord.id, o.landlord.name) for o in offers if o.offered and not o.is_chosen]
-    return forms.LandlordsForm(data={"version": dossier.version}, offered=offered)
+    return forms.LandlordsForm(
+        data={"version": dossier.version}, offered=offered, has_chosen=any(o.is_chosen for o in offers)
+    )
 
 
 def save_landlords(dossier, form, actor, now):
+    if not form.landlords.data:
+        return  # "Verder" with the landlords chosen earlier: nothing new to record
     consent.choose_landlords(
         dossier, version=form.version.data, landlord_ids=form.landlords.data, actor=actor, now=now
     )
@@ -317,8 +332,39 @@ def _has_disability(dossier: Dossier) -> bool:
     return any(p.has_recognised_disability for p in dossier.persons)
 
 
+def _income_year(dossier: Dossier) -> dict[str, Any]:
+    return {"income_year": default_income_year(dossier.moment.held_on)}
+
+
 def _offers(dossier: Dossier) -> dict[str, Any]:
-    return {"offers": consent.landlord_offers(dossier)}
+    return {
+        "offers": consent.landlord_offers(dossier),
+        "consent_lines": consent.CONSENT_TEXT,
+        "consent_in_language": consent_in_language(dossier),
+    }
+
+
+def consent_in_language(dossier: Dossier) -> tuple[str, str, list[str]] | None:
+    """The consent text in the candidate's language (code, name, lines), to read out next to the Dutch."""
+    language = dossier.language or "nl"
+    if language == "nl":
+        return None
+    with force_locale(language):
+        return language, LANGUAGE_NAMES.get(language, language), [str(line) for line in consent.CONSENT_TEXT]
+
+
+@cache
+def _country_names(locale: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale).territories
+    return tuple(sorted(((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+                        key=lambda pair: pair[1]))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country by its Dutch name, Belgium first (most property declared is here)."""
+    countries = list(_country_names("nl"))
+    belgium = next(pair for pair in countries if pair[0] == "BE")
+    return [belgium] + [pair for pair in countries if pair[0] != "BE"]
 
 
 def _health(dossier: Dossier) -> dict[str, Any]:
@@ -328,7 +374,7 @@ def _health(dossier: Dossier) -> dict[str, Any]:
 STEPS: tuple[Step, ...] = (
     Step("household", _l("Gezin"), build_household, save_household),
     Step("identity", _l("Identiteit en register"), build_identity, save_identity),
-    Step("income", _l("Inkomen"), build_income, save_income),
+    Step("income", _l("Inkomen"), build_income, save_income, page_context=_income_year),
     Step("means_test", _l("Spaargeld"), build_means_test, save_means_test),
     Step("property", _l("Eigendom"), build_property, save_property),
     Step("addresses", _l("Adressen (niet verplicht)"), build_addresses, save_addresses, optional=True),
@@ -367,3 +413,14 @@ def next_step(dossier: Dossier, slug: str) -> Step:
     slugs = [s.slug for s in steps]
     index = slugs.index(slug) if slug in slugs else -1
     return steps[min(index + 1, len(steps) - 1)]
+
+
+def answers_context(dossier: Dossier) -> dict[str, Any]:
+    """What the "check your answers" overview needs besides the dossier: labels and groupings."""
+    countries = dict(_country_names("nl"))
+    return {
+        "incomes": {i.person_id: i for i in dossier.incomes},
+        "dwelling_labels": dict(DWELLING_CHOICES),
+        "country_name": lambda code: countries.get(code, code),
+        "documents_by_person": documents.by_person,
+    }

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from inschrijving.landlords.api import schemas
+from inschrijving.landlords.portal import schemas
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import datetime
@@ -13,6 +12,7 @@ from inschrijving.accounts.models import User
 from inschrijving.accounts.services.audit import record_audit
 from inschrijving.extensions import db
 from inschrijving.landlords.models import ApiToken, Landlord
+from inschrijving.tokens import hash_token
 
 TOKEN_PREFIX = "gi_"  # noqa: S105 - a public marker that helps secret scanners, not a secret
 LABEL_MAX_LENGTH = 80
@@ -28,10 +28,6 @@ class InvalidLabel(ApiTokenError):
 
 class AlreadyRevoked(ApiTokenError):
     pass
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def create_token(

@@ -17,11 +17,12 @@ from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import csrf, db
 from inschrijving.landlords import queries as landlord_queries
-from inschrijving.landlords.api import queries, schemas, services
+from inschrijving.landlords.api import queries, services
 from inschrijving.landlords.api.forms import ApiTokenForm
 from inschrijving.landlords.api.openapi import openapi_document
 from inschrijving.landlords.models import ApiToken, Landlord
 from inschrijving.landlords.portal import queries as portal_queries
+from inschrijving.landlords.portal import schemas
 from inschrijving.landlords.portal.services import access, exports, packets, status
 from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint

@@ -11,8 +11,11 @@ from inschrijving.planning import queries
 from inschrijving.planning.models import RegistrationMoment
 
 
-def open_day_list(moment: RegistrationMoment, *, actor: User, ip: str | None) -> list[queries.DaySlot]:
-    """The moment's day list (`queries.day_list`), with the audit event its reading leaves."""
-    account_audit.record_audit(actor=actor, action="moment.day_list_view", object_type="moment",
-                                  object_id=moment.id, ip=ip)
-    return queries.day_list(moment)
+def open_day_list(
+    moment: RegistrationMoment, *, actor: User, ip: str | None, day_filter: queries.DayFilter | None = None,
+    printed: bool = False,
+) -> queries.DayList:
+    """The moment's day list (`queries.day_list`), with the audit event its reading (or printing) leaves."""
+    account_audit.record_audit(actor=actor, action="moment.day_list_print" if printed else "moment.day_list_view",
+                               object_type="moment", object_id=moment.id, ip=ip)
+    return queries.day_list(moment, day_filter)

@@ -6,8 +6,11 @@ event and the page stand or fall together, and the rows it shows are not expired
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from inschrijving.booking.models import Booking
@@ -26,33 +29,90 @@ from inschrijving.planning.forms import WalkInForm
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.planning.services import day as day_services
 from inschrijving.planning.views.blueprint import bp, moment_or_404, slot_choices
-from inschrijving.web import client_ip
+from inschrijving.rendering.pdf import render_pdf
+from inschrijving.web import attachment, client_ip
+
+
+def _day_filter() -> queries.DayFilter:
+    status = request.args.get("status", "")
+    return queries.DayFilter(
+        search=request.args.get("q", "").strip()[:80],
+        status=status if status in queries.DAY_STATUS_FILTERS else "",
+        slot_id=request.args.get("slot", type=int),
+    )
 
 
 @bp.route("/<int:moment_id>/dag")
 def day(moment_id: int):
-    """Show the day list: per slot who is coming, with check-in, no-show and walk-ins."""
+    """Show the day list: counts, search and filters, one row per booking with its next step, walk-ins on top."""
     moment = moment_or_404(moment_id)
-    day_slots = day_services.open_day_list(moment, actor=current_user, ip=client_ip())
-    page = _day_page(moment, day_slots, WalkInForm(slots=slot_choices(moment.slots)))
+    if moment.is_info:  # an info moment's day list is its attendance list (planning/views/info_moments.py)
+        return redirect(url_for(".attendance_list", moment_id=moment.id))
+    day_list = day_services.open_day_list(moment, actor=current_user, ip=client_ip(), day_filter=_day_filter())
+    page = _day_page(moment, day_list, WalkInForm(slots=slot_choices(moment.slots)))
     db.session.commit()
     return page
 
 
-def _day_page(moment: RegistrationMoment, day_slots: list[queries.DaySlot], form: WalkInForm) -> str:
-    return render_template("planning/day.html", moment=moment, day_slots=day_slots, form=form,
-                           may_add_seats=lifecycle.may_add_seats(current_user))
+def _day_page(moment: RegistrationMoment, day_list: queries.DayList, form: WalkInForm) -> str:
+    return render_template("planning/day.html", moment=moment, day_list=day_list, form=form,
+                           may_add_seats=lifecycle.may_add_seats(current_user), **_row_helpers())
+
+
+STATUS_FILTER_LABELS = {
+    "expected": _l("Nog verwacht"),
+    "checked_in": _l("Aanwezig"),
+    "no_show": _l("Niet gekomen"),
+    "no_dossier": _l("Nog geen dossier"),
+    "dossier_open": _l("Dossier in opmaak"),
+    "dossier_complete": _l("Dossier volledig"),
+}
+
+
+def _row_helpers() -> dict:
+    return {
+        "search_text": queries.search_text,
+        "row_statuses": queries.row_statuses,
+        "readable_phone": queries.readable_phone,
+        "status_filter_labels": lambda: [(key, STATUS_FILTER_LABELS[key]) for key in queries.DAY_STATUS_FILTERS],
+    }
+
+
+@bp.route("/<int:moment_id>/dag/afdrukken")
+def day_print(moment_id: int):
+    """The day list on paper (for when the network fails): every booking, no buttons."""
+    moment = moment_or_404(moment_id)
+    day_list = day_services.open_day_list(moment, actor=current_user, ip=client_ip(), printed=True)
+    page = render_template("planning/day_print.html", moment=moment, day_list=day_list, **_row_helpers())
+    db.session.commit()
+    return page
+
+
+@bp.route("/<int:moment_id>/daglijst.pdf")
+def day_pdf(moment_id: int):
+    """The same printed day list as a PDF, to keep on a laptop or USB stick."""
+    moment = moment_or_404(moment_id)
+    day_list = day_services.open_day_list(moment, actor=current_user, ip=client_ip(), printed=True)
+    pdf = render_pdf("pdf/day_list.html", moment=moment, day_list=day_list, **_row_helpers())
+    response = attachment(pdf, "application/pdf", f"daglijst-{moment.held_on.isoformat()}.pdf")
+    db.session.commit()
+    return response
 
 
 @bp.route("/<int:moment_id>/dag/<int:booking_id>/aanwezig", methods=["POST"])
 def check_in(moment_id: int, booking_id: int):
-    """Check a candidate in (also a no-show who turns up late)."""
+    """Check a candidate in (also a no-show who turns up late); on another day than the moment's, ask first."""
+    booking = _booking_of_moment_or_404(moment_id, booking_id)
+    if booking.checks_in_on_another_day(_today()) and not request.form.get("confirmed"):
+        return _confirm(booking, "check_in")
     return _attendance(moment_id, booking_id, lifecycle.check_in)
 
 
 @bp.route("/<int:moment_id>/dag/<int:booking_id>/niet-gekomen", methods=["POST"])
 def no_show(moment_id: int, booking_id: int):
-    """Mark a candidate as not come; the seat goes free."""
+    """Mark a candidate as not come (after a confirmation step); the seat goes free."""
+    if not request.form.get("confirmed"):
+        return _confirm(_booking_of_moment_or_404(moment_id, booking_id), "no_show")
     return _attendance(moment_id, booking_id, lifecycle.mark_no_show)
 
 
@@ -69,6 +129,17 @@ def _booking_of_moment_or_404(moment_id: int, booking_id: int) -> Booking:
     return booking
 
 
+def _today():
+    return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def _confirm(booking: Booking, action: str) -> str:
+    """The second click of an action that cannot simply be undone; a plain form, so it works without script."""
+    page = render_template("planning/day_confirm.html", booking=booking, action=action, today=_today())
+    db.session.rollback()
+    return page
+
+
 def _attendance(moment_id: int, booking_id: int, change):
     booking = _booking_of_moment_or_404(moment_id, booking_id)
     try:
@@ -79,13 +150,15 @@ def _attendance(moment_id: int, booking_id: int, change):
         flash(_("Dat kan niet meer voor deze afspraak."), "error")
     else:
         db.session.commit()
-    return redirect(url_for(".day", moment_id=moment_id, _anchor=f"slot-{booking.slot_id}"))
+    return redirect(url_for(".day", moment_id=moment_id, _anchor=f"booking-{booking.id}"))
 
 
 @bp.route("/<int:moment_id>/dag/<int:booking_id>/nieuwe-link", methods=["POST"])
 def reissue_link(moment_id: int, booking_id: int):
     """Revoke a candidate's manage link and show the new one once, to print or read out."""
     booking = _booking_of_moment_or_404(moment_id, booking_id)
+    if not request.form.get("confirmed"):
+        return _confirm(booking, "reissue_link")
     try:
         token = tokens.reissue_manage_link(booking, actor=current_user, ip=client_ip(), now=utcnow())
     except BookingNotChangeable:

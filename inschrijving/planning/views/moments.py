@@ -97,6 +97,8 @@ def new():
 def detail(moment_id: int):
     """Show a moment with its slots, capacities, staff and the actions that fit its status."""
     moment = moment_or_404(moment_id)
+    if moment.is_info:  # one session with registrations (planning/views/info_moments.py)
+        return redirect(url_for(".info_detail", moment_id=moment.id))
     staff_form = StaffForm(users=queries.list_staff_users(enabled_only=True), user_ids=[u.id for u in moment.staff])
     return render_template(
         "planning/detail.html", moment=moment, staff_form=staff_form, cancel_form=CancelForm(), series_form=SeriesForm()

@@ -1,7 +1,7 @@
 """Structured exports for landlords: XLSX (spreadsheet.py), CSV (one row per dossier), JSON (the whole structure), ZIP.
 
 The CSV columns and the JSON schema are documented in docs/landlords.md; the JSON is built by the
-API's own models (`api.schemas.MomentExport`), so it is the OpenAPI document's
+API's own models (`portal.schemas.MomentExport`), so it is the OpenAPI document's
 components/schemas/Dossier by construction. National numbers appear in full: landlords need them
 to register the household.
 """
@@ -21,8 +21,8 @@ from typing import Any
 from stream_zip import NO_COMPRESSION_32, ZIP_32, stream_zip
 
 from inschrijving.dossiers.models import Document, LandlordChoice
-from inschrijving.landlords.api import schemas
 from inschrijving.landlords.models import Landlord
+from inschrijving.landlords.portal import schemas
 from inschrijving.landlords.portal.queries import preferred_places
 from inschrijving.landlords.portal.services import access, packets
 from inschrijving.landlords.portal.services.spreadsheet import dossiers_xlsx

@@ -3,7 +3,8 @@
 These models are the one source of the contract: they validate what a landlord's system sends,
 serialise what it gets, and generate the schemas of the OpenAPI document (`api.openapi`). A
 response is built from the database rows by the `of` constructors here, so the JSON export and
-the API cannot drift apart. Field meanings are in docs/landlords.md.
+the API cannot drift apart. Field meanings are in docs/landlords.md. The contract lives in `portal/`
+because the API is built on the portal's queries and services and the portal never imports the API.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Professionals: info moments for social workers (find, register, attend) and the worker's list of bookings."""

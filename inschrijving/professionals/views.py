@@ -1,0 +1,230 @@
+"""Public pages for professionals: info moments (list, register, confirmation, manage, waiting list) and
+the social worker's list of the bookings they made."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+
+from inschrijving.booking import queries as booking_queries
+from inschrijving.booking.models import Booking
+from inschrijving.booking.services import notices, tokens, waitlist
+from inschrijving.booking.services.base import (
+    AlreadyWaiting,
+    BookingClosed,
+    BookingError,
+    BookingNotChangeable,
+    ContactDetails,
+    DuplicateContact,
+    SlotFull,
+    SlotNotFound,
+)
+from inschrijving.db_types import utcnow
+from inschrijving.extensions import db, limiter
+from inschrijving.professionals import queries
+from inschrijving.professionals.forms import (
+    AttendeesForm,
+    CancelForm,
+    InfoRegistrationForm,
+    InfoWaitlistForm,
+    WorkerLinkForm,
+)
+from inschrijving.professionals.services import registration, worker_links
+
+bp = Blueprint("professionals", __name__, url_prefix="/hulpverleners")
+
+public_post_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC_POST"], methods=["POST"])
+
+
+@bp.after_request
+def keep_private_pages_out_of_caches(response: Response) -> Response:
+    if request.view_args and "token" in request.view_args:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _language() -> str:
+    return str(get_locale() or "nl")
+
+
+@bp.route("/")
+def index():
+    """What info moments are, and the upcoming ones with their seats left."""
+    return render_template("professionals/index.html", sessions=queries.list_upcoming_info_moments(now=utcnow()),
+                           language=_language())
+
+
+def _session_or_404(moment_id: int) -> queries.InfoSession:
+    session = queries.get_info_session(moment_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.route("/<int:moment_id>", methods=["GET", "POST"])
+@public_post_limit
+def register(moment_id: int):
+    """The registration form; a full or closed info moment says why and offers what can be had instead."""
+    session = _session_or_404(moment_id)
+    now = utcnow()
+    reason = session.closed_reason(now)
+    if reason is not None:
+        return _unavailable(session, reason=reason)
+    if session.seats_left == 0:
+        return _unavailable(session)
+    form = InfoRegistrationForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            issued = registration.register(session.slot.id, details=form.details(), now=now)
+        except (SlotNotFound, BookingClosed):
+            db.session.rollback()
+            abort(404)
+        except SlotFull:
+            db.session.rollback()
+            db.session.refresh(session.slot)
+            if session.seats_left == 0:
+                return _unavailable(session, status=409)
+            form.attendees.errors.append(_seats_left_message(session.seats_left))
+            status = 409
+        except DuplicateContact as exc:
+            db.session.rollback()
+            return _already_registered(session, exc.existing)
+        else:
+            db.session.commit()
+            return redirect(url_for(".registered", token=issued.token))
+    return render_template("professionals/register.html", session=session, form=form, language=_language()), status
+
+
+def _seats_left_message(left: int) -> str:
+    return ngettext("Er is nog %(num)d plaats. Kom met minder deelnemers, of schrijf u in voor een ander infomoment.",
+                    "Er zijn nog %(num)d plaatsen. Kom met minder deelnemers, of schrijf u in voor een ander "
+                    "infomoment.", left)
+
+
+def _unavailable(session: queries.InfoSession, *, reason=None, status: int = 200):
+    now = utcnow()
+    return render_template("professionals/full.html", session=session, reason=reason, language=_language(),
+                           next_session=queries.next_info_session_with_seats(session.moment, now=now)), status
+
+
+def _already_registered(session: queries.InfoSession, existing: Booking):
+    # The fresh link goes only to the address on the registration, so this tells the asker nothing new.
+    tokens.resend_manage_link(existing, now=utcnow())
+    db.session.commit()
+    return render_template("professionals/already_registered.html", session=session, language=_language()), 409
+
+
+def _registration_or_404(token: str) -> Booking:
+    booking = booking_queries.get_booking_by_token(token)
+    if booking is None or not booking.moment.is_info:
+        abort(404)
+    return booking
+
+
+@bp.route("/inschrijving/<token>/bevestigd")
+def registered(token: str):
+    """The confirmation: reference, when and where, attendees, calendar file and the manage link."""
+    booking = _registration_or_404(token)
+    return render_template("professionals/registered.html", booking=booking, token=token, language=_language(),
+                           manage_link=notices.manage_url(token))
+
+
+@bp.route("/inschrijving/<token>", methods=["GET", "POST"])
+@public_post_limit
+def manage(token: str):
+    """Change the number of attendees, or cancel, while the info moment has not started."""
+    booking = _registration_or_404(token)
+    now = utcnow()
+    form = AttendeesForm(attendees=booking.seats)
+    if form.validate_on_submit():
+        try:
+            registration.change_attendees(booking, form.attendees.data, now=now)
+        except SlotFull:
+            db.session.rollback()
+            form.attendees.errors.append(_("Zoveel plaatsen zijn er niet meer vrij."))
+        except BookingError:
+            db.session.rollback()
+            form.attendees.errors.append(_("Deze inschrijving kunt u niet meer veranderen."))
+        else:
+            db.session.commit()
+            flash(_("Het aantal deelnemers is aangepast."), "success")
+            return redirect(url_for(".manage", token=token))
+    return render_template("professionals/manage.html", booking=booking, token=token, form=form,
+                           cancel_form=CancelForm(),
+                           can_change=booking.candidate_can_change(now), language=_language()), \
+        409 if form.errors else 200
+
+
+@bp.route("/inschrijving/<token>/annuleren", methods=["POST"])
+@public_post_limit
+def cancel(token: str):
+    booking = _registration_or_404(token)
+    if CancelForm().validate_on_submit():
+        try:
+            registration.cancel(booking, now=utcnow())
+        except BookingNotChangeable:
+            db.session.rollback()
+            flash(_("Deze inschrijving kunt u niet meer veranderen."), "error")
+        else:
+            db.session.commit()
+            flash(_("Uw inschrijving is geannuleerd."), "success")
+    return redirect(url_for(".manage", token=token))
+
+
+@bp.route("/<int:moment_id>/wachtlijst", methods=["GET", "POST"])
+@public_post_limit
+def join_waitlist(moment_id: int):
+    """Wait for a seat at a full info moment: the first freed seat is held for the first in line."""
+    session = _session_or_404(moment_id)
+    form = InfoWaitlistForm()
+    if form.validate_on_submit():
+        details = ContactDetails(contact_name=form.contact_name.data, email=form.email_normalised,
+                                 language=_language())
+        try:
+            waitlist.join_waitlist(session.moment, details=details, now=utcnow())
+        except AlreadyWaiting:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return render_template("professionals/waitlist_done.html", session=session, language=_language())
+    return render_template("professionals/waitlist.html", session=session, form=form, language=_language())
+
+
+@bp.route("/mijn-afspraken", methods=["GET", "POST"])
+@public_post_limit
+def worker_link():
+    """Ask for the link to the bookings you made for clients; the same answer whether or not there are any."""
+    form = WorkerLinkForm()
+    if form.validate_on_submit():
+        worker_links.send_worker_link(form.email_normalised, language=_language(), now=utcnow())
+        db.session.commit()
+        return render_template("professionals/worker_link_sent.html", days=worker_links.LINK_DAYS)
+    return render_template("professionals/worker_link.html", form=form)
+
+
+@bp.route("/mijn-afspraken/<token>")
+def worker_bookings(token: str):
+    """The upcoming bookings made with this work e-mail, each with a way to open its manage page."""
+    email = worker_links.email_from_token(token)
+    if email is None:
+        return render_template("professionals/worker_link_gone.html"), 404
+    return render_template("professionals/worker_bookings.html", token=token,
+                           bookings=queries.list_worker_bookings(email, now=utcnow()), form=CancelForm())
+
+
+@bp.route("/mijn-afspraken/<token>/<int:booking_id>", methods=["POST"])
+@public_post_limit
+def worker_open_booking(token: str, booking_id: int):
+    """Open one booking's manage page with a fresh link (the booking's previous link stops working)."""
+    email = worker_links.email_from_token(token)
+    booking = db.session.get(Booking, booking_id)
+    if email is None or booking is None:
+        abort(404)
+    try:
+        manage_token = worker_links.open_manage_link(booking, worker_email=email)
+    except BookingNotChangeable:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("booking.manage", token=manage_token))

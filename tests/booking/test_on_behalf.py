@@ -1,0 +1,207 @@
+"""Booking on behalf of a client: the form speaks about the client, the worker's contact may be the channel,
+one live booking per client per moment (enforced by the database), and the worker's own list of bookings."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from inschrijving.booking.models import BookedBy, Booking, ContactChannel
+from inschrijving.booking.services import lifecycle
+from inschrijving.booking.services.base import DuplicateContact
+from inschrijving.booking.services.clients import client_key, normalised_name
+from inschrijving.db_types import utcnow
+from inschrijving.extensions import db as _db
+from inschrijving.notifications.models import OutboxMessage
+from inschrijving.notifications.services import message_text
+from tests.booking.support import details
+from tests.factories.booking import BookingFactory
+from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
+
+WORKER = {
+    "booked_by": "social_worker",
+    "social_worker_name": "Sara Declercq",
+    "social_worker_organisation": "CAW Zuid-West-Vlaanderen",
+    "social_worker_phone": "056 23 45 67",
+    "social_worker_email": "Sara.Declercq@caw.example.org",
+}
+CLIENT = {"contact_name": "Youssef Amrani", "client_birth_year": "1984", "language": "ar", "household_size": "3"}
+
+
+@pytest.fixture
+def slots(db):
+    moment = MomentFactory()
+    OpeningBlockFactory(moment=moment)
+    slots = [SlotFactory(moment=moment, capacity=4) for _ in range(2)]
+    db.session.commit()
+    return slots
+
+
+def _url(slot) -> str:
+    return f"/inschrijven/{slot.moment_id}/{slot.id}/voor-iemand-anders"
+
+
+def _bookings() -> list[Booking]:
+    return list(_db.session.scalars(sa.select(Booking).order_by(Booking.id)))
+
+
+def test_the_candidate_form_links_to_the_form_that_speaks_about_the_client(client, slots):
+    page = client.get(f"/inschrijven/{slots[0].moment_id}/{slots[0].id}").get_data(as_text=True)
+    assert _url(slots[0]) in page
+    assert "Alleen voor hulpverleners" not in page
+    form = client.get(_url(slots[0])).get_data(as_text=True)
+    for label in ("Naam van de kandidaat", "Met hoeveel mensen gaat de kandidaat wonen?",
+                  "De kandidaat heeft een tolk nodig", "Uw e-mailadres op het werk", "Uw organisatie"):
+        assert label in form
+    assert "Met hoeveel personen komt u wonen?" not in form
+
+
+def test_a_client_without_contact_is_reached_through_the_worker(client, slots):
+    response = client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    assert response.status_code == 302
+    [booking] = _bookings()
+    assert booking.contact_channel == ContactChannel.BOOKER and booking.is_reached_through_booker
+    assert (booking.phone, booking.email) == ("+3256234567", "sara.declercq@caw.example.org")
+    assert booking.social_worker_email == "sara.declercq@caw.example.org"
+    assert booking.booked_by == BookedBy.SOCIAL_WORKER and booking.client_birth_year == 1984
+    assert booking.client_key == client_key(booker_phone="+3256234567", client_name="Youssef Amrani", birth_year=1984)
+    [mail] = _db.session.scalars(sa.select(OutboxMessage)).all()
+    assert mail.recipient == "sara.declercq@caw.example.org"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "De afspraak voor Youssef Amrani is gemaakt" in page
+    assert "De bevestiging en de herinnering gaan naar u" in page and "brief.pdf" in page
+    letter = client.get(response.headers["Location"].replace("/bevestigd", "/brief.pdf"))
+    assert letter.status_code == 200 and letter.data.startswith(b"%PDF")
+
+
+def test_a_worker_books_two_clients_the_same_day_with_the_same_work_phone(client, slots):
+    assert client.post(_url(slots[0]), data={**WORKER, **CLIENT}).status_code == 302
+    second = {**CLIENT, "contact_name": "Marie Vandamme", "client_birth_year": "1990"}
+    assert client.post(_url(slots[1]), data={**WORKER, **second}).status_code == 302
+    assert [b.contact_name for b in _bookings()] == ["Youssef Amrani", "Marie Vandamme"]
+
+
+def test_the_same_client_cannot_be_booked_twice_and_the_page_says_nothing_of_the_booking(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    again = {**CLIENT, "contact_name": "  youssef   AMRANI "}
+    response = client.post(_url(slots[1]), data={**WORKER, **again})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "U hebt deze kandidaat al ingeschreven" in text
+    assert slots[0].starts_at.strftime("%H:%M") not in text  # no hour, no reference of the other booking
+    assert len(_bookings()) == 1
+
+
+def test_a_client_with_own_contact_is_known_by_it_whoever_booked(client, slots):
+    BookingFactory(slot=slots[0], phone="+32470111222", email=None)
+    _db.session.commit()
+    response = client.post(_url(slots[1]), data={**WORKER, **CLIENT, "phone": "0470 11 12 22"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Met deze telefoon of dit e-mailadres is er al een afspraak" in text
+    assert "+32470111222" not in text and "U hebt al een afspraak" not in text
+    assert len(_bookings()) == 1
+
+
+def test_own_contact_is_the_channel_when_the_client_has_one(client, slots):
+    assert client.post(_url(slots[0]), data={**WORKER, **CLIENT, "email": "youssef@example.org",
+                                             "client_birth_year": ""}).status_code == 302
+    [booking] = _bookings()
+    assert booking.contact_channel == ContactChannel.OWN and booking.email == "youssef@example.org"
+    assert booking.client_key is None and booking.social_worker_email == "sara.declercq@caw.example.org"
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"client_birth_year": ""}, "client_birth_year"),
+    ({"social_worker_email": ""}, "social_worker_email"),
+    ({"social_worker_phone": ""}, "social_worker_phone"),
+    ({"social_worker_organisation": ""}, "social_worker_organisation"),
+    ({"contact_name": ""}, "contact_name"),
+])
+def test_bad_input_is_refused_next_to_the_field(client, slots, changes, field):
+    response = client.post(_url(slots[0]), data={**WORKER, **CLIENT, "assistance_note": "rolstoel", **changes})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'id="{field}-error"' in text
+    assert "rolstoel" in text
+    assert _bookings() == []
+
+
+def test_a_volunteer_on_the_phone_needs_no_work_email(client, slots):
+    data = {**WORKER, **CLIENT, "booked_by": "volunteer", "social_worker_email": "", "social_worker_organisation": ""}
+    assert client.post(_url(slots[0]), data=data).status_code == 302
+    [booking] = _bookings()
+    assert booking.booked_by == BookedBy.VOLUNTEER and booking.phone == "+3256234567" and booking.email is None
+
+
+def test_the_database_refuses_a_second_live_booking_for_one_client(slots):
+    key = client_key(booker_phone="+3256234567", client_name="A", birth_year=1980)
+    common = dict(moment=slots[0].moment, phone="+3256234567", email=None, contact_channel=ContactChannel.BOOKER,
+                  client_key=key)
+    BookingFactory(slot=slots[0], **common)
+    _db.session.flush()
+    with pytest.raises(IntegrityError):
+        BookingFactory(slot=slots[1], **common)
+        _db.session.flush()
+
+
+def test_the_service_turns_the_index_into_duplicate_client(slots):
+    key = client_key(booker_phone="+3256234567", client_name="A", birth_year=1980)
+    first = details(1, phone="+3256234567", email=None, contact_channel=ContactChannel.BOOKER, client_key=key)
+    lifecycle.book_slot(slots[0].id, details=first, now=utcnow())
+    with pytest.raises(DuplicateContact):
+        lifecycle.book_slot(slots[1].id, details=first, now=utcnow())
+
+
+def test_names_compare_without_case_accents_or_spacing():
+    assert normalised_name("  José   PEETERS ") == normalised_name("jose peeters")
+
+
+# The worker's list -------------------------------------------------------------------------------------------
+
+
+def _worker_link(client, email: str) -> str | None:
+    before = _db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
+    response = client.post("/hulpverleners/mijn-afspraken", data={"email": email})
+    assert response.status_code == 200 and "Kijk in uw mailbox" in response.get_data(as_text=True)
+    mail = _db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id > before)).first()
+    if mail is None:
+        return None
+    return re.search(r"/hulpverleners/mijn-afspraken/[\w.\-]+", message_text(mail)).group(0)
+
+
+def test_the_worker_link_lists_only_the_bookings_that_worker_made(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    client.post(_url(slots[1]), data={**WORKER, **CLIENT, "contact_name": "Marie Vandamme"})
+    other = {**WORKER, "social_worker_email": "ander@ocmw.example.org", "social_worker_phone": "056 99 99 99"}
+    client.post(_url(slots[1]), data={**other, **CLIENT, "contact_name": "Niet Van Sara"})
+    link = _worker_link(client, "sara.declercq@caw.example.org")
+    page = client.get(link)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "Youssef Amrani" in text and "Marie Vandamme" in text and "Niet Van Sara" not in text
+    booking = _bookings()[0]
+    opened = client.post(f"{link}/{booking.id}")
+    assert opened.status_code == 302 and "/afspraak/" in opened.headers["Location"]
+    other_booking = _bookings()[2]
+    assert client.post(f"{link}/{other_booking.id}").status_code == 404
+
+
+def test_asking_the_link_for_an_address_without_bookings_says_the_same_and_sends_nothing(client, slots):
+    assert _worker_link(client, "niemand@example.org") is None
+
+
+def test_an_expired_or_forged_worker_link_is_refused(client, app, slots):
+    from inschrijving.professionals.services import worker_links
+
+    with app.test_request_context():
+        token = worker_links.link_token("sara.declercq@caw.example.org")
+    assert client.get(f"/hulpverleners/mijn-afspraken/{token}x").status_code == 404
+    with app.test_request_context():
+        assert worker_links.email_from_token(token) == "sara.declercq@caw.example.org"
+        from unittest import mock
+
+        with mock.patch("itsdangerous.timed.time.time", return_value=10**10):
+            assert worker_links.email_from_token(token) is None

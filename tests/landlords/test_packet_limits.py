@@ -1,0 +1,124 @@
+"""No single dossier can make a packet fail for the others (issue 13.1, packet side).
+
+An upload that would cost too much to put in a section (a PDF of thousands of pages sharing one content
+stream, a small PNG of a hundred million pixels), stored before the upload check refused such files or
+injected past it, is named in its section as not added, with the pointer to the original, in bounded
+time and pages; the other dossiers' sections are built as usual.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+from PIL import Image
+from pypdf import PdfReader
+
+from inschrijving.db_types import utcnow
+from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.services import packets
+from inschrijving.rendering import pdfmerge
+from tests.factories.landlords import LandlordFactory
+from tests.factories.packets import add_document, shared_dossier
+from tests.factories.planning import MomentFactory
+
+
+@pytest.fixture(autouse=True)
+def _request(app):
+    with app.test_request_context():
+        yield
+
+
+def many_page_pdf(pages: int) -> bytes:
+    """A PDF whose pages all share one content stream: tiny on disk, huge to append and stamp."""
+    pdf = pikepdf.new()
+    content = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Pagina) Tj ET")
+    tree = pdf.Root.Pages
+    kids = Array()
+    for _ in range(pages):
+        kids.append(
+            pdf.make_indirect(Dictionary(Type=Name.Page, Parent=tree, MediaBox=[0, 0, 595, 842], Contents=content))
+        )
+    tree.Kids, tree.Count = kids, pages
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def huge_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(out, "PNG")  # 64 million pixels in a few kB
+    return out.getvalue()
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_a_pdf_of_thousands_of_shared_pages_is_named_not_appended_and_the_packet_is_built(app, db):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    costly = shared_dossier(moment, [landlord], last_name="Duizend")
+    bomb = many_page_pdf(5000)
+    assert len(bomb) < 1_000_000 and pdfmerge.page_count(bomb) == 5000
+    add_document(costly, bomb, content_type="application/pdf", filename="duizend.pdf")  # past the upload check
+    other = shared_dossier(moment, [landlord], last_name="Gewoon")
+
+    choices = queries.moment_choices(landlord.id, moment.id)
+    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert [item.title.split()[1] for item in reader.outline] == ["Duizend", "Gewoon"]
+    assert len(reader.pages) < 10  # cover, contents, and each dossier's page and scan
+    text = _text(pdf)
+    assert "duizend.pdf (niet toegevoegd: te groot om in het pakket op te nemen)" in text
+    assert f"in de map {costly.reference}" in text
+    assert other.reference in text
+
+
+def test_the_page_limit_for_an_appended_pdf_is_configurable(app, db):
+    moment = MomentFactory()
+    dossier = shared_dossier(moment, [LandlordFactory()], scan=False)
+    add_document(dossier, many_page_pdf(3), content_type="application/pdf", filename="drie.pdf")
+
+    app.config["PACKET_PDF_MAX_PAGES"] = 2
+    _pdf, pages = packets.render_section_pdf(dossier)
+    assert pages == 1
+    app.config["PACKET_PDF_MAX_PAGES"] = 3
+    _pdf, pages = packets.render_section_pdf(dossier)
+    assert pages == 4
+
+
+def test_a_picture_of_too_many_pixels_is_not_decoded_and_is_named(app, db, monkeypatch):
+    moment = MomentFactory()
+    dossier = shared_dossier(moment, [LandlordFactory()], last_name="Reuzenfoto")
+    add_document(dossier, huge_png(), content_type="image/png", filename="reus.png")
+    decoded = []
+    monkeypatch.setattr(Image.Image, "load", lambda self, *a: decoded.append(self.size))
+
+    section_pdf, pages = packets.render_section_pdf(dossier)
+
+    assert (8000, 8000) not in decoded
+    assert pages == 2  # the data and the other (ordinary) scan
+    assert "reus.png (niet toegevoegd: te groot om in het pakket op te nemen)" in _text(section_pdf)
+
+
+def test_a_section_whose_pdfs_cannot_be_joined_goes_without_them(app, db, monkeypatch):
+    moment = MomentFactory()
+    dossier = shared_dossier(moment, [LandlordFactory()], scan=False)
+    add_document(dossier, many_page_pdf(1), content_type="application/pdf", filename="een.pdf")
+    original = pdfmerge.join
+
+    def join(parts):
+        if len(parts) > 1:
+            raise RuntimeError("qpdf gave up")
+        return original(parts)
+
+    monkeypatch.setattr(pdfmerge, "join", join)
+
+    section_pdf, pages = packets.render_section_pdf(dossier)
+
+    assert pages == 1
+    assert "een.pdf (niet toegevoegd: het bestand is beschadigd)" in _text(section_pdf)

@@ -1,0 +1,133 @@
+"""Registering for an info moment: seats counted in attendees, the same atomic seat rule, calendar and mail."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from inschrijving.booking.models import Booking
+from inschrijving.booking.services import notices
+from inschrijving.booking.services.base import BookingClosed, DuplicateContact, SlotFull, SlotNotFound
+from inschrijving.db_types import utcnow
+from inschrijving.extensions import db
+from inschrijving.notifications.models import OutboxMessage
+from inschrijving.notifications.services import message_text
+from inschrijving.planning.models import MomentStatus
+from inschrijving.professionals.services import registration
+from inschrijving.rendering.ical import spec_to_ical
+from tests.factories.planning import SlotFactory
+from tests.professionals.conftest import make_info_session
+
+
+def details(n: int = 1, attendees: int = 1, **overrides):
+    values = dict(name=f"Sara {n}", organisation="CAW", email=f"sara{n}@caw.example.org", phone=None, language="nl",
+                  attendees=attendees, remark=None)
+    values.update(overrides)
+    return registration.professional_details(**values)
+
+
+def outbox() -> list[OutboxMessage]:
+    return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_registration_takes_one_seat_per_attendee_and_sends_its_calendar_file(info_slot):
+    issued = registration.register(info_slot.id, details=details(attendees=3), now=utcnow())
+    booking = issued.booking
+    assert (booking.seats, booking.organisation, booking.email) == (3, "CAW", "sara1@caw.example.org")
+    db.session.refresh(info_slot)
+    assert info_slot.booked == 3
+    [mail] = outbox()
+    text = message_text(mail)
+    assert "infomoment voor hulpverleners" in text and "Aantal deelnemers: 3" in text
+    assert "Wat brengt u mee" not in text  # the candidates' checklist is not theirs
+    ics = spec_to_ical(mail.attachments[0]["calendar"]).decode()
+    assert f"UID:booking-{booking.reference}@" in ics and "SEQUENCE:0" in ics
+    assert "Infomoment voor hulpverleners" in ics
+
+
+def test_attendees_must_all_fit(info_slot):
+    info_slot.capacity = 4
+    registration.register(info_slot.id, details=details(1, attendees=3), now=utcnow())
+    db.session.commit()
+    with pytest.raises(SlotFull):
+        registration.register(info_slot.id, details=details(2, attendees=2), now=utcnow())
+    db.session.rollback()
+    db.session.refresh(info_slot)
+    assert info_slot.booked == 3
+
+
+def test_the_same_work_email_registers_once(info_slot):
+    registration.register(info_slot.id, details=details(1), now=utcnow())
+    with pytest.raises(DuplicateContact):
+        registration.register(info_slot.id, details=details(1, name="Iemand anders"), now=utcnow())
+
+
+def test_a_registration_moment_slot_is_no_info_session(db):
+    slot = SlotFactory()
+    with pytest.raises(SlotNotFound):
+        registration.register(slot.id, details=details(), now=utcnow())
+
+
+def test_a_draft_info_moment_takes_no_registration(db):
+    slot = make_info_session(status=MomentStatus.DRAFT)
+    with pytest.raises(BookingClosed):
+        registration.register(slot.id, details=details(), now=utcnow())
+
+
+def test_changing_attendees_takes_or_gives_back_the_difference(info_slot):
+    info_slot.capacity = 5
+    booking = registration.register(info_slot.id, details=details(attendees=2), now=utcnow()).booking
+    registration.change_attendees(booking, 5, now=utcnow())
+    db.session.commit()
+    db.session.refresh(info_slot)
+    assert (booking.seats, info_slot.booked) == (5, 5)
+    with pytest.raises(SlotFull):
+        registration.register(info_slot.id, details=details(2), now=utcnow())
+    db.session.rollback()
+    with pytest.raises(SlotFull):
+        registration.change_attendees(db.session.get(Booking, booking.id), 6, now=utcnow())
+    db.session.rollback()
+    booking = db.session.get(Booking, booking.id)
+    registration.change_attendees(booking, 1, now=utcnow())
+    db.session.refresh(info_slot)
+    assert (booking.seats, info_slot.booked) == (1, 1)
+
+
+def test_cancelling_gives_every_seat_back_with_a_cancel_calendar_file(info_slot):
+    booking = registration.register(info_slot.id, details=details(attendees=4), now=utcnow()).booking
+    registration.cancel(booking, now=utcnow())
+    db.session.refresh(info_slot)
+    assert info_slot.booked == 0 and booking.is_cancelled and booking.sequence == 1
+    mail = outbox()[-1]
+    assert "geannuleerd" in message_text(mail)
+    ics = spec_to_ical(mail.attachments[0]["calendar"]).decode()
+    assert "METHOD:CANCEL" in ics and "SEQUENCE:1" in ics
+
+
+def test_the_reminder_speaks_of_the_info_moment(info_slot, app):
+    from datetime import timedelta
+
+    from inschrijving.booking.services import reminders
+
+    booking = registration.register(info_slot.id, details=details(), now=utcnow()).booking
+    later = info_slot.starts_at - timedelta(days=1)
+    booking.reminder_sent_at = None
+    db.session.flush()
+    assert booking.id in reminders.list_due_reminder_ids(now=later, days_before=2)
+    assert reminders.send_reminder(booking.id, now=later)
+    text = message_text(outbox()[-1])
+    assert "Wij verwachten u binnenkort op het infomoment" in text
+    assert notices.manage_url("") in text
+
+
+def test_cancelling_the_info_moment_tells_every_registration_in_its_own_words(info_slot):
+    from inschrijving.planning.services import moments
+    from tests.factories.accounts import UserFactory
+
+    booking = registration.register(info_slot.id, details=details(attendees=2), now=utcnow()).booking
+    moments.cancel_moment(info_slot.moment, actor=UserFactory(coordinator=True), ip=None, now=utcnow())
+    mail = outbox()[-1]
+    assert mail.subject == "Het infomoment voor hulpverleners gaat niet door"
+    assert "Het infomoment van" in message_text(mail) and booking.is_cancelled
+    db.session.refresh(info_slot)
+    assert info_slot.booked == 0
