@@ -128,5 +128,7 @@ def test_the_successors_portal_shows_the_history_and_names_the_landlord_chosen(a
 
     page = client.get(f"/verhuurder/dossiers/{old.id}").get_data(as_text=True)
     assert "Oud" in page and "SVK De Poort" in page
+    listed = client.get(f"/verhuurder/momenten/{old.moment_id}").get_data(as_text=True)
+    assert "Oud" in listed and "koos SVK De Poort" in listed
     choice = db.session.scalar(sa.select(LandlordChoice).where(LandlordChoice.dossier_id == old.id))
     assert choice.landlord_id == poort.id

@@ -221,6 +221,8 @@ class DossierRow:
     is_complete: bool
     changed_since_download: bool
     landlord_status: ChoiceState
+    # The landlord the candidate chose, when the reader sees the dossier as its successor.
+    chosen_landlord: str | None = None
 
 
 @dataclass(frozen=True)
@@ -248,8 +250,12 @@ class ChoiceState:
         )
 
 
-def dossier_rows(choices: list[LandlordChoice]) -> list[DossierRow]:
-    """The list lines of these choices (from `moment_choices`, so without further queries)."""
+def dossier_rows(choices: list[LandlordChoice], *, reader_id: int | None = None) -> list[DossierRow]:
+    """The list lines of these choices (from `moment_choices`, so without further queries).
+
+    With `reader_id`, a choice of another landlord (a predecessor of the reader) names that landlord;
+    the choices must then have their landlord loaded.
+    """
     return [
         DossierRow(
             id=c.dossier.id,
@@ -261,6 +267,7 @@ def dossier_rows(choices: list[LandlordChoice]) -> list[DossierRow]:
             is_complete=c.dossier.is_complete,
             changed_since_download=changed_since_download(c),
             landlord_status=ChoiceState.of(c),
+            chosen_landlord=c.landlord.name if reader_id is not None and c.landlord_id != reader_id else None,
         )
         for c in choices
     ]
@@ -439,6 +446,7 @@ def dossier_page(
     page = max(1, min(page, pages) if clamp else page)
     stmt = _ordered(stmt, criteria).limit(per_page).offset((page - 1) * per_page)
     stmt = stmt.options(
+        selectinload(LandlordChoice.landlord),
         selectinload(LandlordChoice.dossier).options(
             selectinload(Dossier.persons),
             selectinload(Dossier.preferences).options(
@@ -449,7 +457,7 @@ def dossier_page(
         )
     )
     choices = list(db.session.scalars(stmt).unique())
-    return DossierPage(rows=dossier_rows(choices), total=total, page=page, pages=pages)
+    return DossierPage(rows=dossier_rows(choices, reader_id=landlord_id), total=total, page=page, pages=pages)
 
 
 def moment_municipalities(landlord_id: int, moment_id: int) -> list[tuple[int, str]]:
