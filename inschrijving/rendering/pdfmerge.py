@@ -20,6 +20,8 @@ from typing import BinaryIO
 import pikepdf
 from pikepdf import AccessMode, Dictionary, Name, OutlineItem, Stream, StreamDecodeLevel
 
+from inschrijving.rendering import pdfsafety
+
 logger = logging.getLogger(__name__)
 
 # Why an uploaded PDF could not be appended.
@@ -76,14 +78,17 @@ def pdf_bytes(pdf: pikepdf.Pdf) -> bytes:
 
 
 def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
-    """An uploaded PDF rewritten without encryption, ready to join; or None and why not (ENCRYPTED, DAMAGED).
+    """An uploaded PDF rewritten without encryption or active content, ready to join; or None and why not.
 
-    A PDF locked only by an owner password opens (qpdf tries the empty user password).
+    A PDF locked only by an owner password opens (qpdf tries the empty user password). Scripts, launch and
+    link actions and embedded files are removed here too (`pdfsafety.sanitise`), so a file stored before
+    uploads were cleaned never reaches a landlord with them (issue 13.2).
     """
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) == 0:
                 return None, DAMAGED
+            pdfsafety.sanitise(pdf)
             return pdf_bytes(pdf), None
     except pikepdf.PasswordError:
         return None, ENCRYPTED

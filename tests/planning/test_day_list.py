@@ -154,3 +154,19 @@ def test_day_list_sends_the_same_number_of_queries_for_1_and_250_bookings(client
         html = client.get(url).get_data(as_text=True)
     assert "<dt>Geboekt</dt><dd>250</dd>" in html
     assert len(many) == len(one), (len(one), len(many))
+
+
+def test_staff_see_how_far_the_last_message_got_and_who_wants_no_sms(client, auth, volunteer, moment, book):
+    from inschrijving.db_types import utcnow
+    from inschrijving.notifications.services import queue_message
+
+    amal, bert, _chloe, _dirk = _sample(moment, book)
+    refused = queue_message(amal.phone, "sms:confirm", "Uw afspraak", channel="sms", booking_id=amal.id)
+    refused.failed_at, refused.last_error = utcnow(), "provider refused the number (code 21211)"
+    queue_message("bert@example.org", "booking_confirmed", "Uw afspraak", booking_id=bert.id).sent_at = utcnow()
+    bert.sms_opted_out_at = utcnow()
+    _db.session.commit()
+    auth.login(volunteer)
+    html = _html(client, f"/planning/{moment.id}/dag")
+    assert '<span class="badge badge-error">sms: nummer geweigerd</span>' in html
+    assert "e-mail: verstuurd" in html and "wil geen sms" in html

@@ -55,3 +55,14 @@ def test_unreadable_pdf_is_reported():
 
     with pytest.raises(pdfsafety.UnsafePdf):
         pdfsafety.sanitised_pdf(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+
+def test_the_packet_merge_cleans_a_pdf_stored_before_uploads_were_cleaned():
+    # Files uploaded before issue 13.2 were stored as handed in: the merge itself must not pass them on.
+    from inschrijving.rendering import pdfmerge
+
+    raw = hostile_pdf()
+    assert markers_in(raw)
+    cleaned, problem = pdfmerge.readable_pdf(raw)
+    assert problem is None and cleaned is not None
+    assert not markers_in(cleaned)

@@ -24,6 +24,7 @@ from inschrijving.booking.services.base import (
 )
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
+from inschrijving.notifications import queries as notification_queries
 from inschrijving.planning import queries
 from inschrijving.planning.forms import WalkInForm
 from inschrijving.planning.models import RegistrationMoment
@@ -55,7 +56,10 @@ def day(moment_id: int):
 
 
 def _day_page(moment: RegistrationMoment, day_list: queries.DayList, form: WalkInForm) -> str:
-    return render_template("planning/day.html", moment=moment, day_list=day_list, form=form,
+    # The last message to each candidate (issue 18): staff see at once whom a confirmation did not reach.
+    delivery = notification_queries.delivery_status_by_booking(
+        [b.id for day_slot in day_list.slots for b in day_slot.bookings])
+    return render_template("planning/day.html", moment=moment, day_list=day_list, form=form, delivery=delivery,
                            may_add_seats=lifecycle.may_add_seats(current_user), **_row_helpers())
 
 
