@@ -1,6 +1,7 @@
 """Log lines never carry a secret link's token (issue 13.17).
 
-Manage links, waiting-list offers, password-set links and staff calendar feeds are keys in their URL. A
+Manage links (and their SMS short links), waiting-list offers, professionals' registration and list links,
+password-set links and staff calendar feeds are keys in their URL. A
 failed request on one of them is logged with its path (Flask's "Exception on /afspraak/... [GET]",
 gunicorn's "Error handling request /afspraak/..."), and a log is read by more people, kept longer and
 copied further than the database. `TokenFilter` replaces the token with `[token]` in every record that
@@ -14,7 +15,12 @@ import re
 
 # The routes whose path segment after the prefix is a secret (tests/test_logsafety.py checks this list
 # against the app's URL rules, so a new token route cannot be forgotten).
-TOKEN_PREFIXES = ("/afspraak/", "/aanbod/", "/wachtwoord-instellen/", "/planning/agenda/")
+TOKEN_PREFIXES = (
+    "/afspraak/", "/aanbod/", "/wachtwoord-instellen/", "/planning/agenda/",
+    # A professional's registration link and a social worker's signed list link (issue 14); the code of an
+    # SMS short link stands for a manage link (issue 18).
+    "/hulpverleners/inschrijving/", "/hulpverleners/mijn-afspraken/", "/k/",
+)
 _TOKEN_IN_PATH = re.compile(
     "(" + "|".join(re.escape(p) for p in TOKEN_PREFIXES) + r")[^/\s?#\"'<>]+?(?=\.ics\b|[/\s?#\"'<>]|$)"
 )

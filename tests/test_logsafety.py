@@ -8,7 +8,7 @@ from inschrijving.logsafety import TOKEN_PREFIXES, TokenFilter, redact
 
 
 def test_every_token_route_is_covered(app):
-    token_rules = {r.rule for r in app.url_map.iter_rules() if "<token>" in r.rule}
+    token_rules = {r.rule for r in app.url_map.iter_rules() if "<token>" in r.rule or "<code>" in r.rule}
     assert token_rules
     for rule in token_rules:
         assert rule.startswith(TOKEN_PREFIXES), rule
@@ -20,6 +20,8 @@ def test_tokens_are_replaced_and_the_rest_kept():
     assert redact('"GET /planning/agenda/xyz.ics HTTP/1.1"') == '"GET /planning/agenda/[token].ics HTTP/1.1"'
     assert redact("/aanbod/tok?x=1 /wachtwoord-instellen/tok2") == "/aanbod/[token]?x=1 /wachtwoord-instellen/[token]"
     assert redact("/dossiers/12 /inschrijven/3/4") == "/dossiers/12 /inschrijven/3/4"
+    assert redact("GET /k/Ab3dE /hulpverleners/mijn-afspraken/eyJ.x.y/7") == (
+        "GET /k/[token] /hulpverleners/mijn-afspraken/[token]/7")
 
 
 def test_the_app_logger_redacts_a_failing_request(make_app, caplog):
