@@ -14,6 +14,9 @@ from tests.browser.conftest import SCREENSHOTS, LiveServer, log_in
 
 
 def _setup(live_server: LiveServer) -> dict:
+    import sqlalchemy as sa
+
+    from inschrijving.accounts.models import User
     from inschrijving.extensions import db
     from tests.factories.booking import BookingFactory
     from tests.factories.landlords import LandlordFactory, MunicipalityFactory
@@ -24,6 +27,8 @@ def _setup(live_server: LiveServer) -> dict:
         town = MunicipalityFactory(name="Harelbeke")
         landlord = LandlordFactory(name="Wonen Harelbeke", municipalities=[town])
         moment = MomentFactory(held_on=today, location_name="Sociaal Huis Kortrijk")
+        # The volunteer works this moment: volunteers reach only the dossiers of the moments they staff (13.7).
+        moment.staff.append(db.session.scalars(sa.select(User).where(User.email == "vrijwilliger@example.org")).one())
         slot = SlotFactory(moment=moment)
         booking = BookingFactory(slot=slot, contact_name="Samira Benali", household_size=4, language="fr",
                                  needs_interpreter=True, interpreter_language="Frans",
