@@ -205,6 +205,14 @@ def guard_dossier_scope(bp: Blueprint) -> None:
             abort(404)
 
 
+def moment_scope_for_current_user():
+    """The SQL condition on RegistrationMoment for the moment lists the current user sees."""
+    from inschrijving.dossiers import queries as dossier_queries
+
+    return dossier_queries.moment_scope(current_user, today=local_today(),
+                                        window_days=current_app.config["VOLUNTEER_DOSSIER_WINDOW_DAYS"])
+
+
 def dossier_scope_for_current_user():
     """The SQL condition on Dossier for the lists the current user sees (`dossiers.queries.dossier_scope`)."""
     from inschrijving.dossiers import queries as dossier_queries

@@ -45,6 +45,15 @@ def staffed_moment_ids(user: User, *, today: date, window_days: int) -> sa.Selec
     )
 
 
+def moment_scope(user: User, *, today: date, window_days: int) -> sa.ColumnElement[bool]:
+    """SQL condition on RegistrationMoment: the moments this staff member may open (same rule as dossiers)."""
+    if user.role == Role.COORDINATOR:
+        return sa.true()
+    if user.role == Role.VOLUNTEER:
+        return RegistrationMoment.id.in_(staffed_moment_ids(user, today=today, window_days=window_days))
+    return sa.false()
+
+
 def dossier_scope(user: User, *, today: date, window_days: int) -> sa.ColumnElement[bool]:
     """SQL condition on Dossier: the dossiers this staff member may read and change."""
     if user.role == Role.COORDINATOR:

@@ -162,10 +162,13 @@ class DayList:
     shown: int
 
 
-def list_moment_rows(*, upcoming: bool, today: date, limit: int | None = None, offset: int = 0) -> list[MomentRow]:
+def list_moment_rows(*, upcoming: bool, today: date, limit: int | None = None, offset: int = 0,
+                     scope: sa.ColumnElement[bool] | None = None) -> list[MomentRow]:
     """Moments with their seat totals: upcoming soonest first, past most recent first (a page of them when
-    `limit` is given). Two queries."""
+    `limit` is given), only those `scope` lets the reader open. Two queries."""
     stmt = sa.select(RegistrationMoment)
+    if scope is not None:
+        stmt = stmt.where(scope)
     if upcoming:
         stmt = stmt.where(RegistrationMoment.held_on >= today).order_by(RegistrationMoment.held_on)
     else:

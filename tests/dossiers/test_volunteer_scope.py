@@ -101,3 +101,23 @@ def test_the_rule_has_one_home_used_by_the_list_query(db, two_moments):
     assert db.session.scalars(sa.select(Dossier.id).where(scope)).all() == [mine.id]
     assert queries.may_open(volunteer, {"dossier_id": mine.id}, today=date.today(), window_days=30)
     assert not queries.may_open(volunteer, {"dossier_id": _theirs.id}, today=date.today(), window_days=30)
+
+
+def test_a_volunteer_opens_the_day_list_only_of_a_moment_they_staff(client, auth, db, two_moments):
+    # A day list names every candidate of the moment, with phone and help notes: the same rule as dossiers.
+    staffed, other, _mine, _theirs = two_moments
+    volunteer = UserFactory()
+    staffed.staff.append(volunteer)
+    booking = BookingFactory(slot__moment=other)
+    db.session.commit()
+    login(db, auth, volunteer)
+    assert client.get(f"/planning/{staffed.id}/dag").status_code == 200
+    for url in (f"/planning/{other.id}", f"/planning/{other.id}/dag", f"/planning/{other.id}/dag/afdrukken",
+                f"/planning/{other.id}/daglijst.pdf"):
+        assert client.get(url).status_code == 404, url
+    # Nor can they make a new manage link (which would show them a working one) for its candidates.
+    response = client.post(f"/planning/{other.id}/dag/{booking.id}/nieuwe-link", data={"confirmed": "1"})
+    assert response.status_code == 404
+    # The moments page lists only what they may open.
+    page = client.get("/planning/").get_data(as_text=True)
+    assert f'href="/planning/{staffed.id}"' in page and f'href="/planning/{other.id}"' not in page

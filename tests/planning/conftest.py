@@ -27,7 +27,13 @@ def coordinator(db):
 
 @pytest.fixture
 def volunteer(db):
-    return UserFactory(name="Vic Vrijwilliger")
+    """A volunteer who staffs every moment of the test: who reaches which moment is tested apart
+    (tests/dossiers/test_volunteer_scope.py); these tests are about what the pages do."""
+    from tests.factories.planning import staffing_every_moment
+
+    user = UserFactory(name="Vic Vrijwilliger")
+    with staffing_every_moment(user):
+        yield user
 
 
 @pytest.fixture

@@ -9,10 +9,13 @@ from flask_babel import gettext as _
 from inschrijving.accounts.models import Role
 from inschrijving.planning import queries
 from inschrijving.planning.models import RegistrationMoment, Slot
-from inschrijving.web import guard_blueprint, role_required
+from inschrijving.web import guard_blueprint, guard_dossier_scope, role_required
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
 guard_blueprint(bp, Role.COORDINATOR, Role.VOLUNTEER)
+# A volunteer opens only the moments they staff (day list, attendance list, new link, walk-in): the same rule
+# as for their dossiers (issue 13.7), since a day list names every candidate of the moment.
+guard_dossier_scope(bp)
 
 # The calendar feed is fetched by calendar apps without a login; the secret token is the credential.
 feed_bp = Blueprint("planning_feed", __name__, url_prefix="/planning")

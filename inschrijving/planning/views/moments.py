@@ -26,7 +26,7 @@ from inschrijving.planning.services.base import (
     WrongStatus,
 )
 from inschrijving.planning.views.blueprint import bp, coordinator_only, moment_or_404
-from inschrijving.web import client_ip
+from inschrijving.web import client_ip, moment_scope_for_current_user
 
 
 def plan_from_form(form: MomentForm, *, now) -> MomentPlan | None:
@@ -90,11 +90,12 @@ def index():
         if current_user.calendar_token
         else None
     )
-    upcoming = queries.list_moment_rows(upcoming=True, today=today)
+    scope = moment_scope_for_current_user()  # a volunteer sees the moments they staff
+    upcoming = queries.list_moment_rows(upcoming=True, today=today, scope=scope)
     past_page = max(request.args.get("voorbij", 1, type=int), 1)
     # One row more than a page: it tells whether an older page exists, without a count.
     past = queries.list_moment_rows(upcoming=False, today=today, limit=PAST_PER_PAGE + 1,
-                                    offset=(past_page - 1) * PAST_PER_PAGE)
+                                    offset=(past_page - 1) * PAST_PER_PAGE, scope=scope)
     missing_limits = (
         dossier_queries.years_without_limits(queries.registration_years_ahead(upcoming, today=today))
         if current_user.role == Role.COORDINATOR
