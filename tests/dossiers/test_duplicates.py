@@ -134,3 +134,21 @@ def test_a_landlord_never_gets_two_complete_dossiers_of_one_household_for_one_mo
     lifecycle.complete_dossier(other_moment, version=other_moment.version, actor=actor, now=utcnow())
     assert other_moment.status == DossierStatus.COMPLETE
     assert duplicates.same_household(second) != []
+
+
+def test_a_volunteer_is_never_shown_an_earlier_dossier_of_a_moment_they_do_not_staff(db, client, auth):
+    # The duplicate page names the earlier dossier's people and lets its answers be copied: only within reach.
+    earlier = _earlier(db)
+    dossier, tenant = _new_dossier_with_tenant(db)
+    volunteer = UserFactory()
+    dossier.moment.staff.append(volunteer)  # not the earlier dossier's moment
+    db.session.commit()
+    auth.login(volunteer)
+    assert _identity(client, dossier, tenant).headers["Location"].endswith("/stap/income")
+    page = client.get(f"/dossiers/{dossier.id}/dubbel").get_data(as_text=True)
+    assert earlier.reference not in page
+    # Naming it by id copies nothing: the page only acts on the dossiers it may show.
+    client.post(f"/dossiers/{dossier.id}/dubbel", data={"earlier": earlier.id, "choice": "copy",
+                                                         "version": dossier.version})
+    _db.session.expire_all()
+    assert earlier.incomes and not _db.session.get(Dossier, dossier.id).incomes

@@ -67,14 +67,18 @@ def same_household(dossier: Dossier, *, other_ids: sa.ColumnElement[bool] | None
     return list(db.session.scalars(stmt))
 
 
-def pending_duplicates(dossier: Dossier) -> list[Dossier]:
-    """Earlier dossiers of this household the volunteer has not decided about yet (asked once per dossier)."""
+def pending_duplicates(dossier: Dossier, *, scope: sa.ColumnElement[bool] | None = None) -> list[Dossier]:
+    """Earlier dossiers of this household the volunteer has not decided about yet (asked once per dossier).
+
+    `scope` limits them to the dossiers the reader may open (`queries.dossier_scope`): a volunteer is never
+    shown, nor can copy from, a dossier of a moment they do not staff.
+    """
     if dossier.is_complete:
         return []
     decided = db.session.scalar(
         sa.select(DossierChange.id).where(DossierChange.dossier_id == dossier.id, DossierChange.step == DECISION_STEP)
     )
-    return [] if decided else same_household(dossier)
+    return [] if decided else same_household(dossier, other_ids=scope)
 
 
 def decide(dossier: Dossier, earlier: Dossier | None, choice: Choice, *, actor: Actor, now: datetime) -> Dossier:

@@ -22,7 +22,7 @@ from inschrijving.dossiers.views.steps import answers_context, form_step, next_s
 from inschrijving.extensions import db
 from inschrijving.notifications import services as notifications
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.web import current_actor
+from inschrijving.web import current_actor, dossier_scope_for_current_user
 
 
 @bp.route("/start/<int:booking_id>", methods=["GET", "POST"])
@@ -90,7 +90,7 @@ def step(dossier_id: int, slug: str):
             return _step_refused(exc, dossier_id, slug)
         else:
             flash(_("Bewaard."), "success")
-            if slug == "identity" and duplicates.pending_duplicates(dossier):
+            if slug == "identity" and duplicates.pending_duplicates(dossier, scope=dossier_scope_for_current_user()):
                 return redirect(url_for("dossiers.duplicates", dossier_id=dossier_id))
             if request.args.get("terug") == "overzicht":  # "Wijzig" on the overview: back to it
                 return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor=f"answers-{slug}"))
@@ -111,7 +111,7 @@ def _step_refused(exc: errors.DossierError, dossier_id: int, slug: str):
 def duplicates_page(dossier_id: int):
     """Earlier dossiers of the same household: continue one, copy its answers, or keep a new one (audited)."""
     dossier = open_dossier(dossier_id)
-    earlier = duplicates.same_household(dossier)
+    earlier = duplicates.same_household(dossier, other_ids=dossier_scope_for_current_user())
     if request.method == "GET":
         return render_dossier_page("dossiers/duplicates.html", dossier, earlier=earlier, form=VersionForm())
     chosen = next((d for d in earlier if d.id == request.form.get("earlier", type=int)), None)
