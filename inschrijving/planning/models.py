@@ -169,8 +169,16 @@ class RegistrationMoment(db.Model):
 
     @property
     def can_edit(self) -> bool:
-        """Place, notes, booking window and opening blocks may change while it is a draft or published."""
-        return self.status in (MomentStatus.DRAFT, MomentStatus.PUBLISHED)
+        """Place, notes, booking window and opening blocks may change while it is a draft or published.
+
+        Not an info moment: it is one session counted in attendees, and this form plans slots and desks.
+        """
+        return not self.is_info and self.status in (MomentStatus.DRAFT, MomentStatus.PUBLISHED)
+
+    @property
+    def has_desk_slots(self) -> bool:
+        """Planned as slots with desks (a registration moment), so slot capacities can be changed one by one."""
+        return not self.is_info
 
     @property
     def can_cancel(self) -> bool:

@@ -170,3 +170,15 @@ def test_saving_without_a_change_writes_nothing(db, moment, coordinator):
     editing.apply_edit(edit, actor=coordinator, ip=None, now=NOW)
     db.session.flush()
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "moment.edit")) == 0
+
+
+def test_a_candidate_with_only_a_mobile_number_is_told_by_sms(db, moment, booked, coordinator):
+    # Issue 18: a phone is a channel too; the cancellation must not be silent for someone without e-mail.
+    late2 = booked["late2"]
+    late2.email, late2.phone = None, "+32470112233"
+    db.session.flush()
+    edit = change(moment, blocks=[(time(9), time(10))])
+    editing.apply_edit(edit, actor=coordinator, ip=None, now=NOW, confirmed=edit.fingerprint)
+    db.session.flush()
+    sms = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == "+32470112233")).all()
+    assert [m.channel for m in sms] == ["sms"]

@@ -143,3 +143,18 @@ def test_a_registration_moment_has_no_attendance_list(client, auth, volunteer):
     _db.session.commit()
     auth.login(volunteer)
     assert client.get(f"/planning/{slot.moment_id}/aanwezigheid").status_code == 404
+
+
+def test_an_info_session_is_not_edited_or_resized_as_a_grid_of_desk_slots(client, auth, coordinator):
+    # The grid forms would turn its seats into desks and count registrations instead of attendees.
+    slot = make_info_session(seats=20)
+    _register(slot, 1, 3)
+    _db.session.commit()
+    auth.login(coordinator)
+    moment_id = slot.moment_id
+    assert not slot.moment.can_edit and not slot.moment.has_desk_slots
+    assert client.get(f"/planning/{moment_id}/bewerken").status_code == 302
+    assert client.get(f"/planning/{moment_id}/capaciteit").status_code == 302
+    page = client.get(f"/planning/{moment_id}", follow_redirects=True).get_data(as_text=True)
+    assert f'href="/planning/{moment_id}/bewerken"' not in page
+    assert f'href="/planning/{moment_id}/capaciteit"' not in page

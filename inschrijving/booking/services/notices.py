@@ -169,14 +169,13 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
 
 def queue_unseated(booking: Booking, *, now: datetime, on_waitlist: bool) -> None:
     """Tell a candidate that new opening hours left no seat for them: cancelled, and (when so) first on the
-    waiting list. With the METHOD:CANCEL calendar file a single cancellation carries."""
-    if not booking.email:
+    waiting list. With the METHOD:CANCEL calendar file a single cancellation carries; by SMS as a cancellation."""
+    _queue_sms(booking, "cancelled", _sms_cancelled)
+    if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=booking.reference)
-        message = _message_for_booking(booking, "booking_unseated", subject, now=now)
-    message["context"]["on_waitlist"] = on_waitlist
-    queue_message(**message)
+        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=_ref(booking))
+        _queue_for_booking(booking, "booking_unseated", subject, now=now, extra={"on_waitlist": on_waitlist})
 
 
 def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:

@@ -101,7 +101,7 @@ def find_shortfalls(moment: RegistrationMoment, changes: dict[int, int]) -> list
     live = live_bookings_by_slot(list(short))
     return [
         Shortfall(slots[slot_id], capacity, live[slot_id][capacity:],
-                  held_offers=slots[slot_id].booked - len(live[slot_id]))
+                  held_offers=slots[slot_id].booked - sum(b.seats for b in live[slot_id]))
         for slot_id, capacity in short.items()
     ]
 

@@ -164,7 +164,7 @@ def plan_edit(
     edit.withdrawn = [slot for start, slot in by_start.items() if start in current and start not in planned]
     live = live_bookings_by_slot([slot.id for slot in moment.slots])
     for slot in edit.withdrawn:
-        if slot.booked > len(live[slot.id]):
+        if slot.booked > sum(b.seats for b in live[slot.id]):
             raise SeatHeldForOffer(slot)
     for slot in edit.kept.values():
         edit.affected += [Affected(b, SAME_TIME, slot.starts_at, slot.starts_at) for b in live[slot.id]]

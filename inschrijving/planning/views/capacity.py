@@ -28,6 +28,8 @@ from inschrijving.web import client_ip
 def capacity(moment_id: int):
     """Change the seats of one or all slots; if bookings no longer fit, show who must move and where to."""
     moment = moment_or_404(moment_id)
+    if not moment.has_desk_slots:  # an info session: its seats are the attendees, set on its own page
+        return redirect(url_for(".detail", moment_id=moment.id))
     # After a move the pending change comes back in the query string, so the coordinator sees what is left.
     form = CapacityForm(slots=slot_choices(moment.slots), slot_id=request.args.get("slot_id", type=int),
                         capacity=request.args.get("capacity", type=int))
