@@ -170,3 +170,18 @@ def test_staff_see_how_far_the_last_message_got_and_who_wants_no_sms(client, aut
     html = _html(client, f"/planning/{moment.id}/dag")
     assert '<span class="badge badge-error">sms: nummer geweigerd</span>' in html
     assert "e-mail: verstuurd" in html and "wil geen sms" in html
+
+
+def test_the_confirmation_written_with_the_booking_counts_as_its_last_message(db):
+    # The confirmation is inserted in the booking's own statement: it must carry the booking's id too.
+    from inschrijving.booking.services import lifecycle
+    from inschrijving.booking.services.base import ContactDetails
+    from inschrijving.db_types import utcnow
+    from inschrijving.notifications import queries as notification_queries
+    from tests.factories.planning import SlotFactory
+
+    slot = SlotFactory()
+    _db.session.commit()
+    issued = lifecycle.book_slot(slot.id, details=ContactDetails("Nieuw", email="nieuw@example.org"), now=utcnow())
+    status = notification_queries.delivery_status_by_booking([issued.booking_id])[issued.booking_id]
+    assert status.channel == "email" and status.status == "waiting"

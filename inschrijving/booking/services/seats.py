@@ -249,7 +249,8 @@ def write_booking(booking: dict, message: dict | None, *, slot_id: int, take_sea
         return Written(seat_taken=False, booking_id=None)
     booking_id = conn.execute(booking_insert(conn.dialect.name), booking).scalar_one_or_none()
     if booking_id is not None and message is not None:
-        conn.execute(_INSERT_MESSAGE, {**message, "created_at": booking["created_at"]})
+        # With its booking's id, so the day list can show how far the confirmation got (issue 18).
+        conn.execute(_INSERT_MESSAGE, {**message, "created_at": booking["created_at"], "booking_id": booking_id})
     return Written(seat_taken=take_seat, booking_id=booking_id)
 
 
@@ -282,8 +283,9 @@ def _pg_booking_write(booking_columns: tuple[str, ...], with_message: bool) -> s
     )
     if with_message:
         new_message = sa.insert(_outbox).from_select(
-            list(_MESSAGE_COLUMNS),
-            sa.select(*[sa.bindparam(f"m_{name}", type_=_outbox.c[name].type) for name in _MESSAGE_COLUMNS])
+            [*_MESSAGE_COLUMNS, "booking_id"],
+            sa.select(*[sa.bindparam(f"m_{name}", type_=_outbox.c[name].type) for name in _MESSAGE_COLUMNS],
+                      new_booking.c.id)
             .select_from(new_booking),
             include_defaults=False,
         ).cte("new_message")
