@@ -115,3 +115,17 @@ def test_no_page_of_a_packet_holds_only_a_heading_and_a_section_spills_onto_no_n
     # A dossier's data fits on one page; each scan has its own (the documents list used to spill onto a page).
     sections = packets.cached_sections(plain)
     assert [sections[d.id].page_count for d in plain] == [2, 2, 2]
+
+
+def test_the_packet_names_the_deelgemeenten_the_household_chose(app, db):
+    # Issue 16: a preference can be a deelgemeente; the packet shows it as the portal and the exports do.
+    from tests.factories.landlords import MunicipalityFactory, SubMunicipalityFactory
+
+    dossier = full_dossier(MomentFactory(), [LandlordFactory()], last_name="Vandenberghe")
+    heule = SubMunicipalityFactory(name="Heule", municipality=MunicipalityFactory(name="Kortrijk"))
+    dossier.preferences.sub_municipalities.append(heule)
+    db.session.flush()
+
+    text = _flat(packets.dossier_pdf(dossier, now=utcnow()))
+
+    assert "Heule (Kortrijk)" in text

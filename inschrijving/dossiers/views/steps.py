@@ -353,10 +353,15 @@ def consent_in_language(dossier: Dossier) -> tuple[str, str, list[str]] | None:
         return language, LANGUAGE_NAMES.get(language, language), [str(line) for line in consent.CONSENT_TEXT]
 
 
+# Codes CLDR names that are no country a house can stand in: pseudo-locales, unions, "unknown region".
+NOT_COUNTRIES = frozenset({"XA", "XB", "EU", "EZ", "UN", "ZZ", "QO"})
+
+
 @cache
 def _country_names(locale: str) -> tuple[tuple[str, str], ...]:
     names = Locale.parse(locale).territories
-    return tuple(sorted(((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+    return tuple(sorted(((code, name) for code, name in names.items()
+                         if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES),
                         key=lambda pair: pair[1]))
 
 

@@ -35,7 +35,7 @@ from inschrijving.dossiers.models import Document, Dossier, IncomeRecord, Landlo
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.extensions import db
 from inschrijving.formatting import BELGIAN_LOCALE, dutch_date, dutch_datetime, euro
-from inschrijving.landlords.models import DossierSection, Landlord
+from inschrijving.landlords.models import DossierSection, Landlord, SubMunicipality
 from inschrijving.landlords.portal.services import access
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import pdfmerge, pdfpages, storage
@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-TEMPLATE_VERSION = "2026-12-07.1"
+TEMPLATE_VERSION = "2026-12-07.2"  # .2: deelgemeenten; appended PDFs cleaned at merge
 SECTION_TEMPLATE = "pdf/dossier_section.html"
 # Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
 SCAN_MAX_PIXELS = (1240, 1754)
@@ -356,6 +356,8 @@ def _load_for_rendering(dossiers: Sequence[Dossier]) -> None:
             selectinload(Dossier.property_declarations),
             selectinload(Dossier.addresses),
             selectinload(Dossier.preferences).selectinload(Preferences.municipalities),
+            selectinload(Dossier.preferences).selectinload(Preferences.sub_municipalities)
+            .selectinload(SubMunicipality.municipality),
             joinedload(Dossier.moment),
         )
     ).all()
