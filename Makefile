@@ -59,8 +59,9 @@ PORT ?= 5000
 run: export WOONCLUB_PHONE ?= 056 00 00 00
 run: install
 	$(BIN)/flask db upgrade
-	$(BIN)/flask seed-demo
-	PATH="$(CURDIR)/$(BIN):$$PATH" FLASK_DEBUG=1 GUNICORN_CMD_ARGS="--reload $$GUNICORN_CMD_ARGS" \
+	@# Debug, as the web and worker below: the demo's scans are encrypted with the development key they read with.
+	FLASK_DEBUG=1 $(BIN)/flask seed-demo
+	PATH="$(CURDIR)/$(BIN):$$PATH" FLASK_DEBUG=1 LOCAL_DEVELOPMENT=1 GUNICORN_CMD_ARGS="--reload $$GUNICORN_CMD_ARGS" \
 		PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/honcho start --port $(PORT)
 
 lint: $(STAMP)

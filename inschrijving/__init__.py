@@ -126,16 +126,35 @@ def trust_proxies(app: Flask) -> None:
 
 
 def _is_local_development_server() -> bool:
-    """`flask run` (the Werkzeug development server) bound to a loopback address."""
-    if os.environ.get("FLASK_RUN_FROM_CLI") != "true" or "run" not in sys.argv[1:]:
-        return False
-    host = os.environ.get("FLASK_RUN_HOST", "127.0.0.1")
+    """A server only this machine can reach: `flask run`, or `make run`'s gunicorn, bound to loopback.
+
+    `make run` serves the Procfile's gunicorn in debug mode (issue 18) and says so with LOCAL_DEVELOPMENT=1:
+    a loopback bind alone proves nothing, since production gunicorn listens on 127.0.0.1 behind its proxy.
+    gunicorn never runs Werkzeug's debugger.
+    """
     args = sys.argv[1:]
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" in args:
+        return _is_loopback(_option(args, ("--host", "-h")) or os.environ.get("FLASK_RUN_HOST", "127.0.0.1"))
+    local = os.environ.get("LOCAL_DEVELOPMENT") == "1"
+    if Path(sys.argv[0]).name == "gunicorn" and local:
+        bind = _option(args, ("--bind", "-b")) or os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+        return _is_loopback(bind.rpartition(":")[0] or bind)
+    # The task queue's worker beside it listens on no port at all.
+    return Path(sys.argv[0]).name == "huey_consumer" and local
+
+
+def _option(args: list[str], names: tuple[str, ...]) -> str | None:
+    value = None
     for i, arg in enumerate(args):
-        if arg in ("--host", "-h") and i + 1 < len(args):
-            host = args[i + 1]
-        elif arg.startswith("--host="):
-            host = arg.split("=", 1)[1]
+        if arg in names and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith(tuple(f"{name}=" for name in names if name.startswith("--"))):
+            value = arg.split("=", 1)[1]
+    return value
+
+
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]")
     if host == "localhost":
         return True
     try:

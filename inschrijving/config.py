@@ -61,8 +61,11 @@ class Config:
     UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", 25_000_000))
     # Fernet keys for uploads at rest, comma-separated: the first encrypts, all decrypt (rotation).
     DOCUMENT_KEYS = os.environ.get("DOCUMENT_KEYS", "")
-    # Whole-request limit: one upload plus the form around it.
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
+    # Whole-request limit: the documents page sends several scans at once (issue 15: ID and income proof of
+    # two adults, phone photos of a few MB each), each still held to UPLOAD_MAX_BYTES, plus the form.
+    UPLOADS_PER_REQUEST = 6
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", UPLOADS_PER_REQUEST * UPLOAD_MAX_BYTES
+                                            + 1024 * 1024))
     OUTBOX_FOLDER = os.environ.get("OUTBOX_FOLDER", str(INSTANCE / "outbox"))
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

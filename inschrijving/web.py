@@ -399,7 +399,8 @@ def init_error_pages(app: Flask) -> None:
     def too_large(_error):
         if _is_api_request():
             return _api_error(413, "too_large", "The request is too large.")
-        return render_error(413, _("Bestand te groot"), _("Het bestand is te groot. Kies een kleiner bestand."))
+        return render_error(413, _("Bestand te groot"), _(
+            "De bestanden zijn samen te groot. Kies minder bestanden tegelijk, of kleinere."))
 
     @app.errorhandler(429)
     def too_many(_error):

@@ -39,6 +39,26 @@ def test_debug_under_gunicorn_is_refused(monkeypatch):
         create_app({**PRODUCTION, "SECRET_KEY": "dev-only-not-secret"})
 
 
+@pytest.mark.parametrize(("argv", "local", "allowed"), [
+    (["gunicorn", "--bind", "127.0.0.1:5000", "wsgi:app"], "1", True),  # make run (Procfile), on this machine
+    (["gunicorn", "--bind", "0.0.0.0:5000", "wsgi:app"], "1", False),
+    (["gunicorn", "--bind", "127.0.0.1:8000", "wsgi:app"], None, False),  # production behind its proxy
+    (["huey_consumer", "inschrijving.notifications.worker.huey"], "1", True),  # make run's worker
+    (["huey_consumer", "inschrijving.notifications.worker.huey"], None, False),
+])
+def test_make_runs_gunicorn_may_debug_on_loopback_only_when_it_says_so(monkeypatch, argv, local, allowed):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    if local:
+        monkeypatch.setenv("LOCAL_DEVELOPMENT", local)
+    monkeypatch.setattr(sys, "argv", argv)
+    if allowed:
+        assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).debug
+    else:
+        with pytest.raises(InsecureConfiguration, match="FLASK_DEBUG"):
+            create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
 @pytest.mark.parametrize(("argv", "env_host", "allowed"), [
     (["flask", "run"], None, True),
     (["flask", "run", "--host", "127.0.0.1", "--port", "5000"], None, True),

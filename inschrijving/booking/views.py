@@ -239,7 +239,9 @@ def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 
                            can_change=booking.candidate_can_change(utcnow()), form=form,
                            dossier_progress=queries.get_dossier_progress(booking.id),
                            manage_link=notices.manage_url(token),
-                           sms_form=ConfirmForm() if notices.wants_sms(booking) else None), status
+                           # A cancelled booking gets no more SMS, so there is nothing to stop.
+                           sms_form=ConfirmForm() if notices.wants_sms(booking) and not booking.is_cancelled
+                           else None), status
 
 
 @bp.route("/afspraak/<token>/gegevens", methods=["POST"])
