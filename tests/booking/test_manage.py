@@ -136,9 +136,33 @@ def test_staff_see_the_corrected_details_on_the_day_list(client, db, auth, booki
 
     assert client.post(f"/afspraak/token-{booking.reference}/gegevens", data=DETAILS).status_code == 302
     volunteer = UserFactory()
+    booking.moment.staff.append(volunteer)  # volunteers open the day lists of the moments they staff
     db.session.commit()
     auth.login(volunteer)
     response = client.get(f"/planning/{booking.moment_id}/dag")
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[:300]
     assert "Fatima El Amrani-Benali" in page and "Tolk: Turks" in page
+
+
+def test_a_client_reached_through_the_worker_who_gives_their_own_phone_is_reached_by_it(client, db, booking):
+    # Booked by a social worker with the worker's contact (issue 14); the client now gives a number of their own.
+    from inschrijving.booking.models import ContactChannel
+
+    booking.contact_channel, booking.client_key = ContactChannel.BOOKER, "client-key"
+    booking.sms_opted_out_at = utcnow()
+    db.session.commit()
+    assert client.post(f"/afspraak/token-{booking.reference}/gegevens", data=DETAILS).status_code == 302
+    db.session.refresh(booking)
+    assert booking.contact_channel == ContactChannel.OWN and booking.client_key is None
+    assert booking.phone == "+32470998877" and booking.sms_opted_out_at is None
+
+
+
+def test_a_cancelled_booking_offers_no_sms_opt_out(client, db, booking):
+    booking.phone = "+32470998877"
+    db.session.commit()
+    assert "sms-stoppen" in _page(client, booking)
+    lifecycle.cancel_by_candidate(booking, now=utcnow())
+    db.session.commit()
+    assert "sms-stoppen" not in _page(client, booking)

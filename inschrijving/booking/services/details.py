@@ -12,7 +12,7 @@ from datetime import datetime
 
 from inschrijving.accounts.services.audit import Actor, audit
 from inschrijving.booking import queries
-from inschrijving.booking.models import Booking
+from inschrijving.booking.models import Booking, ContactChannel
 from inschrijving.booking.services.base import BookingNotChangeable, DuplicateContact
 
 
@@ -47,6 +47,15 @@ def correct_details(booking: Booking, details: CorrectedDetails, *, actor: Actor
         return []
     for name in changed:
         setattr(booking, name, getattr(details, name))
+    if {"phone", "email"} & set(changed):
+        if booking.contact_channel == ContactChannel.BOOKER:
+            # The client now gives a contact of their own: from here on they are reached, and known as one
+            # client per moment (the unique indexes on own contacts), by it, not through the worker.
+            booking.contact_channel, booking.client_key = ContactChannel.OWN, None
+            changed.append("contact_channel")
+        if "phone" in changed:
+            # A new number has neither refused an SMS nor asked to stop them.
+            booking.sms_refused_at = booking.sms_opted_out_at = None
     booking.updated_at = now
     audit(actor, "booking.details_corrected", object_type="booking", object_id=booking.id,
           detail={"fields": changed})
