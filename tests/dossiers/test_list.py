@@ -68,3 +68,17 @@ def test_the_list_keeps_a_constant_number_of_queries_with_filters(db, volunteer_
     with count_queries() as many:
         assert "63 dossiers gevonden." in text(volunteer_client.get(url))
     assert len(many) == len(few)
+
+
+def test_page_links_carry_only_the_lists_own_filters(db, client, auth):
+    # url_for would read "endpoint" or "_external" in the query string as its own arguments: a 500.
+    from tests.factories.accounts import UserFactory
+    from tests.factories.dossiers import DossierFactory
+
+    for _ in range(51):
+        DossierFactory()
+    auth.login(UserFactory(coordinator=True))
+    db.session.commit()
+    response = client.get("/dossiers/?endpoint=x&_external=1&status=draft")
+    assert response.status_code == 200
+    assert "endpoint=" not in response.get_data(as_text=True)

@@ -24,7 +24,8 @@ def index():
     page = reads.view_dossier_list(criteria, page=request.args.get("pagina", 1, type=int), actor=current_actor(),
                                    scope=dossier_scope_for_current_user())
     missing = {d.id: checklist.missing_items(d) for d in page.items}
-    filters = {k: v for k, v in request.args.items() if k != "pagina" and v}
+    # Only the form's own fields go into the page links (url_for would take "endpoint" or "_external" as its own).
+    filters = {name: request.args[name] for name in form.data if name in request.args and request.args[name]}
     html = render_template("dossiers/index.html", form=form, moment=moment, page=page, dossiers=page.items,
                            missing=missing, filters=filters)
     db.session.commit()

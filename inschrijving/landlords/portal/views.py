@@ -92,7 +92,8 @@ def moment(moment_id: int):
     )
     db.session.commit()
     landlord = db.session.get(Landlord, _landlord_id())
-    filters = {k: v for k, v in request.args.items() if k != "pagina" and v}
+    # Only the form's own fields go into the page links (url_for would take "endpoint" or "_external" as its own).
+    filters = {name: request.args[name] for name in form.data if name in request.args and request.args[name]}
     return render_template(
         "landlords/portal_moment.html", landlord=landlord, moment=moment, page=page, form=form, filters=filters
     )
