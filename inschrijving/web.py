@@ -38,6 +38,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError, IntegerConverter
 
+from inschrijving import contact
 from inschrijving.accounts.models import Role, User
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES, RTL_LANGUAGES
@@ -292,6 +293,16 @@ def init_templates(app: Flask) -> None:
         if str(get_locale() or "nl") in RTL_LANGUAGES:
             return f"\u2066{value}\u2069"
         return value
+
+    @app.template_filter("phone")
+    def phone_filter(value: str | None) -> str:
+        # A stored number (+32470123456) as people read it (+32 470 12 34 56); what cannot be parsed, as stored.
+        if not value:
+            return ""
+        try:
+            return contact.normalise_phone(value, readable=True)
+        except ValueError:
+            return value
 
     @app.template_filter("bdi")
     def bdi_filter(value: Any) -> Markup:

@@ -26,6 +26,7 @@ SAMPLES = {
     "clock": (datetime(2026, 5, 4, 9, 30, tzinfo=UTC),),
     "moment_time": (datetime(2026, 5, 4, 9, 30, tzinfo=UTC),),
     "bdi": ("0470 12 34 56",),
+    "phone": ("+32470123456",),
     "what_to_bring": (),
     "choice_status_label": ("registered",),
     "break_at_punctuation": ("medewerker@example.org",),

@@ -166,3 +166,10 @@ def test_a_cancelled_booking_offers_no_sms_opt_out(client, db, booking):
     lifecycle.cancel_by_candidate(booking, now=utcnow())
     db.session.commit()
     assert "sms-stoppen" not in _page(client, booking)
+
+
+def test_the_phone_number_reads_as_people_write_it(client, db, booking):
+    booking.phone = "+32470998877"
+    db.session.commit()
+    page = _page(client, booking)
+    assert "+32 470 99 88 77" in page and "+32470998877" not in page.split("<form")[0]
