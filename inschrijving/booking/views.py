@@ -222,7 +222,8 @@ def confirmation(token: str):
     template = "booking/confirmation_for_client.html" if booking.is_booked_for_someone_else \
         else "booking/confirmation.html"
     return render_template(template, booking=booking, token=token, checklist=checklist(),
-                           manage_link=notices.manage_url(token))
+                           manage_link=notices.manage_url(token), by_sms=notices.wants_sms(booking),
+                           by_email=bool(booking.email) and notices.wants_email(booking))
 
 
 @bp.route("/afspraak/<token>")

@@ -173,3 +173,16 @@ def test_the_phone_number_reads_as_people_write_it(client, db, booking):
     db.session.commit()
     page = _page(client, booking)
     assert "+32 470 99 88 77" in page and "+32470998877" not in page.split("<form")[0]
+
+
+def test_the_confirmation_names_the_channels_the_messages_go_by(client, db, booking):
+    from inschrijving.booking.models import ReachBy
+
+    booking.phone, booking.reach_by = "+32470998877", ReachBy.BOTH
+    db.session.commit()
+    page = client.get(f"/afspraak/token-{booking.reference}/bevestigd").get_data(as_text=True)
+    assert "U krijgt ook een sms en een e-mail met deze gegevens." in page
+    booking.reach_by = ReachBy.SMS
+    db.session.commit()
+    page = client.get(f"/afspraak/token-{booking.reference}/bevestigd").get_data(as_text=True)
+    assert "U krijgt ook een sms met deze gegevens." in page
