@@ -82,7 +82,8 @@ def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
 
     A PDF locked only by an owner password opens (qpdf tries the empty user password). Scripts, launch and
     link actions and embedded files are removed here too (`pdfsafety.sanitise`), so a file stored before
-    uploads were cleaned never reaches a landlord with them (issue 13.2).
+    uploads were cleaned (issue 13.2) never reaches a packet with them. Its original, downloaded on its own,
+    is served as it was stored (docs/security.md, "Uploads").
     """
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
