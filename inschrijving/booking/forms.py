@@ -16,6 +16,7 @@ from inschrijving.booking.services.clients import client_key
 from inschrijving.booking.services.details import CorrectedDetails
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.contact import normalise_email, normalise_phone
+from inschrijving.notifications import sms
 from inschrijving.validators import NumberRange
 
 
@@ -152,13 +153,31 @@ class BookingForm(CandidateDetailsFields, FlaskForm):
 
 class WaitlistForm(ContactFieldsMixin, FlaskForm):
     contact_name = _name_field()
-    email = EmailField(_l("E-mailadres"), filters=[_empty_to_none], render_kw=EMAIL_ATTRS,
-                       validators=[DataRequired(_l("Vul uw e-mailadres in. We sturen u daar een bericht.")),
-                                   Length(max=254)])
-    phone = TelField(_l("Telefoonnummer (niet verplicht)"), filters=[_empty_to_none], render_kw=PHONE_ATTRS,
+    # A freed seat is offered by SMS and by e-mail (issue 18): a mobile number or an address will do.
+    phone = TelField(_l("Gsm-nummer"), filters=[_empty_to_none], render_kw=PHONE_ATTRS,
                      validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("E-mailadres"), filters=[_empty_to_none], render_kw=EMAIL_ATTRS,
+                       validators=[Optional(), Length(max=254)])
     language = _language_field()
     household_size = _household_field()
+
+    def __init__(self, *args, for_next_moment: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # "Mail me at a new date" goes by e-mail only; a freed seat of a moment by SMS as well.
+        self.for_next_moment = for_next_moment
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.email.errors or self.phone.errors:
+            return False
+        if self.for_next_moment and not self.email.data:
+            self.email.errors = [*self.email.errors, _l("Vul uw e-mailadres in. We sturen u daar een bericht.")]
+            ok = False
+        elif not self.email.data and not sms.is_mobile(self.phone_e164):
+            self.phone.errors = [*self.phone.errors, _l(
+                "Geef een gsm-nummer of een e-mailadres. Daarop sturen we het bericht als er een plaats vrijkomt.")]
+            ok = False
+        return ok
 
     def details(self) -> ContactDetails:
         return ContactDetails(

@@ -368,7 +368,7 @@ def cancel(token: str):
 def join_waitlist(moment_id: int | None):
     """Put a candidate on a full moment's waiting list, or on the list for the next moment."""
     moment = _bookable_moment_or_404(moment_id) if moment_id is not None else None
-    form = WaitlistForm()
+    form = WaitlistForm(for_next_moment=moment is None)
     if form.validate_on_submit():
         try:
             waitlist.join_waitlist(moment, details=form.details(), now=utcnow())

@@ -57,10 +57,16 @@ def test_resend_without_email_asks_to_call(db, now):
 # Waiting list
 
 
-def test_join_waitlist_needs_an_email_and_only_once(db, now):
+def test_join_waitlist_needs_a_mobile_number_or_an_email_and_only_once(db, now):
     moment = MomentFactory()
     with pytest.raises(base.WaitlistError):
-        waitlist.join_waitlist(moment, details=details(email=None), now=now)
+        waitlist.join_waitlist(moment, details=details(email=None, phone=None), now=now)
+    with pytest.raises(base.WaitlistError):  # a landline cannot take the SMS an offer goes by
+        waitlist.join_waitlist(moment, details=details(email=None, phone="+3256234567"), now=now)
+    with pytest.raises(base.WaitlistError):  # news of a new date goes by e-mail only
+        waitlist.join_waitlist(None, details=details(email=None, phone="+32470112233"), now=now)
+    texted = waitlist.join_waitlist(moment, details=details(email=None, phone="+32470112233"), now=now)
+    assert texted.status == WaitlistStatus.WAITING
     entry = waitlist.join_waitlist(moment, details=details(), now=now)
     assert entry.status == WaitlistStatus.WAITING
     with pytest.raises(base.AlreadyWaiting):
@@ -144,3 +150,17 @@ def test_reminders_are_sent_once_with_a_fresh_link(db, now):
     assert due.id not in reminders.list_due_reminder_ids(now=now, days_before=2)
     assert not reminders.send_reminder(due.id, now=now)
     assert len(outbox()) == 1
+
+
+def test_someone_waiting_with_only_a_mobile_number_is_offered_the_seat_by_sms(db, now):
+    # Issue 18: many candidates have a phone and no e-mail; the waiting list must reach them too.
+    slot = SlotFactory(capacity=1)
+    booking = BookingFactory(slot=slot)
+    entry = waitlist.join_waitlist(slot.moment, details=details(email=None, phone="+32470112233"), now=now)
+    lifecycle.cancel_by_candidate(booking, now=now)
+    db.session.refresh(entry)
+    assert entry.status == WaitlistStatus.OFFERED
+    from inschrijving.notifications.models import OutboxMessage
+
+    offers = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == "+32470112233")).all()
+    assert [m.channel for m in offers] == ["sms"] and "/k/" in offers[0].body_text

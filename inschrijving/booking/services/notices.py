@@ -236,7 +236,9 @@ def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
 
 
 def queue_next_moment(entry: WaitlistEntry, moment: RegistrationMoment) -> None:
-    """Tell someone who asked for it that a new moment is open for booking."""
+    """Tell someone who asked for it that a new moment is open for booking (by e-mail; without one, staff call)."""
+    if not entry.email:
+        return
     with force_locale(entry.language):
         subject = _("Er is een nieuwe groepsinschrijving")
     queue_message(entry.email, subject, template="emails/next_moment.txt", language=entry.language, context={

@@ -15,6 +15,7 @@ from inschrijving.booking.models import WaitlistEntry, WaitlistStatus
 from inschrijving.booking.services import notices, seats
 from inschrijving.booking.services.base import AlreadyWaiting, ContactDetails, SlotFull, WaitlistError
 from inschrijving.extensions import db
+from inschrijving.notifications import sms
 from inschrijving.planning.models import MomentStatus, RegistrationMoment, Slot
 from inschrijving.tokens import new_token
 
@@ -27,15 +28,19 @@ class Offer:
 
 def join_waitlist(moment: RegistrationMoment | None, *, details: ContactDetails, now: datetime) -> WaitlistEntry:
     """Put a candidate on a moment's waiting list, or (moment None) on the list for the next moment."""
-    if not details.email:
-        # Offers expire within hours; only e-mail reaches people that fast without staff calling round.
-        raise WaitlistError("an e-mail address is needed")
+    if moment is None and not details.email:
+        raise WaitlistError("the news of a new date goes by e-mail")
+    if not details.email and not sms.is_mobile(details.phone):
+        # Offers expire within hours; only an SMS or an e-mail reaches people that fast without staff calling round.
+        raise WaitlistError("a mobile number or an e-mail address is needed")
     moment_id = moment.id if moment is not None else None
+    same_contact = [column == value for column, value in ((WaitlistEntry.email, details.email),
+                                                          (WaitlistEntry.phone, details.phone)) if value]
     already = db.session.scalar(
         sa.select(WaitlistEntry.id).where(
             WaitlistEntry.moment_id.is_(None) if moment_id is None else WaitlistEntry.moment_id == moment_id,
             WaitlistEntry.status.in_((WaitlistStatus.WAITING, WaitlistStatus.OFFERED)),
-            WaitlistEntry.email == details.email,
+            sa.or_(*same_contact),
         )
     )
     if already:
