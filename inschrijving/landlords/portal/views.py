@@ -94,8 +94,10 @@ def moment(moment_id: int):
     landlord = db.session.get(Landlord, _landlord_id())
     # Only the form's own fields go into the page links (url_for would take "endpoint" or "_external" as its own).
     filters = {name: request.args[name] for name in form.data if name in request.args and request.args[name]}
+    preparing = packets.sections_being_prepared([row.id for row in page.rows if row.is_complete])
     return render_template(
-        "landlords/portal_moment.html", landlord=landlord, moment=moment, page=page, form=form, filters=filters
+        "landlords/portal_moment.html", landlord=landlord, moment=moment, page=page, form=form, filters=filters,
+        preparing=preparing,
     )
 
 

@@ -121,6 +121,20 @@ def readable_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tup
     return parts
 
 
+def sections_being_prepared(dossier_ids: Sequence[int]) -> set[int]:
+    """The complete dossiers among these whose section the worker has not rendered yet (two queries).
+
+    The portal names them "wordt klaargemaakt" (issue 18); a packet asked for meanwhile renders them itself.
+    """
+    if not dossier_ids:
+        return set()
+    dossiers = db.session.scalars(
+        sa.select(Dossier).where(Dossier.id.in_(dossier_ids), Dossier.completed_at.is_not(None))
+        .options(selectinload(Dossier.documents))
+    ).all()
+    return {d.id for d in missing_sections([d for d in dossiers if d.is_complete])}
+
+
 def missing_sections(dossiers: Sequence[Dossier]) -> list[Dossier]:
     """The dossiers whose section must be rendered before a packet can be merged."""
     cached = cached_sections(dossiers)
