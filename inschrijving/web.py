@@ -172,6 +172,7 @@ def role_required(*roles: Role) -> Callable:
                 return denied
             return view(*args, **kwargs)
 
+        wrapped.required_roles = roles  # type: ignore[attr-defined]  # read by guard_dossier_scope
         return wrapped
 
     return decorator
@@ -198,6 +199,10 @@ def guard_dossier_scope(bp: Blueprint) -> None:
 
     @bp.before_request
     def _scope():
+        view = current_app.view_functions.get(request.endpoint or "")
+        roles = getattr(view, "required_roles", None)
+        if roles is not None and current_user.is_authenticated and current_user.role not in roles:
+            return None  # a page of another role: the view's own guard answers 403, the same for every id
         ids = dict(request.view_args or {})
         if "moment" in request.args:
             ids["moment_id"] = request.args.get("moment", type=int)

@@ -116,7 +116,8 @@ class PageQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    page: int = Field(default=1, ge=1, description="Which page, from 1.")
+    # Bounded so the OFFSET stays a number every database takes (the API fuzz test found 2^63).
+    page: int = Field(default=1, ge=1, le=1_000_000, description="Which page, from 1 to 1,000,000.")
     per_page: int = Field(default=100, ge=1, le=MAX_PER_PAGE, description="Items per page, at most 500.")
 
 
