@@ -182,3 +182,14 @@ def test_a_candidate_with_only_a_mobile_number_is_told_by_sms(db, moment, booked
     db.session.flush()
     sms = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == "+32470112233")).all()
     assert [m.channel for m in sms] == ["sms"]
+
+
+def test_a_window_kept_to_the_minute_the_form_shows_is_no_change(db, moment):
+    # The form writes minutes; a window stored with seconds (the demo's, a script's) must not show as changed.
+    from datetime import timedelta as _delta
+
+    moment.booking_opens_at = moment.booking_opens_at.replace(second=0, microsecond=0) + _delta(seconds=37)
+    db.session.flush()
+    edit = change(moment, booking_opens_at=moment.booking_opens_at.replace(second=0),
+                  booking_closes_at=moment.booking_closes_at, location_name="Het Pand")
+    assert edit.changed_fields == ["location_name"]

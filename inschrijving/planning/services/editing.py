@@ -110,14 +110,19 @@ class MomentEdit:
         return [name for name in self.after if self.after[name] != self.before[name]]
 
 
+def _minute(at: datetime) -> str:
+    return at.astimezone(UTC).replace(second=0, microsecond=0).isoformat()
+
+
 def _values(moment_or_plan) -> dict:
     return {
         "location_name": moment_or_plan.location_name,
         "address": moment_or_plan.address,
         "place_notes": dict(moment_or_plan.place_notes or {}),
-        # In UTC, so the same instant written in another zone (the form's Brussels time) is no change.
-        "booking_opens_at": moment_or_plan.booking_opens_at.astimezone(UTC).isoformat(),
-        "booking_closes_at": moment_or_plan.booking_closes_at.astimezone(UTC).isoformat(),
+        # In UTC and to the minute, so the same time written in another zone (the form's Brussels time, which
+        # has no seconds) is no change.
+        "booking_opens_at": _minute(moment_or_plan.booking_opens_at),
+        "booking_closes_at": _minute(moment_or_plan.booking_closes_at),
         "blocks": [f"{s.strftime('%H:%M')}-{e.strftime('%H:%M')}" for s, e in _blocks_of(moment_or_plan)],
         "slot_minutes": moment_or_plan.slot_minutes,
     }
