@@ -93,7 +93,7 @@ def main() -> None:
     with app.app_context(), app.test_request_context():
         from inschrijving.landlords.models import DossierSection
         from inschrijving.landlords.portal import queries as portal
-        from inschrijving.landlords.portal.services import packets
+        from inschrijving.landlords.portal.services import packets, sections
         from inschrijving.rendering.pdf import html_to_pdf
         from tests.factories.accounts import UserFactory
         from tests.factories.landlords import LandlordFactory, MunicipalityFactory
@@ -119,22 +119,23 @@ def main() -> None:
 
         def baseline_html() -> bytes:
             # Plain rendering: every scan decoded, turned, scaled and re-encoded (no JPEG kept as it is).
-            as_is, packets._jpeg_as_is = packets._jpeg_as_is, lambda opened, data: False
+            as_is, sections._jpeg_as_is = sections._jpeg_as_is, lambda opened, data: False
             try:
                 bodies, head = [], ""
                 for dossier in dossiers:
                     documents = sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))
-                    scans = [(d, data_uri(packets._scan_jpeg(packets.storage.load(d.storage_key)))) for d in documents]
-                    html = packets.section_html(dossier, documents, scans, [], {})
+                    scans = [(d, data_uri(sections._scan_jpeg(packets.storage.load(d.storage_key)))) for d in documents]
+                    html = sections.section_html(dossier, documents, scans, [], {})
                     head = html.split("<body>", 1)[0]
                     bodies.append(re.search(r"<body>(.*)</body>", html, re.S).group(1))
             finally:
-                packets._jpeg_as_is = as_is
+                sections._jpeg_as_is = as_is
             joined = '<div style="page-break-before: always"></div>'.join(bodies)
             return html_to_pdf(f"{head}<body>{joined}</body></html>")
 
         # Three different dossiers: rendering the same one again is faster than a changed one would be.
-        one_times = [timed("one dossier's section", lambda d=d: packets.render_section_pdf(d))[0] for d in dossiers[:3]]
+        one_times = [timed("one dossier's section", lambda d=d: sections.render_section_pdf(d))[0]
+                     for d in dossiers[:3]]
         one = sorted(one_times)[1]
 
         db.session.execute(db.delete(DossierSection))
@@ -144,7 +145,7 @@ def main() -> None:
         while True:
             # As the portal's progress page does: each step is a request that loads the moment's dossiers.
             dossiers = [c.dossier for c in portal.moment_choices(landlord_id, moment_id, details=False)]
-            remaining = packets.ensure_sections(dossiers, now=packets_now(), limit=5)
+            remaining = sections.ensure_sections(dossiers, now=packets_now(), limit=5)
             db.session.commit()
             done += 1
             if remaining == 0:
@@ -186,7 +187,7 @@ def main() -> None:
             db.session.commit()
             prepare, _section = timed(
                 "rebuild: section rendered at completion",
-                lambda changed=changed: packets.render_section(changed, now=packets_now()),
+                lambda changed=changed: sections.render_section(changed, now=packets_now()),
             )
             db.session.commit()
             after_change, _packet = timed("rebuild: download after one dossier changed", download)
@@ -197,7 +198,7 @@ def main() -> None:
         # in memory, the session warm), so the ratio compares like with like; both are printed.
         fresh = [c.dossier for c in portal.moment_choices(landlord_id, moment_id)]
         after_times = [
-            timed("one dossier's section, after the downloads", lambda d=d: packets.render_section_pdf(d))[0]
+            timed("one dossier's section, after the downloads", lambda d=d: sections.render_section_pdf(d))[0]
             for d in fresh[-3:]
         ]
         after = sorted(after_times)[1]

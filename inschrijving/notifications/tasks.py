@@ -87,14 +87,14 @@ def purge_audit_log() -> int:
 def render_packet_section(dossier_id: int) -> bool:
     """Render a completed dossier's packet section for the landlords; the completion page did not wait for it."""
     from inschrijving.dossiers.models import Dossier
-    from inschrijving.landlords.portal.services import packets
+    from inschrijving.landlords.portal.services import sections
 
     dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None or not dossier.is_complete or not packets.missing_sections([dossier]):
+    if dossier is None or not dossier.is_complete or not sections.missing_sections([dossier]):
         return False
     # No request in the worker: the section is in the staff language, as the landlords read it.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        packets.render_section(dossier, now=utcnow())
+        sections.render_section(dossier, now=utcnow())
     db.session.commit()
     return True
 

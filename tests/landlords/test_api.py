@@ -210,13 +210,13 @@ def test_openapi_document_is_valid_and_public(app, client):
 
 
 def test_a_cold_packet_is_prepared_over_several_calls(app, client, setup, monkeypatch):
-    from inschrijving.landlords.portal.services import packets
+    from inschrijving.landlords.portal.services import sections
 
     moment, landlord, _dossier, token = setup
     shared_dossier(moment, [landlord])
     db.session.commit()
-    monkeypatch.setattr(packets, "INSTANT_RENDER_LIMIT", 0)
-    monkeypatch.setattr(packets, "SECTIONS_PER_STEP", 1)
+    monkeypatch.setattr(sections, "INSTANT_RENDER_LIMIT", 0)
+    monkeypatch.setattr(sections, "SECTIONS_PER_STEP", 1)
     url = f"/api/v1/moments/{moment.id}/packet.pdf"
 
     first = client.get(url, headers=_headers(token))

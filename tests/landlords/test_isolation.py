@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from inschrijving.extensions import db
-from inschrijving.landlords.portal.services import packets
+from inschrijving.landlords.portal.services import packets, sections
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import shared_dossier, withdraw
 from tests.factories.planning import MomentFactory
@@ -136,7 +136,7 @@ def test_withdrawn_consent_closes_access_at_once_even_when_cached(app, world):
     before = PdfReader(io.BytesIO(client.get(f"/verhuurder/momenten/{moment.id}/pakket.pdf").data))
     assert len(before.outline) == 2
     with app.test_request_context():
-        assert packets.missing_sections([leaving, staying]) == []  # both sections are cached now
+        assert sections.missing_sections([leaving, staying]) == []  # both sections are cached now
 
     withdraw(leaving, landlord)
     db.session.commit()

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
 from inschrijving.landlords.portal import queries
-from inschrijving.landlords.portal.services import packets
+from inschrijving.landlords.portal.services import packets, sections
 from inschrijving.rendering import pdfmerge
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, shared_dossier
@@ -84,10 +84,10 @@ def test_the_page_limit_for_an_appended_pdf_is_configurable(app, db):
     add_document(dossier, many_page_pdf(3), content_type="application/pdf", filename="drie.pdf")
 
     app.config["PACKET_PDF_MAX_PAGES"] = 2
-    _pdf, pages = packets.render_section_pdf(dossier)
+    _pdf, pages = sections.render_section_pdf(dossier)
     assert pages == 1
     app.config["PACKET_PDF_MAX_PAGES"] = 3
-    _pdf, pages = packets.render_section_pdf(dossier)
+    _pdf, pages = sections.render_section_pdf(dossier)
     assert pages == 4
 
 
@@ -98,7 +98,7 @@ def test_a_picture_of_too_many_pixels_is_not_decoded_and_is_named(app, db, monke
     decoded = []
     monkeypatch.setattr(Image.Image, "load", lambda self, *a: decoded.append(self.size))
 
-    section_pdf, pages = packets.render_section_pdf(dossier)
+    section_pdf, pages = sections.render_section_pdf(dossier)
 
     assert (8000, 8000) not in decoded
     assert pages == 2  # the data and the other (ordinary) scan
@@ -118,7 +118,7 @@ def test_a_section_whose_pdfs_cannot_be_joined_goes_without_them(app, db, monkey
 
     monkeypatch.setattr(pdfmerge, "join", join)
 
-    section_pdf, pages = packets.render_section_pdf(dossier)
+    section_pdf, pages = sections.render_section_pdf(dossier)
 
     assert pages == 1
     assert "een.pdf (niet toegevoegd: het bestand is beschadigd)" in _text(section_pdf)
@@ -139,7 +139,7 @@ def test_a_step_of_the_cold_build_loads_its_dossiers_in_a_fixed_number_of_querie
         choices = queries.moment_choices(landlord.id, moment.id, details=False)
         dossiers = [c.dossier for c in choices]
         with count_queries() as statements:
-            packets.ensure_sections(dossiers, now=utcnow(), limit=count)
+            sections.ensure_sections(dossiers, now=utcnow(), limit=count)
         return len(statements)
 
     two, five = queries_for(2), queries_for(5)

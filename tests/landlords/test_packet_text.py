@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
 from inschrijving.landlords.portal import queries
-from inschrijving.landlords.portal.services import packets
+from inschrijving.landlords.portal.services import packets, sections
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import full_dossier, shared_dossier
 from tests.factories.planning import MomentFactory
@@ -113,8 +113,8 @@ def test_no_page_of_a_packet_holds_only_a_heading_and_a_section_spills_onto_no_n
         if not page.images:
             assert len(lines) > 1, f"page {number} holds only {lines}"
     # A dossier's data fits on one page; each scan has its own (the documents list used to spill onto a page).
-    sections = packets.cached_sections(plain)
-    assert [sections[d.id].page_count for d in plain] == [2, 2, 2]
+    cached = sections.cached_sections(plain)
+    assert [cached[d.id].page_count for d in plain] == [2, 2, 2]
 
 
 def test_the_packet_names_the_deelgemeenten_the_household_chose(app, db):

@@ -13,7 +13,7 @@ from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import DossierStatus
 from inschrijving.landlords.models import DossierSection
 from inschrijving.landlords.portal import queries
-from inschrijving.landlords.portal.services import packets
+from inschrijving.landlords.portal.services import packets, sections
 from inschrijving.rendering import pdfmerge
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier, withdraw
@@ -56,8 +56,8 @@ def test_packet_holds_exactly_the_consented_complete_dossiers(app, db):
     reader = _packet(db, landlord, moment)
 
     assert _outline_titles(reader) == [packets.outline_title(a), packets.outline_title(b)]
-    sections = packets.cached_sections([a, b])
-    front = len(reader.pages) - sum(s.page_count for s in sections.values())
+    cached = sections.cached_sections([a, b])
+    front = len(reader.pages) - sum(s.page_count for s in cached.values())
     assert front == 2  # cover and table of contents
     assert _image_count(reader) == 2  # each dossier's scan, embedded
     text = reader.pages[1].extract_text()
@@ -91,9 +91,9 @@ def test_pdf_documents_are_appended_in_the_section(app, db):
     dossier = shared_dossier(moment, [landlord])
     appended = packets.dossier_pdf(shared_dossier(moment, [landlord], scan=False), now=utcnow())
     add_document(dossier, appended, content_type="application/pdf", filename="attest.pdf")
-    before = packets.cached_sections([dossier])
+    before = sections.cached_sections([dossier])
 
-    section_pdf, pages = packets.render_section_pdf(dossier)
+    section_pdf, pages = sections.render_section_pdf(dossier)
 
     assert before == {}
     assert pages == len(PdfReader(io.BytesIO(section_pdf)).pages)
@@ -106,8 +106,8 @@ def test_unchanged_dossiers_are_not_rendered_again(app, db, monkeypatch):
     dossiers = [shared_dossier(moment, [landlord]) for _ in range(3)]
     _packet(db, landlord, moment)
     rendered = []
-    original = packets.render_section_pdf
-    monkeypatch.setattr(packets, "render_section_pdf", lambda d: rendered.append(d.id) or original(d))
+    original = sections.render_section_pdf
+    monkeypatch.setattr(sections, "render_section_pdf", lambda d: rendered.append(d.id) or original(d))
 
     _packet(db, landlord, moment)
     assert rendered == []
@@ -123,16 +123,16 @@ def test_a_new_document_or_template_version_misses_the_cache(app, db, monkeypatc
     moment = MomentFactory()
     landlord = LandlordFactory()
     dossier = shared_dossier(moment, [landlord])
-    packets.ensure_sections([dossier], now=utcnow())
-    assert packets.missing_sections([dossier]) == []
+    sections.ensure_sections([dossier], now=utcnow())
+    assert sections.missing_sections([dossier]) == []
 
     add_document(dossier, scan_jpeg("tweede"))
     db.session.refresh(dossier)
-    assert packets.missing_sections([dossier]) == [dossier]
-    packets.ensure_sections([dossier], now=utcnow())
+    assert sections.missing_sections([dossier]) == [dossier]
+    sections.ensure_sections([dossier], now=utcnow())
 
-    monkeypatch.setattr(packets, "TEMPLATE_VERSION", "test-next")
-    assert packets.missing_sections([dossier]) == [dossier]
+    monkeypatch.setattr(sections, "TEMPLATE_VERSION", "test-next")
+    assert sections.missing_sections([dossier]) == [dossier]
 
 
 def test_withdrawn_consent_leaves_a_warm_packet_at_once(app, db):
@@ -164,8 +164,8 @@ def test_a_download_renders_nothing_when_every_section_is_cached(app, db, monkey
     first = shared_dossier(moment, [landlord])
     second = shared_dossier(moment, [landlord])
     renders = []
-    original = packets.render_section_pdf
-    monkeypatch.setattr(packets, "render_section_pdf", lambda *a, **k: renders.append(1) or original(*a, **k))
+    original = sections.render_section_pdf
+    monkeypatch.setattr(sections, "render_section_pdf", lambda *a, **k: renders.append(1) or original(*a, **k))
 
     def download():
         choices = queries.moment_choices(landlord.id, moment.id)
@@ -256,10 +256,10 @@ def test_a_pdf_that_cannot_be_appended_is_named_in_its_section_and_stays_in_the_
     add_document(dossier, readable, content_type="application/pdf", filename="attest.pdf")
     add_document(dossier, damaged, content_type="application/pdf", filename="beschadigd.pdf")
     add_document(dossier, locked, content_type="application/pdf", filename="slot.pdf")
-    assert packets.readable_pdf(damaged) == (None, packets.DAMAGED)
-    assert packets.readable_pdf(locked) == (None, packets.ENCRYPTED)
+    assert sections.readable_pdf(damaged) == (None, sections.DAMAGED)
+    assert sections.readable_pdf(locked) == (None, sections.ENCRYPTED)
 
-    section_pdf, pages = packets.render_section_pdf(dossier)
+    section_pdf, pages = sections.render_section_pdf(dossier)
 
     reader = PdfReader(io.BytesIO(section_pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
@@ -310,9 +310,9 @@ def test_a_pdf_locked_only_by_an_owner_password_is_appended(app, db):
     dossier = shared_dossier(moment, [landlord], scan=False)
     appended = packets.dossier_pdf(shared_dossier(moment, [landlord], scan=False), now=utcnow())
     add_document(dossier, encrypted(appended, user=""), content_type="application/pdf", filename="a.pdf")
-    without, _pages = packets.render_section_pdf(shared_dossier(moment, [landlord], scan=False))
+    without, _pages = sections.render_section_pdf(shared_dossier(moment, [landlord], scan=False))
 
-    section_pdf, pages = packets.render_section_pdf(dossier)
+    section_pdf, pages = sections.render_section_pdf(dossier)
 
     assert pages == len(PdfReader(io.BytesIO(without)).pages) + len(PdfReader(io.BytesIO(appended)).pages)
     assert "niet toegevoegd" not in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(section_pdf)).pages)

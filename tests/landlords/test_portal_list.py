@@ -120,12 +120,12 @@ def test_dossier_page_shows_what_the_packet_shows_in_dutch(app):
 
 def test_a_complete_dossier_whose_section_the_worker_has_not_rendered_says_so(app):
     # Issue 18: sections are rendered by the worker after completion; until then the portal says so.
-    from inschrijving.landlords.portal.services import packets
+    from inschrijving.landlords.portal.services import sections
 
     landlord, moment = LandlordFactory(), MomentFactory()
     shared_dossier(moment, [landlord], last_name="Wachter", scan=False)
     ready = shared_dossier(moment, [landlord], last_name="Klaar", scan=False)
-    packets.readable_sections([ready], now=utcnow())  # what the worker's task does
+    sections.readable_sections([ready], now=utcnow())  # what the worker's task does
     db.session.commit()
     page = landlord_client(app, landlord).get(f"/verhuurder/momenten/{moment.id}").get_data(as_text=True)
     rows = {name: row for row in page.split("<tr") for name in ("Wachter", "Klaar") if name in row}

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
 from inschrijving.extensions import db
-from inschrijving.landlords.portal.services import packets
+from inschrijving.landlords.portal.services import sections
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.packets import shared_dossier
 from tests.factories.planning import MomentFactory
@@ -117,8 +117,8 @@ def test_packet_download_marks_dossiers_downloaded(app):
                                                               ("pakket.zip", "zip", "application/zip")])
 def test_cold_packet_shows_progress_then_starts_the_download_that_was_asked(app, monkeypatch, asked, download,
                                                                             mimetype):
-    monkeypatch.setattr(packets, "INSTANT_RENDER_LIMIT", 0)
-    monkeypatch.setattr(packets, "SECTIONS_PER_STEP", 1)
+    monkeypatch.setattr(sections, "INSTANT_RENDER_LIMIT", 0)
+    monkeypatch.setattr(sections, "SECTIONS_PER_STEP", 1)
     moment = MomentFactory()
     landlord = LandlordFactory()
     shared_dossier(moment, [landlord])

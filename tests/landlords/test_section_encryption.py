@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
-from inschrijving.landlords.portal.services import packets
+from inschrijving.landlords.portal.services import packets, sections
 from inschrijving.rendering import storage
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier
@@ -33,7 +33,7 @@ def test_the_raw_section_column_holds_no_pdf_and_no_scan(app, db):
     dossier = shared_dossier(moment, [LandlordFactory()])
     scan = scan_jpeg("Paspoort")
     add_document(dossier, scan)
-    packets.ensure_sections([dossier], now=utcnow())
+    sections.ensure_sections([dossier], now=utcnow())
     db.session.flush()
 
     [raw] = _raw_sections(db)
@@ -51,10 +51,10 @@ def test_sections_follow_the_document_key_rotation_and_a_retired_key_only_costs_
     app.config["DOCUMENT_KEYS"] = old
     moment = MomentFactory()
     dossier = shared_dossier(moment, [LandlordFactory()])
-    packets.ensure_sections([dossier], now=utcnow())
+    sections.ensure_sections([dossier], now=utcnow())
     rendered = []
-    original = packets.render_section_pdf
-    monkeypatch.setattr(packets, "render_section_pdf", lambda d: rendered.append(d.id) or original(d))
+    original = sections.render_section_pdf
+    monkeypatch.setattr(sections, "render_section_pdf", lambda d: rendered.append(d.id) or original(d))
 
     app.config["DOCUMENT_KEYS"] = f"{new},{old}"  # step 1 of the rotation: the old key still opens
     packets.dossier_pdf(dossier, now=utcnow())

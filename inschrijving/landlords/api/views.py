@@ -23,7 +23,7 @@ from inschrijving.landlords.api.openapi import openapi_document
 from inschrijving.landlords.models import ApiToken, Landlord
 from inschrijving.landlords.portal import queries as portal_queries
 from inschrijving.landlords.portal import schemas
-from inschrijving.landlords.portal.services import access, exports, packets, status
+from inschrijving.landlords.portal.services import access, exports, packets, sections, status
 from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint
 
@@ -183,7 +183,7 @@ def get_packet(moment_id: int):
     moment = portal_queries.get_shared_moment(_token().landlord_id, moment_id)
     landlord = db.session.get(Landlord, _token().landlord_id)
     choices = portal_queries.moment_choices(landlord.id, moment.id, details=False)
-    if packets.needs_preparing([c.dossier for c in choices]):
+    if sections.needs_preparing([c.dossier for c in choices]):
         progress = packets.prepare_packet(choices, actor=_token(), ip=client_ip(), now=utcnow(), moment_id=moment.id)
         db.session.commit()
         response = _json(schemas.PacketPreparing(status="preparing", ready=progress.ready, total=progress.total), 202)

@@ -29,7 +29,7 @@ from inschrijving.landlords.labels import dwelling_types, label, language
 from inschrijving.landlords.models import Landlord
 from inschrijving.landlords.portal import queries
 from inschrijving.landlords.portal.forms import DossierListForm, StatusForm
-from inschrijving.landlords.portal.services import access, exports, packets, status
+from inschrijving.landlords.portal.services import access, exports, packets, sections, status
 from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint
 
@@ -94,7 +94,7 @@ def moment(moment_id: int):
     landlord = db.session.get(Landlord, _landlord_id())
     # Only the form's own fields go into the page links (url_for would take "endpoint" or "_external" as its own).
     filters = {name: request.args[name] for name in form.data if name in request.args and request.args[name]}
-    preparing = packets.sections_being_prepared([row.id for row in page.rows if row.is_complete])
+    preparing = sections.sections_being_prepared([row.id for row in page.rows if row.is_complete])
     return render_template(
         "landlords/portal_moment.html", landlord=landlord, moment=moment, page=page, form=form, filters=filters,
         preparing=preparing,
@@ -158,7 +158,7 @@ def packet(moment_id: int):
     """Download the moment's packet: merged from cached sections, or via the progress page if cold."""
     moment = queries.get_shared_moment(_landlord_id(), moment_id)
     choices = queries.moment_choices(_landlord_id(), moment.id, details=False)
-    if packets.needs_preparing([c.dossier for c in choices]):
+    if sections.needs_preparing([c.dossier for c in choices]):
         return redirect(url_for(".packet_progress", moment_id=moment.id, download="pdf"))
     landlord = db.session.get(Landlord, _landlord_id())
     filename = exports.packet_filename(landlord, moment, "pdf")
@@ -236,7 +236,7 @@ def export_zip(moment_id: int):
     """Download a ZIP with the packet and every original document."""
     moment = queries.get_shared_moment(_landlord_id(), moment_id)
     choices = queries.moment_choices(_landlord_id(), moment.id, details=False)
-    if packets.needs_preparing([c.dossier for c in choices]):
+    if sections.needs_preparing([c.dossier for c in choices]):
         return redirect(url_for(".packet_progress", moment_id=moment.id, download="zip"))
     landlord = db.session.get(Landlord, _landlord_id())
     filename = exports.packet_filename(landlord, moment, "zip")
