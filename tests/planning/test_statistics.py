@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from inschrijving.booking.models import BookedBy, BookingStatus, WaitlistEntry
-from inschrijving.planning import queries
 from inschrijving.planning.models import MomentKind
+from inschrijving.planning.queries import statistics as statistics_queries
 from tests.factories.booking import BookingFactory
 from tests.factories.dossiers import DossierFactory, build_complete_dossier
 from tests.factories.landlords import LandlordFactory
@@ -47,7 +47,7 @@ def season(db, moment):
 
 
 def test_figures_per_moment_and_for_the_period(season):
-    stats = queries.season_stats(queries.list_season_moments())
+    stats = statistics_queries.season_stats(statistics_queries.list_season_moments())
     first, later = stats.moments
     counts = (first.booked, first.came, first.no_show, first.cancelled, first.waiting, first.walk_ins)
     assert counts == (5, 3, 1, 1, 2, 1)
@@ -66,7 +66,7 @@ def test_figures_per_moment_and_for_the_period(season):
 
 def test_a_period_counts_only_its_moments(season):
     held_on = season["moment"].held_on
-    stats = queries.season_stats(queries.list_season_moments(since=held_on + timedelta(days=1)))
+    stats = statistics_queries.season_stats(statistics_queries.list_season_moments(since=held_on + timedelta(days=1)))
     assert [row.moment.id for row in stats.moments] == [season["later"].id]
     assert stats.totals.booked == 0 and stats.by_landlord == []
 

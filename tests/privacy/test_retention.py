@@ -12,7 +12,7 @@ from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import ChoiceStatus, Document, Dossier, Person
 from inschrijving.notifications.models import OutboxMessage
-from inschrijving.planning import queries as planning_queries
+from inschrijving.planning.queries import statistics as statistics_queries
 from inschrijving.privacy import services
 from inschrijving.privacy.commands import purge_expired_command
 from inschrijving.rendering import storage
@@ -97,14 +97,14 @@ def test_statistics_survive_the_purge(db):
     WaitlistEntryFactory(moment=moment)
     _household(moment, status=ChoiceStatus.REFUSED)
     db.session.commit()
-    before = planning_queries.moment_stats([moment])[0]
+    before = statistics_queries.moment_stats([moment])[0]
     expected = (before.booked, before.came, before.no_show, before.cancelled, before.waiting)
 
     report = services.purge_expired(utcnow())
     db.session.commit()
 
     assert report.bookings_anonymised == 4 and report.waitlist_anonymised == 1
-    after = planning_queries.moment_stats([moment])[0]
+    after = statistics_queries.moment_stats([moment])[0]
     assert (after.booked, after.came, after.no_show, after.cancelled, after.waiting) == expected
     assert _count(db, Booking, Booking.email.is_not(None)) == 0
     assert _count(db, WaitlistEntry, WaitlistEntry.email.is_not(None)) == 0

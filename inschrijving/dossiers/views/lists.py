@@ -9,16 +9,16 @@ from inschrijving.dossiers.queries import DossierFilter
 from inschrijving.dossiers.services import checklist, reads
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.extensions import db
-from inschrijving.planning import queries as planning_queries
+from inschrijving.planning.queries import moments as moment_queries
 from inschrijving.web import current_actor, dossier_scope_for_current_user
 
 
 @bp.route("/")
 def index():
     """List dossiers (national numbers masked), filtered and paged, in a fixed number of queries."""
-    form = DossierListForm(request.args, moments=planning_queries.list_moment_choices())
+    form = DossierListForm(request.args, moments=moment_queries.list_moment_choices())
     criteria = form.criteria() if form.validate() else DossierFilter()
-    moment = planning_queries.get_moment(criteria.moment_id) if criteria.moment_id else None
+    moment = moment_queries.get_moment(criteria.moment_id) if criteria.moment_id else None
     if criteria.moment_id and moment is None:
         abort(404)
     page = reads.view_dossier_list(criteria, page=request.args.get("pagina", 1, type=int), actor=current_actor(),

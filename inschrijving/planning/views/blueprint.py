@@ -7,8 +7,8 @@ from flask_babel import format_time
 from flask_babel import gettext as _
 
 from inschrijving.accounts.models import Role
-from inschrijving.planning import queries
 from inschrijving.planning.models import RegistrationMoment, Slot
+from inschrijving.planning.queries import moments as moment_queries
 from inschrijving.web import guard_blueprint, guard_dossier_scope, role_required
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
@@ -24,7 +24,7 @@ coordinator_only = role_required(Role.COORDINATOR)
 
 
 def moment_or_404(moment_id: int) -> RegistrationMoment:
-    moment = queries.get_moment_with_slots(moment_id)
+    moment = moment_queries.get_moment_with_slots(moment_id)
     if moment is None:
         abort(404)
     return moment

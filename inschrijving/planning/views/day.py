@@ -25,20 +25,20 @@ from inschrijving.booking.services.base import (
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.notifications import queries as notification_queries
-from inschrijving.planning import queries
 from inschrijving.planning.forms import WalkInForm
 from inschrijving.planning.models import RegistrationMoment
+from inschrijving.planning.queries import day as day_queries
 from inschrijving.planning.services import day as day_services
 from inschrijving.planning.views.blueprint import bp, moment_or_404, slot_choices
 from inschrijving.rendering.pdf import render_pdf
 from inschrijving.web import attachment, client_ip
 
 
-def _day_filter() -> queries.DayFilter:
+def _day_filter() -> day_queries.DayFilter:
     status = request.args.get("status", "")
-    return queries.DayFilter(
+    return day_queries.DayFilter(
         search=request.args.get("q", "").strip()[:80],
-        status=status if status in queries.DAY_STATUS_FILTERS else "",
+        status=status if status in day_queries.DAY_STATUS_FILTERS else "",
         slot_id=request.args.get("slot", type=int),
     )
 
@@ -55,7 +55,7 @@ def day(moment_id: int):
     return page
 
 
-def _day_page(moment: RegistrationMoment, day_list: queries.DayList, form: WalkInForm) -> str:
+def _day_page(moment: RegistrationMoment, day_list: day_queries.DayList, form: WalkInForm) -> str:
     # The last message to each candidate (issue 18): staff see at once whom a confirmation did not reach.
     delivery = notification_queries.delivery_status_by_booking(
         [b.id for day_slot in day_list.slots for b in day_slot.bookings])
@@ -75,10 +75,10 @@ STATUS_FILTER_LABELS = {
 
 def _row_helpers() -> dict:
     return {
-        "search_text": queries.search_text,
-        "row_statuses": queries.row_statuses,
-        "readable_phone": queries.readable_phone,
-        "status_filter_labels": lambda: [(key, STATUS_FILTER_LABELS[key]) for key in queries.DAY_STATUS_FILTERS],
+        "search_text": day_queries.search_text,
+        "row_statuses": day_queries.row_statuses,
+        "readable_phone": day_queries.readable_phone,
+        "status_filter_labels": lambda: [(key, STATUS_FILTER_LABELS[key]) for key in day_queries.DAY_STATUS_FILTERS],
     }
 
 
@@ -181,7 +181,7 @@ def walk_in(moment_id: int):
     moment = moment_or_404(moment_id)
     form = WalkInForm(slots=slot_choices(moment.slots))
     if not form.validate_on_submit():
-        return _day_page(moment, queries.day_list(moment), form), 400
+        return _day_page(moment, day_queries.day_list(moment), form), 400
     slot = next(s for s in moment.slots if s.id == form.slot_id.data)
     try:
         seated = lifecycle.add_walk_in(
@@ -193,7 +193,7 @@ def walk_in(moment_id: int):
         db.session.rollback()
         form.slot_id.errors.append(_("Dit slot is vol. Kies een ander slot.") if isinstance(exc, SlotFull)
                                    else _("Dit moment neemt geen mensen meer aan."))
-        return _day_page(moment, queries.day_list(moment), form), 400
+        return _day_page(moment, day_queries.day_list(moment), form), 400
     db.session.commit()
     flash(_("%(name)s is toegevoegd en aangemeld.", name=seated.booking.contact_name), "success")
     return redirect(url_for(".day", moment_id=moment.id, _anchor=f"slot-{slot.id}"))

@@ -11,8 +11,8 @@ from inschrijving.db_types import utcnow
 from inschrijving.dossiers import queries as dossier_queries
 from inschrijving.extensions import db
 from inschrijving.notifications import queries as notification_queries
-from inschrijving.planning import queries
 from inschrijving.planning.forms import CancelForm, EditMomentForm, MomentForm, SeriesForm, StaffForm
+from inschrijving.planning.queries import moments as moment_queries
 from inschrijving.planning.services import editing
 from inschrijving.planning.services import moments as moment_services
 from inschrijving.planning.services import staff as staff_services
@@ -91,13 +91,13 @@ def index():
         else None
     )
     scope = moment_scope_for_current_user()  # a volunteer sees the moments they staff
-    upcoming = queries.list_moment_rows(upcoming=True, today=today, scope=scope)
+    upcoming = moment_queries.list_moment_rows(upcoming=True, today=today, scope=scope)
     past_page = max(request.args.get("voorbij", 1, type=int), 1)
     # One row more than a page: it tells whether an older page exists, without a count.
-    past = queries.list_moment_rows(upcoming=False, today=today, limit=PAST_PER_PAGE + 1,
+    past = moment_queries.list_moment_rows(upcoming=False, today=today, limit=PAST_PER_PAGE + 1,
                                     offset=(past_page - 1) * PAST_PER_PAGE, scope=scope)
     missing_limits = (
-        dossier_queries.years_without_limits(queries.registration_years_ahead(upcoming, today=today))
+        dossier_queries.years_without_limits(moment_queries.registration_years_ahead(upcoming, today=today))
         if current_user.role == Role.COORDINATOR
         else []
     )
@@ -126,7 +126,7 @@ def renew_feed():
 @coordinator_only
 def new():
     """Plan a new moment: first a preview of the slots, then save it as a draft."""
-    last = queries.get_last_moment()
+    last = moment_queries.get_last_moment()
     form = MomentForm(data=MomentForm.values_of(last, with_window=False) if last else None)
     plan = None
     if form.validate_on_submit():
@@ -170,7 +170,8 @@ def detail(moment_id: int):
     moment = moment_or_404(moment_id)
     if moment.is_info:  # one session with registrations (planning/views/info_moments.py)
         return redirect(url_for(".info_detail", moment_id=moment.id))
-    staff_form = StaffForm(users=queries.list_staff_users(enabled_only=True), user_ids=[u.id for u in moment.staff])
+    staff_form = StaffForm(users=moment_queries.list_staff_users(enabled_only=True),
+                           user_ids=[u.id for u in moment.staff])
     return render_template(
         "planning/detail.html", moment=moment, staff_form=staff_form, cancel_form=CancelForm(), series_form=SeriesForm()
     )
@@ -234,7 +235,7 @@ def cancel(moment_id: int):
 def staff(moment_id: int):
     """Choose which volunteers staff the moment."""
     moment = moment_or_404(moment_id)
-    form = StaffForm(users=queries.list_staff_users(enabled_only=False))
+    form = StaffForm(users=moment_queries.list_staff_users(enabled_only=False))
     if form.validate_on_submit():
         try:
             staff_services.set_staff(moment, form.user_ids.data, actor=current_user, ip=client_ip())

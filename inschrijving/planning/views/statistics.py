@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from inschrijving.booking.models import BookedBy
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.db_types import utcnow
-from inschrijving.planning import queries
 from inschrijving.planning.forms import PeriodForm
 from inschrijving.planning.models import RegistrationMoment
+from inschrijving.planning.queries import statistics as statistics_queries
 from inschrijving.planning.services import staff as staff_services
 from inschrijving.planning.views.blueprint import bp, feed_bp, moment_or_404
 from inschrijving.rendering.ical import CalendarEvent, moments_to_ical
@@ -32,7 +32,7 @@ BOOKED_BY_LABELS = {
 def moment_statistics(moment_id: int):
     """Show what happened at one moment: bookings, arrivals, cancellations, waiting list, dossiers and who came."""
     moment = moment_or_404(moment_id)
-    return _statistics_page(queries.season_stats([moment]), moment=moment, form=None)
+    return _statistics_page(statistics_queries.season_stats([moment]), moment=moment, form=None)
 
 
 @bp.route("/statistiek")
@@ -40,7 +40,7 @@ def statistics():
     """Show the season at a glance: every moment of a period, their totals and what the households chose."""
     form = PeriodForm(request.args)
     since, until = _period(form)
-    season = queries.season_stats(queries.list_season_moments(since=since, until=until))
+    season = statistics_queries.season_stats(statistics_queries.list_season_moments(since=since, until=until))
     return _statistics_page(season, moment=None, form=form)
 
 
@@ -48,7 +48,7 @@ def statistics():
 def statistics_xlsx():
     """The same figures as a spreadsheet, one sheet per table."""
     since, until = _period(PeriodForm(request.args))
-    season = queries.season_stats(queries.list_season_moments(since=since, until=until))
+    season = statistics_queries.season_stats(statistics_queries.list_season_moments(since=since, until=until))
     return Response(tables_to_xlsx(season_tables(season)), headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": 'attachment; filename="statistiek.xlsx"',
@@ -63,17 +63,20 @@ def _period(form: PeriodForm) -> tuple[date | None, date | None]:
     return form.since.data, None
 
 
-def _statistics_page(season: queries.SeasonStats, *, moment: RegistrationMoment | None, form: PeriodForm | None):
+def _statistics_page(season: statistics_queries.SeasonStats, *, moment: RegistrationMoment | None,
+                     form: PeriodForm | None):
     labels = [format_date(s.moment.held_on, "d MMM yy") for s in season.moments]
     return render_template(
         "planning/statistics.html", moment=moment, form=form, season=season, stats=season.moments,
-        chart=queries.bar_chart(season.moments, labels), breakdowns=breakdowns(season),
+        chart=statistics_queries.bar_chart(season.moments, labels), breakdowns=breakdowns(season),
         export_args={k: v for k, v in request.args.items() if k in ("since", "until") and v},
         percent=lambda share: format_percent(share) if share is not None else "—",
     )
 
 
-def breakdowns(season: queries.SeasonStats) -> list[tuple[str, str, list[tuple[str, int]], queries.HChart]]:
+def breakdowns(
+    season: statistics_queries.SeasonStats,
+) -> list[tuple[str, str, list[tuple[str, int]], statistics_queries.HChart]]:
     """(title, first column, rows, chart) for each "what did the households choose" table."""
     tables = [
         (_("Gekozen verhuurders"), _("Verhuurder"), season.by_landlord),
@@ -81,16 +84,16 @@ def breakdowns(season: queries.SeasonStats) -> list[tuple[str, str, list[tuple[s
         (_("Talen"), _("Taal"), [(LANGUAGE_NAMES.get(code, code), n) for code, n in season.by_language]),
         (_("Wie boekte"), _("Geboekt door"), [(str(BOOKED_BY_LABELS.get(by, by)), n) for by, n in season.by_booked_by]),
     ]
-    return [(title, column, rows, queries.hbar_chart(rows)) for title, column, rows in tables]
+    return [(title, column, rows, statistics_queries.hbar_chart(rows)) for title, column, rows in tables]
 
 
-def season_tables(season: queries.SeasonStats) -> list[Table]:
+def season_tables(season: statistics_queries.SeasonStats) -> list[Table]:
     """The statistics page's tables as spreadsheet tables (numbers as numbers, dates as dates)."""
     header = [_("Datum"), _("Plaats"), _("Geboekt"), _("Gekomen"), _("Niet gekomen"), _("Niet gekomen (aandeel)"),
               _("Geannuleerd"), _("Wachtlijst"), _("Zonder afspraak"), _("Dossiers gestart"),
               _("Dossiers afgerond")]
 
-    def counts(row: queries.MomentStats) -> list:
+    def counts(row: statistics_queries.MomentStats) -> list:
         rate = round(row.no_show_rate, 4) if row.no_show_rate is not None else None
         return [row.booked, row.came, row.no_show, rate, row.cancelled, row.waiting, row.walk_ins,
                 row.dossiers_started, row.dossiers_completed]

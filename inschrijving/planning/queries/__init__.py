@@ -1,0 +1,1 @@
+"""Read side of planning, by topic: `moments`, `day`, `statistics`; each page in a fixed number of queries."""
