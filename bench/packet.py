@@ -92,7 +92,7 @@ def main() -> None:
 
     with app.app_context(), app.test_request_context():
         from inschrijving.landlords.models import DossierSection
-        from inschrijving.landlords.portal import queries as portal
+        from inschrijving.landlords.portal.queries import shared as shared_queries
         from inschrijving.landlords.portal.services import packets, sections
         from inschrijving.rendering.pdf import html_to_pdf
         from tests.factories.accounts import UserFactory
@@ -115,7 +115,7 @@ def main() -> None:
         kind = "flat" if args.flat else "paper"
         print(f"seeded {args.dossiers} complete dossiers with {args.scans} {kind} JPEG scan(s) each (in {workdir})\n")
 
-        dossiers = [c.dossier for c in portal.moment_choices(landlord_id, moment_id)]
+        dossiers = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id)]
 
         def baseline_html() -> bytes:
             # Plain rendering: every scan decoded, turned, scaled and re-encoded (no JPEG kept as it is).
@@ -144,7 +144,7 @@ def main() -> None:
         done = 0
         while True:
             # As the portal's progress page does: each step is a request that loads the moment's dossiers.
-            dossiers = [c.dossier for c in portal.moment_choices(landlord_id, moment_id, details=False)]
+            dossiers = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id, details=False)]
             remaining = sections.ensure_sections(dossiers, now=packets_now(), limit=5)
             db.session.commit()
             done += 1
@@ -152,7 +152,7 @@ def main() -> None:
                 break
         sections_time, sections_cpu = time.perf_counter() - cold_start, time.process_time() - cold_cpu_start
         landlord = db.session.get(type(landlord), landlord_id)
-        dossiers = [c.dossier for c in portal.moment_choices(landlord_id, moment_id, details=False)]
+        dossiers = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id, details=False)]
         _cold_merge, _pdf = timed(
             "cold: merge after rendering all sections",
             lambda: packets.merge_packet(landlord, moment, dossiers, now=packets_now()),
@@ -196,7 +196,7 @@ def main() -> None:
 
         # The same unit measured again in the state the rebuild ran in (100 dossiers and the packet
         # in memory, the session warm), so the ratio compares like with like; both are printed.
-        fresh = [c.dossier for c in portal.moment_choices(landlord_id, moment_id)]
+        fresh = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id)]
         after_times = [
             timed("one dossier's section, after the downloads", lambda d=d: sections.render_section_pdf(d))[0]
             for d in fresh[-3:]

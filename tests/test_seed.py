@@ -203,7 +203,7 @@ def test_the_demo_shows_todays_landlords_and_the_history_of_the_merged_ones(db, 
     """Issue 16: the four woonmaatschappijen with their areas; the three merged into SW+ inactive since 9 June 2023."""
     from datetime import date
 
-    from inschrijving.landlords.portal import queries as portal
+    from inschrijving.landlords.portal.queries import shared as shared_queries
 
     run_seed(app)
     landlords = {lo.slug: lo for lo in db.session.scalars(sa.select(Landlord))}
@@ -221,7 +221,7 @@ def test_the_demo_shows_todays_landlords_and_the_history_of_the_merged_ones(db, 
     assert {c.landlord.slug for c in choices if c.dossier.moment_id == past.id} <= historic
     assert not {c.landlord.slug for c in choices if c.dossier.moment_id == recent.id} & historic
     # SW+ reads what its predecessors received (the demo sets it so), next to its own dossiers.
-    assert {s.id for s in portal.moment_summaries(landlords["sw-plus"].id)} >= {past.id, recent.id}
+    assert {s.id for s in shared_queries.moment_summaries(landlords["sw-plus"].id)} >= {past.id, recent.id}
 
 
 def test_complete_demo_dossiers_are_really_complete_and_today_has_a_day_list(db, app, logins_file):

@@ -29,7 +29,7 @@ from inschrijving.dossiers.national_numbers import (
 )
 from inschrijving.dossiers.queries import DossierFilter
 from inschrijving.dossiers.services import checklist, consent, errors, facts, intake, lifecycle, reads
-from inschrijving.landlords.portal import queries as landlord_access
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from tests.factories.accounts import UserFactory
 from tests.factories.booking import BookingFactory
 from tests.factories.dossiers import (
@@ -437,14 +437,14 @@ def test_choose_records_consent_with_text_version_time_and_volunteer(db, volunte
 def _landlord_sees(dossier_id: int, landlord_id: int) -> bool:
     """Whether the landlord portal opens this dossier (its lookup applies `dossiers.queries.shared_with_landlord`)."""
     try:
-        landlord_access.get_shared_choice(landlord_id, dossier_id, details=False)
-    except landlord_access.NotShared:
+        shared_queries.get_shared_choice(landlord_id, dossier_id, details=False)
+    except shared_queries.NotShared:
         return False
     return True
 
 
 def _shared_dossier_ids(landlord_id: int, moment_id: int) -> list[int]:
-    return [c.dossier_id for c in landlord_access.moment_choices(landlord_id, moment_id, details=False)]
+    return [c.dossier_id for c in shared_queries.moment_choices(landlord_id, moment_id, details=False)]
 
 
 def test_withdrawal_removes_landlord_access_but_keeps_the_choice(db, volunteer):

@@ -362,14 +362,14 @@ def test_a_wrong_method_answers_405_in_json_with_the_allowed_methods(app, client
 
 
 def test_an_internal_error_answers_in_json(app, client, setup, monkeypatch):
-    from inschrijving.landlords.portal import queries
+    from inschrijving.landlords.portal.queries import shared as shared_queries
 
     _moment, _landlord, _dossier, token = setup
 
     def fail(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(queries, "moment_summaries", fail)
+    monkeypatch.setattr(shared_queries, "moment_summaries", fail)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
     response = client.get("/api/v1/moments", headers=_headers(token))

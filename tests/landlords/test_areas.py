@@ -75,7 +75,7 @@ def test_the_preferences_step_lists_the_split_municipalities_deelgemeenten(app, 
 
 
 def test_preferences_at_either_level_are_saved_and_shown_to_landlords(app, request_context):
-    from inschrijving.landlords.portal.queries import preferred_places
+    from inschrijving.landlords.portal.queries.lists import preferred_places
 
     places, *_ = _region()
     dossier = DossierFactory(moment=MomentFactory())
@@ -85,7 +85,7 @@ def test_preferences_at_either_level_are_saved_and_shown_to_landlords(app, reque
 
 
 def test_the_portal_municipality_filter_finds_dossiers_that_want_one_of_its_deelgemeenten(app, request_context):
-    from inschrijving.landlords.portal import queries
+    from inschrijving.landlords.portal.queries import lists as list_queries
     from tests.factories.packets import shared_dossier
 
     places, _swplus, elan, _vivus = _region()
@@ -95,9 +95,10 @@ def test_the_portal_municipality_filter_finds_dossiers_that_want_one_of_its_deel
     shared_dossier(moment, [elan], last_name="Heel", municipalities=[places["zwevegem"]], scan=False)
     db.session.flush()
 
-    assert queries.moment_municipalities(elan.id, moment.id) == [
+    assert list_queries.moment_municipalities(elan.id, moment.id) == [
         (places["kortrijk"].id, "Kortrijk"), (places["zwevegem"].id, "Zwevegem")
     ]
-    page = queries.dossier_page(elan.id, moment.id, queries.DossierFilter(municipality_id=places["kortrijk"].id))
+    page = list_queries.dossier_page(elan.id, moment.id,
+                                     list_queries.DossierFilter(municipality_id=places["kortrijk"].id))
     assert [row.reference for row in page.rows] == [bellegem.reference]
     assert page.rows[0].municipalities == ["Bellegem (Kortrijk)"]

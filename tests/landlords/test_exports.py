@@ -20,7 +20,7 @@ from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import IncomeRecord, IncomeSource
 from inschrijving.extensions import db
 from inschrijving.landlords.api.openapi import openapi_document
-from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import exports, spreadsheet
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.packets import shared_dossier
@@ -35,7 +35,7 @@ def _choices(app):
     menen = MunicipalityFactory(name="Menen")
     shared_dossier(moment, [landlord], last_name="=HYPERLINK(1)", municipalities=[menen])
     shared_dossier(moment, [landlord], persons=4)
-    return moment, queries.moment_choices(landlord.id, moment.id)
+    return moment, shared_queries.moment_choices(landlord.id, moment.id)
 
 
 def test_csv_has_the_documented_columns_and_one_row_per_dossier(app, request_context):
@@ -81,7 +81,7 @@ def _hostile_choices():
     landlord = LandlordFactory()
     for name in HOSTILE:
         shared_dossier(moment, [landlord], last_name=name)
-    return queries.moment_choices(landlord.id, moment.id)
+    return shared_queries.moment_choices(landlord.id, moment.id)
 
 
 @pytest.mark.parametrize("written_with", [";", ","])
@@ -114,7 +114,7 @@ def test_xlsx_has_typed_cells_dutch_headers_and_values(app, request_context):
                                 source=IncomeSource.ASSESSMENT))
     shared_dossier(moment, [landlord], last_name="=HYPERLINK(1)")
     db.session.flush()
-    choices = queries.moment_choices(landlord.id, moment.id)
+    choices = shared_queries.moment_choices(landlord.id, moment.id)
 
     workbook = openpyxl.load_workbook(io.BytesIO(spreadsheet.dossiers_xlsx(choices)))
     assert workbook.sheetnames == ["Dossiers", "Personen"]

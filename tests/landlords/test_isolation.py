@@ -153,7 +153,7 @@ def test_withdrawn_consent_closes_access_at_once_even_when_cached(app, world):
 def test_a_choice_never_opens_a_dossier_through_another_dossiers_consent(app):
     """Portal and API apply one rule, including "the consent is this dossier's own"."""
     from inschrijving.dossiers.models import Consent, ConsentPurpose, LandlordChoice
-    from inschrijving.landlords.portal import queries
+    from inschrijving.landlords.portal.queries import shared as shared_queries
 
     moment = MomentFactory()
     landlord = LandlordFactory()
@@ -166,9 +166,9 @@ def test_a_choice_never_opens_a_dossier_through_another_dossiers_consent(app):
     client = landlord_client(app, landlord)
     headers = {"Authorization": f"Bearer {api_token_for(landlord)}"}
 
-    with pytest.raises(queries.NotShared):
-        queries.get_shared_choice(landlord.id, borrower.id)
-    assert not db.session.scalars(queries.shared_choices_stmt(landlord.id)).all()
+    with pytest.raises(shared_queries.NotShared):
+        shared_queries.get_shared_choice(landlord.id, borrower.id)
+    assert not db.session.scalars(shared_queries.shared_choices_stmt(landlord.id)).all()
     document = borrower.documents[0].id
     assert client.get(f"/verhuurder/documenten/{document}").status_code == 404
     assert client.get(f"/api/v1/documents/{document}", headers=headers).status_code == 404

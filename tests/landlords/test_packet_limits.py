@@ -17,7 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
-from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, sections
 from inschrijving.rendering import pdfmerge
 from tests.factories.landlords import LandlordFactory
@@ -66,7 +66,7 @@ def test_a_pdf_of_thousands_of_shared_pages_is_named_not_appended_and_the_packet
     add_document(costly, bomb, content_type="application/pdf", filename="duizend.pdf")  # past the upload check
     other = shared_dossier(moment, [landlord], last_name="Gewoon")
 
-    choices = queries.moment_choices(landlord.id, moment.id)
+    choices = shared_queries.moment_choices(landlord.id, moment.id)
     pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -136,7 +136,7 @@ def test_a_step_of_the_cold_build_loads_its_dossiers_in_a_fixed_number_of_querie
             full_dossier(moment, [landlord])
         db.session.commit()
         db.session.expire_all()
-        choices = queries.moment_choices(landlord.id, moment.id, details=False)
+        choices = shared_queries.moment_choices(landlord.id, moment.id, details=False)
         dossiers = [c.dossier for c in choices]
         with count_queries() as statements:
             sections.ensure_sections(dossiers, now=utcnow(), limit=count)

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
-from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, sections
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import full_dossier, shared_dossier
@@ -102,7 +102,7 @@ def test_no_page_of_a_packet_holds_only_a_heading_and_a_section_spills_onto_no_n
     landlord = LandlordFactory()
     full_dossier(moment, [landlord])
     plain = [shared_dossier(moment, [landlord], persons=persons) for persons in (1, 3, 6)]
-    choices = queries.moment_choices(landlord.id, moment.id)
+    choices = shared_queries.moment_choices(landlord.id, moment.id)
 
     pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
 

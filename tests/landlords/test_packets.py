@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import DossierStatus
 from inschrijving.landlords.models import DossierSection
-from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, sections
 from inschrijving.rendering import pdfmerge
 from tests.factories.landlords import LandlordFactory
@@ -29,7 +29,7 @@ def _request(app):
 
 
 def _packet(db, landlord, moment):
-    choices = queries.moment_choices(landlord.id, moment.id)
+    choices = shared_queries.moment_choices(landlord.id, moment.id)
     pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
     return PdfReader(io.BytesIO(pdf))
 
@@ -168,7 +168,7 @@ def test_a_download_renders_nothing_when_every_section_is_cached(app, db, monkey
     monkeypatch.setattr(sections, "render_section_pdf", lambda *a, **k: renders.append(1) or original(*a, **k))
 
     def download():
-        choices = queries.moment_choices(landlord.id, moment.id)
+        choices = shared_queries.moment_choices(landlord.id, moment.id)
         return packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=utcnow())
 
     download()
@@ -216,7 +216,7 @@ def test_cover_and_contents_print_names_in_arabic_script_joined_and_right_to_lef
         shared_dossier(moment, [landlord], last_name=name).reference_tenant.first_name = "محمد"
     db.session.flush()
 
-    choices = queries.moment_choices(landlord.id, moment.id)
+    choices = shared_queries.moment_choices(landlord.id, moment.id)
     pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -273,7 +273,7 @@ def test_a_pdf_that_cannot_be_appended_is_named_in_its_section_and_stays_in_the_
     assert [other.reference in page.extract_text() for page in reader.pages].count(True) == 1
     assert other.reference in reader.pages[-1].extract_text()
 
-    choices = queries.moment_choices(landlord.id, moment.id)
+    choices = shared_queries.moment_choices(landlord.id, moment.id)
     stream = exports.packet_zip(b"%PDF", "pakket.pdf", exports.zip_entries(choices), now=utcnow())
     archive = zipfile.ZipFile(io.BytesIO(b"".join(stream)))
     stored = {name.rsplit("/")[-1].split("-", 1)[1]: archive.read(name) for name in archive.namelist() if "/" in name}

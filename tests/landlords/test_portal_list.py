@@ -9,8 +9,9 @@ from decimal import Decimal
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import AssetsDeclaration, ChoiceStatus, IncomeRecord, IncomeSource
 from inschrijving.extensions import db
-from inschrijving.landlords.portal import queries
-from inschrijving.landlords.portal.queries import DossierFilter
+from inschrijving.landlords.portal.queries import lists as list_queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
+from inschrijving.landlords.portal.queries.lists import DossierFilter
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.packets import shared_dossier
 from tests.factories.planning import MomentFactory
@@ -30,14 +31,14 @@ def test_filters_search_and_sort_in_sql(app, request_context):
     desmet = shared_dossier(moment, [landlord], last_name="Desmet", persons=3, municipalities=[menen], scan=False)
     shared_dossier(moment, [landlord], last_name="Aerts", persons=5, scan=False)
     shared_dossier(MomentFactory(), [landlord], last_name="Anders", scan=False)  # another moment
-    choices = {c.dossier.reference_tenant.last_name: c for c in queries.moment_choices(landlord.id, moment.id)}
+    choices = {c.dossier.reference_tenant.last_name: c for c in shared_queries.moment_choices(landlord.id, moment.id)}
     now = utcnow()
     report(choices["Claes"], now=now, status="registered", reference="K-1", registered_on=now.date())
     download([choices["Desmet"]], now=now - timedelta(days=1))  # then corrected: changed since the download
     db.session.flush()
 
     def page(**criteria):
-        return queries.dossier_page(landlord.id, moment.id, DossierFilter(**criteria))
+        return list_queries.dossier_page(landlord.id, moment.id, DossierFilter(**criteria))
 
     assert _names(page()) == ["Aerts", "Claes", "Desmet"]
     assert _names(page(descending=True)) == ["Desmet", "Claes", "Aerts"]
@@ -52,7 +53,7 @@ def test_filters_search_and_sort_in_sql(app, request_context):
     assert _names(page(search="testa aer")) == ["Aerts"]  # first and last name together
     assert _names(page(search=desmet.reference.lower())) == ["Desmet"]
     assert _names(page(search="%")) == []  # a wildcard is a character like any other
-    assert queries.moment_municipalities(landlord.id, moment.id) == [(menen.id, "Menen")]
+    assert list_queries.moment_municipalities(landlord.id, moment.id) == [(menen.id, "Menen")]
 
 
 def test_list_pages_past_fifty_and_counts_in_words_with_constant_queries(app):

@@ -10,7 +10,7 @@ from flask import render_template
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.models import ChoiceStatus
 from inschrijving.landlords import services as landlord_services
-from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import status as status_service
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import shared_dossier
@@ -184,26 +184,26 @@ def test_a_dossier_completed_again_after_the_download_counts_as_changed(app, req
     volunteer = UserFactory()
     dossier, choice = _corrected_after_download(volunteer)
     landlord_id = choice.landlord_id
-    assert queries.moment_summaries(landlord_id) == []  # back in draft: not shared at all
+    assert shared_queries.moment_summaries(landlord_id) == []  # back in draft: not shared at all
 
     lifecycle.complete_dossier(dossier, version=dossier.version, actor=Actor.of(volunteer), now=utcnow())
 
-    [summary] = queries.moment_summaries(landlord_id)
+    [summary] = shared_queries.moment_summaries(landlord_id)
     assert (summary.dossiers, summary.new, summary.changed) == (1, 0, 1)
-    assert queries.changed_since_download(choice)
+    assert shared_queries.changed_since_download(choice)
     assert choice.status == ChoiceStatus.INCOMPLETE  # the report stands until the landlord reports again
 
     download([choice], now=utcnow())
 
-    [summary] = queries.moment_summaries(landlord_id)
+    [summary] = shared_queries.moment_summaries(landlord_id)
     assert (summary.new, summary.changed) == (0, 0)
-    assert not queries.changed_since_download(choice)
+    assert not shared_queries.changed_since_download(choice)
 
 
 def test_never_downloaded_is_new_not_changed(dossier):
     choice = _choice(dossier, "SVK De Poort")
-    assert not queries.changed_since_download(choice)
-    summary = next(s for s in queries.moment_summaries(choice.landlord_id))
+    assert not shared_queries.changed_since_download(choice)
+    summary = next(s for s in shared_queries.moment_summaries(choice.landlord_id))
     assert (summary.new, summary.changed) == (1, 0)
 
 

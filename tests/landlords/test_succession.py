@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.dossiers.models import LandlordChoice
 from inschrijving.extensions import db
-from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.queries import lists as list_queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from tests.factories.accounts import UserFactory
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory
 from tests.factories.packets import shared_dossier
@@ -33,8 +34,8 @@ def _merger():
 def _references(landlord) -> set[str]:
     return {
         c.dossier.reference
-        for summary in queries.moment_summaries(landlord.id)
-        for c in queries.moment_choices(landlord.id, summary.id, details=False)
+        for summary in shared_queries.moment_summaries(landlord.id)
+        for c in shared_queries.moment_choices(landlord.id, summary.id, details=False)
     }
 
 
@@ -49,7 +50,7 @@ def test_old_dossiers_keep_their_landlord_and_the_successor_reads_them_only_when
     db.session.flush()
     assert _references(successor) == {old.reference}
     assert _references(poort) == {old.reference}  # its own history stays its own
-    choice = queries.get_shared_choice(successor.id, old.id)
+    choice = shared_queries.get_shared_choice(successor.id, old.id)
     assert choice.landlord_id == poort.id  # the dossier keeps the landlord it chose
 
 
@@ -74,10 +75,10 @@ def test_a_dossier_that_chose_two_predecessors_reaches_the_successor_once(app, r
     both = shared_dossier(before, [poort, wrk], scan=False)
     db.session.flush()
 
-    [summary] = queries.moment_summaries(successor.id)
+    [summary] = shared_queries.moment_summaries(successor.id)
     assert summary.dossiers == 1
-    assert [c.dossier.reference for c in queries.moment_choices(successor.id, before.id)] == [both.reference]
-    page = queries.dossier_page(successor.id, before.id, queries.DossierFilter())
+    assert [c.dossier.reference for c in shared_queries.moment_choices(successor.id, before.id)] == [both.reference]
+    page = list_queries.dossier_page(successor.id, before.id, list_queries.DossierFilter())
     assert page.total == 1
     assert _references(poort) == _references(wrk) == {both.reference}
 

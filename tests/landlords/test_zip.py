@@ -8,7 +8,7 @@ import tracemalloc
 import zipfile
 
 from inschrijving.db_types import utcnow
-from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import exports
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, shared_dossier
@@ -30,7 +30,7 @@ def test_the_zip_streams_in_bounded_memory_and_stores_compressed_files(app, requ
         text = (f"Verklaring {n} " * 20000).encode()
         add_document(dossier, text, content_type="text/plain", filename=f"verklaring{n}.txt")
         originals[dossier.reference] = (photo, text)
-    entries = exports.zip_entries(queries.moment_choices(landlord.id, moment.id, details=False))
+    entries = exports.zip_entries(shared_queries.moment_choices(landlord.id, moment.id, details=False))
     total = sum(len(p) + len(t) for p, t in originals.values())
     assert total > 30 * MB
 
@@ -60,7 +60,7 @@ def test_the_streamed_zip_is_a_valid_archive(app, request_context):
     dossier = shared_dossier(moment, [landlord])  # with a JPEG scan
     text = ("Verklaring op eer " * 5000).encode()
     add_document(dossier, text, content_type="text/plain", filename="verklaring.txt")
-    entries = exports.zip_entries(queries.moment_choices(landlord.id, moment.id, details=False))
+    entries = exports.zip_entries(shared_queries.moment_choices(landlord.id, moment.id, details=False))
 
     data = b"".join(exports.packet_zip(b"%PDF-1.7 packet", "pakket.pdf", entries, now=utcnow()))
 

@@ -21,8 +21,9 @@ from inschrijving.landlords.api import queries, services
 from inschrijving.landlords.api.forms import ApiTokenForm
 from inschrijving.landlords.api.openapi import openapi_document
 from inschrijving.landlords.models import ApiToken, Landlord
-from inschrijving.landlords.portal import queries as portal_queries
 from inschrijving.landlords.portal import schemas
+from inschrijving.landlords.portal.queries import lists as list_queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import access, exports, packets, sections, status
 from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint
@@ -69,8 +70,8 @@ def _api_error(exc: ApiError):
     return _error(exc.status, exc.code, exc.message, exc.field)
 
 
-@bp.errorhandler(portal_queries.NotShared)
-def _not_shared(_exc: portal_queries.NotShared):
+@bp.errorhandler(shared_queries.NotShared)
+def _not_shared(_exc: shared_queries.NotShared):
     return _error(404, "not_found", "No such resource for this landlord.")
 
 
@@ -119,7 +120,7 @@ def _page_query() -> schemas.PageQuery:
 def list_moments():
     """The moments with dossiers for the token's landlord, newest first, one page."""
     query = _page_query()
-    summaries = portal_queries.moment_summaries(_token().landlord_id)
+    summaries = shared_queries.moment_summaries(_token().landlord_id)
     shown = summaries[(query.page - 1) * query.per_page : query.page * query.per_page]
     body = schemas.MomentList(
         moments=[schemas.MomentSummary.of(s) for s in shown], paging=schemas.Paging.of(query, len(summaries))
@@ -133,9 +134,9 @@ def list_moments():
 def list_dossiers(moment_id: int):
     """The dossiers of a moment for the token's landlord, one page."""
     query = _page_query()
-    moment = portal_queries.get_shared_moment(_token().landlord_id, moment_id)
-    page = portal_queries.dossier_page(
-        _token().landlord_id, moment.id, portal_queries.DossierFilter(), page=query.page, per_page=query.per_page,
+    moment = shared_queries.get_shared_moment(_token().landlord_id, moment_id)
+    page = list_queries.dossier_page(
+        _token().landlord_id, moment.id, list_queries.DossierFilter(), page=query.page, per_page=query.per_page,
         clamp=False,
     )
     body = schemas.MomentDossiers(
@@ -154,7 +155,7 @@ def list_dossiers(moment_id: int):
 @bp.get("/dossiers/<int:dossier_id>")
 def get_dossier(dossier_id: int):
     """One dossier, whole; it counts as downloaded."""
-    choice = portal_queries.get_shared_choice(_token().landlord_id, dossier_id)
+    choice = shared_queries.get_shared_choice(_token().landlord_id, dossier_id)
     access.record_download(
         [choice], actor=_token(), ip=client_ip(), now=utcnow(), action="api.dossier", object_type="dossier",
         object_id=dossier_id,
@@ -167,7 +168,7 @@ def get_dossier(dossier_id: int):
 @bp.get("/documents/<int:document_id>")
 def get_document(document_id: int):
     """An original document of a shared dossier; the dossier counts as downloaded."""
-    document, choice = portal_queries.get_shared_document(_token().landlord_id, document_id)
+    document, choice = shared_queries.get_shared_document(_token().landlord_id, document_id)
     data, content_type = storage.load(document.storage_key), document.content_type
     access.record_download(
         [choice], actor=_token(), ip=client_ip(), now=utcnow(), action="api.document", object_type="document",
@@ -180,9 +181,9 @@ def get_document(document_id: int):
 @bp.get("/moments/<int:moment_id>/packet.pdf")
 def get_packet(moment_id: int):
     """The moment's packet, or 202 while a cold one is prepared a few sections per call."""
-    moment = portal_queries.get_shared_moment(_token().landlord_id, moment_id)
+    moment = shared_queries.get_shared_moment(_token().landlord_id, moment_id)
     landlord = db.session.get(Landlord, _token().landlord_id)
-    choices = portal_queries.moment_choices(landlord.id, moment.id, details=False)
+    choices = shared_queries.moment_choices(landlord.id, moment.id, details=False)
     if sections.needs_preparing([c.dossier for c in choices]):
         progress = packets.prepare_packet(choices, actor=_token(), ip=client_ip(), now=utcnow(), moment_id=moment.id)
         db.session.commit()
@@ -197,7 +198,7 @@ def get_packet(moment_id: int):
 @bp.put("/dossiers/<int:dossier_id>/status")
 def set_status(dossier_id: int):
     """Report what the landlord did with a dossier."""
-    choice = portal_queries.get_shared_choice(_token().landlord_id, dossier_id)
+    choice = shared_queries.get_shared_choice(_token().landlord_id, dossier_id)
     update = _status_update()
     try:
         status.set_choice_status(

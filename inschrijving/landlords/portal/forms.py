@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from inschrijving.dossiers.models import ChoiceStatus
 from inschrijving.landlords.labels import label
-from inschrijving.landlords.portal.queries import HOUSEHOLD_SIZES, DossierFilter
+from inschrijving.landlords.portal.queries.lists import HOUSEHOLD_SIZES, DossierFilter
 from inschrijving.landlords.portal.services.status import NOTE_MAX_LENGTH, REFERENCE_MAX_LENGTH
 
 

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, Strict, With
 from pydantic.json_schema import SkipJsonSchema
 
 from inschrijving.dossiers import models as dossiers
-from inschrijving.landlords.portal import queries
+from inschrijving.landlords.portal.queries import lists as list_queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 
 # Amounts travel as decimal strings ("29515.00"): no binary rounding on money.
 Money = Annotated[
@@ -75,7 +76,7 @@ class LandlordStatus(Body):
 
     @classmethod
     def of(cls, choice: dossiers.LandlordChoice) -> LandlordStatus:
-        return cls.model_validate(queries.ChoiceState.of(choice))
+        return cls.model_validate(list_queries.ChoiceState.of(choice))
 
 
 class Moment(Body):
@@ -102,7 +103,7 @@ class MomentSummary(Body):
     )
 
     @classmethod
-    def of(cls, summary: queries.MomentSummary) -> MomentSummary:
+    def of(cls, summary: shared_queries.MomentSummary) -> MomentSummary:
         return cls(
             **Moment.of(summary).model_dump(), dossiers=summary.dossiers, new=summary.new, changed=summary.changed
         )
@@ -153,7 +154,7 @@ class DossierListItem(Body):
     landlord_status: LandlordStatus
 
     @classmethod
-    def of(cls, row: queries.DossierRow) -> DossierListItem:
+    def of(cls, row: list_queries.DossierRow) -> DossierListItem:
         return cls.model_validate(row)
 
 
@@ -324,8 +325,8 @@ class Dossier(Body):
             preferences=None
             if prefs is None
             else Preferences(
-                municipalities=queries.preferred_municipalities(dossier),
-                sub_municipalities=queries.preferred_sub_municipalities(dossier),
+                municipalities=list_queries.preferred_municipalities(dossier),
+                sub_municipalities=list_queries.preferred_sub_municipalities(dossier),
                 dwelling_types=list(prefs.dwelling_types or []),
                 bedrooms_min=prefs.bedrooms_min,
                 bedrooms_max=prefs.bedrooms_max,

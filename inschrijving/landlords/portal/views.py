@@ -27,8 +27,9 @@ from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.landlords.labels import dwelling_types, label, language
 from inschrijving.landlords.models import Landlord
-from inschrijving.landlords.portal import queries
 from inschrijving.landlords.portal.forms import DossierListForm, StatusForm
+from inschrijving.landlords.portal.queries import lists as list_queries
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import access, exports, packets, sections, status
 from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint
@@ -52,8 +53,8 @@ def choice_status_label(status) -> str:
     return label(status)
 
 
-@bp.errorhandler(queries.NotShared)
-def _not_shared(_exc: queries.NotShared):
+@bp.errorhandler(shared_queries.NotShared)
+def _not_shared(_exc: shared_queries.NotShared):
     # Not shared with this landlord looks exactly like not there: the app's own 404 page.
     return current_app.handle_http_exception(NotFound())
 
@@ -71,7 +72,7 @@ def _download(data: bytes | str | Iterator[bytes], mimetype: str, filename: str)
 @bp.route("/")
 def home():
     """Show the moments whose dossiers chose this landlord, with how many are new."""
-    summaries = queries.moment_summaries(_landlord_id())
+    summaries = shared_queries.moment_summaries(_landlord_id())
     access.record_view(actor=current_user, ip=client_ip(), action="portal.home")
     db.session.commit()
     landlord = db.session.get(Landlord, _landlord_id())
@@ -81,9 +82,9 @@ def home():
 @bp.route("/momenten/<int:moment_id>")
 def moment(moment_id: int):
     """List one moment's dossiers for this landlord: filtered, searched, sorted, 50 a page; and the downloads."""
-    moment = queries.get_shared_moment(_landlord_id(), moment_id)
-    form = DossierListForm(request.args, municipalities=queries.moment_municipalities(_landlord_id(), moment.id))
-    page = queries.dossier_page(
+    moment = shared_queries.get_shared_moment(_landlord_id(), moment_id)
+    form = DossierListForm(request.args, municipalities=list_queries.moment_municipalities(_landlord_id(), moment.id))
+    page = list_queries.dossier_page(
         _landlord_id(), moment.id, form.criteria(), page=request.args.get("pagina", 1, type=int)
     )
     access.record_view(
@@ -104,7 +105,7 @@ def moment(moment_id: int):
 @bp.route("/dossiers/<int:dossier_id>", methods=["GET", "POST"])
 def dossier(dossier_id: int):
     """Show a dossier read-only, and let the landlord report what it did with it."""
-    choice = queries.get_shared_choice(_landlord_id(), dossier_id)
+    choice = shared_queries.get_shared_choice(_landlord_id(), dossier_id)
     form = StatusForm(**status.status_form_values(choice))
     if form.validate_on_submit():
         try:
@@ -125,14 +126,14 @@ def dossier(dossier_id: int):
     db.session.commit()
     return render_template(
         "landlords/portal_dossier.html", choice=choice, dossier=choice.dossier, form=form,
-        preferred_places=queries.preferred_places(choice.dossier),
+        preferred_places=list_queries.preferred_places(choice.dossier),
     )
 
 
 @bp.route("/documenten/<int:document_id>")
 def document(document_id: int):
     """Download one original document of a dossier shared with this landlord."""
-    doc, choice = queries.get_shared_document(_landlord_id(), document_id)
+    doc, choice = shared_queries.get_shared_document(_landlord_id(), document_id)
     data, content_type = storage.load(doc.storage_key), doc.content_type
     filename = exports.document_filename(doc)
     access.record_download(
@@ -146,7 +147,7 @@ def document(document_id: int):
 @bp.route("/dossiers/<int:dossier_id>/dossier.pdf")
 def dossier_pdf(dossier_id: int):
     """Download one dossier as PDF."""
-    choice = queries.get_shared_choice(_landlord_id(), dossier_id)
+    choice = shared_queries.get_shared_choice(_landlord_id(), dossier_id)
     filename = f"dossier-{choice.dossier.reference}.pdf"
     pdf = packets.download_dossier(choice, actor=current_user, ip=client_ip(), now=utcnow())
     db.session.commit()
@@ -156,8 +157,8 @@ def dossier_pdf(dossier_id: int):
 @bp.route("/momenten/<int:moment_id>/pakket.pdf")
 def packet(moment_id: int):
     """Download the moment's packet: merged from cached sections, or via the progress page if cold."""
-    moment = queries.get_shared_moment(_landlord_id(), moment_id)
-    choices = queries.moment_choices(_landlord_id(), moment.id, details=False)
+    moment = shared_queries.get_shared_moment(_landlord_id(), moment_id)
+    choices = shared_queries.moment_choices(_landlord_id(), moment.id, details=False)
     if sections.needs_preparing([c.dossier for c in choices]):
         return redirect(url_for(".packet_progress", moment_id=moment.id, download="pdf"))
     landlord = db.session.get(Landlord, _landlord_id())
@@ -170,9 +171,9 @@ def packet(moment_id: int):
 @bp.route("/momenten/<int:moment_id>/pakket")
 def packet_progress(moment_id: int):
     """Prepare a cold packet a few sections per request; the page refreshes itself, then starts the download."""
-    moment = queries.get_shared_moment(_landlord_id(), moment_id)
+    moment = shared_queries.get_shared_moment(_landlord_id(), moment_id)
     download = request.args.get("download") if request.args.get("download") in PACKET_DOWNLOADS else "pdf"
-    choices = queries.moment_choices(_landlord_id(), moment.id, details=False)
+    choices = shared_queries.moment_choices(_landlord_id(), moment.id, details=False)
     progress = packets.prepare_packet(
         choices, actor=current_user, ip=client_ip(), now=utcnow(), moment_id=moment.id, download=download
     )
@@ -201,8 +202,8 @@ def export_csv(moment_id: int):
 
 
 def _export(moment_id: int, kind: str) -> Response:
-    moment = queries.get_shared_moment(_landlord_id(), moment_id)
-    choices = queries.moment_choices(_landlord_id(), moment.id)
+    moment = shared_queries.get_shared_moment(_landlord_id(), moment_id)
+    choices = shared_queries.moment_choices(_landlord_id(), moment.id)
     separator = "," if request.args.get("scheiding") == "," else ";"
     data, mimetype = exports.spreadsheet(kind, choices, separator=separator)
     filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, kind)
@@ -218,8 +219,8 @@ def _export(moment_id: int, kind: str) -> Response:
 @bp.route("/momenten/<int:moment_id>/dossiers.json")
 def export_json(moment_id: int):
     """Download the moment's dossiers as JSON (the whole structure)."""
-    moment = queries.get_shared_moment(_landlord_id(), moment_id)
-    choices = queries.moment_choices(_landlord_id(), moment.id)
+    moment = shared_queries.get_shared_moment(_landlord_id(), moment_id)
+    choices = shared_queries.moment_choices(_landlord_id(), moment.id)
     now = utcnow()
     filename = exports.packet_filename(db.session.get(Landlord, _landlord_id()), moment, "json")
     data = exports.moment_json_text(moment, choices, now=now)
@@ -234,8 +235,8 @@ def export_json(moment_id: int):
 @bp.route("/momenten/<int:moment_id>/pakket.zip")
 def export_zip(moment_id: int):
     """Download a ZIP with the packet and every original document."""
-    moment = queries.get_shared_moment(_landlord_id(), moment_id)
-    choices = queries.moment_choices(_landlord_id(), moment.id, details=False)
+    moment = shared_queries.get_shared_moment(_landlord_id(), moment_id)
+    choices = shared_queries.moment_choices(_landlord_id(), moment.id, details=False)
     if sections.needs_preparing([c.dossier for c in choices]):
         return redirect(url_for(".packet_progress", moment_id=moment.id, download="zip"))
     landlord = db.session.get(Landlord, _landlord_id())

@@ -23,7 +23,7 @@ from stream_zip import NO_COMPRESSION_32, ZIP_32, stream_zip
 from inschrijving.dossiers.models import Document, LandlordChoice
 from inschrijving.landlords.models import Landlord
 from inschrijving.landlords.portal import schemas
-from inschrijving.landlords.portal.queries import preferred_places
+from inschrijving.landlords.portal.queries.lists import preferred_places
 from inschrijving.landlords.portal.services import access, packets
 from inschrijving.landlords.portal.services.spreadsheet import dossiers_xlsx
 from inschrijving.planning.models import RegistrationMoment

@@ -7,7 +7,7 @@ contents (small, written per build) merged with the cached sections (`rendering.
 footer (reference, "vertrouwelijk", page x of y) is stamped on every page at merge time, so page
 numbers run over the whole packet while the cached sections stay reusable.
 
-Which dossiers go in is decided by `portal.queries.moment_choices` at the moment of the download,
+Which dossiers go in is decided by `portal.queries.shared.moment_choices` at the moment of the download,
 never by the cache: a withdrawn consent drops the dossier from the next packet at once.
 """
 

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from inschrijving.dossiers.models import Dossier, LandlordChoice, Person
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.landlords.labels import dwelling_types, label
-from inschrijving.landlords.portal.queries import preferred_places
+from inschrijving.landlords.portal.queries.lists import preferred_places
 
 EURO = '€ #,##0.00;-€ #,##0.00'
 DATE = "DD/MM/YYYY"
