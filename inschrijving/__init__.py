@@ -234,9 +234,9 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from inschrijving import web
+    from inschrijving import error_pages
 
-    web.init_error_pages(app)
+    error_pages.init_error_pages(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -42,6 +42,7 @@ CANDIDATE_SOURCES = (
     "templates/pdf/booking_letter.html",
     "templates/pdf/receipt.html",
     "inschrijving/web.py",
+    "inschrijving/error_pages.py",
     "inschrijving/booking/*.py",
     "inschrijving/booking/**/*.py",
     "inschrijving/dossiers/eligibility*.py",
