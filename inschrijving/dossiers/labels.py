@@ -16,6 +16,8 @@ an option is just the value's name (roles, document kinds) the form takes it fro
 
 from __future__ import annotations
 
+from functools import cache
+
 from babel import Locale
 from flask_babel import lazy_gettext as _l
 
@@ -360,3 +362,22 @@ def row_label(key: str) -> str:
     if word in ROW_LABELS:
         return f"{prefix}{ROW_LABELS[word]} {rest}".strip()
     return prefix + field_label(key)
+
+
+# Codes CLDR names that are no country a house can stand in: pseudo-locales, unions, "unknown region".
+NOT_COUNTRIES = frozenset({"XA", "XB", "EU", "EZ", "UN", "ZZ", "QO"})
+
+
+@cache
+def _country_names() -> tuple[tuple[str, str], ...]:
+    names = _DUTCH.territories
+    return tuple(sorted(((code, name) for code, name in names.items()
+                         if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES),
+                        key=lambda pair: pair[1]))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country by its Dutch name, Belgium first (most property declared is here)."""
+    countries = list(_country_names())
+    belgium = next(pair for pair in countries if pair[0] == "BE")
+    return [belgium] + [pair for pair in countries if pair[0] != "BE"]

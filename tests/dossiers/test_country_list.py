@@ -1,6 +1,6 @@
 """The property step's country list holds countries only."""
 
-from inschrijving.dossiers.views.steps import country_choices
+from inschrijving.dossiers.labels import country_choices
 
 
 def test_the_country_list_has_no_pseudo_locales_or_unions_and_starts_with_belgium(app):

@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from inschrijving.accounts.services.audit import Actor
+from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, DossierStatus, LandlordChoice
 from inschrijving.dossiers.services.errors import DossierLocked, LandlordNotOffered, StaleDossier
 from inschrijving.dossiers.services.history import finish_step, track_changes
@@ -199,3 +200,12 @@ def withdraw_health_consent(dossier: Dossier, *, actor: Actor, now: datetime) ->
         dossier.completed_by_id = None
     finish_step(dossier, step="withdraw", actor=actor, now=now)
     return True
+
+
+def consent_in_language(language: str | None) -> tuple[str, str, list[str]] | None:
+    """The consent text in the candidate's language (code, name, lines), read out next to the Dutch; None in Dutch."""
+    language = language or "nl"
+    if language == "nl":
+        return None
+    with force_locale(language):
+        return language, LANGUAGE_NAMES.get(language, language), [str(line) for line in CONSENT_TEXT]

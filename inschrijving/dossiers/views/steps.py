@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from babel import Locale
 from flask import url_for
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES
-from inschrijving.dossiers import queries
+from inschrijving.dossiers import labels, queries
 from inschrijving.dossiers.eligibility.rules import default_income_year
 from inschrijving.dossiers.forms import steps as forms
 from inschrijving.dossiers.forms.common import DWELLING_CHOICES
@@ -214,7 +211,7 @@ def build_property(dossier: Dossier) -> FlaskForm:
     has = {True: "yes", False: "no"}.get(dossier.has_property)
     return forms.PropertyForm(
         data={"version": dossier.version, "has_property": has, "items": items}, people=people_choices(dossier),
-        countries=country_choices(),
+        countries=labels.country_choices(),
     )
 
 
@@ -340,36 +337,8 @@ def _offers(dossier: Dossier) -> dict[str, Any]:
     return {
         "offers": consent.landlord_offers(dossier),
         "consent_lines": consent.CONSENT_TEXT,
-        "consent_in_language": consent_in_language(dossier),
+        "consent_in_language": consent.consent_in_language(dossier.language),
     }
-
-
-def consent_in_language(dossier: Dossier) -> tuple[str, str, list[str]] | None:
-    """The consent text in the candidate's language (code, name, lines), to read out next to the Dutch."""
-    language = dossier.language or "nl"
-    if language == "nl":
-        return None
-    with force_locale(language):
-        return language, LANGUAGE_NAMES.get(language, language), [str(line) for line in consent.CONSENT_TEXT]
-
-
-# Codes CLDR names that are no country a house can stand in: pseudo-locales, unions, "unknown region".
-NOT_COUNTRIES = frozenset({"XA", "XB", "EU", "EZ", "UN", "ZZ", "QO"})
-
-
-@cache
-def _country_names(locale: str) -> tuple[tuple[str, str], ...]:
-    names = Locale.parse(locale).territories
-    return tuple(sorted(((code, name) for code, name in names.items()
-                         if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES),
-                        key=lambda pair: pair[1]))
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """Every country by its Dutch name, Belgium first (most property declared is here)."""
-    countries = list(_country_names("nl"))
-    belgium = next(pair for pair in countries if pair[0] == "BE")
-    return [belgium] + [pair for pair in countries if pair[0] != "BE"]
 
 
 def _health(dossier: Dossier) -> dict[str, Any]:
@@ -422,7 +391,7 @@ def next_step(dossier: Dossier, slug: str) -> Step:
 
 def answers_context(dossier: Dossier) -> dict[str, Any]:
     """What the "check your answers" overview needs besides the dossier: labels and groupings."""
-    countries = dict(_country_names("nl"))
+    countries = dict(labels.country_choices())
     return {
         "incomes": {i.person_id: i for i in dossier.incomes},
         "dwelling_labels": dict(DWELLING_CHOICES),
