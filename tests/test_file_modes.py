@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from inschrijving import create_app
 from inschrijving.extensions import db
-from inschrijving.notifications.services import FolderTransport
+from inschrijving.notifications.email_transport import FolderTransport
 from tests.conftest import base_config
 
 

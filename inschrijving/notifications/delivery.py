@@ -10,14 +10,14 @@ from flask import current_app
 
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
-from inschrijving.notifications import services
+from inschrijving.notifications import email_transport, services
 from inschrijving.notifications.sms import SmsTransport, sms_transport_from_config
 
 
-def send_outbox(*, transport: services.Transport | None = None, sms_transport: SmsTransport | None = None,
+def send_outbox(*, transport: email_transport.Transport | None = None, sms_transport: SmsTransport | None = None,
                 limit: int = 200) -> dict[str, int]:
     """Send every due message once; each one is claimed and recorded in its own transaction."""
-    transport = transport or services.transport_from_config(current_app.config)
+    transport = transport or email_transport.transport_from_config(current_app.config)
     sms_transport = sms_transport or sms_transport_from_config(current_app.config)
     sender = current_app.config["MAIL_FROM"]
     counts = {"sent": 0, "failed": 0, "gave_up": 0}

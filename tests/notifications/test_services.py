@@ -16,7 +16,7 @@ from icalendar import Calendar
 from inschrijving.booking.services import lifecycle, notices
 from inschrijving.booking.services.base import ContactDetails
 from inschrijving.db_types import utcnow
-from inschrijving.notifications import services
+from inschrijving.notifications import email_transport, services
 from inschrijving.notifications.commands import send_outbox
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import message_text
@@ -78,8 +78,8 @@ def smtp_server():
     server.server_close()
 
 
-def smtp_transport(server) -> services.SmtpTransport:
-    return services.SmtpTransport("127.0.0.1", server.server_address[1], tls=False, timeout=5)
+def smtp_transport(server) -> email_transport.SmtpTransport:
+    return email_transport.SmtpTransport("127.0.0.1", server.server_address[1], tls=False, timeout=5)
 
 
 def queue(n: int = 1, **kwargs) -> OutboxMessage:
@@ -137,7 +137,7 @@ def test_a_refusing_server_gets_retries_with_backoff_then_gives_up(app, db, smtp
 def test_without_smtp_each_message_becomes_an_eml_file_and_a_log_line(app, db, caplog):
     queue()
     db.session.commit()
-    with caplog.at_level(logging.INFO, logger="inschrijving.notifications.services"):
+    with caplog.at_level(logging.INFO, logger="inschrijving.notifications"):
         assert send_outbox()["sent"] == 1
     [eml] = list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml"))
     parsed = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
