@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
+    IntegerField,
     SelectMultipleField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import InputRequired, ValidationError
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from inschrijving import contact
 from inschrijving.dossiers.labels import DWELLING_LABELS, VALUE_LABELS
@@ -121,3 +123,13 @@ def require_filled(field, message) -> bool:
 
 def optional_int(value):
     return int(value) if value not in (None, "") else None
+
+
+class StepForm(FlaskForm):
+    """Base for every intake step: the dossier version the user started from."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class VersionForm(StepForm):
+    """Complete, reopen or withdraw: only the version the user saw."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -35,6 +34,7 @@ from inschrijving.dossiers.forms.common import (
     SOURCE_CHOICES,
     YES_NO,
     MultiCheckboxField,
+    StepForm,
     choices_of,
     is_empty,
     normalise_phone,
@@ -49,13 +49,6 @@ from inschrijving.dossiers.models import (
 )
 from inschrijving.dossiers.national_numbers import InvalidNationalNumber, birth_date_agrees, parse_national_number
 from inschrijving.validators import AmountField, NumberRange
-
-
-class StepForm(FlaskForm):
-    """Base for every intake step: the dossier version the user started from."""
-
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-
 
 # --- household -----------------------------------------------------------------------------------
 
@@ -395,7 +388,3 @@ class CirForm(StepForm):
         if self.cir_registered.data == "yes":
             ok = require_filled(self.cir_registered_on, _l("Vul de datum van inschrijving in.")) and ok
         return ok
-
-
-class VersionForm(StepForm):
-    """Complete, reopen or withdraw: only the version the user saw."""
