@@ -108,16 +108,25 @@ def _clean_dictionary(obj, removed: list[str]) -> None:
             action = obj.get(key)
             if action is not None and _unsafe_action(action):
                 del obj[key]
-                removed.append(f"{key} {action.get('/S', '?') if isinstance(action, Dictionary) else '?'}")
+                removed.append(_action_name(key, action))
+    for child in _direct_children(obj):
+        _clean_dictionary(child, removed)
+
+
+def _action_name(key: str, action) -> str:
+    return f"{key} {action.get('/S', '?') if isinstance(action, Dictionary) else '?'}"
+
+
+def _direct_children(obj) -> list:
+    """The dictionaries and arrays an object holds directly; indirect ones are visited once each from the
+    object table, so they are not nested into here."""
+    if _is_dict(obj):
         children = [obj[key] for key in list(obj.keys())]
     elif isinstance(obj, Array):
         children = list(obj)
     else:
-        return
-    for child in children:
-        # Indirect objects are visited once each from the object table; only direct ones are nested here.
-        if (_is_dict(child) or isinstance(child, Array)) and not child.is_indirect:
-            _clean_dictionary(child, removed)
+        return []
+    return [c for c in children if (_is_dict(c) or isinstance(c, Array)) and not c.is_indirect]
 
 
 def _neuter_actions(pdf: pikepdf.Pdf, removed: list[str]) -> None:
@@ -208,14 +217,8 @@ def _find(obj, found: list[str]) -> None:
         for key in ("/A", "/Next"):
             action = obj.get(key)
             if action is not None and _unsafe_action(action):
-                found.append(f"{key} {action.get('/S', '?') if isinstance(action, Dictionary) else '?'}")
+                found.append(_action_name(key, action))
         if _is_action(obj) and _unsafe_action(obj):
             found.append(f"action {obj.get('/S')}")
-        children = [obj[key] for key in list(obj.keys())]
-    elif isinstance(obj, Array):
-        children = list(obj)
-    else:
-        return
-    for child in children:
-        if (_is_dict(child) or isinstance(child, Array)) and not child.is_indirect:
-            _find(child, found)
+    for child in _direct_children(obj):
+        _find(child, found)
