@@ -315,6 +315,11 @@ def render_section_pdf(dossier: Dossier) -> tuple[bytes, int]:
 def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
     """Render and cache a dossier's section, dropping its older versions."""
     pdf, pages = render_section_pdf(dossier)
+    return store_section(dossier, pdf, pages, now=now)
+
+
+def store_section(dossier: Dossier, pdf: bytes, pages: int, *, now: datetime) -> DossierSection:
+    """Cache a dossier's rendered section (encrypted), dropping its older versions."""
     key = section_key(dossier)
     section = DossierSection(
         dossier_id=dossier.id,
