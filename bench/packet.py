@@ -120,11 +120,12 @@ def main() -> None:
         def baseline_html() -> bytes:
             # Plain rendering: every scan decoded, turned, scaled and re-encoded (no JPEG kept as it is).
             as_is, sections._jpeg_as_is = sections._jpeg_as_is, lambda opened, data: False
+            load = sections.storage.load
             try:
                 bodies, head = [], ""
                 for dossier in dossiers:
                     documents = sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))
-                    scans = [(d, data_uri(sections._scan_jpeg(sections.storage.load(d.storage_key)))) for d in documents]
+                    scans = [(d, data_uri(sections._scan_jpeg(load(d.storage_key)))) for d in documents]
                     html = sections.section_html(dossier, documents, scans, [], {})
                     head = html.split("<body>", 1)[0]
                     bodies.append(re.search(r"<body>(.*)</body>", html, re.S).group(1))
@@ -155,7 +156,7 @@ def main() -> None:
         dossiers = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id, details=False)]
         _cold_merge, _pdf = timed(
             "cold: merge after rendering all sections",
-            lambda: packets.merge_packet(landlord, moment, dossiers, now=packets_now()),
+            lambda: packets.packet_pdf(landlord, moment, dossiers, now=packets_now()),
         )
         cold = sections_time + _cold_merge
         cold_cpu = sections_cpu + CPU["cold: merge after rendering all sections"][-1]

@@ -1,8 +1,7 @@
-"""Joining PDFs into one, with a footer on every page, bookmarks and a title: pikepdf (qpdf) underneath.
+"""Joining PDFs into one (a dossier's section: its data pages and appended uploads): pikepdf (qpdf) underneath.
 
-Knows no domain: the caller words the footers (already translated) and the bookmark titles.
-qpdf copies each part's objects without decoding its streams, so merging 100 cached dossier
-sections costs about a tenth of a second (docs/performance.md, "Packets").
+qpdf copies each part's objects without decoding its streams. A packet of many sections is written
+from prepared parts instead (`pdfparts`), which copies their bytes without parsing them again.
 
 Uploaded PDFs are checked here too (`readable_pdf`): one that needs a password or that qpdf cannot
 repair into at least one page is refused, with the reason, so the caller can say so instead.
@@ -18,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
 import pikepdf
-from pikepdf import AccessMode, Dictionary, Name, OutlineItem, Stream, StreamDecodeLevel
+from pikepdf import AccessMode, StreamDecodeLevel
 
 from inschrijving.rendering import pdfsafety
 
@@ -27,7 +26,6 @@ logger = logging.getLogger(__name__)
 # Why an uploaded PDF could not be appended.
 ENCRYPTED = "encrypted"
 DAMAGED = "damaged"
-FOOTER_FONT = Name("/GIFooter")
 
 
 # qpdf reads and writes a Python BytesIO through one Python call per chunk (some 130,000 for a
@@ -118,63 +116,3 @@ def pdf_string(text: str) -> bytes:
     """A PDF literal string in WinAnsi (cp1252); what it cannot hold becomes "?"."""
     encoded = text.encode("cp1252", errors="replace")
     return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-
-def footer_stream(left: str, right: str, mediabox: Sequence[float]) -> bytes:
-    """The footer's page content: grey 8 pt Helvetica, left and right, above the bottom edge."""
-    x0, y0, x1, _y1 = mediabox
-    return (
-        b"Q q BT /GIFooter 8 Tf 0.33 0.33 0.33 rg "
-        + f"1 0 0 1 {x0 + 42:.1f} {y0 + 20:.1f} Tm ".encode()
-        + pdf_string(left)
-        + b" Tj "
-        + f"1 0 0 1 {x1 - 150:.1f} {y0 + 20:.1f} Tm ".encode()
-        + pdf_string(right)
-        + b" Tj ET Q"
-    )
-
-
-def merge(
-    parts: Sequence[bytes],
-    *,
-    left_texts: Sequence[str],
-    right_texts: Sequence[str],
-    outline: Sequence[tuple[str, int]],
-    title: str,
-) -> bytes:
-    """Merge the parts into one PDF with a footer on every page, bookmarks and a title.
-
-    `left_texts` and `right_texts` (e.g. the page number) have one footer text per page of the
-    result; `outline` holds (title, 0-based page). The reader opens it with the bookmarks shown.
-    Each part is WeasyPrint's or pikepdf's output (this module's `join`, `pdfpages`).
-    """
-    with pikepdf.new() as out, _opened(parts) as opened:
-        for pdf in opened:
-            out.pages.extend(pdf.pages)
-        if not len(out.pages) == len(left_texts) == len(right_texts):
-            raise ValueError("one footer text per page expected")
-        _add_footers(out, left_texts, right_texts)
-        with out.open_outline() as bookmarks:
-            bookmarks.root.extend(OutlineItem(text, page) for text, page in outline)
-        out.Root.PageMode = Name.UseOutlines
-        out.docinfo[Name.Title] = title
-        out.docinfo[Name.Producer] = "Groepsinschrijving"
-        return pdf_bytes(out)
-
-
-def _add_footers(out: pikepdf.Pdf, left_texts: Sequence[str], right_texts: Sequence[str]) -> None:
-    font = out.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-    # The page's own content is wrapped in q/Q so its graphics state cannot move or hide the footer.
-    save_state = out.make_stream(b"q ")
-    for page, left, right in zip(out.pages, left_texts, right_texts, strict=True):
-        resources = page.obj.get(Name.Resources)
-        if resources is None:
-            resources = page.obj.Resources = Dictionary()
-        fonts = resources.get(Name.Font)
-        if fonts is None:
-            fonts = resources.Font = Dictionary()
-        fonts[FOOTER_FONT] = font
-        page.contents_add(save_state, prepend=True)
-        page.contents_add(Stream(out, footer_stream(left, right, [float(v) for v in page.mediabox])))

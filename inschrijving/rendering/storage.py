@@ -185,7 +185,8 @@ def decrypt_blob(token: bytes) -> bytes:
     for candidate_id, cipher in _blob_keys():
         if candidate_id == key_id:
             try:
-                return cipher.decrypt(nonce, token[head + 4 + _NONCE_BYTES :], _BLOB_MAGIC + key_id)
+                # A view, not a slice: a packet's sections are tens of MB, and a slice copies them.
+                return cipher.decrypt(nonce, memoryview(token)[head + 4 + _NONCE_BYTES :], _BLOB_MAGIC + key_id)
             except InvalidTag as exc:
                 raise Undecryptable("blob") from exc
     raise Undecryptable("blob")

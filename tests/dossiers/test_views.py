@@ -101,7 +101,7 @@ def test_start_by_get_only_asks_and_creates_nothing(db, volunteer_client):
 def test_completing_prepares_the_packet_section_once(db, volunteer_client):
     from inschrijving.landlords.models import DossierSection
     from inschrijving.notifications.queue import huey
-    from inschrijving.rendering import storage
+    from inschrijving.rendering import pdfparts, storage
     from tests.factories.packets import scan_jpeg
 
     dossier = build_complete_dossier(mark_complete=False)
@@ -113,7 +113,7 @@ def test_completing_prepares_the_packet_section_once(db, volunteer_client):
     while (task := huey.dequeue()) is not None:  # the worker renders the section after the commit
         huey.execute(task)
     sections = db.session.scalars(sa.select(DossierSection).where(DossierSection.dossier_id == dossier.id)).all()
-    assert len(sections) == 1 and storage.decrypt_blob(sections[0].pdf).startswith(b"%PDF")
+    assert len(sections) == 1 and storage.decrypt_blob(sections[0].pdf).startswith(pdfparts.MAGIC)
     assert sections[0].dossier_version == fresh(dossier.id).version
 
 

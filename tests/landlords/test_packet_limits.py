@@ -67,7 +67,7 @@ def test_a_pdf_of_thousands_of_shared_pages_is_named_not_appended_and_the_packet
     other = shared_dossier(moment, [landlord], last_name="Gewoon")
 
     choices = shared_queries.moment_choices(landlord.id, moment.id)
-    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
+    pdf = packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=utcnow())
 
     reader = PdfReader(io.BytesIO(pdf))
     assert [item.title.split()[1] for item in reader.outline] == ["Duizend", "Gewoon"]

@@ -104,7 +104,7 @@ def test_no_page_of_a_packet_holds_only_a_heading_and_a_section_spills_onto_no_n
     plain = [shared_dossier(moment, [landlord], persons=persons) for persons in (1, 3, 6)]
     choices = shared_queries.moment_choices(landlord.id, moment.id)
 
-    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
+    pdf = packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=utcnow())
 
     reader = PdfReader(io.BytesIO(pdf))
     for number, (lines, page) in enumerate(zip(_pages(pdf), reader.pages, strict=True), start=1):

@@ -30,7 +30,7 @@ def _request(app):
 
 def _packet(db, landlord, moment):
     choices = shared_queries.moment_choices(landlord.id, moment.id)
-    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
+    pdf = packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=utcnow())
     return PdfReader(io.BytesIO(pdf))
 
 
@@ -217,7 +217,7 @@ def test_cover_and_contents_print_names_in_arabic_script_joined_and_right_to_lef
     db.session.flush()
 
     choices = shared_queries.moment_choices(landlord.id, moment.id)
-    pdf = packets.merge_packet(landlord, moment, [c.dossier for c in choices], now=utcnow())
+    pdf = packets.packet_pdf(landlord, moment, [c.dossier for c in choices], now=utcnow())
 
     reader = PdfReader(io.BytesIO(pdf))
     front = PdfWriter()

@@ -25,7 +25,7 @@ from inschrijving.landlords.portal import schemas
 from inschrijving.landlords.portal.queries import lists as list_queries
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import access, exports, packets, sections, status
-from inschrijving.rendering import storage
+from inschrijving.rendering import pdfparts, storage
 from inschrijving.web import client_ip, guard_blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -59,8 +59,10 @@ def _json(body: BaseModel, status_code: int = 200) -> Response:
     return response
 
 
-def _file(data: bytes, mimetype: str, filename: str) -> Response:
+def _file(data: bytes | pdfparts.File, mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
+    if isinstance(data, pdfparts.File):  # sent in its chunks, as it was written
+        response.content_length = len(data)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

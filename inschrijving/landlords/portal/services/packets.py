@@ -3,7 +3,7 @@
 Rendering HTML to PDF costs 0.3 to 0.5 s per dossier, far too slow to do on every download. So
 each dossier's section is rendered once and kept in `DossierSection`, keyed by the dossier
 version, the section template version and the documents; a packet is the cover and table of
-contents (small, written per build) merged with the cached sections (`rendering.pdfmerge`). The
+contents (small, written per build) written with the cached sections (`rendering.pdfparts`). The
 footer (reference, "vertrouwelijk", page x of y) is stamped on every page at merge time, so page
 numbers run over the whole packet while the cached sections stay reusable.
 
@@ -25,7 +25,7 @@ from inschrijving.formatting import dutch_date, dutch_datetime
 from inschrijving.landlords.models import DossierSection, Landlord
 from inschrijving.landlords.portal.services import access, sections
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.rendering import pdfmerge, pdfpages
+from inschrijving.rendering import pdfpages, pdfparts
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +77,9 @@ def download_packet(
     actor: access.Reader,
     ip: str | None,
     now: datetime,
-) -> bytes:
+) -> pdfparts.File:
     """The moment's packet for these choices, which count as downloaded (and the download is audited)."""
-    pdf = packet_pdf(landlord, moment, [c.dossier for c in choices], now=now)
+    pdf = merge_packet(landlord, moment, [c.dossier for c in choices], now=now)
     access.record_download(
         choices,
         actor=actor,
@@ -93,9 +93,11 @@ def download_packet(
     return pdf
 
 
-def download_dossier(choice: LandlordChoice, *, actor: access.Reader, ip: str | None, now: datetime) -> bytes:
+def download_dossier(
+    choice: LandlordChoice, *, actor: access.Reader, ip: str | None, now: datetime
+) -> pdfparts.File:
     """One dossier's PDF, which counts as downloaded (and the download is audited)."""
-    pdf = dossier_pdf(choice.dossier, now=now)
+    pdf = _dossier_file(choice.dossier, now=now)
     access.record_download(
         [choice],
         actor=actor,
@@ -108,8 +110,8 @@ def download_dossier(choice: LandlordChoice, *, actor: access.Reader, ip: str | 
     return pdf
 
 
-def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, count: int, *, now: datetime) -> bytes:
-    return pdfpages.text_page(
+def _cover_part(landlord: Landlord, moment: RegistrationMoment, count: int, *, now: datetime) -> bytes:
+    return pdfparts.to_part(pdfpages.text_page(
         [
             (9.5, False, _("Groepsinschrijving sociale huur · Regio Kortrijk")),
             (6, False, ""),
@@ -136,17 +138,17 @@ def _cover_pdf(landlord: Landlord, moment: RegistrationMoment, count: int, *, no
                 ),
             ),
         ]
-    )
+    ))
 
 
-def _toc_pdf(entries: list[dict]) -> bytes:
+def _toc_part(entries: list[dict]) -> bytes:
     rows = [(e["name"], e["reference"], str(e["persons"]), str(e["page"])) for e in entries]
-    return pdfpages.table_pages(
+    return pdfparts.to_part(pdfpages.table_pages(
         _("Inhoud"),
         [_("Referentiehuurder"), _("Dossier"), _("Personen"), _("Pagina")],
         rows,
         columns=[46, 330, 420, 500],
-    )
+    ))
 
 
 def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection, bytes]], front_pages: int) -> list[dict]:
@@ -172,33 +174,32 @@ def outline_title(dossier: Dossier) -> str:
 
 
 def packet_pdf(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime) -> bytes:
-    """The packet for these dossiers, merged from their cached sections on every download.
-
-    Merging 100 cached sections takes well under a second, so the merged packet is not stored: one
-    copy fewer of everyone's personal data, and nothing to invalidate when a dossier or consent changes.
-    """
-    return merge_packet(landlord, moment, dossiers, now=now)
+    """The packet for these dossiers as one file (the ZIP holds it; a download streams `merge_packet`'s chunks)."""
+    return bytes(merge_packet(landlord, moment, dossiers, now=now))
 
 
 def merge_packet(
     landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime
-) -> bytes:
-    """Merge cover, table of contents and the cached sections of these dossiers into one PDF.
+) -> pdfparts.File:
+    """Write cover, table of contents and the cached sections of these dossiers into one PDF.
 
+    Written again on every download from the cached sections (prepared parts, `rendering.pdfparts`: the
+    sections' bytes are copied, not parsed), so the merged packet is not stored: one copy fewer of
+    everyone's personal data, and nothing to invalidate when a dossier or consent changes.
     Every section must be cached already (see `sections.ensure_sections`); a missing one is rendered here.
     """
     parts = sections.readable_sections(dossiers, now=now)
-    cover = _cover_pdf(landlord, moment, len(parts), now=now)
+    cover = _cover_part(landlord, moment, len(parts), now=now)
     toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
-    front_pages = pdfmerge.page_count(cover) + toc_pages
-    toc = _toc_pdf(_toc_entries(parts, front_pages))
+    front_pages = pdfparts.page_count(cover) + toc_pages
+    toc = _toc_part(_toc_entries(parts, front_pages))
     footers = [_("Vertrouwelijk")] * front_pages
     outline = []
-    for dossier, section, _pdf in parts:
+    for dossier, section, _part in parts:
         outline.append((outline_title(dossier), len(footers)))
         footers += [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
     title = _("Pakket %(landlord)s %(day)s", landlord=landlord.name, day=moment.held_on.isoformat())
-    return _assemble([cover, toc] + [pdf for _d, _section, pdf in parts], footers, outline, title)
+    return _assemble([cover, toc] + [part for _d, _section, part in parts], footers, outline, title)
 
 
 def _page_numbers(total: int) -> list[str]:
@@ -206,16 +207,22 @@ def _page_numbers(total: int) -> list[str]:
     return [_("pagina %(page)d van %(pages)d", page=page, pages=total) for page in range(1, total + 1)]
 
 
-def _assemble(parts: list[bytes], footers: list[str], outline: list[tuple[str, int]], title: str) -> bytes:
-    """Merge parts with footers (and page numbers), outline and title."""
+def _assemble(
+    parts: list[bytes], footers: list[str], outline: list[tuple[str, int]], title: str
+) -> pdfparts.File:
+    """Write the parts with footers (and page numbers), outline and title."""
     numbers = _page_numbers(len(footers))
-    return pdfmerge.merge(parts, left_texts=footers, right_texts=numbers, outline=outline, title=title)
+    return pdfparts.write(parts, left_texts=footers, right_texts=numbers, outline=outline, title=title)
 
 
 def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
     """The single-dossier PDF: the cached section with its footer."""
-    [(_dossier, section, pdf)] = sections.readable_sections([dossier], now=now)
+    return bytes(_dossier_file(dossier, now=now))
+
+
+def _dossier_file(dossier: Dossier, *, now: datetime) -> pdfparts.File:
+    [(_dossier, section, part)] = sections.readable_sections([dossier], now=now)
     footers = [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
     return _assemble(
-        [pdf], footers, [(outline_title(dossier), 0)], _("Dossier %(reference)s", reference=dossier.reference)
+        [part], footers, [(outline_title(dossier), 0)], _("Dossier %(reference)s", reference=dossier.reference)
     )

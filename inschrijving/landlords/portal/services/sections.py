@@ -30,14 +30,14 @@ from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.extensions import db
 from inschrijving.formatting import BELGIAN_LOCALE, dutch_date, dutch_datetime, euro
 from inschrijving.landlords.models import DossierSection, SubMunicipality
-from inschrijving.rendering import pdfmerge, storage
+from inschrijving.rendering import pdfmerge, pdfparts, storage
 from inschrijving.rendering.pdf import MEMORY_SCHEME, html_to_pdf
 
 logger = logging.getLogger(__name__)
 
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-TEMPLATE_VERSION = "2026-12-07.2"  # .2: deelgemeenten; appended PDFs cleaned at merge
+TEMPLATE_VERSION = "2026-12-07.3"  # .2: deelgemeenten; appended PDFs cleaned at merge; .3: kept as parts
 SECTION_TEMPLATE = "pdf/dossier_section.html"
 # Scans are scaled to A4 at 150 dpi: sharp enough to read, small enough to merge fast.
 SCAN_MAX_PIXELS = (1240, 1754)
@@ -89,7 +89,7 @@ def cached_sections(dossiers: Sequence[Dossier], *, with_pdf: bool = False) -> d
 
 
 def readable_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tuple[Dossier, DossierSection, bytes]]:
-    """Each dossier with its cached section and the section's PDF, decrypted; missing ones rendered first.
+    """Each dossier with its cached section and the section's part (`pdfparts`), decrypted; missing ones rendered.
 
     A section no configured key opens any more (its key was retired, docs/dossiers.md "Key rotation")
     is a cache miss: it is rendered again, with the newest key.
@@ -327,8 +327,9 @@ def store_section(dossier: Dossier, pdf: bytes, pages: int, *, now: datetime) ->
         dossier_version=dossier.version,
         template_version=TEMPLATE_VERSION,
         page_count=pages,
-        # The section holds the household's scans: encrypted at rest like the documents (issue 13.3).
-        pdf=storage.encrypt_blob(pdf),
+        # Kept as a prepared part, so a packet copies it instead of parsing it (`rendering.pdfparts`).
+        # It holds the household's scans: encrypted at rest like the documents (issue 13.3).
+        pdf=storage.encrypt_blob(pdfparts.to_part(pdf)),
         rendered_at=now,
     )
     try:

@@ -1,0 +1,360 @@
+"""Packets written from prepared parts: a PDF's pages kept as serialised objects, joined without parsing again.
+
+Why not qpdf for the join: qpdf (pikepdf) reads every object of every part and writes every byte again
+through its pipelines. For a packet of 100 dossiers with two office scans each (65 MB) that is about
+0.3 s of CPU per download, more than rendering the one section that changed; at 300 dossiers over a
+second (docs/performance.md, "Packets written from parts"). A PDF file is a sequence of numbered
+objects with a table of their offsets, so a part whose objects are serialised once, with their
+references left open, can be written into any packet by numbering its objects and copying its bytes.
+
+`to_part` does the preparing, once, when a section is cached: pikepdf (qpdf) parses the PDF, every page
+gets a slot for its footer (its content wrapped in q/Q first, so the page's own graphics state cannot
+hide the footer) and the footer font, and every object reachable from the pages is serialised by
+`_Serialiser` with each reference written as a marker. `write` numbers the parts' objects, fills in
+the markers, writes the footers, page tree, bookmarks, title and cross-reference table, and hands back
+the file as chunks (the parts' streams as they are, never copied into one buffer).
+
+Knows no domain: the caller words the footers (already translated) and the bookmark titles.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import struct
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Stream, String
+
+from inschrijving.rendering.pdfmerge import pdf_string
+
+MAGIC = b"GIPART1\n"
+FOOTER_FONT = Name("/GIFooter")
+# A reference inside a part's serialised objects: MARK + the object's index in the part + MARK.
+# A serialised object never holds the byte otherwise: strings are written in hex, names escaped.
+MARK = b"\x00"
+PARENT = b"P"  # the marker of a page's /Parent, the packet's page tree
+_PLAIN, _STREAM, _FOOTER = 0, 1, 2
+_HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+_LENGTH = struct.Struct(">I")
+
+
+class NotAPart(ValueError):
+    """Bytes that `to_part` did not write."""
+
+
+def text_string(text: str) -> bytes:
+    """A PDF text string (document title, bookmark) in UTF-16 with its byte order mark, in hex."""
+    return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
+
+
+def footer_stream(left: str, right: str, mediabox: Sequence[float]) -> bytes:
+    """The footer's page content: grey 8 pt Helvetica, left and right, above the bottom edge."""
+    x0, y0, x1 = mediabox[:3]
+    return (
+        b"Q q BT /GIFooter 8 Tf 0.33 0.33 0.33 rg "
+        + f"1 0 0 1 {x0 + 42:.1f} {y0 + 20:.1f} Tm ".encode()
+        + pdf_string(left)
+        + b" Tj "
+        + f"1 0 0 1 {x1 - 150:.1f} {y0 + 20:.1f} Tm ".encode()
+        + pdf_string(right)
+        + b" Tj ET Q"
+    )
+
+
+class _Serialiser:
+    """A pikepdf document's objects reachable from its pages, written as PDF syntax with open references."""
+
+    def __init__(self, pages: Sequence[pikepdf.Object], footer_slots: set[tuple[int, int]]):
+        self.index: dict[tuple[int, int], int] = {}
+        self.order: list[pikepdf.Object] = []
+        self.page_keys = {page.objgen for page in pages}
+        self.footer_slots = footer_slots
+        for page in pages:
+            self.local(page)
+
+    def local(self, obj: pikepdf.Object) -> int:
+        key = obj.objgen
+        if key not in self.index:
+            self.index[key] = len(self.order)
+            self.order.append(obj)
+        return self.index[key]
+
+    def objects(self) -> Iterator[tuple[int, bytes, bytes]]:
+        """(kind, serialised object or stream dictionary, stream data) of every object, in index order."""
+        done = 0
+        while done < len(self.order):  # serialising an object may add the objects it refers to
+            obj = self.order[done]
+            done += 1
+            if obj.objgen in self.footer_slots:
+                yield _FOOTER, b"", b""
+            elif isinstance(obj, Stream):
+                data = obj.read_raw_bytes()
+                text = bytearray(b"<<")
+                for key, value in obj.stream_dict.items():
+                    if key != "/Length":
+                        self._entry(key, value, text)
+                text += b"/Length %d>>" % len(data)
+                yield _STREAM, bytes(text), data
+            else:
+                text = bytearray()
+                if obj.objgen in self.page_keys:
+                    text += b"<<"
+                    for key, value in obj.items():
+                        if key != "/Parent":
+                            self._entry(key, value, text)
+                    text += b"/Parent " + MARK + PARENT + MARK + b">>"
+                else:
+                    self._value(obj, text, top=True)
+                yield _PLAIN, bytes(text), b""
+
+    def _entry(self, key: str, value: object, out: bytearray) -> None:
+        out += Name(key).unparse() + b" "
+        self._value(value, out)
+        out += b"\n"
+
+    def _value(self, value: object, out: bytearray, *, top: bool = False) -> None:
+        if isinstance(value, bool):
+            out += b"true" if value else b"false"
+        elif isinstance(value, int):
+            out += b"%d" % value
+        elif isinstance(value, Decimal):
+            out += format(value.normalize(), "f").encode()
+        elif value is None:
+            out += b"null"
+        elif not top and value.is_indirect:
+            out += MARK + b"%d" % self.local(value) + MARK
+        elif isinstance(value, Dictionary):
+            out += b"<<"
+            for key, item in value.items():
+                self._entry(key, item, out)
+            out += b">>"
+        elif isinstance(value, Array):
+            out += b"["
+            for item in value:
+                self._value(item, out)
+                out += b" "
+            out += b"]"
+        elif isinstance(value, String):
+            out += b"<" + bytes(value).hex().encode() + b">"
+        else:  # a name, or a number pikepdf left as an object
+            out += value.unparse()
+
+
+def to_part(pdf: bytes) -> bytes:
+    """The PDF's pages as a part for `write`: serialised once, with a footer slot on every page."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        font = doc.make_indirect(
+            Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+        )
+        save_state = doc.make_stream(b"q ")
+        slots, boxes = [], []
+        for page in doc.pages:
+            resources = page.obj.get(Name.Resources)
+            if resources is None:
+                resources = page.obj.Resources = Dictionary()
+            fonts = resources.get(Name.Font)
+            if fonts is None:
+                fonts = resources.Font = Dictionary()
+            fonts[FOOTER_FONT] = font
+            page.contents_add(save_state, prepend=True)
+            slot = doc.make_stream(b"")
+            page.contents_add(slot)
+            slots.append(slot)
+            boxes.append([float(v) for v in page.mediabox])
+        pages = [page.obj for page in doc.pages]
+        serialiser = _Serialiser(pages, {slot.objgen for slot in slots})
+        kinds, texts, datas = [], [], []
+        for kind, text, data in serialiser.objects():
+            kinds.append([kind, len(text), len(data)])
+            texts.append(text)
+            datas.append(data)
+        header = {
+            "objects": kinds,
+            "pages": [
+                [serialiser.index[page.objgen], serialiser.index[slot.objgen], *box[:3]]
+                for page, slot, box in zip(pages, slots, boxes, strict=True)
+            ],
+        }
+    head = json.dumps(header, separators=(",", ":")).encode()
+    return b"".join([MAGIC, _LENGTH.pack(len(head)), head, *texts, *datas])
+
+
+@dataclass(frozen=True)
+class _Part:
+    objects: list[tuple[int, memoryview, memoryview]]  # kind, text, stream data
+    pages: list[tuple[int, int, list[float]]]  # page index, footer slot index, mediabox x0 y0 x1
+
+
+def _read(part: bytes | memoryview) -> _Part:
+    view = memoryview(part)
+    if bytes(view[: len(MAGIC)]) != MAGIC:
+        raise NotAPart("not a prepared part")
+    start = len(MAGIC) + _LENGTH.size
+    (head_length,) = _LENGTH.unpack(view[len(MAGIC) : start])
+    header = json.loads(bytes(view[start : start + head_length]))
+    text_at = start + head_length
+    data_at = text_at + sum(text for _kind, text, _data in header["objects"])
+    objects = []
+    for kind, text, data in header["objects"]:
+        objects.append((kind, view[text_at : text_at + text], view[data_at : data_at + data]))
+        text_at += text
+        data_at += data
+    return _Part(objects, [(page, slot, box) for page, slot, *box in header["pages"]])
+
+
+def page_count(part: bytes | memoryview) -> int:
+    return len(_read(part).pages)
+
+
+class _Writer:
+    """A PDF file built as chunks, with the offset of every object it wrote."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes | memoryview] = [_HEADER]
+        self.buffer = bytearray()
+        self.position = len(_HEADER)
+        self.offsets: dict[int, int] = {}
+
+    def add(self, data: bytes | memoryview) -> None:
+        self.buffer += data
+        self.position += len(data)
+
+    def add_large(self, data: memoryview) -> None:
+        # A stream's data is handed on as it is, not copied into the buffer.
+        self.chunks.append(bytes(self.buffer))
+        self.buffer.clear()
+        self.chunks.append(data)
+        self.position += len(data)
+
+    def obj(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.position
+        self.add(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    def stream(self, number: int, dictionary: bytes, data: bytes | memoryview) -> None:
+        self.offsets[number] = self.position
+        self.add(b"%d 0 obj\n" % number + dictionary + b"\nstream\n")
+        if len(data) > 4096:
+            self.add_large(memoryview(data))
+        else:
+            self.add(data)
+        self.add(b"\nendstream\nendobj\n")
+
+    def finish(self, root: int, info: int) -> File:
+        size = max(self.offsets) + 1
+        xref_at = self.position
+        table = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
+        table += [b"%010d 00000 n \n" % self.offsets[n] if n in self.offsets else b"0000000000 65535 f \n"
+                  for n in range(1, size)]
+        file_id = os.urandom(16).hex().encode()
+        table.append(
+            b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\nstartxref\n%d\n%%%%EOF\n"
+            % (size, root, info, file_id, file_id, xref_at)
+        )
+        self.add(b"".join(table))
+        self.chunks.append(bytes(self.buffer))
+        self.buffer.clear()
+        return File(self.chunks)
+
+
+@dataclass(frozen=True)
+class File:
+    """A written PDF as the chunks it was written in: the small ones joined, the parts' streams as they are."""
+
+    chunks: list[bytes | memoryview]
+
+    def __len__(self) -> int:
+        return sum(len(chunk) for chunk in self.chunks)
+
+    def __iter__(self) -> Iterator[bytes]:
+        """The file in pieces for a response body (a WSGI server takes bytes, never memory views)."""
+        for chunk in self.chunks:
+            yield bytes(chunk)
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def _filled(text: memoryview, refs: Callable[[bytes], bytes]) -> bytes:
+    pieces = bytes(text).split(MARK)
+    pieces[1::2] = [refs(marker) for marker in pieces[1::2]]
+    return b"".join(pieces)
+
+
+def write(
+    parts: Sequence[bytes | memoryview],
+    *,
+    left_texts: Sequence[str],
+    right_texts: Sequence[str],
+    outline: Sequence[tuple[str, int]],
+    title: str,
+) -> File:
+    """The parts' pages in one PDF with a footer on every page, bookmarks and a title.
+
+    `left_texts` and `right_texts` (e.g. the page number) hold one footer text per page of the result;
+    `outline` holds (title, 0-based page). The reader opens it with the bookmarks shown.
+    """
+    read = [_read(part) for part in parts]
+    catalog, tree, info, outlines = 1, 2, 3, 4
+    number = outlines + 1 + len(outline)  # the outline's items come right after its root
+    bases = []
+    for part in read:
+        bases.append(number)
+        number += len(part.objects)
+    page_numbers = [base + page for part, base in zip(read, bases, strict=True) for page, _slot, _box in part.pages]
+    if not len(page_numbers) == len(left_texts) == len(right_texts):
+        raise ValueError("one footer text per page expected")
+
+    writer = _Writer()
+    page_at = 0
+    tree_ref = b"%d 0 R" % tree
+    for part, base in zip(read, bases, strict=True):
+        footers = {}
+        for _page, slot, box in part.pages:
+            footers[slot] = footer_stream(left_texts[page_at], right_texts[page_at], box)
+            page_at += 1
+
+        def refs(marker: bytes, base: int = base) -> bytes:
+            return tree_ref if marker == PARENT else b"%d 0 R" % (base + int(marker))
+
+        for index, (kind, text, data) in enumerate(part.objects):
+            if kind == _FOOTER:
+                content = footers[index]
+                writer.stream(base + index, b"<</Length %d>>" % len(content), content)
+            elif kind == _STREAM:
+                writer.stream(base + index, _filled(text, refs), data)
+            else:
+                writer.obj(base + index, _filled(text, refs))
+
+    kids = b" ".join(b"%d 0 R" % page for page in page_numbers)
+    writer.obj(tree, b"<</Type /Pages /Count %d /Kids [%s]>>" % (len(page_numbers), kids))
+    _write_outline(writer, outlines, outline, page_numbers)
+    if outline:
+        writer.obj(catalog, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines>>" % (
+            tree, outlines))
+    else:
+        writer.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % tree)
+    writer.obj(info, b"<</Title " + text_string(title) + b" /Producer (Groepsinschrijving)>>")
+    return writer.finish(catalog, info)
+
+
+def _write_outline(writer: _Writer, root: int, outline: Sequence[tuple[str, int]], pages: Sequence[int]) -> None:
+    if not outline:
+        return
+    first, last = root + 1, root + len(outline)
+    writer.obj(root, b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>" % (first, last, len(outline)))
+    for number, (text, page) in enumerate(outline, start=first):
+        links = b"".join(
+            [
+                b" /Prev %d 0 R" % (number - 1) if number > first else b"",
+                b" /Next %d 0 R" % (number + 1) if number < last else b"",
+            ]
+        )
+        writer.obj(
+            number,
+            b"<</Title " + text_string(text) + b" /Parent %d 0 R%s /Dest [%d 0 R /Fit]>>" % (root, links, pages[page]),
+        )
