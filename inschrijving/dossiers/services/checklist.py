@@ -205,6 +205,11 @@ def missing_items(dossier: Dossier) -> list[ChecklistItem]:
     return [item for item in completeness_checklist(dossier) if not item.done]
 
 
+def missing_papers(dossier: Dossier) -> list[ChecklistItem]:
+    """The missing items that a paper proves: the documents page asks for these, one upload field each."""
+    return [item for item in missing_items(dossier) if item.document_kind is not None]
+
+
 def can_complete(dossier: Dossier) -> bool:
     """A draft with nothing missing: the page offers "Dossier afronden" and `complete_dossier` accepts it."""
     return not dossier.is_complete and not missing_items(dossier)
