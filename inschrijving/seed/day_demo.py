@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
 from inschrijving.booking.models import BookingStatus
+from inschrijving.dossiers.enums import ChoiceStatus, DocumentKind, DossierStatus
 from inschrijving.dossiers.labels import language_name
-from inschrijving.dossiers.models import ChoiceStatus, Document, DocumentKind, Dossier, DossierStatus
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services.checklist import missing_items
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentStatus

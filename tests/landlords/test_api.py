@@ -14,7 +14,8 @@ from referencing.jsonschema import DRAFT202012
 
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.models.consent import LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.api import services as api_tokens
 from inschrijving.landlords.api.openapi import openapi_document

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import AssetsDeclaration, ChoiceStatus, IncomeRecord, IncomeSource
+from inschrijving.dossiers.enums import ChoiceStatus, IncomeSource
+from inschrijving.dossiers.models.means import AssetsDeclaration, IncomeRecord
 from inschrijving.extensions import db
 from inschrijving.landlords.portal.queries import lists as list_queries
 from inschrijving.landlords.portal.queries import shared as shared_queries

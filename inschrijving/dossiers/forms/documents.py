@@ -9,12 +9,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import SelectField
 
+from inschrijving.dossiers.enums import DocumentKind
 from inschrijving.dossiers.forms.common import (
     DOCUMENT_KIND_CHOICES,
     choices_of,
     optional_int,
 )
-from inschrijving.dossiers.models import DocumentKind, Person
+from inschrijving.dossiers.models.household import Person
 from inschrijving.dossiers.services.checklist import ChecklistItem
 from inschrijving.dossiers.services.documents import Upload
 

@@ -8,17 +8,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from inschrijving.dossiers.eligibility.rules import MEANS_TEST_START
-from inschrijving.dossiers.models import (
-    ConsentPurpose,
-    DocumentKind,
-    Dossier,
-    IdKind,
-    IncomeRecord,
-    IncomeSource,
-    Person,
-    PersonRole,
-    RegisterType,
-)
+from inschrijving.dossiers.enums import ConsentPurpose, DocumentKind, IdKind, IncomeSource, PersonRole, RegisterType
+from inschrijving.dossiers.models.household import Dossier, Person
+from inschrijving.dossiers.models.means import IncomeRecord
 
 
 @dataclass(frozen=True)

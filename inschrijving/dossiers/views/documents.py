@@ -8,7 +8,8 @@ from flask_babel import ngettext
 
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.forms.documents import DocumentForm, item_field
-from inschrijving.dossiers.models import Document, Dossier
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import checklist, documents, errors, lifecycle, reads
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import open_dossier, render_dossier_page

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers import labels, queries
-from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import checklist, consent, documents
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import open_dossier, render_dossier_page

@@ -15,9 +15,10 @@ from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.dossiers import labels, queries
 from inschrijving.dossiers.eligibility.rules import default_income_year
+from inschrijving.dossiers.enums import IdKind, PersonRole
 from inschrijving.dossiers.forms import steps as forms
 from inschrijving.dossiers.forms.common import DWELLING_CHOICES
-from inschrijving.dossiers.models import Dossier, IdKind, PersonRole
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.dossiers.services import consent, documents, intake
 

@@ -24,7 +24,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from inschrijving.dossiers.labels import dwelling_list, label
-from inschrijving.dossiers.models import Dossier, LandlordChoice, Person
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.household import Dossier, Person
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.landlords.portal.queries.lists import preferred_places
 
