@@ -4,7 +4,8 @@ These models are the one source of the contract: they validate what a landlord's
 serialise what it gets, and generate the schemas of the OpenAPI document (`api.openapi`). A
 response is built from the database rows by the `of` constructors here, so the JSON export and
 the API cannot drift apart. Field meanings are in docs/landlords.md. The contract lives in `portal/`
-because the API is built on the portal's queries and services and the portal never imports the API.
+because the API is built on the portal's queries and services and the portal never imports the API. The OpenAPI
+document's own shape and the list of the bodies it publishes sit with the document, in `api.openapi`.
 """
 
 from __future__ import annotations
@@ -381,27 +382,3 @@ class StatusUpdate(Body):
         default=None,
         description="What is missing (incomplete) or why (refused); required for those, not kept with registered.",
     )
-
-
-class OpenApiDocument(BaseModel):
-    """The shape this document itself promises; the rest is OpenAPI's own."""
-
-    model_config = ConfigDict(extra="allow")
-
-    openapi: Literal["3.1.0"]
-    info: dict[str, Any]
-    paths: dict[str, Any]
-    components: dict[str, Any]
-
-
-# Bodies the API sends, and the one it receives; `api.openapi` publishes their schemas.
-RESPONSES: tuple[type[BaseModel], ...] = (
-    Error,
-    MomentList,
-    MomentDossiers,
-    Dossier,
-    MomentExport,
-    PacketPreparing,
-    OpenApiDocument,
-)
-REQUESTS: tuple[type[BaseModel], ...] = (StatusUpdate,)
