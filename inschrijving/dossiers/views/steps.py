@@ -363,14 +363,6 @@ STEPS: tuple[Step, ...] = (
     Step("review", _l("Nakijken en afronden")),
 )
 STEPS_BY_SLUG = {s.slug: s for s in STEPS}
-# The history also names what happened outside the steps' forms.
-HISTORY_TITLES = {s.slug: s.title for s in STEPS} | {
-    "start": _l("Dossier gestart"),
-    "health_consent": _l("Toestemming handicap"),
-    "withdraw": _l("Toestemming ingetrokken"),
-    "complete": _l("Afgerond"),
-    "reopen": _l("Opnieuw geopend"),
-}
 
 
 def form_step(slug: str) -> Step | None:
