@@ -75,7 +75,7 @@ class Seeder:
         from werkzeug.security import generate_password_hash
 
         from inschrijving.accounts.models import Role, User
-        from inschrijving.dossiers.models import IncomeLimit
+        from inschrijving.dossiers.models.means import IncomeLimit
         from inschrijving.landlords.models import Landlord, LandlordKind, Municipality
 
         db.session.execute(sa.insert(Municipality), [
@@ -111,18 +111,9 @@ class Seeder:
     def _moment(self, db) -> None:
         from inschrijving.accounts.models import AuditEvent
         from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
-        from inschrijving.dossiers.models import (
-            ChoiceStatus,
-            Consent,
-            ConsentPurpose,
-            Dossier,
-            DossierStatus,
-            LandlordChoice,
-            Person,
-            PersonRole,
-            Preferences,
-            preference_municipalities,
-        )
+        from inschrijving.dossiers.enums import ChoiceStatus, ConsentPurpose, DossierStatus, PersonRole
+        from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+        from inschrijving.dossiers.models.household import Dossier, Person, Preferences, preference_municipalities
         from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
 
         index = self.moments
@@ -251,7 +242,7 @@ def main() -> int:
         ensure_database(url)
 
     from inschrijving.accounts.models import AuditEvent
-    from inschrijving.dossiers.models import Dossier
+    from inschrijving.dossiers.models.household import Dossier
     from inschrijving.extensions import db
     from inschrijving.planning.models import RegistrationMoment
 

@@ -191,7 +191,11 @@ def import_all_models() -> None:
     """Import every domain's models so the metadata (and Alembic) sees the whole schema."""
     from inschrijving.accounts import models as _accounts  # noqa: F401
     from inschrijving.booking import models as _booking  # noqa: F401
-    from inschrijving.dossiers import models as _dossiers  # noqa: F401
+    from inschrijving.dossiers.models import consent as _consent  # noqa: F401
+    from inschrijving.dossiers.models import documents as _documents  # noqa: F401
+    from inschrijving.dossiers.models import history as _history  # noqa: F401
+    from inschrijving.dossiers.models import household as _household  # noqa: F401
+    from inschrijving.dossiers.models import means as _means  # noqa: F401
     from inschrijving.landlords import models as _landlords  # noqa: F401
     from inschrijving.notifications import models as _notifications  # noqa: F401
     from inschrijving.planning import models as _planning  # noqa: F401

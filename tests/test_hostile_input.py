@@ -18,7 +18,9 @@ from markupsafe import escape
 
 from inschrijving.booking.forms import BookingForm, ClientBookingForm
 from inschrijving.booking.models import Booking
-from inschrijving.dossiers.models import Document, Dossier, DossierChange
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.history import DossierChange
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.extensions import db as _db
 from inschrijving.landlords.models import Municipality
 from inschrijving.rendering import storage

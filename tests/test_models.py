@@ -15,16 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.booking.models import Booking, BookingStatus
-from inschrijving.dossiers.models import (
-    Consent,
-    ConsentPurpose,
-    Document,
-    DocumentKind,
-    Dossier,
-    LandlordChoice,
-    Person,
-    PersonRole,
-)
+from inschrijving.dossiers.enums import ConsentPurpose, DocumentKind, PersonRole
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Person
 from tests.factories.accounts import UserFactory
 from tests.factories.landlords import LandlordFactory
 from tests.factories.planning import MomentFactory, SlotFactory

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inschrijving.accounts.models import AuditEvent
-from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.landlords.models import DossierSection
 from inschrijving.rendering import storage
 from tests.conftest import PASSWORD

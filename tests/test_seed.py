@@ -14,16 +14,10 @@ from werkzeug.security import generate_password_hash
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, Booking, BookingStatus
-from inschrijving.dossiers.models import (
-    ChoiceStatus,
-    ConsentPurpose,
-    Dossier,
-    DossierStatus,
-    IncomeLimit,
-    LandlordChoice,
-    Person,
-    PersonRole,
-)
+from inschrijving.dossiers.enums import ChoiceStatus, ConsentPurpose, DossierStatus, PersonRole
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.household import Dossier, Person
+from inschrijving.dossiers.models.means import IncomeLimit
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
 from inschrijving.seed.demo import synthetic_national_number

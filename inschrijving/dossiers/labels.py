@@ -4,7 +4,8 @@
 - `field_label(column)`: a column of the data held about a household (the dossier's history, the copy
   of everything held).
 - `row_label(key)`: a row of the dossier's history ("+ Person An Peeters" is "Nieuw: Persoon An Peeters").
-- `dwelling_label(value)`: a kind of dwelling in the preferences ("flat" is "Appartement").
+- `dwelling_label(value)`: a kind of dwelling in the preferences ("flat" is "Appartement"); `dwelling_list(values)`
+  several of them on one line ("Huis, Appartement").
 - `field_value(column, value)`: a stored value as the copy of everything held prints it (a label, an amount
   in euro, a date in Dutch, a formatted national number).
 - `language_name(code)` and `country_name(code)`: a language or country code in Dutch ("fr" is "Frans"), from
@@ -275,6 +276,11 @@ def label(value: object) -> str:
 def dwelling_label(value: str) -> str:
     """The Dutch name of a kind of dwelling; the value itself when there is none."""
     return str(DWELLING_LABELS.get(value, value))
+
+
+def dwelling_list(values: list[str] | None) -> str:
+    """The preferred kinds of dwelling in Dutch on one line, e.g. "Huis, Appartement"."""
+    return ", ".join(dwelling_label(value) for value in values or [])
 
 
 def language_name(code: str | None) -> str:

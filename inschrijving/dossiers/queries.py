@@ -11,18 +11,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from inschrijving.accounts.models import Role, User
 from inschrijving.booking.models import Booking
-from inschrijving.dossiers.models import (
-    Consent,
-    ConsentPurpose,
-    Dossier,
-    DossierChange,
-    DossierStatus,
-    IncomeLimit,
-    LandlordChoice,
-    Person,
-    PersonRole,
-    Preferences,
-)
+from inschrijving.dossiers.enums import ConsentPurpose, DossierStatus, PersonRole
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.history import DossierChange
+from inschrijving.dossiers.models.household import Dossier, Person, Preferences
+from inschrijving.dossiers.models.means import IncomeLimit
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality, SubMunicipality, landlord_sub_municipalities
 from inschrijving.planning.models import RegistrationMoment, moment_staff

@@ -12,7 +12,9 @@ from flask_babel import gettext as _
 from inschrijving import contact
 from inschrijving.accounts.models import User
 from inschrijving.accounts.services.audit import record_audit
-from inschrijving.dossiers.models import ChoiceStatus, Dossier, LandlordChoice
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, LandlordKind, Municipality, SubMunicipality
 

@@ -86,7 +86,7 @@ def purge_audit_log() -> int:
 @with_app
 def render_packet_section(dossier_id: int) -> bool:
     """Render a completed dossier's packet section for the landlords; the completion page did not wait for it."""
-    from inschrijving.dossiers.models import Dossier
+    from inschrijving.dossiers.models.household import Dossier
     from inschrijving.landlords.portal.services import sections
 
     dossier = db.session.get(Dossier, dossier_id)

@@ -23,21 +23,18 @@ from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor, audit, purge_audit
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.booking.services import lifecycle as booking_lifecycle
-from inschrijving.dossiers.models import (
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.history import DossierChange
+from inschrijving.dossiers.models.household import (
     AddressHistoryEntry,
-    AssetsDeclaration,
-    ChoiceStatus,
-    Consent,
-    Document,
     Dossier,
-    DossierChange,
-    IncomeRecord,
-    LandlordChoice,
     Person,
     Preferences,
-    PropertyDeclaration,
     preference_municipalities,
 )
+from inschrijving.dossiers.models.means import AssetsDeclaration, IncomeRecord, PropertyDeclaration
 from inschrijving.extensions import db
 from inschrijving.landlords.models import DossierSection
 from inschrijving.notifications.models import OutboxMessage

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.labels import field_label, field_value
-from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import lifecycle
 from inschrijving.extensions import db
 from inschrijving.privacy import services

@@ -168,7 +168,6 @@ FIRST_NAMES = [
 CHILD_NAMES = ["Noor", "Adam", "Lina", "Yusuf", "Mila", "Ayoub", "Elise", "Sami"]
 
 LANGUAGES = ["nl", "nl", "nl", "fr", "en", "ar", "tr"]
-INTERPRETER_LANGUAGE = {"ar": "Arabisch", "tr": "Turks", "fr": "Frans", "en": "Engels"}
 
 SOCIAL_WORKERS = [
     ("Demo Maatschappelijk Werker", "OCMW Kortrijk (demo)"),

@@ -13,7 +13,10 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
 from inschrijving.booking.models import BookingStatus
-from inschrijving.dossiers.models import ChoiceStatus, Document, DocumentKind, Dossier, DossierStatus
+from inschrijving.dossiers.enums import ChoiceStatus, DocumentKind, DossierStatus
+from inschrijving.dossiers.labels import language_name
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services.checklist import missing_items
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentStatus
@@ -102,7 +105,7 @@ def _todays_moment(demo: DemoSet) -> None:
         if i in (2, 6, 9, 13):
             booking.needs_interpreter = True
             booking.language = ("ar", "tr", "ar", "fr")[(2, 6, 9, 13).index(i)]
-            booking.interpreter_language = {"ar": "Arabisch", "tr": "Turks", "fr": "Frans"}[booking.language]
+            booking.interpreter_language = language_name(booking.language)
         if status == BookingStatus.CHECKED_IN:
             booking.checked_in_at = min(booking.slot.starts_at + timedelta(minutes=3), demo.now)
         bookings.append(booking)

@@ -11,25 +11,21 @@ from stdnum.be import nn
 from inschrijving.accounts.models import User
 from inschrijving.booking.models import LIVE_BOOKING_STATUSES, BookedBy, Booking, BookingStatus
 from inschrijving.booking.services import tokens
-from inschrijving.dossiers.models import (
-    AddressHistoryEntry,
-    AssetsDeclaration,
+from inschrijving.dossiers.enums import (
     ChoiceStatus,
-    Consent,
     ConsentPurpose,
     DependantReason,
-    Dossier,
     DossierStatus,
     IdKind,
-    IncomeRecord,
     IncomeSource,
-    LandlordChoice,
     LanguageLevel,
-    Person,
     PersonRole,
-    Preferences,
     RegisterType,
 )
+from inschrijving.dossiers.labels import language_name
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.household import AddressHistoryEntry, Dossier, Person, Preferences
+from inschrijving.dossiers.models.means import AssetsDeclaration, IncomeRecord
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentStatus, OpeningBlock, RegistrationMoment, Slot
@@ -166,7 +162,7 @@ class DemoSet:
             language=language,
             household_size=rng.randint(1, 5),
             needs_interpreter=interpreter,
-            interpreter_language=seed_data.INTERPRETER_LANGUAGE.get(language) if interpreter else None,
+            interpreter_language=language_name(language) if interpreter else None,
             assistance_note="Komt met rolstoel; graag een bureau op de benedenverdieping." if n % 11 == 0 else None,
             booked_by=booked_by,
             social_worker_name=worker[0], social_worker_organisation=worker[1],

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from inschrijving.accounts.models import Role, User
-from inschrijving.dossiers.models import IncomeLimit
+from inschrijving.dossiers.models.means import IncomeLimit
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import RegistrationMoment

@@ -14,7 +14,7 @@ from inschrijving.accounts.models import AuditEvent
 from inschrijving.booking import queries
 from inschrijving.booking.models import BookingStatus, WaitlistStatus
 from inschrijving.booking.services import base, lifecycle
-from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.notifications.services import attachment_data, message_text
 from inschrijving.planning.models import MomentKind, MomentStatus
 from inschrijving.tokens import hash_token

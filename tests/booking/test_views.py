@@ -311,7 +311,7 @@ def _booked_with_dossier(client, db, slot):
 
 
 def test_manage_page_tells_what_each_landlord_did(client, db, slot):
-    from inschrijving.dossiers.models import ChoiceStatus
+    from inschrijving.dossiers.enums import ChoiceStatus
 
     token, _dossier, choice = _booked_with_dossier(client, db, slot)
     choice.status, choice.landlord_reference = ChoiceStatus.REGISTERED, "1234"

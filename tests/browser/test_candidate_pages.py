@@ -23,7 +23,7 @@ TOO_WIDE = """() => [...document.querySelectorAll('body *')].filter(el => {
 
 @pytest.fixture(scope="module")
 def limits(live_server: LiveServer):
-    from inschrijving.dossiers.models import IncomeLimit
+    from inschrijving.dossiers.models.means import IncomeLimit
     from inschrijving.extensions import db
 
     with live_server.app.app_context():

@@ -20,7 +20,8 @@ def _fill_the_intake_steps(live_server: LiveServer, dossier_id: int) -> int:
     The scans are uploaded through the browser afterwards. Returns the reference tenant's person id.
     """
     from inschrijving.accounts.models import User
-    from inschrijving.dossiers.models import AssetsDeclaration, Dossier, Preferences
+    from inschrijving.dossiers.models.household import Dossier, Preferences
+    from inschrijving.dossiers.models.means import AssetsDeclaration
     from inschrijving.extensions import db
     from tests.factories.dossiers import IncomeRecordFactory, PersonFactory, share_with
     from tests.factories.landlords import MunicipalityFactory
@@ -56,7 +57,8 @@ def _row(live_server: LiveServer, model, **where):
 def test_book_check_in_complete_download_register_and_see_it(browser, live_server: LiveServer, site: Site,
                                                               tmp_path):
     from inschrijving.booking.models import Booking
-    from inschrijving.dossiers.models import Dossier, LandlordChoice
+    from inschrijving.dossiers.models.consent import LandlordChoice
+    from inschrijving.dossiers.models.household import Dossier
     from tests.factories.packets import scan_jpeg
 
     moment_id = live_server.scenario.moment_id

@@ -9,7 +9,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from inschrijving.accounts.models import User
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import Dossier, DossierChange
+from inschrijving.dossiers.models.history import DossierChange
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import errors, intake, lifecycle
 from inschrijving.extensions import db
 from tests.factories.accounts import UserFactory

@@ -11,7 +11,8 @@ from PIL import Image
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import Document, DocumentKind
+from inschrijving.dossiers.enums import DocumentKind
+from inschrijving.dossiers.models.documents import Document
 from inschrijving.dossiers.services import documents, errors, reads
 from inschrijving.rendering import storage
 from tests.factories.accounts import UserFactory

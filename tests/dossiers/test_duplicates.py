@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import Dossier, DossierStatus
+from inschrijving.dossiers.enums import DossierStatus
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import duplicates, errors, lifecycle
 from inschrijving.extensions import db as _db
 from tests.factories.accounts import UserFactory

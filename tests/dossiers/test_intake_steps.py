@@ -11,7 +11,9 @@ import sqlalchemy as sa
 
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.dossiers.eligibility.rules import default_income_year
-from inschrijving.dossiers.models import ConsentPurpose, Document, DocumentKind, Dossier, PersonRole
+from inschrijving.dossiers.enums import ConsentPurpose, DocumentKind, PersonRole
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.extensions import db as _db
 from tests.dossiers.test_documents import EXE, PDF, jpeg
 from tests.factories.booking import BookingFactory

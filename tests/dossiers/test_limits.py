@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import IncomeLimit
+from inschrijving.dossiers.models.means import IncomeLimit
 from inschrijving.seed.data import INCOME_LIMIT_2024
 from tests.factories.dossiers import IncomeLimitFactory
 from tests.factories.planning import MomentFactory

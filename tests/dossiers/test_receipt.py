@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from inschrijving.dossiers.models import DocumentKind, PersonRole
+from inschrijving.dossiers.enums import DocumentKind, PersonRole
 from tests.factories.dossiers import PersonFactory, add_document, build_complete_dossier, share_with
 from tests.factories.landlords import LandlordFactory
 

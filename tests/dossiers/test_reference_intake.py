@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from inschrijving.booking.models import BookingStatus
-from inschrijving.dossiers.models import ConsentPurpose, Dossier, DossierStatus, PersonRole
+from inschrijving.dossiers.enums import ConsentPurpose, DossierStatus, PersonRole
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services.checklist import missing_items
 from inschrijving.extensions import db as _db
 from tests.factories.booking import BookingFactory

@@ -12,14 +12,8 @@ import sqlalchemy as sa
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import (
-    DocumentKind,
-    DossierChange,
-    DossierStatus,
-    IdKind,
-    IncomeSource,
-    PersonRole,
-)
+from inschrijving.dossiers.enums import DocumentKind, DossierStatus, IdKind, IncomeSource, PersonRole
+from inschrijving.dossiers.models.history import DossierChange
 from inschrijving.dossiers.national_numbers import (
     InvalidNationalNumber,
     NumberKind,

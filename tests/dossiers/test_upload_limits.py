@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import Document, DossierStatus
+from inschrijving.dossiers.enums import DossierStatus
+from inschrijving.dossiers.models.documents import Document
 from inschrijving.dossiers.services import documents, errors
 from inschrijving.landlords.portal.services import packets
 from tests.dossiers.test_documents import jpeg, stored_files, upload

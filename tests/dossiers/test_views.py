@@ -9,15 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from inschrijving.accounts.models import AuditEvent
-from inschrijving.dossiers.models import (
-    ChoiceStatus,
-    ConsentPurpose,
-    Dossier,
-    DossierChange,
-    DossierStatus,
-    IncomeLimit,
-    PersonRole,
-)
+from inschrijving.dossiers.enums import ChoiceStatus, ConsentPurpose, DossierStatus, PersonRole
+from inschrijving.dossiers.models.history import DossierChange
+from inschrijving.dossiers.models.household import Dossier
+from inschrijving.dossiers.models.means import IncomeLimit
 from inschrijving.extensions import db as _db
 from tests.factories.booking import BookingFactory
 from tests.factories.dossiers import (

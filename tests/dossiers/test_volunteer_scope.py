@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.models.household import Dossier
 from tests.factories.accounts import UserFactory
 from tests.factories.booking import BookingFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory

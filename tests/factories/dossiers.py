@@ -9,25 +9,20 @@ from decimal import Decimal
 import factory
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import (
-    AssetsDeclaration,
+from inschrijving.dossiers.enums import (
     ChoiceStatus,
-    Consent,
     ConsentPurpose,
-    Document,
     DocumentKind,
-    Dossier,
     DossierStatus,
     IdKind,
-    IncomeLimit,
-    IncomeRecord,
     IncomeSource,
-    LandlordChoice,
-    Person,
     PersonRole,
-    Preferences,
     RegisterType,
 )
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Person, Preferences
+from inschrijving.dossiers.models.means import AssetsDeclaration, IncomeLimit, IncomeRecord
 from inschrijving.dossiers.services.consent import CONSENT_TEXT_VERSION
 from tests.factories.base import BaseFactory
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory

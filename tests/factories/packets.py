@@ -10,20 +10,10 @@ from collections.abc import Sequence
 from PIL import Image, ImageDraw
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import (
-    Consent,
-    ConsentPurpose,
-    Document,
-    DocumentKind,
-    Dossier,
-    DossierStatus,
-    IdKind,
-    LandlordChoice,
-    Person,
-    PersonRole,
-    Preferences,
-    RegisterType,
-)
+from inschrijving.dossiers.enums import ConsentPurpose, DocumentKind, DossierStatus, IdKind, PersonRole, RegisterType
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Person, Preferences
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import RegistrationMoment
@@ -162,17 +152,15 @@ def full_dossier(moment: RegistrationMoment, landlords: Sequence[Landlord] = (),
     from datetime import date
     from decimal import Decimal
 
-    from inschrijving.dossiers.models import (
-        AddressHistoryEntry,
-        AssetsDeclaration,
+    from inschrijving.dossiers.enums import (
         DependantReason,
-        IncomeRecord,
         IncomeSource,
         LanguageLevel,
-        PropertyDeclaration,
         PropertyException,
         PropertyRight,
     )
+    from inschrijving.dossiers.models.household import AddressHistoryEntry
+    from inschrijving.dossiers.models.means import AssetsDeclaration, IncomeRecord, PropertyDeclaration
 
     dossier = shared_dossier(moment, landlords, persons=3, **kwargs)
     tenant, partner, child = dossier.persons

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import ChoiceStatus
+from inschrijving.dossiers.enums import ChoiceStatus
 from inschrijving.extensions import db
 from inschrijving.landlords.models import ApiToken
 from inschrijving.landlords.portal.services import access

@@ -17,7 +17,8 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import IncomeRecord, IncomeSource
+from inschrijving.dossiers.enums import IncomeSource
+from inschrijving.dossiers.models.means import IncomeRecord
 from inschrijving.extensions import db
 from inschrijving.landlords.api.openapi import openapi_document
 from inschrijving.landlords.portal.queries import shared as shared_queries

@@ -152,7 +152,8 @@ def test_withdrawn_consent_closes_access_at_once_even_when_cached(app, world):
 
 def test_a_choice_never_opens_a_dossier_through_another_dossiers_consent(app):
     """Portal and API apply one rule, including "the consent is this dossier's own"."""
-    from inschrijving.dossiers.models import Consent, ConsentPurpose, LandlordChoice
+    from inschrijving.dossiers.enums import ConsentPurpose
+    from inschrijving.dossiers.models.consent import Consent, LandlordChoice
     from inschrijving.landlords.portal.queries import shared as shared_queries
 
     moment = MomentFactory()

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import DossierStatus
+from inschrijving.dossiers.enums import DossierStatus
 from inschrijving.landlords.models import DossierSection
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, sections

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import AssetsDeclaration, ChoiceStatus, IncomeRecord, IncomeSource
+from inschrijving.dossiers.enums import ChoiceStatus, IncomeSource
+from inschrijving.dossiers.models.means import AssetsDeclaration, IncomeRecord
 from inschrijving.extensions import db
 from inschrijving.landlords.portal.queries import lists as list_queries
 from inschrijving.landlords.portal.queries import shared as shared_queries
@@ -113,8 +114,8 @@ def test_dossier_page_shows_what_the_packet_shows_in_dutch(app):
     assert "85.07.30-033.28" in page
     assert "Huis, Appartement" in page and "Frans" in page
     assert "Bevolkingsregister" in page and "Kind" in page
-    # Each document with the person it belongs to.
-    assert re.search(r"Identiteit</td><td>Testa Claes</td>", page)
+    # Each document with the person it belongs to, named as the packet names it.
+    assert re.search(r"Identiteitskaart of verblijfsdocument</td><td>Testa Claes</td>", page)
     for raw in ("house", "flat", ">fr<", "assessment", "population"):
         assert raw not in page
 

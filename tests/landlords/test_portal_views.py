@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from inschrijving.accounts.models import AuditEvent
-from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.models.consent import LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.portal.services import sections
 from tests.factories.landlords import LandlordFactory, MunicipalityFactory

@@ -8,7 +8,7 @@ import pytest
 from flask import render_template
 
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import ChoiceStatus
+from inschrijving.dossiers.enums import ChoiceStatus
 from inschrijving.landlords import services as landlord_services
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import status as status_service

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from inschrijving.accounts.models import AuditEvent
-from inschrijving.dossiers.models import LandlordChoice
+from inschrijving.dossiers.models.consent import LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.portal.queries import lists as list_queries
 from inschrijving.landlords.portal.queries import shared as shared_queries

@@ -318,7 +318,7 @@ def test_day_list_shows_who_comes_and_audits_the_read(client, auth, volunteer, m
 
 
 def test_day_list_links_the_dossier_and_shows_each_landlords_status(client, auth, volunteer, moment, book):
-    from inschrijving.dossiers.models import ChoiceStatus
+    from inschrijving.dossiers.enums import ChoiceStatus
     from tests.factories.dossiers import build_complete_dossier
 
     booking = book(moment.slots[0], status=BookingStatus.CHECKED_IN)

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import ChoiceStatus, Document, Dossier, Person
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Person
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.planning.queries import statistics as statistics_queries
 from inschrijving.privacy import services

@@ -13,7 +13,9 @@ from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers.models import ChoiceStatus, Document, Dossier, Person
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Person
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.privacy import services
 from inschrijving.rendering import storage
@@ -221,7 +223,7 @@ def test_every_field_of_the_copy_has_a_dutch_label_in_the_pdf(household):
 
 def test_copy_leaves_storage_keys_out_at_every_depth(app, db, household):
     # Issue 13.13: a document uploaded through the intake is in the history line of its step, with its key.
-    from inschrijving.dossiers.models import DossierStatus
+    from inschrijving.dossiers.enums import DossierStatus
     from tests.dossiers.test_documents import jpeg, upload
 
     household.status = DossierStatus.DRAFT  # reopened to add a scan

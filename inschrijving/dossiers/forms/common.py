@@ -13,8 +13,7 @@ from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from inschrijving import contact
-from inschrijving.dossiers.labels import DWELLING_LABELS, VALUE_LABELS
-from inschrijving.dossiers.models import (
+from inschrijving.dossiers.enums import (
     DependantReason,
     DocumentKind,
     IdKind,
@@ -25,6 +24,7 @@ from inschrijving.dossiers.models import (
     PropertyRight,
     RegisterType,
 )
+from inschrijving.dossiers.labels import DWELLING_LABELS, VALUE_LABELS
 
 ROLE_CHOICES = [("", _l("— niet gebruikt —"))] + [
     (role.value, VALUE_LABELS[role])

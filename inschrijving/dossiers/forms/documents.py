@@ -9,12 +9,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import SelectField
 
+from inschrijving.dossiers.enums import DocumentKind
 from inschrijving.dossiers.forms.common import (
     DOCUMENT_KIND_CHOICES,
     choices_of,
     optional_int,
 )
-from inschrijving.dossiers.models import DocumentKind, Person
+from inschrijving.dossiers.models.household import Person
 from inschrijving.dossiers.services.checklist import ChecklistItem
 from inschrijving.dossiers.services.documents import Upload
 
@@ -34,12 +35,14 @@ class DocumentForm(FlaskForm):
     file = MultipleFileField(_l("Bestanden (PDF of foto's)"), render_kw={"accept": ACCEPT, "multiple": True})
 
     def __init__(self, *args, people: list[tuple[int | None, str]], items: list[ChecklistItem],
-                 default_person: Person | None = None, preselect: ChecklistItem | None = None, **kwargs):
+                 default_person: Person | None = None, preselect: str | None = None, **kwargs):
+        """`preselect` is the key of the checklist item the user clicked, if any."""
         super().__init__(*args, **kwargs)
         self.person_id.choices = choices_of(people)
         self.items = items
         self.item_errors: dict[str, str] = {}
         if not self.is_submitted():
+            preselect = next((item for item in items if item.key == preselect), None)
             if preselect is not None and preselect.document_kind is not None:
                 # Clicked from the checklist: that paper's kind and person are chosen already.
                 self.kind.data = preselect.document_kind.value

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from inschrijving.dossiers.models import IncomeLimit
+from inschrijving.dossiers.models.means import IncomeLimit
 from inschrijving.validators import AmountField, NumberRange
 
 

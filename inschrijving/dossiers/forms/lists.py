@@ -8,7 +8,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from inschrijving.dossiers.models import DossierStatus
+from inschrijving.dossiers.enums import DossierStatus
 from inschrijving.dossiers.queries import DossierFilter
 
 

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import HiddenInput
 
 from inschrijving import contact
+from inschrijving.dossiers.enums import IdKind, LanguageLevel, PersonRole, RegisterType
 from inschrijving.dossiers.forms.common import (
     DEPENDANT_CHOICES,
     DWELLING_CHOICES,
@@ -40,12 +41,6 @@ from inschrijving.dossiers.forms.common import (
     normalise_phone,
     optional_int,
     require_filled,
-)
-from inschrijving.dossiers.models import (
-    IdKind,
-    LanguageLevel,
-    PersonRole,
-    RegisterType,
 )
 from inschrijving.dossiers.national_numbers import InvalidNationalNumber, birth_date_agrees, parse_national_number
 from inschrijving.validators import AmountField, NumberRange

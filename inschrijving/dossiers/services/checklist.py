@@ -8,17 +8,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from inschrijving.dossiers.eligibility.rules import MEANS_TEST_START
-from inschrijving.dossiers.models import (
-    ConsentPurpose,
-    DocumentKind,
-    Dossier,
-    IdKind,
-    IncomeRecord,
-    IncomeSource,
-    Person,
-    PersonRole,
-    RegisterType,
-)
+from inschrijving.dossiers.enums import ConsentPurpose, DocumentKind, IdKind, IncomeSource, PersonRole, RegisterType
+from inschrijving.dossiers.models.household import Dossier, Person
+from inschrijving.dossiers.models.means import IncomeRecord
 
 
 @dataclass(frozen=True)
@@ -203,6 +195,11 @@ def completeness_checklist(dossier: Dossier) -> list[ChecklistItem]:
 def missing_items(dossier: Dossier) -> list[ChecklistItem]:
     """The checklist items still missing; empty means the dossier can be completed."""
     return [item for item in completeness_checklist(dossier) if not item.done]
+
+
+def missing_papers(dossier: Dossier) -> list[ChecklistItem]:
+    """The missing items that a paper proves: the documents page asks for these, one upload field each."""
+    return [item for item in missing_items(dossier) if item.document_kind is not None]
 
 
 def can_complete(dossier: Dossier) -> bool:

@@ -13,7 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES
-from inschrijving.dossiers.models import Consent, ConsentPurpose, Dossier, DossierStatus, LandlordChoice
+from inschrijving.dossiers.enums import ConsentPurpose, DossierStatus
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services.errors import DossierLocked, LandlordNotOffered, StaleDossier
 from inschrijving.dossiers.services.history import finish_step, track_changes
 from inschrijving.extensions import db

@@ -17,7 +17,9 @@ from flask_babel import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from inschrijving.accounts.services.audit import Actor
-from inschrijving.dossiers.models import Document, DocumentKind, Dossier, Person
+from inschrijving.dossiers.enums import DocumentKind
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Person
 from inschrijving.dossiers.services.errors import DossierLocked, UploadRefused
 from inschrijving.dossiers.services.history import finish_step, track_changes
 from inschrijving.extensions import db

@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from inschrijving.accounts.services.audit import Actor, audit
-from inschrijving.dossiers.models import Dossier, DossierChange, DossierStatus, Person, PersonRole
+from inschrijving.dossiers.enums import DossierStatus, PersonRole
+from inschrijving.dossiers.models.history import DossierChange
+from inschrijving.dossiers.models.household import Dossier, Person
 from inschrijving.dossiers.services.consent import live_share_consents
 from inschrijving.dossiers.services.errors import DossierLocked, DuplicateHousehold
 from inschrijving.dossiers.services.history import finish_step, record_change, track_changes

@@ -16,7 +16,9 @@ from inschrijving.dossiers.eligibility.facts import (
     PersonFacts,
     PropertyFacts,
 )
-from inschrijving.dossiers.models import DocumentKind, Dossier, IncomeLimit
+from inschrijving.dossiers.enums import DocumentKind
+from inschrijving.dossiers.models.household import Dossier
+from inschrijving.dossiers.models.means import IncomeLimit
 from inschrijving.extensions import db
 
 

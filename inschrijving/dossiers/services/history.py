@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor
-from inschrijving.dossiers.models import Dossier, DossierChange, Person
+from inschrijving.dossiers.models.history import DossierChange
+from inschrijving.dossiers.models.household import Dossier, Person
 from inschrijving.dossiers.national_numbers import mask_number
 from inschrijving.dossiers.services.errors import DossierLocked, StaleDossier
 from inschrijving.extensions import db

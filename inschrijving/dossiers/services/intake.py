@@ -7,17 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from inschrijving.accounts.services.audit import Actor
-from inschrijving.dossiers.models import (
-    AddressHistoryEntry,
-    AssetsDeclaration,
-    Dossier,
-    IdKind,
-    IncomeRecord,
-    Person,
-    PersonRole,
-    Preferences,
-    PropertyDeclaration,
-)
+from inschrijving.dossiers.enums import IdKind, PersonRole
+from inschrijving.dossiers.models.household import AddressHistoryEntry, Dossier, Person, Preferences
+from inschrijving.dossiers.models.means import AssetsDeclaration, IncomeRecord, PropertyDeclaration
 from inschrijving.dossiers.national_numbers import parse_national_number
 from inschrijving.dossiers.services.history import begin_step, finish_step
 from inschrijving.extensions import db

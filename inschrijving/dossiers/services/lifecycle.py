@@ -10,7 +10,10 @@ from sqlalchemy.orm import selectinload
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking.models import Booking
 from inschrijving.booking.services.tokens import REFERENCE_ALPHABET
-from inschrijving.dossiers.models import Consent, Document, Dossier, DossierStatus, LandlordChoice, Preferences
+from inschrijving.dossiers.enums import DossierStatus
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Preferences
 from inschrijving.dossiers.services import duplicates
 from inschrijving.dossiers.services.checklist import can_complete, missing_items
 from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier

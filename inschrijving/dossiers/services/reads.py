@@ -12,7 +12,8 @@ from PIL import Image
 
 from inschrijving.accounts.services.audit import Actor, audit
 from inschrijving.dossiers import queries
-from inschrijving.dossiers.models import Document, Dossier
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services.documents import load_document, load_upright_image
 from inschrijving.dossiers.services.lifecycle import load_dossier
 

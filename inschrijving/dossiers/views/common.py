@@ -6,7 +6,8 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 
 from inschrijving.dossiers import labels
-from inschrijving.dossiers.models import Dossier, PersonRole
+from inschrijving.dossiers.enums import PersonRole
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import checklist, lifecycle, reads
 from inschrijving.dossiers.views.steps import visible_steps
 from inschrijving.extensions import db

@@ -8,7 +8,8 @@ from flask_babel import ngettext
 
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.forms.documents import DocumentForm, item_field
-from inschrijving.dossiers.models import Document
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import checklist, documents, errors, lifecycle, reads
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import open_dossier, render_dossier_page
@@ -20,18 +21,13 @@ from inschrijving.web import attachment, current_actor
 
 @bp.route("/<int:dossier_id>/documenten", methods=["GET", "POST"], endpoint="documents")
 def list_documents(dossier_id: int):
-    """List the documents and upload several at once; a refused file stores nothing of the request.
-
-    When no paper of the checklist is missing any more, the upload goes on to the next step.
-    """
+    """List the documents and upload several at once; a refused file stores nothing of the request."""
     dossier = open_dossier(dossier_id)
-    items = [item for item in checklist.missing_items(dossier) if item.document_kind is not None]
-    preselect = next((item for item in items if item.key == request.args.get("item")), None)
-    form = DocumentForm(people=people_choices(dossier), items=items, default_person=dossier.reference_tenant,
-                        preselect=preselect)
+    form = DocumentForm(people=people_choices(dossier), items=checklist.missing_papers(dossier),
+                        default_person=dossier.reference_tenant, preselect=request.args.get("item"))
+    max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
     if form.validate_on_submit():
         try:
-            max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
             added = documents.upload_documents(dossier, form.uploads(), max_bytes=max_bytes, actor=current_actor(),
                                                now=utcnow())
             db.session.commit()
@@ -44,16 +40,20 @@ def list_documents(dossier_id: int):
             flash(_("Dit dossier is afgerond. Open het opnieuw om documenten toe te voegen."), "error")
             return redirect(url_for("dossiers.show", dossier_id=dossier_id))
         else:
-            flash(ngettext("%(num)s document is toegevoegd.", "%(num)s documenten zijn toegevoegd.", len(added)),
-                  "success")
-            if request.args.get("terug") == "overzicht":
-                return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="answers-documents"))
-            if any(item.document_kind for item in checklist.missing_items(dossier)):
-                return redirect(url_for("dossiers.documents", dossier_id=dossier_id))
-            return redirect(next_step(dossier, "documents").url(dossier_id))
-    max_mb = round(current_app.config["UPLOAD_MAX_BYTES"] / 1024 / 1024)
+            return _uploaded(dossier, len(added))
     return render_dossier_page("dossiers/steps/documents.html", dossier, form=form, step=STEPS_BY_SLUG["documents"],
-                               max_mb=max_mb, item_field=item_field)
+                               max_mb=round(max_bytes / 1024 / 1024), item_field=item_field)
+
+
+def _uploaded(dossier: Dossier, count: int):
+    """Say how many went in, then go back to where the user came from: the overview, the documents page while
+    a paper of the checklist is still missing, else the next step."""
+    flash(ngettext("%(num)s document is toegevoegd.", "%(num)s documenten zijn toegevoegd.", count), "success")
+    if request.args.get("terug") == "overzicht":
+        return redirect(url_for("dossiers.show", dossier_id=dossier.id, _anchor="answers-documents"))
+    if checklist.missing_papers(dossier):
+        return redirect(url_for("dossiers.documents", dossier_id=dossier.id))
+    return redirect(next_step(dossier, "documents").url(dossier.id))
 
 
 def _document_or_404(dossier_id: int, document_id: int) -> Document:

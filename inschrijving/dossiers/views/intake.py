@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from inschrijving.booking.models import Booking
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers.forms.common import VersionForm
-from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import checklist, consent, duplicates, errors, facts, lifecycle
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import (

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from flask import make_response
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
 from inschrijving.dossiers import labels, queries
-from inschrijving.dossiers.models import Dossier
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.services import checklist, consent, documents
 from inschrijving.dossiers.views.blueprint import bp
 from inschrijving.dossiers.views.common import open_dossier, render_dossier_page
-from inschrijving.dossiers.views.steps import HISTORY_TITLES
+from inschrijving.dossiers.views.steps import STEPS
 from inschrijving.extensions import db
 from inschrijving.rendering.pdf import render_pdf
 from inschrijving.web import role_required
+
+# The history names each step by its title, and also names what happened outside the steps' forms.
+HISTORY_TITLES = {s.slug: s.title for s in STEPS} | {
+    "start": _l("Dossier gestart"),
+    "health_consent": _l("Toestemming handicap"),
+    "withdraw": _l("Toestemming ingetrokken"),
+    "complete": _l("Afgerond"),
+    "reopen": _l("Opnieuw geopend"),
+}
 
 
 @bp.route("/<int:dossier_id>/bewijs.pdf")

@@ -15,9 +15,10 @@ from inschrijving.accounts.services.audit import Actor
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.dossiers import labels, queries
 from inschrijving.dossiers.eligibility.rules import default_income_year
+from inschrijving.dossiers.enums import IdKind, PersonRole
 from inschrijving.dossiers.forms import steps as forms
 from inschrijving.dossiers.forms.common import DWELLING_CHOICES
-from inschrijving.dossiers.models import Dossier, IdKind, PersonRole
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.dossiers.services import consent, documents, intake
 
@@ -362,14 +363,6 @@ STEPS: tuple[Step, ...] = (
     Step("review", _l("Nakijken en afronden")),
 )
 STEPS_BY_SLUG = {s.slug: s for s in STEPS}
-# The history also names what happened outside the steps' forms.
-HISTORY_TITLES = {s.slug: s.title for s in STEPS} | {
-    "start": _l("Dossier gestart"),
-    "health_consent": _l("Toestemming handicap"),
-    "withdraw": _l("Toestemming ingetrokken"),
-    "complete": _l("Afgerond"),
-    "reopen": _l("Opnieuw geopend"),
-}
 
 
 def form_step(slug: str) -> Step | None:

@@ -1,15 +1,41 @@
-"""The OpenAPI 3.1 document of /api/v1/: its paths and responses here, every schema generated from `schemas`."""
+"""The OpenAPI 3.1 document of /api/v1/: its paths and responses here, every schema generated from `schemas`
+(the bodies it publishes are listed in RESPONSES and REQUESTS; the document's own shape is `OpenApiDocument`)."""
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from inschrijving.landlords.portal import schemas
 
 REF_TEMPLATE = "#/components/schemas/{model}"
+
+
+class OpenApiDocument(BaseModel):
+    """The shape this document itself promises; the rest is OpenAPI's own."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: Literal["3.1.0"]
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]
+
+
+# Bodies the API sends, and the one it receives: the document publishes their schemas.
+RESPONSES: tuple[type[BaseModel], ...] = (
+    schemas.Error,
+    schemas.MomentList,
+    schemas.MomentDossiers,
+    schemas.Dossier,
+    schemas.MomentExport,
+    schemas.PacketPreparing,
+    OpenApiDocument,
+)
+REQUESTS: tuple[type[BaseModel], ...] = (schemas.StatusUpdate,)
 
 
 class _ComponentSchema(GenerateJsonSchema):
@@ -21,8 +47,8 @@ class _ComponentSchema(GenerateJsonSchema):
 @functools.cache
 def component_schemas() -> dict[str, Any]:
     """The schema of every body (and of what they contain), by name, generated from the pydantic models."""
-    models = [(model, "serialization") for model in schemas.RESPONSES]
-    models += [(model, "validation") for model in schemas.REQUESTS]
+    models = [(model, "serialization") for model in RESPONSES]
+    models += [(model, "validation") for model in REQUESTS]
     _refs, document = models_json_schema(
         models, ref_template=REF_TEMPLATE, union_format="primitive_type_array", schema_generator=_ComponentSchema
     )

@@ -8,8 +8,8 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from inschrijving.dossiers.models import ChoiceStatus
-from inschrijving.landlords.labels import label
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.labels import label
 from inschrijving.landlords.portal.queries.lists import HOUSEHOLD_SIZES, DossierFilter
 from inschrijving.landlords.portal.services.status import NOTE_MAX_LENGTH, REFERENCE_MAX_LENGTH
 

@@ -4,7 +4,8 @@ These models are the one source of the contract: they validate what a landlord's
 serialise what it gets, and generate the schemas of the OpenAPI document (`api.openapi`). A
 response is built from the database rows by the `of` constructors here, so the JSON export and
 the API cannot drift apart. Field meanings are in docs/landlords.md. The contract lives in `portal/`
-because the API is built on the portal's queries and services and the portal never imports the API.
+because the API is built on the portal's queries and services and the portal never imports the API. The OpenAPI
+document's own shape and the list of the bodies it publishes sit with the document, in `api.openapi`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, Strict, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
-from inschrijving.dossiers import models as dossiers
+from inschrijving.dossiers import enums
+from inschrijving.dossiers.models import consent as consent_rows
+from inschrijving.dossiers.models import documents as document_rows
+from inschrijving.dossiers.models import household as household_rows
 from inschrijving.landlords.portal.queries import lists as list_queries
 from inschrijving.landlords.portal.queries import shared as shared_queries
 
@@ -66,7 +70,7 @@ class Error(Body):
 
 
 class LandlordStatus(Body):
-    status: dossiers.ChoiceStatus
+    status: enums.ChoiceStatus
     landlord_reference: str | None
     registered_on: Day | None
     note: str | None
@@ -75,7 +79,7 @@ class LandlordStatus(Body):
     last_downloaded_at: Timestamp | None
 
     @classmethod
-    def of(cls, choice: dossiers.LandlordChoice) -> LandlordStatus:
+    def of(cls, choice: consent_rows.LandlordChoice) -> LandlordStatus:
         return cls.model_validate(list_queries.ChoiceState.of(choice))
 
 
@@ -166,27 +170,27 @@ class MomentDossiers(Body):
 
 class Person(Body):
     id: int
-    role: dossiers.PersonRole
+    role: enums.PersonRole
     first_name: str
     last_name: str
-    id_kind: dossiers.IdKind
+    id_kind: enums.IdKind
     national_number: Annotated[str, Field(pattern=r"^\d{11}$")] | None
     foreign_id: str | None
     birth_year: int | None
     birth_month: int | None
     birth_day: int | None
-    register_type: dossiers.RegisterType
+    register_type: enums.RegisterType
     is_dependant: bool
-    dependant_reason: dossiers.DependantReason | None
+    dependant_reason: enums.DependantReason | None
     is_domiciled: bool
     has_recognised_disability: bool
-    language_level: dossiers.LanguageLevel
+    language_level: enums.LanguageLevel
 
 
 class Income(Body):
     person_id: int
     income_year: int | None
-    source: dossiers.IncomeSource | None
+    source: enums.IncomeSource | None
     taxable_total: Money | None
     separately_taxed: Money | None
     leefloon: Money | None
@@ -202,7 +206,7 @@ class Income(Body):
 
 class Document(Body):
     id: int
-    kind: dossiers.DocumentKind
+    kind: enums.DocumentKind
     person_id: int | None
     filename: str
     content_type: str
@@ -210,7 +214,7 @@ class Document(Body):
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
 
     @classmethod
-    def of(cls, document: dossiers.Document) -> Document:
+    def of(cls, document: document_rows.Document) -> Document:
         return cls(
             id=document.id,
             kind=document.kind,
@@ -241,9 +245,9 @@ class Assets(Body):
 class PropertyDeclaration(Body):
     person_id: int | None
     country: str
-    right_type: dossiers.PropertyRight
+    right_type: enums.PropertyRight
     share_pct: Money | None
-    exception: dossiers.PropertyException | None
+    exception: enums.PropertyException | None
     note: str | None
 
 
@@ -304,7 +308,7 @@ class Dossier(Body):
     landlord_status: LandlordStatus
 
     @classmethod
-    def of(cls, dossier: dossiers.Dossier, choice: dossiers.LandlordChoice) -> Dossier:
+    def of(cls, dossier: household_rows.Dossier, choice: consent_rows.LandlordChoice) -> Dossier:
         """The whole dossier as the landlord of this choice sees it."""
         prefs = dossier.preferences
         return cls(
@@ -378,27 +382,3 @@ class StatusUpdate(Body):
         default=None,
         description="What is missing (incomplete) or why (refused); required for those, not kept with registered.",
     )
-
-
-class OpenApiDocument(BaseModel):
-    """The shape this document itself promises; the rest is OpenAPI's own."""
-
-    model_config = ConfigDict(extra="allow")
-
-    openapi: Literal["3.1.0"]
-    info: dict[str, Any]
-    paths: dict[str, Any]
-    components: dict[str, Any]
-
-
-# Bodies the API sends, and the one it receives; `api.openapi` publishes their schemas.
-RESPONSES: tuple[type[BaseModel], ...] = (
-    Error,
-    MomentList,
-    MomentDossiers,
-    Dossier,
-    MomentExport,
-    PacketPreparing,
-    OpenApiDocument,
-)
-REQUESTS: tuple[type[BaseModel], ...] = (StatusUpdate,)

@@ -24,8 +24,8 @@ from werkzeug.exceptions import NotFound
 
 from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
+from inschrijving.dossiers.labels import dwelling_list, label, language_name
 from inschrijving.extensions import db
-from inschrijving.landlords.labels import dwelling_types, label, language
 from inschrijving.landlords.models import Landlord
 from inschrijving.landlords.portal.forms import DossierListForm, StatusForm
 from inschrijving.landlords.portal.queries import lists as list_queries
@@ -44,7 +44,7 @@ PACKET_DOWNLOADS = {"pdf": ".packet", "zip": ".export_zip"}
 
 @bp.context_processor
 def _labels():
-    return {"label": label, "dwelling_types": dwelling_types, "language_label": language}
+    return {"label": label, "dwelling_list": dwelling_list, "language_label": language_name}
 
 
 @bp.app_template_global("choice_status_label")

@@ -8,12 +8,9 @@ import sqlalchemy as sa
 
 from inschrijving import contact
 from inschrijving.booking.models import Booking, BookingStatus
-from inschrijving.dossiers.models import (
-    ChoiceStatus,
-    Dossier,
-    DossierStatus,
-    LandlordChoice,
-)
+from inschrijving.dossiers.enums import ChoiceStatus, DossierStatus
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord
 from inschrijving.planning.models import RegistrationMoment, Slot

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from inschrijving.accounts.models import Role, User
+from inschrijving.dossiers import queries as dossier_queries
 from inschrijving.extensions import db
 from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment, Slot
 
@@ -55,6 +56,26 @@ def list_moment_rows(*, upcoming: bool, today: date, limit: int | None = None, o
     return list(rows.values())
 
 
+# Past moments are shown a page at a time (the newest first); upcoming ones all at once.
+PAST_PER_PAGE = 12
+
+
+@dataclass(frozen=True)
+class PastPage:
+    rows: list[MomentRow]
+    number: int
+    has_older: bool
+
+
+def get_past_page(number: int, *, today: date, scope: sa.ColumnElement[bool] | None = None) -> PastPage:
+    """One page of past moments, most recent first (a number below 1 is the first page). Two queries."""
+    number = max(number, 1)
+    # One row more than a page: it tells whether an older page exists, without a count.
+    rows = list_moment_rows(upcoming=False, today=today, limit=PAST_PER_PAGE + 1,
+                            offset=(number - 1) * PAST_PER_PAGE, scope=scope)
+    return PastPage(rows[:PAST_PER_PAGE], number, len(rows) > PAST_PER_PAGE)
+
+
 def list_moment_choices() -> list[tuple[int, str]]:
     """(id, "date · place") of every moment, newest first, for a filter's select box (one query)."""
     rows = db.session.execute(
@@ -86,6 +107,14 @@ def registration_years_ahead(upcoming: list[MomentRow], *, today: date) -> set[i
         for row in upcoming
         if row.moment.kind == MomentKind.REGISTRATION and row.moment.status != MomentStatus.CANCELLED
     }
+
+
+def years_missing_limits(upcoming: list[MomentRow], *, today: date, user: User) -> list[int]:
+    """The coming registration years whose income limits are not entered yet, for a coordinator, who enters
+    them; a volunteer is not told (one query)."""
+    if user.role != Role.COORDINATOR:
+        return []
+    return dossier_queries.years_without_limits(registration_years_ahead(upcoming, today=today))
 
 
 def list_staff_users(*, enabled_only: bool) -> list[User]:

@@ -8,13 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
-from inschrijving.dossiers.models import (
-    Dossier,
-    DossierStatus,
-    LandlordChoice,
-    Preferences,
-    preference_municipalities,
-)
+from inschrijving.dossiers.enums import DossierStatus
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.household import Dossier, Preferences, preference_municipalities
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
 from inschrijving.planning.models import MomentKind, MomentStatus, RegistrationMoment

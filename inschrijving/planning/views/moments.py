@@ -6,9 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inschrijving.accounts.models import Role
 from inschrijving.db_types import utcnow
-from inschrijving.dossiers import queries as dossier_queries
 from inschrijving.extensions import db
 from inschrijving.notifications import queries as notification_queries
 from inschrijving.planning.forms import CancelForm, EditMomentForm, MomentForm, SeriesForm, StaffForm
@@ -55,8 +53,6 @@ def plan_from_form(form: MomentForm, *, now) -> MomentPlan | None:
     return None
 
 
-PAST_PER_PAGE = 12
-
 
 def edit_from_form(form: EditMomentForm, moment, *, now) -> editing.MomentEdit | None:
     """Turn a valid edit form into a checked change, or put the rule's message next to the field it concerns."""
@@ -92,24 +88,16 @@ def index():
     )
     scope = moment_scope_for_current_user()  # a volunteer sees the moments they staff
     upcoming = moment_queries.list_moment_rows(upcoming=True, today=today, scope=scope)
-    past_page = max(request.args.get("voorbij", 1, type=int), 1)
-    # One row more than a page: it tells whether an older page exists, without a count.
-    past = moment_queries.list_moment_rows(upcoming=False, today=today, limit=PAST_PER_PAGE + 1,
-                                    offset=(past_page - 1) * PAST_PER_PAGE, scope=scope)
-    missing_limits = (
-        dossier_queries.years_without_limits(moment_queries.registration_years_ahead(upcoming, today=today))
-        if current_user.role == Role.COORDINATOR
-        else []
-    )
+    past = moment_queries.get_past_page(request.args.get("voorbij", 1, type=int), today=today, scope=scope)
     return render_template(
         "planning/index.html",
         upcoming=upcoming,
-        past=past[:PAST_PER_PAGE],
-        past_page=past_page,
-        more_past=len(past) > PAST_PER_PAGE,
+        past=past.rows,
+        past_page=past.number,
+        more_past=past.has_older,
         feed_url=feed_url,
         outbox_status=notification_queries.outbox_status(utcnow()),  # issue 18 (msg): the status line
-        missing_limits=missing_limits,
+        missing_limits=moment_queries.years_missing_limits(upcoming, today=today, user=current_user),
     )
 
 

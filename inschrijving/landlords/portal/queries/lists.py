@@ -12,12 +12,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
-from inschrijving.dossiers.models import (
-    ChoiceStatus,
+from inschrijving.dossiers.enums import ChoiceStatus, PersonRole
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.household import (
     Dossier,
-    LandlordChoice,
     Person,
-    PersonRole,
     Preferences,
     preference_municipalities,
     preference_sub_municipalities,

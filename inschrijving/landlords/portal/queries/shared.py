@@ -13,14 +13,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
-from inschrijving.dossiers.models import (
-    Consent,
-    ConsentPurpose,
-    Document,
-    Dossier,
-    LandlordChoice,
-    Preferences,
-)
+from inschrijving.dossiers.enums import ConsentPurpose
+from inschrijving.dossiers.models.consent import Consent, LandlordChoice
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Preferences
 from inschrijving.dossiers.queries import shared_with_landlord
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, SubMunicipality

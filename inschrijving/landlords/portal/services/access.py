@@ -12,7 +12,8 @@ from typing import Any
 
 from inschrijving.accounts.models import AuditEvent, User
 from inschrijving.accounts.services.audit import record_audit
-from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.models.consent import LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.models import ApiToken
 

@@ -20,7 +20,8 @@ from typing import Any
 
 from stream_zip import NO_COMPRESSION_32, ZIP_32, stream_zip
 
-from inschrijving.dossiers.models import Document, LandlordChoice
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.documents import Document
 from inschrijving.landlords.models import Landlord
 from inschrijving.landlords.portal import schemas
 from inschrijving.landlords.portal.queries.lists import preferred_places

@@ -20,7 +20,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from inschrijving.dossiers.models import Dossier, LandlordChoice
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.formatting import dutch_date, dutch_datetime
 from inschrijving.landlords.models import DossierSection, Landlord
 from inschrijving.landlords.portal.services import access, sections

@@ -25,7 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from inschrijving.dossiers.labels import country_name, dwelling_label, label, language_name
-from inschrijving.dossiers.models import Document, Dossier, IncomeRecord, Person, Preferences
+from inschrijving.dossiers.models.documents import Document
+from inschrijving.dossiers.models.household import Dossier, Person, Preferences
+from inschrijving.dossiers.models.means import IncomeRecord
 from inschrijving.dossiers.national_numbers import format_number
 from inschrijving.extensions import db
 from inschrijving.formatting import BELGIAN_LOCALE, dutch_date, dutch_datetime, euro

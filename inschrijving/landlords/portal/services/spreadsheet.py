@@ -23,9 +23,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from inschrijving.dossiers.models import Dossier, LandlordChoice, Person
+from inschrijving.dossiers.labels import dwelling_list, label
+from inschrijving.dossiers.models.consent import LandlordChoice
+from inschrijving.dossiers.models.household import Dossier, Person
 from inschrijving.dossiers.national_numbers import format_number
-from inschrijving.landlords.labels import dwelling_types, label
 from inschrijving.landlords.portal.queries.lists import preferred_places
 
 EURO = '€ #,##0.00;-€ #,##0.00'
@@ -65,7 +66,7 @@ def _local(moment: datetime | None) -> datetime | None:
 
 
 def _dwelling_types(dossier: Dossier) -> str:
-    return dwelling_types(dossier.preferences.dwelling_types if dossier.preferences else [])
+    return dwelling_list(dossier.preferences.dwelling_types if dossier.preferences else [])
 
 
 def _prefs(dossier: Dossier, name: str) -> Any:

@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from inschrijving.dossiers.models import ChoiceStatus, LandlordChoice
+from inschrijving.dossiers.enums import ChoiceStatus
+from inschrijving.dossiers.models.consent import LandlordChoice
 from inschrijving.extensions import db
 from inschrijving.landlords.models import ApiToken
 from inschrijving.landlords.portal.services import access
