@@ -1,4 +1,8 @@
-"""The e-mails a booking sends, written in the candidate's language and queued in the outbox."""
+"""The e-mails and SMS a booking sends, queued in the outbox.
+
+Each speaks `Booking.message_language`: the candidate's language, or, for a client reached through the
+social worker (or volunteer) who booked, the booker's (docs/booking.md, "Which language").
+"""
 
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ def isolated(value: str, language: str) -> str:
 
 
 def _ref(booking: Booking | BookingDraft) -> str:
-    return isolated(booking.reference, booking.language)
+    return isolated(booking.reference, booking.message_language)
 
 
 def local_time(value: datetime) -> datetime:
@@ -55,7 +59,7 @@ def local_time(value: datetime) -> datetime:
 
 
 def booking_calendar(booking: Booking, *, now: datetime, token: str | None = None) -> bytes:
-    """The booking's calendar file, in the candidate's language (also outside a request, e.g. in the CLI)."""
+    """The booking's calendar file, in its messages' language (also outside a request, e.g. in the CLI)."""
     return booking_to_ical(booking, **_calendar_text(booking, now=now, token=token))
 
 
@@ -64,7 +68,7 @@ def _is_info(booking: Booking | BookingDraft) -> bool:
 
 
 def _calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str | None) -> dict:
-    with force_locale(booking.language):
+    with force_locale(booking.message_language):
         if _is_info(booking):
             summary = _("Infomoment voor hulpverleners (%(reference)s)", reference=_ref(booking))
             description = _("Uw inschrijving voor het infomoment. Referentie: %(reference)s.",
@@ -76,7 +80,7 @@ def _calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str
                 "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
             )
             reminder = _("Morgen: uw afspraak voor de groepsinschrijving. Neem uw papieren mee.")
-    note = booking.moment.note_for(booking.language)
+    note = booking.moment.note_for(booking.message_language)
     if note:
         description += "\n" + note
     return {"host": calendar_host(), "summary": summary, "description": description, "stamp": now,
@@ -125,7 +129,7 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
     }
     attachments = [_ics_attachment(booking, now=now, token=token)] if calendar else None
     return {"recipient": booking.email, "subject": subject, "template": _template_path(booking, template),
-            "context": context, "language": booking.language, "attachments": attachments,
+            "context": context, "language": booking.message_language, "attachments": attachments,
             "dedupe_key": dedupe_key}
 
 
@@ -144,7 +148,7 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     """
     if not booking.email or not wants_email(booking):
         return None
-    with force_locale(booking.language):
+    with force_locale(booking.message_language):
         subject = _("Uw afspraak %(reference)s is bevestigd", reference=_ref(booking))
         return _message_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
 
@@ -153,7 +157,7 @@ def queue_moved(booking: Booking, *, now: datetime) -> None:
     _queue_sms(booking, "moved", _sms_moved)
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
+    with force_locale(booking.message_language):
         subject = _("Uw afspraak %(reference)s is verplaatst", reference=_ref(booking))
         _queue_for_booking(booking, "booking_moved", subject, now=now)
 
@@ -162,7 +166,7 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
     _queue_sms(booking, "cancelled", _sms_cancelled)
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
+    with force_locale(booking.message_language):
         subject = _("Uw afspraak %(reference)s is geannuleerd", reference=_ref(booking))
         _queue_for_booking(booking, "booking_cancelled", subject, now=now)
 
@@ -173,7 +177,7 @@ def queue_unseated(booking: Booking, *, now: datetime, on_waitlist: bool) -> Non
     _queue_sms(booking, "cancelled", _sms_cancelled)
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
+    with force_locale(booking.message_language):
         subject = _("Uw afspraak %(reference)s is geannuleerd", reference=_ref(booking))
         _queue_for_booking(booking, "booking_unseated", subject, now=now, extra={"on_waitlist": on_waitlist})
 
@@ -187,19 +191,25 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     _queue_sms(booking, "moment-cancelled", _sms_moment_cancelled, dedupe_key=f"moment-cancelled-sms:{booking.id}")
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
+    with force_locale(booking.message_language):
         subject = (_("Het infomoment voor hulpverleners gaat niet door") if _is_info(booking)
                    else _("Uw afspraak voor de groepsinschrijving gaat niet door"))
         _queue_for_booking(booking, "moment_cancelled", subject, now=now,
                            dedupe_key=f"moment-cancelled:{booking.id}")
 
 
-def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_works: bool = False) -> None:
-    """The manage link sent again: after a resend the old link still works, after a volunteer's reissue not."""
-    with force_locale(booking.language):
-        subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=_ref(booking))
+def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_works: bool = False,
+                      already_registered: bool = False) -> None:
+    """The manage link sent again: after a resend the old link still works, after a volunteer's reissue not.
+
+    `already_registered`: someone registered for the info moment again with this address; the mail tells
+    the address's owner so, with their link, instead of the page telling whoever filled in the form.
+    """
+    with force_locale(booking.message_language):
+        subject = (_("U bent al ingeschreven voor het infomoment (%(reference)s)", reference=_ref(booking))
+                   if already_registered else _("Uw nieuwe link voor afspraak %(reference)s", reference=_ref(booking)))
         _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False,
-                           extra={"old_link_works": old_link_works})
+                           extra={"old_link_works": old_link_works, "already_registered": already_registered})
 
 
 def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: str) -> None:
@@ -207,14 +217,21 @@ def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: s
     _queue_sms(booking, "reminder", _sms_reminder, token=token, dedupe_key=f"{dedupe_key}:sms")
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
+    with force_locale(booking.message_language):
         subject = _("Herinnering: uw afspraak %(reference)s", reference=_ref(booking))
         _queue_for_booking(booking, "reminder", subject, now=now, token=token, dedupe_key=dedupe_key)
 
 
+def info_offer_url(token: str) -> str:
+    return public_url(f"/hulpverleners/aanbod/{token}")
+
+
 def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
-    """Tell the first person on the waiting list that a seat is held for them."""
+    """Tell the first person on the waiting list that a seat is held for them (a professional: their seats)."""
     slot = entry.offered_slot
+    if slot.moment.is_info:
+        _queue_info_offer(entry, token)
+        return
     if sms.is_mobile(entry.phone):
         link = sms_link("/k/" + create_short_link("offer", token))
         text = sms_text("offer", language=entry.language, reference="", starts_at=slot.starts_at,
@@ -233,6 +250,24 @@ def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
         "link": offer_url(token),
         "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
     })
+
+
+def _queue_info_offer(entry: WaitlistEntry, token: str) -> None:
+    """The offer to a professional waiting for an info moment: by work e-mail, to their own claim page."""
+    slot = entry.offered_slot
+    with force_locale(entry.language):
+        subject = _("Er is plaats vrij op het infomoment voor hulpverleners")
+    queue_message(entry.email, subject, template="emails/info_waitlist_offer.txt", language=entry.language,
+                  context={
+                      "entry": {"contact_name": entry.contact_name, "organisation": entry.organisation,
+                                "seats": entry.seats},
+                      "moment": {"location_name": slot.moment.location_name, "address": slot.moment.address},
+                      "starts_at": local_time(slot.starts_at),
+                      "ends_at": local_time(slot.ends_at),
+                      "expires_at": local_time(entry.offer_expires_at),
+                      "link": info_offer_url(token),
+                      "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
+                  })
 
 
 def queue_next_moment(entry: WaitlistEntry, moment: RegistrationMoment) -> None:
@@ -356,9 +391,9 @@ def _queue_sms(booking: Booking, kind: str, build: Callable[..., str], *, token:
     if not wants_sms(booking):
         return
     link = sms_link("/k/" + create_short_link("manage", token)) if token else ""
-    text = sms_text(kind, language=booking.language, reference=booking.reference,
+    text = sms_text(kind, language=booking.message_language, reference=booking.reference,
                     starts_at=booking.slot.starts_at, place=booking.moment.location_name, link=link)
-    queue_message(booking.phone, f"sms:{kind}", text, channel="sms", language=booking.language,
+    queue_message(booking.phone, f"sms:{kind}", text, channel="sms", language=booking.message_language,
                   booking_id=booking.id, dedupe_key=dedupe_key)
 
 
