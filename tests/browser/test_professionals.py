@@ -177,7 +177,8 @@ def test_a_social_workers_day_by_clicking(new_page, live_server, info_moment_id,
     assert names[0] in page.content() and names[1] in page.content()
     shoot(page, f"dag-5-lijst-{width}")
     click(page, f'main a[aria-label="Beheren: {names[0]}"]')
-    assert names[0] in page.content() and "Terug naar de afspraken die u maakte" in page.content()
+    assert page.locator("h1").inner_text() == f"De afspraak voor {names[0]}"
+    assert "Terug naar de afspraken die u maakte" in page.content()
     shoot(page, f"dag-6-beheren-{width}")
     click(page, "main a >> text=Ander uur of andere dag")
     click(page, "main form.inline-form button.slot >> nth=-1")
