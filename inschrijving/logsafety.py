@@ -17,9 +17,10 @@ import re
 # against the app's URL rules, so a new token route cannot be forgotten).
 TOKEN_PREFIXES = (
     "/afspraak/", "/aanbod/", "/wachtwoord-instellen/", "/planning/agenda/",
-    # A professional's registration link and a social worker's signed list link (issue 14); the code of an
-    # SMS short link stands for a manage link (issue 18).
-    "/hulpverleners/inschrijving/", "/hulpverleners/mijn-afspraken/", "/k/",
+    # A professional's registration link, their waiting-list offer and a social worker's signed list link
+    # (issue 14; a booking opened from the list is /afspraak/<list token>~<id>); the code of an SMS short link
+    # stands for a manage link (issue 18).
+    "/hulpverleners/inschrijving/", "/hulpverleners/aanbod/", "/hulpverleners/mijn-afspraken/", "/k/",
 )
 _TOKEN_IN_PATH = re.compile(
     "(" + "|".join(re.escape(p) for p in TOKEN_PREFIXES) + r")[^/\s?#\"'<>]+?(?=\.ics\b|[/\s?#\"'<>]|$)"

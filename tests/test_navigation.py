@@ -40,6 +40,8 @@ NOT_BY_LINK = {
     "/hulpverleners/inschrijving/<token>": "token in the professional's e-mail",
     "/hulpverleners/inschrijving/<token>/bevestigd": "token in the professional's e-mail",
     "/hulpverleners/mijn-afspraken/<token>": "signed link sent to the social worker's work e-mail",
+    "/hulpverleners/aanbod/<token>": "token in the professional's waiting-list offer",
+    "/hulpverleners/<int:moment_id>/ontvangen": "the answer to the registration form (a redirect after the POST)",
     # The day list starts a dossier with a POST button; the GET page only answers a reloaded or bookmarked URL.
     "/dossiers/start/<int:booking_id>": "a POST from the day list",
     # Downloads: files, not pages.

@@ -111,7 +111,8 @@ OUTSIDE_PREFIXES = {
     "/hulpverleners/inschrijving/<token>/annuleren": PUBLIC,
     "/hulpverleners/mijn-afspraken": PUBLIC,
     "/hulpverleners/mijn-afspraken/<token>": PUBLIC,
-    "/hulpverleners/mijn-afspraken/<token>/<int:booking_id>": PUBLIC,
+    "/hulpverleners/aanbod/<token>": PUBLIC,
+    "/hulpverleners/<int:moment_id>/ontvangen": PUBLIC,
     # The short link in an SMS stands for one of those private links (unknown or revoked code: 404).
     "/k/<code>": PUBLIC,
     # Logging in, and the one-time link a coordinator hands out to set a password.

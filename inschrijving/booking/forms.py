@@ -353,4 +353,5 @@ class ClientBookingForm(BookingForm):
             social_worker_organisation=self.social_worker_organisation.data,
             social_worker_phone=self.social_worker_phone_e164,
             social_worker_email=self.social_worker_email_normalised,
+            booker_language=_page_language(),
         )

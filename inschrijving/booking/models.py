@@ -47,6 +47,18 @@ class ContactChannel(enum.StrEnum):
     BOOKER = "booker"
 
 
+def message_language(channel: ContactChannel, language: str, booker_language: str | None) -> str:
+    """The language of the messages a booking sends: the one rule, for a booking row and a booking being made.
+
+    A client reached through their booker is written to at the booker's contact, so in the booker's
+    language: the language of the pages the worker (or volunteer) booked in. What is for the client
+    (the printed letter, the interpreter) stays in the client's `language` (docs/booking.md).
+    """
+    if channel == ContactChannel.BOOKER and booker_language:
+        return booker_language
+    return language
+
+
 class ReachBy(enum.StrEnum):
     """The channels a candidate with both a mobile number and an e-mail address chose."""
 
@@ -110,6 +122,9 @@ class Booking(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     language: Mapped[str] = mapped_column(sa.String(8), default="nl")
+    # The language of the pages the booker used when booking for someone else (the request's locale):
+    # messages that go to the booker's contact speak it (`message_language`).
+    booker_language: Mapped[str | None] = mapped_column(sa.String(8))
     household_size: Mapped[int] = mapped_column(default=1)
     needs_interpreter: Mapped[bool_false]
     interpreter_language: Mapped[str | None] = mapped_column(sa.String(60))
@@ -167,6 +182,11 @@ class Booking(db.Model):
     def is_reached_through_booker(self) -> bool:
         """Messages for this candidate go to the social worker (or volunteer) who booked."""
         return self.contact_channel == ContactChannel.BOOKER
+
+    @property
+    def message_language(self) -> str:
+        """The language of every e-mail, SMS and calendar text this booking sends (`message_language`)."""
+        return message_language(self.contact_channel, self.language, self.booker_language)
 
     @property
     def is_booked_for_someone_else(self) -> bool:
@@ -243,6 +263,7 @@ class WaitlistEntry(db.Model):
     __tablename__ = "waitlist_entries"
     __table_args__ = (
         sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR anonymised_at IS NOT NULL", name="has_contact"),
+        sa.CheckConstraint("seats BETWEEN 1 AND 50", name="seats_range"),
         sa.Index("ix_waitlist_entries_moment_id_status_created_at", "moment_id", "status", "created_at"),
     )
 
@@ -256,6 +277,9 @@ class WaitlistEntry(db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     language: Mapped[str] = mapped_column(sa.String(8), default="nl")
     household_size: Mapped[int] = mapped_column(default=1)
+    # A professional waiting for an info moment: their organisation, and the seats an offer holds (attendees).
+    organisation: Mapped[str | None] = mapped_column(sa.String(120))
+    seats: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[created_at]
     offered_slot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("slots.id", ondelete="SET NULL"))
     offer_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -135,6 +135,7 @@ FIELD_LABELS = {
     "social_worker_organisation": _l("Organisatie hulpverlener"),
     "social_worker_phone": _l("Telefoon hulpverlener"),
     "social_worker_email": _l("E-mail hulpverlener"),
+    "booker_language": _l("Taal van de hulpverlener"),
     "contact_channel": _l("Bereikbaar via"),
     "client_birth_year": _l("Geboortejaar"),
     "client_key": _l("Kenmerk van de kandidaat (gecodeerd)"),
@@ -336,7 +337,7 @@ def field_value(key: str, value: object) -> object:
             return value
     if key == "national_number":
         return format_number(str(value))
-    if key in ("language", "interpreter_language"):
+    if key in ("language", "interpreter_language", "booker_language"):
         return language_name(str(value))
     if key == "country":
         return country_name(str(value))

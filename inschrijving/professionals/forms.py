@@ -80,8 +80,22 @@ class CancelForm(FlaskForm):
 class InfoWaitlistForm(WorkEmailMixin, FlaskForm):
     contact_name = StringField(_l("Uw naam"), filters=[_strip],
                                validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120)])
+    organisation = StringField(_l("Organisatie"), filters=[_strip],
+                               validators=[DataRequired(_l("Vul uw organisatie in.")), Length(max=120)])
     email = EmailField(_l("E-mailadres op het werk"), filters=[_strip],
                        validators=[DataRequired(_l("Vul uw e-mailadres op het werk in.")), Length(max=254)])
+    attendees = _attendees_field(_l("Met hoeveel komt u van uw organisatie?"))
+
+    def details(self) -> ContactDetails:
+        """The waiting-list entry: an offer holds a seat per attendee, and the registration keeps the organisation."""
+        return ContactDetails(contact_name=self.contact_name.data, organisation=self.organisation.data,
+                              email=self.email_normalised, seats=self.attendees.data,
+                              language=str(get_locale() or "nl"))
+
+
+class InfoClaimForm(FlaskForm):
+    remark = TextAreaField(_l("Vraag of opmerking (niet verplicht)"), filters=[_empty_to_none],
+                           validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
 
 
 class WorkerLinkForm(WorkEmailMixin, FlaskForm):

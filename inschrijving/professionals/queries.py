@@ -27,6 +27,10 @@ class InfoSession:
     def closed_reason(self, now: datetime):
         return self.moment.info_registration_closed_reason(now)
 
+    def takes_registrations(self, now: datetime) -> bool:
+        """Open for registration and not full: the form is shown."""
+        return self.closed_reason(now) is None and self.seats_left > 0
+
 
 def list_upcoming_info_moments(*, now: datetime, limit: int = 12) -> list[InfoSession]:
     """Published info moments professionals can still register for, soonest first (one query)."""

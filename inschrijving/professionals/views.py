@@ -9,16 +9,13 @@ from flask_babel import gettext as _
 
 from inschrijving.booking import queries as booking_queries
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import notices, tokens, waitlist
+from inschrijving.booking.services import links, waitlist, worker_access
 from inschrijving.booking.services.base import (
+    AlreadyBooked,
     AlreadyWaiting,
-    BookingClosed,
     BookingError,
     BookingNotChangeable,
-    ContactDetails,
-    DuplicateContact,
     SlotFull,
-    SlotNotFound,
 )
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db, limiter
@@ -26,6 +23,7 @@ from inschrijving.professionals import queries
 from inschrijving.professionals.forms import (
     AttendeesForm,
     CancelForm,
+    InfoClaimForm,
     InfoRegistrationForm,
     InfoWaitlistForm,
     WorkerLinkForm,
@@ -67,33 +65,22 @@ def _session_or_404(moment_id: int) -> queries.InfoSession:
 def register(moment_id: int):
     """The registration form; a full or closed info moment says why and offers what can be had instead."""
     session = _session_or_404(moment_id)
-    now = utcnow()
-    reason = session.closed_reason(now)
-    if reason is not None:
-        return _unavailable(session, reason=reason)
-    if session.seats_left == 0:
+    if not session.takes_registrations(utcnow()):
         return _unavailable(session)
     form = InfoRegistrationForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            issued = registration.register(session.slot.id, details=form.details(), now=now)
-        except (SlotNotFound, BookingClosed):
-            db.session.rollback()
-            abort(404)
-        except SlotFull:
-            db.session.rollback()
-            db.session.refresh(session.slot)
-            if session.seats_left == 0:
-                return _unavailable(session, status=409)
-            form.attendees.errors.append(_seats_left_message(session.seats_left))
-            status = 409
-        except DuplicateContact as exc:
-            db.session.rollback()
-            return _already_registered(session, exc.existing)
-        else:
-            db.session.commit()
-            return redirect(url_for(".registered", token=issued.token))
+    if not form.validate_on_submit():
+        return _register_page(session, form)
+    outcome = registration.submit(session.slot.id, details=form.details(), now=utcnow())
+    db.session.commit()
+    if outcome.received:
+        return redirect(url_for(".received", moment_id=moment_id))
+    if outcome.seats_left == 0:
+        return _unavailable(session, status=409)
+    form.attendees.errors.append(_seats_left_message(outcome.seats_left))
+    return _register_page(session, form, 409)
+
+
+def _register_page(session: queries.InfoSession, form: InfoRegistrationForm, status: int = 200):
     return render_template("professionals/register.html", session=session, form=form, language=_language()), status
 
 
@@ -103,17 +90,18 @@ def _seats_left_message(left: int) -> str:
                     "infomoment.", left)
 
 
-def _unavailable(session: queries.InfoSession, *, reason=None, status: int = 200):
+def _unavailable(session: queries.InfoSession, *, status: int = 200):
     now = utcnow()
-    return render_template("professionals/full.html", session=session, reason=reason, language=_language(),
+    db.session.refresh(session.slot)  # a registration that just failed read the seats as they are now
+    return render_template("professionals/full.html", session=session, reason=session.closed_reason(now),
+                           language=_language(),
                            next_session=queries.next_info_session_with_seats(session.moment, now=now)), status
 
 
-def _already_registered(session: queries.InfoSession, existing: Booking):
-    # The fresh link goes only to the address on the registration, so this tells the asker nothing new.
-    tokens.resend_manage_link(existing, now=utcnow())
-    db.session.commit()
-    return render_template("professionals/already_registered.html", session=session, language=_language()), 409
+@bp.route("/<int:moment_id>/ontvangen")
+def received(moment_id: int):
+    """After the form: the same page for a new registration and for an address registered already."""
+    return render_template("professionals/received.html", session=_session_or_404(moment_id), language=_language())
 
 
 def _registration_or_404(token: str) -> Booking:
@@ -128,7 +116,7 @@ def registered(token: str):
     """The confirmation: reference, when and where, attendees, calendar file and the manage link."""
     booking = _registration_or_404(token)
     return render_template("professionals/registered.html", booking=booking, token=token, language=_language(),
-                           manage_link=notices.manage_url(token))
+                           manage_link=links.manage_url(token))
 
 
 @bp.route("/inschrijving/<token>", methods=["GET", "POST"])
@@ -180,16 +168,37 @@ def join_waitlist(moment_id: int):
     session = _session_or_404(moment_id)
     form = InfoWaitlistForm()
     if form.validate_on_submit():
-        details = ContactDetails(contact_name=form.contact_name.data, email=form.email_normalised,
-                                 language=_language())
         try:
-            waitlist.join_waitlist(session.moment, details=details, now=utcnow())
+            waitlist.join_waitlist(session.moment, details=form.details(), now=utcnow())
         except AlreadyWaiting:
             db.session.rollback()
         else:
             db.session.commit()
         return render_template("professionals/waitlist_done.html", session=session, language=_language())
     return render_template("professionals/waitlist.html", session=session, form=form, language=_language())
+
+
+@bp.route("/aanbod/<token>", methods=["GET", "POST"])
+@public_post_limit
+def claim(token: str):
+    """Take the seats held for a professional from the info moment's waiting list, until the offer expires."""
+    entry = booking_queries.get_offer_by_token(token, now=utcnow())
+    if entry is None or not entry.offered_slot.moment.is_info:
+        return render_template("professionals/offer_gone.html"), 404
+    form = InfoClaimForm()
+    if form.validate_on_submit():
+        try:
+            issued = registration.claim_offer(token, now=utcnow(), remark=form.remark.data)
+        except AlreadyBooked:
+            db.session.commit()  # the offer is closed and its seats passed on to the next one waiting
+            return render_template("professionals/offer_gone.html", already_registered=True), 409
+        except BookingError:
+            db.session.rollback()
+            return render_template("professionals/offer_gone.html"), 409
+        db.session.commit()
+        return redirect(url_for(".registered", token=issued.token))
+    return render_template("professionals/claim.html", entry=entry, form=form, language=_language(),
+                           session=queries.InfoSession(entry.offered_slot.moment, entry.offered_slot))
 
 
 @bp.route("/mijn-afspraken", methods=["GET", "POST"])
@@ -200,31 +209,16 @@ def worker_link():
     if form.validate_on_submit():
         worker_links.send_worker_link(form.email_normalised, language=_language(), now=utcnow())
         db.session.commit()
-        return render_template("professionals/worker_link_sent.html", days=worker_links.LINK_DAYS)
+        return render_template("professionals/worker_link_sent.html", days=worker_access.LINK_DAYS)
     return render_template("professionals/worker_link.html", form=form)
 
 
 @bp.route("/mijn-afspraken/<token>")
 def worker_bookings(token: str):
-    """The upcoming bookings made with this work e-mail, each with a way to open its manage page."""
-    email = worker_links.email_from_token(token)
+    """The upcoming bookings made with this work e-mail, each opening its pages through this link."""
+    email = worker_access.email_from_token(token)
     if email is None:
         return render_template("professionals/worker_link_gone.html"), 404
-    return render_template("professionals/worker_bookings.html", token=token,
-                           bookings=queries.list_worker_bookings(email, now=utcnow()), form=CancelForm())
-
-
-@bp.route("/mijn-afspraken/<token>/<int:booking_id>", methods=["POST"])
-@public_post_limit
-def worker_open_booking(token: str, booking_id: int):
-    """Open one booking's manage page with a fresh link (the booking's previous link stops working)."""
-    email = worker_links.email_from_token(token)
-    booking = db.session.get(Booking, booking_id)
-    if email is None or booking is None:
-        abort(404)
-    try:
-        manage_token = worker_links.open_manage_link(booking, worker_email=email)
-    except BookingNotChangeable:
-        abort(404)
-    db.session.commit()
-    return redirect(url_for("booking.manage", token=manage_token))
+    bookings = queries.list_worker_bookings(email, now=utcnow())
+    return render_template("professionals/worker_bookings.html", bookings=bookings,
+                           access={b.id: worker_access.access_token(token, b) for b in bookings})

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from inschrijving.booking.services import lifecycle, notices
+from inschrijving.booking.services import calendar_files, lifecycle
 from inschrijving.db_types import utcnow
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import attachment_data
@@ -47,7 +47,7 @@ def booking_on(day: date, at: time, minutes: int = 30):
 )
 def test_times_are_brussels_wall_clock_in_both_parsers(app, day, at, utc_hour):
     booking = booking_on(day, at)
-    data = notices.booking_calendar(booking, now=utcnow())
+    data = calendar_files.booking_calendar(booking, now=utcnow())
     assert b"BEGIN:VTIMEZONE" in data and b"TZID:Europe/Brussels" in data
     assert f"DTSTART;TZID=Europe/Brussels:{day:%Y%m%d}T{at:%H%M}00".encode() in data
 
@@ -66,7 +66,7 @@ def test_times_are_brussels_wall_clock_in_both_parsers(app, day, at, utc_hour):
 @pytest.mark.parametrize("day", [SPRING_FORWARD, FALL_BACK])
 def test_a_slot_across_the_clock_change_keeps_its_real_length(app, day):
     booking = booking_on(day, time(1, 30), minutes=120)
-    data = notices.booking_calendar(booking, now=utcnow())
+    data = calendar_files.booking_calendar(booking, now=utcnow())
     event = Calendar.from_ical(data).walk("VEVENT")[0]
     start, end = event.decoded("DTSTART"), event.decoded("DTEND")
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(minutes=120)
@@ -83,11 +83,11 @@ def test_a_slot_across_the_clock_change_keeps_its_real_length(app, day):
 def test_uid_is_stable_and_sequence_rises_on_move_and_cancel(app, db):
     now = utcnow()
     booking = BookingFactory()
-    first = Calendar.from_ical(notices.booking_calendar(booking, now=now))
+    first = Calendar.from_ical(calendar_files.booking_calendar(booking, now=now))
     lifecycle.move_by_candidate(booking, new_slot=SlotFactory(moment=booking.moment), now=now)
-    moved = Calendar.from_ical(notices.booking_calendar(booking, now=now))
+    moved = Calendar.from_ical(calendar_files.booking_calendar(booking, now=now))
     lifecycle.cancel_by_candidate(booking, now=now)
-    cancelled_data = notices.booking_calendar(booking, now=now)
+    cancelled_data = calendar_files.booking_calendar(booking, now=now)
     cancelled = Calendar.from_ical(cancelled_data)
     uids = {str(c.walk("VEVENT")[0]["UID"]) for c in (first, moved, cancelled)}
     assert uids == {f"booking-{booking.reference}@127.0.0.1"}
@@ -105,10 +105,10 @@ def test_the_mailed_calendar_file_is_the_one_the_link_serves(app, db, day):
     booking.language = "fr"
     booking.moment.place_notes = {"fr": "Entrée par la cour."}
     now = utcnow()
-    attachment = notices._ics_attachment(booking, now=now, token="jeton")
+    attachment = calendar_files.ics_attachment(booking, now=now, token="jeton")
     assert "data_b64" not in attachment and attachment["filename"] == "afspraak.ics"
     rendered = attachment_data(attachment)
-    assert rendered == notices.booking_calendar(booking, now=now, token="jeton")
+    assert rendered == calendar_files.booking_calendar(booking, now=now, token="jeton")
     assert b"Entr\xc3\xa9e par la cour." in rendered and b"/afspraak/jeton" in rendered
 
 
@@ -126,7 +126,7 @@ def test_the_cancel_notice_describes_a_cancelled_calendar_file(app, db):
 def test_the_calendar_file_reminds_the_day_before_in_both_parsers(app):
     booking = booking_on(date(2026, 7, 1), time(13, 30))
     booking.language = "fr"
-    data = notices.booking_calendar(booking, now=utcnow())
+    data = calendar_files.booking_calendar(booking, now=utcnow())
     alarm = Calendar.from_ical(data).walk("VALARM")[0]
     assert alarm["ACTION"] == "DISPLAY"
     assert alarm.decoded("TRIGGER") == -timedelta(days=1)
@@ -138,5 +138,5 @@ def test_the_calendar_file_reminds_the_day_before_in_both_parsers(app):
 def test_a_cancelled_booking_file_has_no_reminder(app):
     booking = booking_on(date(2026, 7, 1), time(13, 30))
     lifecycle.cancel_by_candidate(booking, now=datetime(2026, 6, 1, tzinfo=UTC))
-    data = notices.booking_calendar(booking, now=utcnow())
+    data = calendar_files.booking_calendar(booking, now=utcnow())
     assert b"METHOD:CANCEL" in data and b"BEGIN:VALARM" not in data

@@ -182,11 +182,50 @@ def test_the_worker_link_lists_only_the_bookings_that_worker_made(client, slots)
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert "Youssef Amrani" in text and "Marie Vandamme" in text and "Niet Van Sara" not in text
-    booking = _bookings()[0]
-    opened = client.post(f"{link}/{booking.id}")
-    assert opened.status_code == 302 and "/afspraak/" in opened.headers["Location"]
-    other_booking = _bookings()[2]
-    assert client.post(f"{link}/{other_booking.id}").status_code == 404
+
+
+def _manage_token(location: str) -> str:
+    return re.search(r"/afspraak/([^/]+)/bevestigd", location).group(1)
+
+
+def test_the_worker_manages_through_the_list_link_and_the_clients_link_keeps_working(client, slots):
+    location = client.post(_url(slots[0]), data={**WORKER, **CLIENT}).headers["Location"]
+    client_token = _manage_token(location)
+    [booking] = _bookings()
+    link = _worker_link(client, "sara.declercq@caw.example.org")
+    opened = client.get(link).get_data(as_text=True)
+    access = re.search(r'href="/afspraak/([^"]+)"', opened).group(1)
+    assert access.startswith(link.rsplit("/", 1)[1]) and access.endswith(f"~{booking.id}")
+    page = client.get(f"/afspraak/{access}")
+    assert page.status_code == 200 and "Youssef Amrani" in page.get_data(as_text=True)
+    assert "Terug naar de afspraken die u maakte" in page.get_data(as_text=True)
+    token_hash = booking.token_hash
+    moved = client.post(f"/afspraak/{access}/verplaatsen", data={"slot_id": slots[1].id})
+    assert moved.status_code == 302
+    _db.session.expire_all()
+    assert booking.slot_id == slots[1].id and booking.token_hash == token_hash
+    # The client's own link (on the letter and its QR code) still opens the booking.
+    assert client.get(f"/afspraak/{client_token}").status_code == 200
+    # A letter printed from the list carries a second link for the client; the first one still works.
+    assert client.get(f"/afspraak/{access}/brief.pdf").status_code == 200
+    _db.session.expire_all()
+    assert booking.token_hash == token_hash and booking.next_token_hash is not None
+    assert client.get(f"/afspraak/{client_token}").status_code == 200
+
+
+def test_a_worker_cannot_reach_a_booking_another_worker_made(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    other = {**WORKER, "social_worker_email": "ander@ocmw.example.org", "social_worker_phone": "056 99 99 99"}
+    client.post(_url(slots[1]), data={**other, **CLIENT, "contact_name": "Niet Van Sara"})
+    theirs = _bookings()[1]
+    link = _worker_link(client, "sara.declercq@caw.example.org")
+    list_token = link.rsplit("/", 1)[1]
+    for path in ("", "/verplaatsen", "/annuleren", "/brief.pdf"):
+        assert client.get(f"/afspraak/{list_token}~{theirs.id}{path}").status_code == 404
+    assert client.post(f"/afspraak/{list_token}~{theirs.id}/annuleren").status_code == 404
+    assert client.get(f"/afspraak/forged~{_bookings()[0].id}").status_code == 404
+    _db.session.expire_all()
+    assert theirs.is_live
 
 
 def test_asking_the_link_for_an_address_without_bookings_says_the_same_and_sends_nothing(client, slots):
@@ -194,17 +233,17 @@ def test_asking_the_link_for_an_address_without_bookings_says_the_same_and_sends
 
 
 def test_an_expired_or_forged_worker_link_is_refused(client, app, slots):
-    from inschrijving.professionals.services import worker_links
+    from inschrijving.booking.services import worker_access
 
     with app.test_request_context():
-        token = worker_links.link_token("sara.declercq@caw.example.org")
+        token = worker_access.list_token("sara.declercq@caw.example.org")
     assert client.get(f"/hulpverleners/mijn-afspraken/{token}x").status_code == 404
     with app.test_request_context():
-        assert worker_links.email_from_token(token) == "sara.declercq@caw.example.org"
+        assert worker_access.email_from_token(token) == "sara.declercq@caw.example.org"
         from unittest import mock
 
         with mock.patch("itsdangerous.timed.time.time", return_value=10**10):
-            assert worker_links.email_from_token(token) is None
+            assert worker_access.email_from_token(token) is None
 
 
 def test_the_reminder_of_a_client_without_contact_goes_to_the_worker(client, slots):
@@ -219,5 +258,69 @@ def test_the_reminder_of_a_client_without_contact_goes_to_the_worker(client, slo
     later = slots[0].starts_at - timedelta(days=1)
     assert reminders.send_reminder(booking.id, now=later)
     reminder = _db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    # To the worker, in the client's language (the booking's one language; see docs/booking.md).
-    assert reminder.recipient == "sara.declercq@caw.example.org" and reminder.language == "ar"
+    # To the worker, in the language the worker booked in (docs/booking.md, "Which language").
+    assert reminder.recipient == "sara.declercq@caw.example.org" and reminder.language == "nl"
+
+
+# Which language: messages to the worker speak the worker's, what is for the client the client's ---------------
+
+MOBILE_WORKER = {**WORKER, "social_worker_phone": "0470 12 34 56"}
+
+
+def _messages() -> list[OutboxMessage]:
+    return list(_db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_worker_on_the_dutch_pages_gets_dutch_messages_about_an_arabic_speaking_client(client, app, slots):
+    from flask import template_rendered
+
+    location = client.post(_url(slots[0]), data={**MOBILE_WORKER, **CLIENT}).headers["Location"]
+    [booking] = _bookings()
+    assert (booking.language, booking.booker_language, booking.message_language) == ("ar", "nl", "nl")
+    mails = {m.channel: m for m in _messages()}
+    assert mails["email"].recipient == "sara.declercq@caw.example.org" and mails["email"].language == "nl"
+    assert "is bevestigd" in mails["email"].subject and "Uw afspraak voor de groepsinschrijving" in message_text(
+        mails["email"])
+    assert mails["sms"].recipient == "+32470123456" and mails["sms"].body_text.startswith("Afspraak ")
+    # Moving and cancelling tell the worker in Dutch too, by e-mail and by SMS.
+    lifecycle.move_by_candidate(booking, new_slot=slots[1], now=utcnow())
+    lifecycle.cancel_by_candidate(booking, now=utcnow())
+    _db.session.commit()
+    later = _messages()[2:]
+    assert len(later) == 4 and {m.language for m in later} == {"nl"}
+    assert any("verplaatst" in m.subject for m in later) and any("geannuleerd" in m.subject for m in later)
+    # The letter is for the client: in Arabic, whatever the page it is printed from.
+    rendered = []
+    with template_rendered.connected_to(lambda _app, template, context: rendered.append(context), app):
+        assert client.get(location.replace("/bevestigd", "/brief.pdf?lang=nl")).status_code == 200
+    assert rendered[-1]["current_language"] == "ar"
+
+
+def test_a_worker_on_the_french_pages_gets_french_messages(client, slots):
+    client.post(_url(slots[0]) + "?lang=fr", data={**WORKER, **CLIENT})
+    [booking] = _bookings()
+    assert booking.booker_language == "fr" and booking.message_language == "fr"
+    [mail] = _messages()
+    assert mail.language == "fr" and mail.recipient == "sara.declercq@caw.example.org"
+
+
+def test_a_client_with_own_contact_gets_messages_in_their_own_language(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT, "phone": "0470 99 88 77", "email": "youssef@example.org"})
+    [booking] = _bookings()
+    assert booking.contact_channel == ContactChannel.OWN and booking.message_language == "ar"
+    assert {(m.recipient, m.language) for m in _messages()} == {("youssef@example.org", "ar"),
+                                                                ("+32470998877", "ar")}
+
+
+def test_a_client_unseated_onto_the_waiting_list_is_offered_a_seat_in_the_workers_language(client, slots):
+    from inschrijving.booking.models import WaitlistEntry
+    from inschrijving.booking.services import waitlist
+    from tests.factories.accounts import UserFactory
+
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    [booking] = _bookings()
+    entry = lifecycle.unseat_for_new_times(booking, actor=UserFactory(), ip=None, now=utcnow())
+    assert isinstance(entry, WaitlistEntry) and entry.language == "nl"
+    offer = waitlist.offer_freed_seat(slots[0], now=utcnow())
+    assert offer is not None and offer.entry.id == entry.id
+    assert _messages()[-1].language == "nl" and _messages()[-1].recipient == "sara.declercq@caw.example.org"

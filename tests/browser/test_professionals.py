@@ -4,6 +4,8 @@ at 1280 and 320 px go to SHOTS_DIR (default /work/shots/info) when that folder e
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 from datetime import date, time, timedelta
@@ -46,6 +48,25 @@ def info_moment_id(live_server: LiveServer) -> int:
     return moment_id
 
 
+def mailed_link(live_server: LiveServer, recipient: str, pattern: str) -> str:
+    """The newest link matching `pattern` in a mail to `recipient`, read from the outbox folder (.eml files),
+    as it was delivered: the outbox is sent first, as the worker process would."""
+    from inschrijving.extensions import db
+    from inschrijving.notifications.delivery import send_outbox
+
+    with live_server.app.app_context():
+        send_outbox()
+        db.session.remove()
+    folder = Path(live_server.app.config["OUTBOX_FOLDER"])
+    for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if recipient in str(mail["To"]):
+            found = re.search(pattern, mail.get_body(("plain",)).get_content())
+            if found:
+                return found.group(0).replace(live_server.app.config["PUBLIC_BASE_URL"].rstrip("/"), "")
+    raise AssertionError(f"no mail to {recipient} with {pattern}")
+
+
 def click(page, selector: str) -> None:
     with page.expect_navigation():
         page.locator(selector).first.click()
@@ -66,12 +87,12 @@ def test_from_the_home_page_to_an_info_moment_confirmation_by_clicking(new_page,
     page.locator("#attendees").fill("2")
     shoot(page, f"infomoment-form-{width}")
     click(page, "main form button[type=submit]")
-    assert re.search(r"/hulpverleners/inschrijving/[^/]+/bevestigd$", page.url), page.url
-    assert page.locator("h1").inner_text() == "U bent ingeschreven"
-    assert "CAW Zuid-West-Vlaanderen" in page.content()
-    shoot(page, f"infomoment-bevestigd-{width}")
-    click(page, ".manage-link a")
-    assert "Aantal deelnemers veranderen" in page.content()
+    assert page.url.endswith(f"/hulpverleners/{info_moment_id}/ontvangen"), page.url
+    assert page.locator("h1").inner_text() == "Bedankt, uw inschrijving is verstuurd"
+    shoot(page, f"infomoment-ontvangen-{width}")
+    # The confirmation comes by e-mail: its manage link, as the professional would click it.
+    page.goto(mailed_link(live_server, f"sara{width}@caw.example.org", r"/afspraak/[\w-]+"))
+    assert "Aantal deelnemers veranderen" in page.content() and "CAW Zuid-West-Vlaanderen" in page.content()
     shoot(page, f"infomoment-beheren-{width}")
     if width == 320:
         # Nothing may stick out sideways on a small phone.
@@ -79,14 +100,15 @@ def test_from_the_home_page_to_an_info_moment_confirmation_by_clicking(new_page,
 
 
 def _book_client(page, live_server: LiveServer, *, slot_index: int, name: str, birth_year: str, width: int,
-                 shot: str | None = None) -> None:
+                 shot: str | None = None, work_email: str = "sara.declercq@caw.example.org",
+                 work_phone: str = "056 23 45 67") -> None:
     """From the moment's hours page: pick an hour, switch to the on-behalf form, book."""
     click(page, f"main a.slot >> nth={slot_index}")
     click(page, "main .on-behalf-link a")
     page.locator("#social_worker_name").fill("Sara Declercq")
     page.locator("#social_worker_organisation").fill("CAW Zuid-West-Vlaanderen")
-    page.locator("#social_worker_phone").fill("056 23 45 67")
-    page.locator("#social_worker_email").fill("sara.declercq@caw.example.org")
+    page.locator("#social_worker_phone").fill(work_phone)
+    page.locator("#social_worker_email").fill(work_email)
     page.locator("#contact_name").fill(name)
     page.locator("#client_birth_year").fill(birth_year)
     page.locator("#household_size").fill("2")
@@ -117,6 +139,56 @@ def test_a_social_worker_books_two_clients_the_same_day_with_the_same_work_phone
         assert all(b.contact_channel == ContactChannel.BOOKER for b in rows)
         assert len({b.moment_id for b in rows}) == 1
         db.session.remove()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_social_workers_day_by_clicking(new_page, live_server, info_moment_id, width):
+    """From the home page: an info moment registered and confirmed from the mail, two clients booked on one day
+    with one work phone, the list link from the mail, one booking moved from it; the client's own link lives on."""
+    page = new_page(width=width)
+    work_email = f"an.dag{width}@ocmw.example.org"
+    page.goto("/")
+    click(page, 'footer a[href="/hulpverleners/"]')
+    click(page, f'main a[href="/hulpverleners/{info_moment_id}"]')
+    page.locator("#contact_name").fill("An Dag")
+    page.locator("#organisation").fill("OCMW Wevelgem")
+    page.locator("#email").fill(work_email)
+    click(page, "main form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Bedankt, uw inschrijving is verstuurd"
+    shoot(page, f"dag-1-infomoment-ontvangen-{width}")
+    page.goto(mailed_link(live_server, work_email, r"/afspraak/[\w-]+"))
+    assert "OCMW Wevelgem" in page.content()
+    shoot(page, f"dag-2-infomoment-uit-de-mail-{width}")
+    page.goto("/")
+    click(page, f'main a[href="/inschrijven/{live_server.scenario.moment_id}"]')
+    names = [f"Amina Dag {width}", f"Ilse Dag {width}"]
+    _book_client(page, live_server, slot_index=0, name=names[0], birth_year="1979", width=width,
+                 work_email=work_email, work_phone="056 43 21 00", shot=f"dag-3-voor-een-client-{width}")
+    client_confirmation = page.url
+    shoot(page, f"dag-4-client-bevestigd-{width}")
+    click(page, "main a.button >> text=Nog een kandidaat inschrijven")
+    _book_client(page, live_server, slot_index=1, name=names[1], birth_year="1988", width=width,
+                 work_email=work_email, work_phone="056 43 21 00")
+    click(page, "main a >> text=Alle afspraken die u maakte, in één lijst")
+    page.locator("#email").fill(work_email)
+    click(page, "main form button[type=submit]")
+    assert "Kijk in uw mailbox" in page.content()
+    page.goto(mailed_link(live_server, work_email, r"/hulpverleners/mijn-afspraken/[\w.\-]+"))
+    assert names[0] in page.content() and names[1] in page.content()
+    shoot(page, f"dag-5-lijst-{width}")
+    click(page, f'main a[aria-label="Beheren: {names[0]}"]')
+    assert page.locator("h1").inner_text() == f"De afspraak voor {names[0]}"
+    assert "Terug naar de afspraken die u maakte" in page.content()
+    shoot(page, f"dag-6-beheren-{width}")
+    click(page, "main a >> text=Ander uur of andere dag")
+    click(page, "main form.inline-form button.slot >> nth=-1")
+    assert "Uw afspraak is verplaatst" in page.content()
+    shoot(page, f"dag-7-verplaatst-{width}")
+    # The client's own link (the letter, its QR code) still opens the booking, now at its new hour.
+    page.goto(client_confirmation.replace("/bevestigd", ""))
+    assert names[0] in page.content() and "Uw afspraak" in page.content()
+    if width == 320:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def test_the_coordinator_sees_the_registrations_and_checks_attendance_by_clicking(new_page, live_server,

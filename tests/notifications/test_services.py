@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from icalendar import Calendar
 
-from inschrijving.booking.services import lifecycle, notices
+from inschrijving.booking.services import lifecycle, links
 from inschrijving.booking.services.base import ContactDetails
 from inschrijving.db_types import utcnow
 from inschrijving.notifications import email_transport, services
@@ -180,7 +180,7 @@ def test_a_templated_booking_mail_is_rendered_by_the_sender_in_the_candidates_la
     [received] = smtp_server.received
     body = received.get_body(("plain",)).get_content()
     assert booking.reference in body and f"/afspraak/{issued.token}" in body
-    starts = notices.local_time(booking.slot.starts_at)
+    starts = links.local_time(booking.slot.starts_at)
     assert format_date(starts, "EEEE d MMMM y", locale="fr") in body  # the day in French
     assert f"{starts:%H:%M}" in body  # the Brussels wall-clock time, not UTC
     assert "- Votre carte d'identité ou votre passeport." in body  # the checklist, translated
@@ -196,7 +196,7 @@ def test_a_templated_booking_mail_is_rendered_by_the_sender_in_the_candidates_la
 def test_the_snapshot_is_what_the_mail_says_even_after_the_booking_moved(app, db):
     booking = lifecycle.book_slot(SlotFactory().id, details=ContactDetails("Jan", email="jan@example.org"),
                                   now=utcnow()).booking
-    first_start = notices.local_time(booking.slot.starts_at)
+    first_start = links.local_time(booking.slot.starts_at)
     booking.slot = SlotFactory(moment=booking.moment, starts_at=booking.slot.starts_at + timedelta(hours=2),
                                ends_at=booking.slot.ends_at + timedelta(hours=2))
     db.session.flush()

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import notices
+from inschrijving.booking.services import links
 from inschrijving.booking.services.base import BookingClosed, DuplicateContact, SlotFull, SlotNotFound
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
@@ -117,7 +117,7 @@ def test_the_reminder_speaks_of_the_info_moment(info_slot, app):
     assert reminders.send_reminder(booking.id, now=later)
     text = message_text(outbox()[-1])
     assert "Wij verwachten u binnenkort op het infomoment" in text
-    assert notices.manage_url("") in text
+    assert links.manage_url("") in text
 
 
 def test_cancelling_the_info_moment_tells_every_registration_in_its_own_words(info_slot):
@@ -155,3 +155,91 @@ def test_a_registration_cannot_be_moved_like_a_candidates_booking(info_slot):
     booking = registration.register(info_slot.id, details=details(), now=utcnow()).booking
     with pytest.raises(BookingNotChangeable):
         lifecycle.move_by_candidate(booking, new_slot=SlotFactory(), now=utcnow())
+
+
+# The form's answer: a registration that exists is answered as a new one ---------------------------------------
+
+
+def test_submitting_an_address_registered_already_answers_received_and_mails_its_owner(info_slot):
+    registration.register(info_slot.id, details=details(attendees=2), now=utcnow())
+    outcome = registration.submit(info_slot.id, details=details(attendees=5), now=utcnow())
+    assert outcome == registration.Submission(received=True)
+    db.session.refresh(info_slot)
+    assert info_slot.booked == 2  # the seats taken for the refused row went back
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == 1
+    last = outbox()[-1]
+    assert last.recipient == "sara1@caw.example.org" and "al ingeschreven" in last.subject
+
+
+def test_submitting_more_attendees_than_seats_left_says_how_many_are_left(db):
+    slot = make_info_session(seats=3)
+    registration.register(slot.id, details=details(1, attendees=2), now=utcnow())
+    assert registration.submit(slot.id, details=details(2, attendees=2), now=utcnow()) == registration.Submission(
+        received=False, seats_left=1)
+
+
+# The waiting list of an info moment: offers in professional wording, organisation and attendees kept ----------
+
+
+def _waiting(moment, n: int, attendees: int, organisation: str = "OCMW Menen"):
+    from inschrijving.booking.services import waitlist
+    from inschrijving.booking.services.base import ContactDetails
+
+    return waitlist.join_waitlist(moment, details=ContactDetails(
+        contact_name=f"Koen {n}", email=f"koen{n}@ocmw.example.org", organisation=organisation, seats=attendees),
+        now=utcnow())
+
+
+def test_a_freed_info_seat_goes_to_the_first_group_that_fits_with_a_professional_offer(db):
+    from inschrijving.booking.models import WaitlistStatus
+
+    slot = make_info_session(seats=4)
+    registration.register(slot.id, details=details(1, attendees=4), now=utcnow())
+    too_big, fits = _waiting(slot.moment, 2, attendees=3), _waiting(slot.moment, 3, attendees=2)
+    booking = db.session.scalars(sa.select(Booking)).one()
+    registration.change_attendees(booking, 2, now=utcnow())
+    db.session.refresh(slot)
+    assert slot.booked == 4  # two given back, both held at once for the group of two
+    assert (too_big.status, fits.status) == (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+    mail = outbox()[-1]
+    text = message_text(mail)
+    assert mail.recipient == "koen3@ocmw.example.org" and "infomoment voor hulpverleners" in mail.subject
+    assert "Wij houden 2 plaatsen vrij voor OCMW Menen" in text and "/hulpverleners/aanbod/" in text
+    assert "tolk" not in text.lower()
+
+
+def test_claiming_an_info_offer_registers_the_organisation_and_attendees_in_the_held_seats(db):
+    import re
+
+    from inschrijving.booking.models import BookedBy
+
+    slot = make_info_session(seats=3)
+    first = registration.register(slot.id, details=details(1, attendees=3), now=utcnow()).booking
+    _waiting(slot.moment, 2, attendees=3)
+    registration.cancel(first, now=utcnow())
+    token = re.search(r"/hulpverleners/aanbod/([\w-]+)", message_text(outbox()[-1])).group(1)
+    issued = registration.claim_offer(token, now=utcnow(), remark="Met de trein")
+    booking = issued.booking
+    assert (booking.seats, booking.organisation, booking.assistance_note) == (3, "OCMW Menen", "Met de trein")
+    assert booking.booked_by == BookedBy.SOCIAL_WORKER and booking.moment.is_info
+    db.session.refresh(slot)
+    assert slot.booked == 3  # taken once, by the offer; the claim only filled them
+    confirmation = outbox()[-1]
+    assert confirmation.template == "emails/info_booking_confirmed.txt"
+    assert confirmation.recipient == "koen2@ocmw.example.org"
+
+
+def test_an_expired_info_offer_gives_every_held_seat_back(db):
+    from datetime import timedelta
+
+    from inschrijving.booking.models import WaitlistStatus
+    from inschrijving.booking.services import waitlist
+
+    slot = make_info_session(seats=3)
+    first = registration.register(slot.id, details=details(1, attendees=3), now=utcnow()).booking
+    entry = _waiting(slot.moment, 2, attendees=3)
+    registration.cancel(first, now=utcnow())
+    assert waitlist.expire_offers(now=utcnow() + timedelta(days=3)) == 1
+    db.session.refresh(slot)
+    db.session.refresh(entry)
+    assert entry.status == WaitlistStatus.EXPIRED and slot.booked == 0

@@ -33,16 +33,28 @@ def test_the_topic_is_shown_in_the_visitors_language_with_dutch_as_fallback(clie
     assert "Hoe werkt de groepsinschrijving?" in client.get("/hulpverleners/?lang=tr").get_data(as_text=True)
 
 
-def test_registering_leads_to_the_confirmation_with_calendar_and_manage_link(client, info_slot):
-    response = client.post(f"/hulpverleners/{info_slot.moment_id}", data=REGISTRATION)
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"], follow_redirects=True)
-    text = page.get_data(as_text=True)
-    assert "U bent ingeschreven" in text and "CAW Zuid-West-Vlaanderen" in text
+def _last_mail() -> OutboxMessage:
+    return _db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+
+
+def _register(client, moment_id: int, data: dict = REGISTRATION) -> str:
+    """Register through the form; the manage token, read from the e-mail that went to the work address."""
+    response = client.post(f"/hulpverleners/{moment_id}", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == f"/hulpverleners/{moment_id}/ontvangen"
+    return re.search(r"/afspraak/([\w-]+)", message_text(_last_mail())).group(1)
+
+
+def test_registering_leads_to_the_received_page_and_an_email_with_calendar_and_manage_link(client, info_slot):
+    token = _register(client, info_slot.moment_id)
+    text = client.get(f"/hulpverleners/{info_slot.moment_id}/ontvangen").get_data(as_text=True)
+    assert "Bedankt, uw inschrijving is verstuurd" in text and "Kijk in uw mailbox" in text
+    mail = _last_mail()
+    assert mail.recipient == REGISTRATION["email"] and "CAW Zuid-West-Vlaanderen" not in text
+    assert mail.attachments and mail.attachments[0]["filename"] == "afspraak.ics"
     booking = _db.session.scalars(sa.select(Booking)).one()
     assert booking.seats == 2 and booking.assistance_note == "Wij komen met de fiets."
-    assert "/afspraak/" in text and ".ics" in text
-    token = re.search(r"/afspraak/([\w-]+)\.ics", text).group(1)
+    page = client.get(f"/hulpverleners/inschrijving/{token}/bevestigd").get_data(as_text=True)
+    assert "U bent ingeschreven" in page and "CAW Zuid-West-Vlaanderen" in page
     ics = client.get(f"/afspraak/{token}.ics")
     assert ics.status_code == 200 and b"Infomoment voor hulpverleners" in ics.data
     # The manage link of a registration opens the professionals' manage page.
@@ -80,9 +92,11 @@ def test_a_full_info_moment_offers_its_waiting_list_and_the_next_info_moment(cli
     assert f"/hulpverleners/{full.moment_id}/wachtlijst" in text
     assert f'href="/hulpverleners/{later.moment_id}"' in text
     response = client.post(f"/hulpverleners/{full.moment_id}/wachtlijst",
-                           data={"contact_name": "Jan", "email": "jan@ocmw.example.org"})
+                           data={"contact_name": "Jan", "email": "jan@ocmw.example.org", "organisation": "OCMW Menen",
+                                 "attendees": "3"})
     assert response.status_code == 200 and "U staat op de wachtlijst" in response.get_data(as_text=True)
-    assert _db.session.scalars(sa.select(WaitlistEntry)).one().moment_id == full.moment_id
+    entry = _db.session.scalars(sa.select(WaitlistEntry)).one()
+    assert (entry.moment_id, entry.organisation, entry.seats) == (full.moment_id, "OCMW Menen", 3)
 
 
 def test_a_closed_registration_says_so_in_plain_words(client, db):
@@ -104,19 +118,28 @@ def test_a_registration_moment_is_not_an_info_moment_and_vice_versa(client, db, 
     assert client.get(f"/inschrijven/{info_slot.moment_id}").status_code == 404
 
 
-def test_registering_twice_with_one_address_resends_the_link_and_says_so(client, info_slot):
-    client.post(f"/hulpverleners/{info_slot.moment_id}", data=REGISTRATION)
-    response = client.post(f"/hulpverleners/{info_slot.moment_id}", data={**REGISTRATION, "attendees": "1"})
-    assert response.status_code == 409
-    assert "U bent al ingeschreven" in response.get_data(as_text=True)
+def test_registering_again_answers_as_a_new_registration_and_mails_the_owner_their_link(client, info_slot):
+    first = client.post(f"/hulpverleners/{info_slot.moment_id}", data=REGISTRATION)
+    first_page = client.get(first.headers["Location"])
+    token = re.search(r"/afspraak/([\w-]+)", message_text(_last_mail())).group(1)
+    again = client.post(f"/hulpverleners/{info_slot.moment_id}", data={**REGISTRATION, "attendees": "1"})
+    # From the outside the same answer: status, place, page.
+    assert (again.status_code, again.headers["Location"]) == (first.status_code, first.headers["Location"])
+    assert client.get(again.headers["Location"]).get_data() == first_page.get_data()
     assert _count(Booking) == 1
-    last = _db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    assert last.recipient == REGISTRATION["email"] and "nieuwe link" in message_text(last)
+    _db.session.expire_all()
+    booking = _db.session.scalars(sa.select(Booking)).one()
+    assert booking.seats == 2 and booking.slot.booked == 2  # the seat taken for the refused row went back
+    mail = _last_mail()
+    assert mail.recipient == REGISTRATION["email"] and "al ingeschreven" in mail.subject
+    text = message_text(mail)
+    assert "U bent al ingeschreven: er is niets veranderd" in text and "/afspraak/" in text
+    # The owner's first link still works.
+    assert client.get(f"/hulpverleners/inschrijving/{token}").status_code == 200
 
 
 def test_the_manage_page_changes_attendees_and_cancels(client, info_slot):
-    response = client.post(f"/hulpverleners/{info_slot.moment_id}", data=REGISTRATION)
-    token = response.headers["Location"].split("/inschrijving/")[1].split("/")[0]
+    token = _register(client, info_slot.moment_id)
     assert client.post(f"/hulpverleners/inschrijving/{token}", data={"attendees": "4"}).status_code == 302
     _db.session.expire_all()
     booking = _db.session.scalars(sa.select(Booking)).one()
@@ -132,3 +155,38 @@ def test_the_manage_page_changes_attendees_and_cancels(client, info_slot):
 
 def test_an_unknown_registration_link_is_404(client, db):
     assert client.get("/hulpverleners/inschrijving/onbekend").status_code == 404
+
+
+def test_a_full_info_moments_waiting_list_offer_leads_to_the_professionals_claim_page(client, db):
+    slot = make_info_session(seats=2)
+    db.session.commit()
+    token = _register(client, slot.moment_id, {**REGISTRATION, "attendees": "2"})
+    joined = client.post(f"/hulpverleners/{slot.moment_id}/wachtlijst", data={
+        "contact_name": "Koen Wachter", "organisation": "OCMW Menen", "email": "koen@ocmw.example.org",
+        "attendees": "2"})
+    assert joined.status_code == 200
+    assert client.post(f"/hulpverleners/inschrijving/{token}/annuleren").status_code == 302
+    offer = _last_mail()
+    assert offer.recipient == "koen@ocmw.example.org"
+    link = re.search(r"/hulpverleners/aanbod/[\w-]+", message_text(offer)).group(0)
+    # The candidates' claim link of the same offer leads here too (an SMS short link uses it).
+    assert client.get(link.replace("/hulpverleners", "")).headers["Location"] == link
+    page = client.get(link).get_data(as_text=True)
+    assert "Er is plaats voor u op het infomoment" in page and "OCMW Menen" in page
+    assert "tolk" not in page.lower() and 'name="remark"' in page
+    claimed = client.post(link, data={"remark": "Wij komen met de bus."})
+    assert claimed.status_code == 302 and "/hulpverleners/inschrijving/" in claimed.headers["Location"]
+    confirmation = client.get(claimed.headers["Location"]).get_data(as_text=True)
+    assert "U bent ingeschreven" in confirmation and "OCMW Menen" in confirmation
+    _db.session.expire_all()
+    booking = _db.session.scalars(sa.select(Booking).where(Booking.email == "koen@ocmw.example.org")).one()
+    assert (booking.seats, booking.organisation, booking.slot.booked) == (2, "OCMW Menen", 2)
+    assert client.get(link).status_code == 404  # used once
+
+
+def test_the_info_waiting_list_asks_organisation_and_attendees(client, info_slot):
+    response = client.post(f"/hulpverleners/{info_slot.moment_id}/wachtlijst",
+                           data={"contact_name": "Jan", "email": "jan@ocmw.example.org", "attendees": "0"})
+    text = response.get_data(as_text=True)
+    assert 'id="organisation-error"' in text and 'id="attendees-error"' in text
+    assert _count(WaitlistEntry) == 0

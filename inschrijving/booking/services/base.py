@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from inschrijving.booking.models import BookedBy, Booking, ContactChannel, ReachBy
+from inschrijving.booking.models import BookedBy, Booking, ContactChannel, ReachBy, message_language
 from inschrijving.extensions import db
 
 if TYPE_CHECKING:
@@ -38,6 +38,13 @@ class ContactDetails:
     organisation: str | None = None
     # Issue 18: which channels a candidate with both a mobile number and an address chose.
     reach_by: ReachBy = ReachBy.BOTH
+    # The language of the pages the booker used (a client booked by someone else).
+    booker_language: str | None = None
+
+    @property
+    def message_language(self) -> str:
+        """The language the booking's messages will speak (`booking.models.message_language`)."""
+        return message_language(self.contact_channel, self.language, self.booker_language)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import notices
+from inschrijving.booking.services import links
 from inschrijving.booking.services.content import checklist
 from inschrijving.rendering.pdf import render_pdf
 
@@ -22,11 +22,11 @@ def letter_pdf(booking: Booking, token: str) -> bytes:
     Turkish; the candidate is the one who reads the paper. The template takes its `lang` and `dir`
     from the forced locale, like every other page.
     """
-    link = notices.manage_url(token)
+    link = links.manage_url(token)
     with force_locale(booking.language):
         return render_pdf("pdf/booking_letter.html", booking=booking, checklist=checklist(), manage_link=link,
-                          qr_data_uri=_qr_data_uri(link), starts_at=notices.local_time(booking.slot.starts_at),
-                          ends_at=notices.local_time(booking.slot.ends_at),
+                          qr_data_uri=_qr_data_uri(link), starts_at=links.local_time(booking.slot.starts_at),
+                          ends_at=links.local_time(booking.slot.ends_at),
                           woonclub_phone=current_app.config.get("WOONCLUB_PHONE"))
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from inschrijving.accounts.models import Role, User
 from inschrijving.accounts.services import audit as account_audit
 from inschrijving.booking import queries
-from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
+from inschrijving.booking.models import BookedBy, Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from inschrijving.booking.services import new_booking, notices, seats, waitlist
 from inschrijving.booking.services.base import (
     AlreadyBooked,
@@ -104,15 +104,18 @@ def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
         # They booked an hour themselves meanwhile. Holding this seat until the offer runs out would only
         # keep it from the next person, so it goes on now; the entry points at the booking they have.
         entry.booking_id = existing.id
-        seats.release_seat(slot.id)
+        seats.release_seat(slot.id, entry.seats)
         waitlist.offer_freed_seat(slot, now=now)
         raise AlreadyBooked(existing)
     details = ContactDetails(
         contact_name=entry.contact_name, phone=entry.phone, email=entry.email, language=entry.language,
         household_size=entry.household_size, needs_interpreter=needs_interpreter,
         interpreter_language=interpreter_language, assistance_note=assistance_note,
+        # An info moment's professional: their organisation and attendees, as they joined the waiting list.
+        seats=entry.seats, organisation=entry.organisation,
+        booked_by=BookedBy.SOCIAL_WORKER if slot.moment.is_info else BookedBy.SELF,
     )
-    # The seat was taken when the offer was made: the booking only fills it.
+    # The seats were taken when the offer was made (`waitlist.offer_freed_seat`): the booking only fills them.
     issued = new_booking.insert_booking(SeatTarget.of(slot), details=details, now=now, take_seat_first=False)
     entry.booking_id = issued.booking_id
     return issued
@@ -271,7 +274,7 @@ def unseat_for_new_times(booking: Booking, *, actor: User, ip: str | None, now: 
     entry = None
     if booking.email:
         details = ContactDetails(contact_name=booking.contact_name, phone=booking.phone, email=booking.email,
-                                 language=booking.language, household_size=booking.household_size)
+                                 language=booking.message_language, household_size=booking.household_size)
         try:
             entry = waitlist.join_waitlist(booking.moment, details=details, now=booking.created_at)
         except AlreadyWaiting:

@@ -67,7 +67,7 @@ def insert_booking(target: SeatTarget, *, details: ContactDetails, now: datetime
         message = None
         if notify and notices.wants_email(details):
             draft = BookingDraft(reference=reference, contact_name=details.contact_name, email=details.email,
-                                 language=details.language, target=target, seats=details.seats)
+                                 message_language=details.message_language, target=target, seats=details.seats)
             message = templated_message_row(**confirmation(draft, token, now=now))
         written = write_booking({**values, "reference": reference, "token_hash": token_hash}, message,
                                 slot_id=target.slot_id, take_seat=not seat_taken)
@@ -88,6 +88,6 @@ def insert_booking(target: SeatTarget, *, details: ContactDetails, now: datetime
             continue  # reference (or, astronomically unlikely, token hash) collided: draw again
         if notify:
             notices.queue_confirmation_sms(details, target, booking_id=written.booking_id, reference=reference,
-                                           token=token, language=details.language)
+                                           token=token, language=details.message_language)
         return IssuedBooking(booking_id=written.booking_id, reference=reference, token=token)
     raise BookingError("could not draw a unique reference")

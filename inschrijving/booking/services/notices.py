@@ -1,4 +1,8 @@
-"""The e-mails a booking sends, written in the candidate's language and queued in the outbox."""
+"""The e-mails and SMS a booking sends, queued in the outbox.
+
+Each speaks `Booking.message_language`: the candidate's language, or, for a client reached through the
+social worker (or volunteer) who booked, the booker's (docs/booking.md, "Which language").
+"""
 
 from __future__ import annotations
 
@@ -6,101 +10,25 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from inschrijving.booking.models import Booking, ReachBy, WaitlistEntry
+from inschrijving.booking.services import calendar_files, links
 from inschrijving.booking.services.seats import BookingDraft, SeatTarget
-from inschrijving.config import RTL_LANGUAGES
 from inschrijving.notifications import sms
 from inschrijving.notifications.services import queue_message
 from inschrijving.notifications.shortlinks import create_short_link
-from inschrijving.planning.models import MomentKind, RegistrationMoment
-from inschrijving.rendering.ical import booking_event, booking_method, booking_to_ical, calendar_spec
-
-
-def public_url(path: str) -> str:
-    """An absolute link for e-mails and letters, built from PUBLIC_BASE_URL (never from a request)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
-
-
-def manage_url(token: str) -> str:
-    return public_url(f"/afspraak/{token}")
-
-
-def offer_url(token: str) -> str:
-    return public_url(f"/aanbod/{token}")
-
-
-def calendar_host() -> str:
-    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
-
-
-def isolated(value: str, language: str) -> str:
-    """A reference or number inside text of a right-to-left language, in Unicode isolates (plain text: a subject,
-    a calendar title), so "499-EJP" never shows as "EJP-499"."""
-    return f"\u2066{value}\u2069" if language in RTL_LANGUAGES else value
-
-
-def _ref(booking: Booking | BookingDraft) -> str:
-    return isolated(booking.reference, booking.language)
-
-
-def local_time(value: datetime) -> datetime:
-    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
-
-
-def booking_calendar(booking: Booking, *, now: datetime, token: str | None = None) -> bytes:
-    """The booking's calendar file, in the candidate's language (also outside a request, e.g. in the CLI)."""
-    return booking_to_ical(booking, **_calendar_text(booking, now=now, token=token))
-
-
-def _is_info(booking: Booking | BookingDraft) -> bool:
-    return booking.moment.kind == MomentKind.INFO
-
-
-def _calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str | None) -> dict:
-    with force_locale(booking.language):
-        if _is_info(booking):
-            summary = _("Infomoment voor hulpverleners (%(reference)s)", reference=_ref(booking))
-            description = _("Uw inschrijving voor het infomoment. Referentie: %(reference)s.",
-                            reference=booking.reference)
-            reminder = _("Morgen: het infomoment voor hulpverleners.")
-        else:
-            summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=_ref(booking))
-            description = _(
-                "Uw afspraak voor de groepsinschrijving. Referentie: %(reference)s.", reference=booking.reference
-            )
-            reminder = _("Morgen: uw afspraak voor de groepsinschrijving. Neem uw papieren mee.")
-    note = booking.moment.note_for(booking.language)
-    if note:
-        description += "\n" + note
-    return {"host": calendar_host(), "summary": summary, "description": description, "stamp": now,
-            "url": manage_url(token) if token else None, "reminder": reminder}
-
-
-def _ics_attachment(booking: Booking | BookingDraft, *, now: datetime, token: str | None = None) -> dict:
-    # Described, not rendered: the outbox sender renders the file from what the booking is now
-    # (serialising it in the request was about a quarter of a booking).
-    method = booking_method(booking)
-    event = booking_event(booking, **_calendar_text(booking, now=now, token=token))
-    return {
-        "filename": "afspraak.ics",
-        "content_type": f"text/calendar; method={method}",
-        "calendar": calendar_spec([event], method=method),
-    }
-
+from inschrijving.planning.models import RegistrationMoment
 
 # An info-moment registration is told the same things in its own words (no checklist, attendees instead).
 INFO_TEMPLATES = frozenset({"booking_confirmed", "booking_cancelled", "reminder", "moment_cancelled", "manage_link"})
 
 
 def _template_path(booking: Booking | BookingDraft, template: str) -> str:
-    if _is_info(booking) and template in INFO_TEMPLATES:
+    if calendar_files.is_info(booking) and template in INFO_TEMPLATES:
         return f"emails/info_{template}.txt"
     return f"emails/{template}.txt"
 
@@ -117,15 +45,15 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
     context = {
         "booking": {"contact_name": booking.contact_name, "reference": booking.reference, "seats": booking.seats},
         "moment": {"location_name": moment.location_name, "address": moment.address},
-        "starts_at": local_time(booking.slot.starts_at),
-        "ends_at": local_time(booking.slot.ends_at),
-        "link": manage_url(token) if token else None,
+        "starts_at": links.local_time(booking.slot.starts_at),
+        "ends_at": links.local_time(booking.slot.ends_at),
+        "link": links.manage_url(token) if token else None,
         "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
         **(extra or {}),
     }
-    attachments = [_ics_attachment(booking, now=now, token=token)] if calendar else None
+    attachments = [calendar_files.ics_attachment(booking, now=now, token=token)] if calendar else None
     return {"recipient": booking.email, "subject": subject, "template": _template_path(booking, template),
-            "context": context, "language": booking.language, "attachments": attachments,
+            "context": context, "language": booking.message_language, "attachments": attachments,
             "dedupe_key": dedupe_key}
 
 
@@ -144,8 +72,8 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     """
     if not booking.email or not wants_email(booking):
         return None
-    with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is bevestigd", reference=_ref(booking))
+    with force_locale(booking.message_language):
+        subject = _("Uw afspraak %(reference)s is bevestigd", reference=links.ref(booking))
         return _message_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
 
 
@@ -153,8 +81,8 @@ def queue_moved(booking: Booking, *, now: datetime) -> None:
     _queue_sms(booking, "moved", _sms_moved)
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is verplaatst", reference=_ref(booking))
+    with force_locale(booking.message_language):
+        subject = _("Uw afspraak %(reference)s is verplaatst", reference=links.ref(booking))
         _queue_for_booking(booking, "booking_moved", subject, now=now)
 
 
@@ -162,8 +90,8 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
     _queue_sms(booking, "cancelled", _sms_cancelled)
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=_ref(booking))
+    with force_locale(booking.message_language):
+        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=links.ref(booking))
         _queue_for_booking(booking, "booking_cancelled", subject, now=now)
 
 
@@ -173,8 +101,8 @@ def queue_unseated(booking: Booking, *, now: datetime, on_waitlist: bool) -> Non
     _queue_sms(booking, "cancelled", _sms_cancelled)
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
-        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=_ref(booking))
+    with force_locale(booking.message_language):
+        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=links.ref(booking))
         _queue_for_booking(booking, "booking_unseated", subject, now=now, extra={"on_waitlist": on_waitlist})
 
 
@@ -187,19 +115,26 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     _queue_sms(booking, "moment-cancelled", _sms_moment_cancelled, dedupe_key=f"moment-cancelled-sms:{booking.id}")
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
-        subject = (_("Het infomoment voor hulpverleners gaat niet door") if _is_info(booking)
+    with force_locale(booking.message_language):
+        subject = (_("Het infomoment voor hulpverleners gaat niet door") if calendar_files.is_info(booking)
                    else _("Uw afspraak voor de groepsinschrijving gaat niet door"))
         _queue_for_booking(booking, "moment_cancelled", subject, now=now,
                            dedupe_key=f"moment-cancelled:{booking.id}")
 
 
-def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_works: bool = False) -> None:
-    """The manage link sent again: after a resend the old link still works, after a volunteer's reissue not."""
-    with force_locale(booking.language):
-        subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=_ref(booking))
+def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_works: bool = False,
+                      already_registered: bool = False) -> None:
+    """The manage link sent again: after a resend the old link still works, after a volunteer's reissue not.
+
+    `already_registered`: someone registered for the info moment again with this address; the mail tells
+    the address's owner so, with their link, instead of the page telling whoever filled in the form.
+    """
+    with force_locale(booking.message_language):
+        reference = links.ref(booking)
+        subject = (_("U bent al ingeschreven voor het infomoment (%(reference)s)", reference=reference)
+                   if already_registered else _("Uw nieuwe link voor afspraak %(reference)s", reference=reference))
         _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False,
-                           extra={"old_link_works": old_link_works})
+                           extra={"old_link_works": old_link_works, "already_registered": already_registered})
 
 
 def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: str) -> None:
@@ -207,14 +142,17 @@ def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: s
     _queue_sms(booking, "reminder", _sms_reminder, token=token, dedupe_key=f"{dedupe_key}:sms")
     if not booking.email or not wants_email(booking):
         return
-    with force_locale(booking.language):
-        subject = _("Herinnering: uw afspraak %(reference)s", reference=_ref(booking))
+    with force_locale(booking.message_language):
+        subject = _("Herinnering: uw afspraak %(reference)s", reference=links.ref(booking))
         _queue_for_booking(booking, "reminder", subject, now=now, token=token, dedupe_key=dedupe_key)
 
 
 def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
-    """Tell the first person on the waiting list that a seat is held for them."""
+    """Tell the first person on the waiting list that a seat is held for them (a professional: their seats)."""
     slot = entry.offered_slot
+    if slot.moment.is_info:
+        _queue_info_offer(entry, token)
+        return
     if sms.is_mobile(entry.phone):
         link = sms_link("/k/" + create_short_link("offer", token))
         text = sms_text("offer", language=entry.language, reference="", starts_at=slot.starts_at,
@@ -227,12 +165,30 @@ def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
     queue_message(entry.email, subject, template="emails/waitlist_offer.txt", language=entry.language, context={
         "entry": {"contact_name": entry.contact_name},
         "moment": {"location_name": slot.moment.location_name, "address": slot.moment.address},
-        "starts_at": local_time(slot.starts_at),
-        "ends_at": local_time(slot.ends_at),
-        "expires_at": local_time(entry.offer_expires_at),
-        "link": offer_url(token),
+        "starts_at": links.local_time(slot.starts_at),
+        "ends_at": links.local_time(slot.ends_at),
+        "expires_at": links.local_time(entry.offer_expires_at),
+        "link": links.offer_url(token),
         "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
     })
+
+
+def _queue_info_offer(entry: WaitlistEntry, token: str) -> None:
+    """The offer to a professional waiting for an info moment: by work e-mail, to their own claim page."""
+    slot = entry.offered_slot
+    with force_locale(entry.language):
+        subject = _("Er is plaats vrij op het infomoment voor hulpverleners")
+    queue_message(entry.email, subject, template="emails/info_waitlist_offer.txt", language=entry.language,
+                  context={
+                      "entry": {"contact_name": entry.contact_name, "organisation": entry.organisation,
+                                "seats": entry.seats},
+                      "moment": {"location_name": slot.moment.location_name, "address": slot.moment.address},
+                      "starts_at": links.local_time(slot.starts_at),
+                      "ends_at": links.local_time(slot.ends_at),
+                      "expires_at": links.local_time(entry.offer_expires_at),
+                      "link": links.info_offer_url(token),
+                      "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
+                  })
 
 
 def queue_next_moment(entry: WaitlistEntry, moment: RegistrationMoment) -> None:
@@ -244,7 +200,7 @@ def queue_next_moment(entry: WaitlistEntry, moment: RegistrationMoment) -> None:
     queue_message(entry.email, subject, template="emails/next_moment.txt", language=entry.language, context={
         "entry": {"contact_name": entry.contact_name},
         "moment": {"held_on": moment.held_on, "location_name": moment.location_name, "address": moment.address},
-        "link": public_url(f"/inschrijven/{moment.id}"),
+        "link": links.public_url(f"/inschrijven/{moment.id}"),
         "woonclub_phone": current_app.config.get("WOONCLUB_PHONE"),
     }, dedupe_key=f"next-moment:{moment.id}:{entry.id}")
 
@@ -356,9 +312,9 @@ def _queue_sms(booking: Booking, kind: str, build: Callable[..., str], *, token:
     if not wants_sms(booking):
         return
     link = sms_link("/k/" + create_short_link("manage", token)) if token else ""
-    text = sms_text(kind, language=booking.language, reference=booking.reference,
+    text = sms_text(kind, language=booking.message_language, reference=booking.reference,
                     starts_at=booking.slot.starts_at, place=booking.moment.location_name, link=link)
-    queue_message(booking.phone, f"sms:{kind}", text, channel="sms", language=booking.language,
+    queue_message(booking.phone, f"sms:{kind}", text, channel="sms", language=booking.message_language,
                   booking_id=booking.id, dedupe_key=dedupe_key)
 
 

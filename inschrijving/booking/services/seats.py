@@ -176,7 +176,8 @@ class BookingDraft:
     reference: str
     contact_name: str
     email: str | None
-    language: str
+    # The language its messages speak (`Booking.message_language`).
+    message_language: str
     target: SeatTarget
     sequence: int = 0
     is_cancelled: bool = False

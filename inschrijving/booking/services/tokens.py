@@ -10,7 +10,7 @@ from datetime import datetime
 from inschrijving.accounts.models import User
 from inschrijving.accounts.services import audit as account_audit
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import notices
+from inschrijving.booking.services import notices, worker_access
 from inschrijving.booking.services.base import BookingNotChangeable
 from inschrijving.extensions import db
 from inschrijving.tokens import new_token
@@ -58,18 +58,34 @@ class ResendOutcome:
     booking: Booking
 
 
-def resend_manage_link(booking: Booking, *, now: datetime) -> ResendOutcome:
+def resend_manage_link(booking: Booking, *, now: datetime, already_registered: bool = False) -> ResendOutcome:
     """Send a second manage link to the booking's e-mail address; the first link keeps working.
 
     Only the address on the booking ever receives it, and the page answers the same whether or not a
     booking was found, so asking reveals nothing to the asker. Anyone may ask (a phone number is enough),
     so the candidate's own link is never revoked here: the new link is stored next to it, and a later
     resend replaces only that second link. Revoking is a volunteer's act (`reissue_manage_link`).
+    `already_registered`: asked by a second registration with the booking's address (the mail says so).
     """
     if not booking.email or not booking.is_live:
         return ResendOutcome(emailed=False, booking=booking)
     token, token_hash = new_token()
     booking.next_token_hash = token_hash
     db.session.flush()
-    notices.queue_manage_link(booking, token, now=now, old_link_works=True)
+    notices.queue_manage_link(booking, token, now=now, old_link_works=True, already_registered=already_registered)
     return ResendOutcome(emailed=True, booking=booking)
+
+
+def letter_token(booking: Booking, token: str) -> str:
+    """The manage token a printed letter carries, for the link `token` that asked for it.
+
+    A manage link prints itself. A worker's list link (`worker_access`) is not the client's to keep, and the
+    client's own token is stored only as a hash: the letter gets a second link that works next to the
+    first one (as a resend does), so the letter or QR code the client already has keeps working too.
+    """
+    if not worker_access.is_access_token(token):
+        return token
+    second, second_hash = new_token()
+    booking.next_token_hash = second_hash
+    db.session.flush()
+    return second

@@ -53,6 +53,8 @@ def join_waitlist(moment: RegistrationMoment | None, *, details: ContactDetails,
         email=details.email,
         language=details.language,
         household_size=details.household_size,
+        organisation=details.organisation,
+        seats=details.seats,
         created_at=now,
     )
     db.session.add(entry)
@@ -66,19 +68,24 @@ def offer_freed_seat(slot: Slot, *, now: datetime) -> Offer | None:
     The seat is taken with take_seat, so nobody else can book it while the offer runs. Each entry is
     claimed with a conditional UPDATE, so two seats freed at once never go to the same person. A
     moment that is not published (closed, cancelled) and a slot that has started offer nothing.
+
+    An info moment's entry waits for the seats of all its attendees, taken at once (all or none): the
+    first in line whose group fits gets the offer, and the offers go on while seats are free (a cancelled
+    registration frees several). Returns the first offer made.
     """
     moment = slot.moment
     if moment.status != MomentStatus.PUBLISHED or slot.starts_at <= now:
         return None
     hours = current_app.config["WAITLIST_OFFER_HOURS"]
     expires_at = min(now + timedelta(hours=hours), slot.starts_at)
-    candidates = db.session.scalars(
-        sa.select(WaitlistEntry.id)
+    candidates = db.session.execute(
+        sa.select(WaitlistEntry.id, WaitlistEntry.seats)
         .where(WaitlistEntry.moment_id == moment.id, WaitlistEntry.status == WaitlistStatus.WAITING)
         .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
         .limit(20)
     ).all()
-    for entry_id in candidates:
+    offers: list[Offer] = []
+    for entry_id, wanted in candidates:
         token, token_hash = new_token()
         claimed = db.session.execute(
             sa.update(WaitlistEntry)
@@ -95,16 +102,20 @@ def offer_freed_seat(slot: Slot, *, now: datetime) -> Offer | None:
             continue
         try:
             with db.session.begin_nested():
-                seats.take_seat(slot.id)
+                seats.take_seat(slot.id, wanted)
         except SlotFull:
-            # Someone booked the freed seat first; this person keeps waiting.
+            # Someone booked the freed seat first (or, at an info moment, this group does not fit); they keep waiting.
             _reset_entry(entry_id)
-            return None
+            if moment.is_info and wanted > 1:
+                continue
+            break
         entry = db.session.get(WaitlistEntry, entry_id)
         db.session.refresh(entry)
         notices.queue_offer(entry, token, now=now)
-        return Offer(entry=entry, token=token)
-    return None
+        offers.append(Offer(entry=entry, token=token))
+        if not moment.is_info:
+            break
+    return offers[0] if offers else None
 
 
 def _reset_entry(entry_id: int) -> None:
@@ -138,7 +149,7 @@ def expire_offers(*, now: datetime) -> int:
         slot = entry.offered_slot
         if slot is None:
             continue
-        seats.release_seat(slot.id)
+        seats.release_seat(slot.id, entry.seats)
         offer_freed_seat(slot, now=now)
         count += 1
     return count

@@ -14,6 +14,7 @@ from flask import (
 
 from inschrijving.booking import queries
 from inschrijving.booking.models import Booking
+from inschrijving.booking.services import worker_access
 from inschrijving.booking.services.content import checklist
 from inschrijving.config import LANGUAGE_NAMES
 from inschrijving.extensions import db, limiter
@@ -49,10 +50,13 @@ def _bookable_moment_or_404(moment_id: int) -> RegistrationMoment:
 
 
 def _booking_or_404(token: str, *, own_language: bool = True) -> Booking:
-    booking = queries.get_booking_by_token(token)
+    """The booking behind a manage link, or behind a worker's list link (`worker_access`): the same pages."""
+    by_worker = worker_access.is_access_token(token)
+    booking = worker_access.booking_for_access(token) if by_worker else queries.get_booking_by_token(token)
     if booking is None:
         abort(Response(render_template("booking/unknown_link.html"), 404))
-    if own_language:
+    if own_language and not by_worker:
+        # The worker reads on in the language they chose; the client's pages speak the client's language.
         _speak_the_bookings_language(booking)
     return booking
 

@@ -17,7 +17,7 @@ from inschrijving.booking.forms import (
     ClientBookingForm,
     ResendForm,
 )
-from inschrijving.booking.services import lifecycle, notices, tokens
+from inschrijving.booking.services import lifecycle, links, notices, tokens
 from inschrijving.booking.services.base import (
     BookingClosed,
     DuplicateContact,
@@ -159,5 +159,5 @@ def confirmation(token: str):
     template = "booking/confirmation_for_client.html" if booking.is_booked_for_someone_else \
         else "booking/confirmation.html"
     return render_template(template, booking=booking, token=token, checklist=checklist(),
-                           manage_link=notices.manage_url(token), by_sms=notices.wants_sms(booking),
+                           manage_link=links.manage_url(token), by_sms=notices.wants_sms(booking),
                            by_email=bool(booking.email) and notices.wants_email(booking))

@@ -20,7 +20,7 @@ from inschrijving.booking.forms import (
     MoveForm,
 )
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import details, lifecycle, notices
+from inschrijving.booking.services import calendar_files, details, lifecycle, links, notices, tokens, worker_access
 from inschrijving.booking.services.base import (
     BookingClosed,
     BookingError,
@@ -56,7 +56,7 @@ def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 
     return render_template("booking/manage.html", booking=booking, token=token, checklist=checklist(),
                            can_change=booking.candidate_can_change(utcnow()), form=form,
                            dossier_progress=queries.get_dossier_progress(booking.id),
-                           manage_link=notices.manage_url(token),
+                           manage_link=links.manage_url(token), worker_list=worker_access.list_token_of(token),
                            # A cancelled booking gets no more SMS, so there is nothing to stop.
                            sms_form=ConfirmForm() if notices.wants_sms(booking) and not booking.is_cancelled
                            else None), status
@@ -71,7 +71,7 @@ def correct_details(token: str):
     if not form.validate_on_submit():
         return _manage_page(booking, token, form, 422)
     try:
-        details.correct_details(booking, form.corrected(), actor=_candidate(), now=utcnow())
+        details.correct_details(booking, form.corrected(), actor=_candidate(token), now=utcnow())
     except DuplicateContact:
         db.session.rollback()
         form.phone.errors = [_("Dit telefoonnummer of e-mailadres hoort al bij een andere afspraak op die dag.")]
@@ -83,9 +83,10 @@ def correct_details(token: str):
     return redirect(url_for(".manage", token=token, _anchor="main"))
 
 
-def _candidate() -> Actor:
-    # The candidate has no account: the audit names the manage link as the actor.
-    return Actor(user_id=None, label="kandidaat (beheerlink)", ip=client_ip())
+def _candidate(token: str) -> Actor:
+    # The candidate has no account: the audit names the link as the actor (a worker's list link, or the manage link).
+    label = "hulpverlener (lijstlink)" if worker_access.is_access_token(token) else "kandidaat (beheerlink)"
+    return Actor(user_id=None, label=label, ip=client_ip())
 
 
 @bp.post("/afspraak/<token>/sms-stoppen")
@@ -104,7 +105,7 @@ def stop_sms(token: str):
 def calendar_file(token: str):
     """Serve the booking's calendar file (updated on a move, a cancellation notice after cancelling)."""
     booking = _booking_or_404(token)
-    body = notices.booking_calendar(booking, now=utcnow(), token=token)
+    body = calendar_files.booking_calendar(booking, now=utcnow(), token=token)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Type": f"text/calendar; charset=utf-8; method={booking_method(booking)}",
         "Content-Disposition": f'attachment; filename="afspraak-{booking.reference}.ics"',
@@ -116,7 +117,10 @@ def calendar_file(token: str):
 def letter(token: str):
     """Serve the printable confirmation letter, in the booking's language, with a QR code of the manage link."""
     booking = _booking_or_404(token)
-    return Response(letter_pdf(booking, token), mimetype="application/pdf", headers={
+    # Printed from a worker's list: the letter's link is a second one for the client (`letter_token`).
+    client_token = tokens.letter_token(booking, token)
+    db.session.commit()
+    return Response(letter_pdf(booking, client_token), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="afspraak-{booking.reference}.pdf"',
         "Cache-Control": "no-store",
     })

@@ -57,6 +57,9 @@ def claim(token: str):
     entry = queries.get_offer_by_token(token, now=utcnow())
     if entry is None:
         return render_template("booking/offer_gone.html"), 404
+    if entry.offered_slot.moment.is_info:
+        # Seats at an info moment held for a professional: their claim page, in their words (also from an SMS link).
+        return redirect(url_for("professionals.claim", token=token))
     form = ClaimForm()
     if form.validate_on_submit():
         moment, phone, email = entry.offered_slot.moment, entry.phone, entry.email

@@ -7,21 +7,24 @@ session is never overbooked, however many register at once (tests/professionals/
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from inschrijving.booking.models import BookedBy, Booking
-from inschrijving.booking.services import lifecycle, new_booking, seats, waitlist
+from inschrijving.booking.services import lifecycle, new_booking, seats, tokens, waitlist
 from inschrijving.booking.services.base import (
     BookingClosed,
     BookingError,
     BookingNotChangeable,
     ContactDetails,
+    DuplicateContact,
     IssuedBooking,
+    SlotFull,
     SlotNotFound,
 )
 from inschrijving.booking.services.seats import load_seat_target
 from inschrijving.extensions import db
-from inschrijving.planning.models import MomentKind, RegistrationMoment
+from inschrijving.planning.models import MomentKind, RegistrationMoment, Slot
 
 MAX_ATTENDEES = 20
 
@@ -52,6 +55,41 @@ def register(slot_id: int, *, details: ContactDetails, now: datetime) -> IssuedB
     if reason is not None:
         raise BookingClosed(db.session.get_one(RegistrationMoment, target.moment_id), reason)
     return new_booking.insert_booking(target, details=details, now=now, take_seat_first=True)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What sending the registration form came to, as the sender may know it.
+
+    `received`: registered, or registered already (then the address's owner got their link by e-mail):
+    from the outside both are the same answer, so the form tells nobody whether an address is registered.
+    Otherwise the seats asked for are not free (`seats_left`, 0 when full or closed meanwhile).
+    """
+
+    received: bool
+    seats_left: int = 0
+
+
+def submit(slot_id: int, *, details: ContactDetails, now: datetime) -> Submission:
+    """Register from the public form (`register`), answering a registration that exists as a new one."""
+    try:
+        register(slot_id, details=details, now=now)
+    except DuplicateContact as exc:
+        # The seats were taken before the row was refused: given back in the same transaction.
+        seats.release_seat(slot_id, details.seats)
+        tokens.resend_manage_link(exc.existing, now=now, already_registered=True)
+    except SlotFull:
+        return Submission(received=False, seats_left=db.session.get_one(Slot, slot_id).free)
+    except BookingClosed:
+        return Submission(received=False)
+    return Submission(received=True)
+
+
+def claim_offer(token: str, *, now: datetime, remark: str | None) -> IssuedBooking:
+    """Take the seats an info-moment offer holds: a registration with the organisation and attendees the
+    professional joined the waiting list with. The seats were taken by the offer, with the one atomic seat
+    statement; the claim only fills them (`booking.services.lifecycle.claim_offer`, whose errors it raises)."""
+    return lifecycle.claim_offer(token, now=now, assistance_note=remark)
 
 
 def change_attendees(booking: Booking, attendees: int, *, now: datetime) -> Booking:
