@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import io
 import re
 import resource
@@ -112,6 +113,11 @@ def main() -> None:
         user = UserFactory(landlord_staff=True, landlord=landlord, email="bench@verhuurder.example")
         db.session.commit()
         moment_id, landlord_id, user_email = moment.id, landlord.id, user.email
+        # As gunicorn.conf.py does once the app is loaded: what seeding left behind is frozen, so a step's
+        # collections walk what the step made, not the whole seeded heap (one full collection of it cost
+        # 0.15 s of a 0.28 s download of 100 dossiers; a served worker holds no such heap).
+        gc.collect()
+        gc.freeze()
         kind = "flat" if args.flat else "paper"
         print(f"seeded {args.dossiers} complete dossiers with {args.scans} {kind} JPEG scan(s) each (in {workdir})\n")
 
