@@ -11,8 +11,8 @@ references left open, can be written into any packet by numbering its objects an
 gets a slot for its footer (its content wrapped in q/Q first, so the page's own graphics state cannot
 hide the footer) and the footer font, and every object reachable from the pages is serialised by
 `_Serialiser` with each reference written as a marker. `write` numbers the parts' objects, fills in
-the markers, writes the footers, page tree, bookmarks, title and cross-reference table, and hands back
-the file as chunks (the parts' streams as they are, never copied into one buffer).
+the markers, writes the footers, page tree, bookmarks, title and cross-reference table, and yields the
+file one part at a time, so a download never holds the whole packet.
 
 Knows no domain: the caller words the footers (already translated) and the bookmark titles.
 """
@@ -23,7 +23,7 @@ import io
 import json
 import os
 import struct
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -211,74 +211,6 @@ def page_count(part: bytes | memoryview) -> int:
     return len(_read(part).pages)
 
 
-class _Writer:
-    """A PDF file built as chunks, with the offset of every object it wrote."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes | memoryview] = [_HEADER]
-        self.buffer = bytearray()
-        self.position = len(_HEADER)
-        self.offsets: dict[int, int] = {}
-
-    def add(self, data: bytes | memoryview) -> None:
-        self.buffer += data
-        self.position += len(data)
-
-    def add_large(self, data: memoryview) -> None:
-        # A stream's data is handed on as it is, not copied into the buffer.
-        self.chunks.append(bytes(self.buffer))
-        self.buffer.clear()
-        self.chunks.append(data)
-        self.position += len(data)
-
-    def obj(self, number: int, body: bytes) -> None:
-        self.offsets[number] = self.position
-        self.add(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-
-    def stream(self, number: int, dictionary: bytes, data: bytes | memoryview) -> None:
-        self.offsets[number] = self.position
-        self.add(b"%d 0 obj\n" % number + dictionary + b"\nstream\n")
-        if len(data) > 4096:
-            self.add_large(memoryview(data))
-        else:
-            self.add(data)
-        self.add(b"\nendstream\nendobj\n")
-
-    def finish(self, root: int, info: int) -> File:
-        size = max(self.offsets) + 1
-        xref_at = self.position
-        table = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
-        table += [b"%010d 00000 n \n" % self.offsets[n] if n in self.offsets else b"0000000000 65535 f \n"
-                  for n in range(1, size)]
-        file_id = os.urandom(16).hex().encode()
-        table.append(
-            b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\nstartxref\n%d\n%%%%EOF\n"
-            % (size, root, info, file_id, file_id, xref_at)
-        )
-        self.add(b"".join(table))
-        self.chunks.append(bytes(self.buffer))
-        self.buffer.clear()
-        return File(self.chunks)
-
-
-@dataclass(frozen=True)
-class File:
-    """A written PDF as the chunks it was written in: the small ones joined, the parts' streams as they are."""
-
-    chunks: list[bytes | memoryview]
-
-    def __len__(self) -> int:
-        return sum(len(chunk) for chunk in self.chunks)
-
-    def __iter__(self) -> Iterator[bytes]:
-        """The file in pieces for a response body (a WSGI server takes bytes, never memory views)."""
-        for chunk in self.chunks:
-            yield bytes(chunk)
-
-    def __bytes__(self) -> bytes:
-        return b"".join(self.chunks)
-
-
 def _filled(text: memoryview, refs: Callable[[bytes], bytes]) -> bytes:
     pieces = bytes(text).split(MARK)
     pieces[1::2] = [refs(marker) for marker in pieces[1::2]]
@@ -286,63 +218,103 @@ def _filled(text: memoryview, refs: Callable[[bytes], bytes]) -> bytes:
 
 
 def write(
-    parts: Sequence[bytes | memoryview],
+    parts: Iterable[bytes],
     *,
     left_texts: Sequence[str],
     right_texts: Sequence[str],
     outline: Sequence[tuple[str, int]],
     title: str,
-) -> File:
-    """The parts' pages in one PDF with a footer on every page, bookmarks and a title.
+) -> Iterator[bytes]:
+    """The parts' pages in one PDF with a footer on every page, bookmarks and a title, as it is written.
 
     `left_texts` and `right_texts` (e.g. the page number) hold one footer text per page of the result;
     `outline` holds (title, 0-based page). The reader opens it with the bookmarks shown.
+    Yields the file piece by piece, one part at a time, and takes the next part only then: a packet
+    of 200 MB is never held whole (the page tree, bookmarks and offset table come last, as PDF allows).
     """
-    read = [_read(part) for part in parts]
+    if len(left_texts) != len(right_texts):
+        raise ValueError("one footer text per page expected")
     catalog, tree, info, outlines = 1, 2, 3, 4
     number = outlines + 1 + len(outline)  # the outline's items come right after its root
-    bases = []
-    for part in read:
-        bases.append(number)
-        number += len(part.objects)
-    page_numbers = [base + page for part, base in zip(read, bases, strict=True) for page, _slot, _box in part.pages]
-    if not len(page_numbers) == len(left_texts) == len(right_texts):
-        raise ValueError("one footer text per page expected")
-
-    writer = _Writer()
-    page_at = 0
     tree_ref = b"%d 0 R" % tree
-    for part, base in zip(read, bases, strict=True):
+    offsets: dict[int, int] = {}
+    page_numbers: list[int] = []
+    position = len(_HEADER)
+    yield _HEADER
+    for raw in parts:
+        part, base = _read(raw), number
+        number += len(part.objects)
+        if len(page_numbers) + len(part.pages) > len(left_texts):
+            raise ValueError("one footer text per page expected")
         footers = {}
-        for _page, slot, box in part.pages:
-            footers[slot] = footer_stream(left_texts[page_at], right_texts[page_at], box)
-            page_at += 1
+        for page, slot, box in part.pages:
+            at = len(page_numbers)
+            footers[slot] = footer_stream(left_texts[at], right_texts[at], box)
+            page_numbers.append(base + page)
 
         def refs(marker: bytes, base: int = base) -> bytes:
             return tree_ref if marker == PARENT else b"%d 0 R" % (base + int(marker))
 
+        pieces: list[bytes | memoryview] = []
         for index, (kind, text, data) in enumerate(part.objects):
-            if kind == _FOOTER:
-                content = footers[index]
-                writer.stream(base + index, b"<</Length %d>>" % len(content), content)
-            elif kind == _STREAM:
-                writer.stream(base + index, _filled(text, refs), data)
+            offsets[base + index] = position
+            if kind == _PLAIN:
+                pieces.append(b"%d 0 obj\n" % (base + index) + _filled(text, refs) + b"\nendobj\n")
             else:
-                writer.obj(base + index, _filled(text, refs))
+                if kind == _FOOTER:
+                    data = footers[index]
+                    head = b"%d 0 obj\n<</Length %d>>\nstream\n" % (base + index, len(data))
+                else:
+                    head = b"%d 0 obj\n" % (base + index) + _filled(text, refs) + b"\nstream\n"
+                pieces += [head, data, b"\nendstream\nendobj\n"]
+            position += len(pieces[-1]) if kind == _PLAIN else len(head) + len(data) + 18
+        del raw, part
+        chunk = b"".join(pieces)  # one copy of the part, handed on and let go
+        yield chunk
+    if len(page_numbers) != len(left_texts):
+        raise ValueError("one footer text per page expected")
 
+    tail = _Tail(position, offsets)
     kids = b" ".join(b"%d 0 R" % page for page in page_numbers)
-    writer.obj(tree, b"<</Type /Pages /Count %d /Kids [%s]>>" % (len(page_numbers), kids))
-    _write_outline(writer, outlines, outline, page_numbers)
+    tail.obj(tree, b"<</Type /Pages /Count %d /Kids [%s]>>" % (len(page_numbers), kids))
+    _write_outline(tail, outlines, outline, page_numbers)
     if outline:
-        writer.obj(catalog, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines>>" % (
+        tail.obj(catalog, b"<</Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines>>" % (
             tree, outlines))
     else:
-        writer.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % tree)
-    writer.obj(info, b"<</Title " + text_string(title) + b" /Producer (Groepsinschrijving)>>")
-    return writer.finish(catalog, info)
+        tail.obj(catalog, b"<</Type /Catalog /Pages %d 0 R>>" % tree)
+    tail.obj(info, b"<</Title " + text_string(title) + b" /Producer (Groepsinschrijving)>>")
+    yield tail.finish(catalog, info)
 
 
-def _write_outline(writer: _Writer, root: int, outline: Sequence[tuple[str, int]], pages: Sequence[int]) -> None:
+class _Tail:
+    """The objects written after the parts (page tree, bookmarks, catalogue) and the offset table."""
+
+    def __init__(self, position: int, offsets: dict[int, int]):
+        self.position = position
+        self.offsets = offsets
+        self.buffer = bytearray()
+
+    def obj(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.position
+        written = b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        self.buffer += written
+        self.position += len(written)
+
+    def finish(self, root: int, info: int) -> bytes:
+        size = max(self.offsets) + 1
+        table = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
+        table += [b"%010d 00000 n \n" % self.offsets[n] if n in self.offsets else b"0000000000 65535 f \n"
+                  for n in range(1, size)]
+        file_id = os.urandom(16).hex().encode()
+        table.append(
+            b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>]>>\nstartxref\n%d\n%%%%EOF\n"
+            % (size, root, info, file_id, file_id, self.position)
+        )
+        return bytes(self.buffer) + b"".join(table)
+
+
+def _write_outline(writer: _Tail, root: int, outline: Sequence[tuple[str, int]], pages: Sequence[int]) -> None:
     if not outline:
         return
     first, last = root + 1, root + len(outline)

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -175,14 +176,31 @@ def encrypt_blob(data: bytes) -> bytes:
     return _BLOB_MAGIC + key_id + nonce + cipher.encrypt(nonce, data, _BLOB_MAGIC + key_id)
 
 
+def blob_opener() -> Callable[[bytes], bytes]:
+    """`decrypt_blob` with the keys read now: for a response body written after the request has ended."""
+    keys = _blob_keys()
+    return lambda token: _decrypt_blob(token, keys)
+
+
+def blob_opens(token: bytes) -> bool:
+    """Tell whether a configured key wrote this blob (whether it will open, unless it was damaged)."""
+    head = len(_BLOB_MAGIC)
+    key_id = bytes(token[head : head + 4])
+    return bytes(token[:head]) == _BLOB_MAGIC and any(candidate == key_id for candidate, _cipher in _blob_keys())
+
+
 def decrypt_blob(token: bytes) -> bytes:
     """Decrypt what encrypt_blob wrote, with whichever configured key wrote it; Undecryptable otherwise."""
+    return _decrypt_blob(token, _blob_keys())
+
+
+def _decrypt_blob(token: bytes, keys: list[tuple[bytes, AESGCM]]) -> bytes:
     token = bytes(token)
     head = len(_BLOB_MAGIC)
     if not token.startswith(_BLOB_MAGIC) or len(token) < head + 4 + _NONCE_BYTES:
         raise Undecryptable("blob")
     key_id, nonce = token[head : head + 4], token[head + 4 : head + 4 + _NONCE_BYTES]
-    for candidate_id, cipher in _blob_keys():
+    for candidate_id, cipher in keys:
         if candidate_id == key_id:
             try:
                 # A view, not a slice: a packet's sections are tens of MB, and a slice copies them.

@@ -336,3 +336,31 @@ def test_the_page_footer_is_worded_through_gettext(app, db, monkeypatch):
     assert f"PAGINA 1 VAN {total}" in reader.pages[0].extract_text()
     assert f"PAGINA {total} VAN {total}" in reader.pages[-1].extract_text()
     assert "flask" not in {name.split(".")[0] for name in vars(pdfmerge) if not name.startswith("_")}
+
+
+def test_a_packet_is_sent_after_its_request_ended_and_the_api_reads_it_the_same(bare_app):
+    # The parts are decrypted while the body is sent, when the request and its app context are gone,
+    # as under gunicorn (the other tests keep an app context open around their requests).
+    from tests.landlords.conftest import api_token_for, landlord_client
+
+    with bare_app.app_context():
+        moment = MomentFactory()
+        landlord = LandlordFactory()
+        dossier = shared_dossier(moment, [landlord], last_name="Nacontext")
+        add_document(dossier, scan_jpeg("tweede scan"))
+        sections.ensure_sections([dossier], now=utcnow())
+        client = landlord_client(bare_app, landlord)
+        token = api_token_for(landlord)
+        moment_id, dossier_id = moment.id, dossier.id
+
+    packet = client.get(f"/verhuurder/momenten/{moment_id}/pakket.pdf")
+    single = client.get(f"/verhuurder/dossiers/{dossier_id}/dossier.pdf")
+    api = bare_app.test_client().get(
+        f"/api/v1/moments/{moment_id}/packet.pdf", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    for response, pages in ((packet, 2 + 3), (single, 3), (api, 2 + 3)):
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        reader = PdfReader(io.BytesIO(response.data))
+        assert len(reader.pages) == pages
+        assert "Nacontext" in "".join(page.extract_text() for page in reader.pages)

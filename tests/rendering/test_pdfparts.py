@@ -23,7 +23,7 @@ def _write(pdfs: list[bytes], **kwargs) -> bytes:
     kwargs.setdefault("right_texts", [f"pagina {n + 1} van {total}" for n in range(total)])
     kwargs.setdefault("outline", [])
     kwargs.setdefault("title", "Pakket")
-    return bytes(pdfparts.write([pdfparts.to_part(pdf) for pdf in pdfs], **kwargs))
+    return b"".join(pdfparts.write([pdfparts.to_part(pdf) for pdf in pdfs], **kwargs))
 
 
 def test_write_keeps_every_page_in_order_with_footers_bookmarks_and_a_title():
@@ -113,9 +113,18 @@ def test_bytes_that_are_not_a_part_are_refused():
         pdfparts.page_count(_pages(1, "a"))
 
 
-def test_the_file_is_sent_in_bytes_chunks_that_add_up_to_the_whole():
-    written = pdfparts.write([pdfparts.to_part(_pages(1, "a"))], left_texts=["l"], right_texts=["r"], outline=[],
-                             title="t")
-    chunks = list(written)
-    assert all(type(chunk) is bytes for chunk in chunks)
-    assert b"".join(chunks) == bytes(written) and len(written) == len(bytes(written))
+def test_the_file_is_written_one_part_at_a_time_taking_the_next_part_only_then():
+    taken = []
+
+    def parts():
+        for label in ("een", "twee", "drie"):
+            taken.append(label)
+            yield pdfparts.to_part(_pages(1, label))
+
+    written = pdfparts.write(parts(), left_texts=["l"] * 3, right_texts=["r"] * 3, outline=[], title="t")
+    chunks = [next(written), next(written)]  # the header, then the first part's objects
+    assert taken == ["een"] and chunks[0].startswith(b"%PDF-")
+    chunks += list(written)
+    assert taken == ["een", "twee", "drie"] and all(type(chunk) is bytes for chunk in chunks)
+    with pikepdf.open(io.BytesIO(b"".join(chunks))) as opened:
+        assert opened.check_pdf_syntax() == [] and len(opened.pages) == 3

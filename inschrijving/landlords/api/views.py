@@ -7,6 +7,8 @@ and services. Bodies are the pydantic models of `schemas`, which also generate t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,7 +27,7 @@ from inschrijving.landlords.portal import schemas
 from inschrijving.landlords.portal.queries import lists as list_queries
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import access, exports, packets, sections, status
-from inschrijving.rendering import pdfparts, storage
+from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -59,10 +61,8 @@ def _json(body: BaseModel, status_code: int = 200) -> Response:
     return response
 
 
-def _file(data: bytes | pdfparts.File, mimetype: str, filename: str) -> Response:
+def _file(data: bytes | Iterator[bytes], mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
-    if isinstance(data, pdfparts.File):  # sent in its chunks, as it was written
-        response.content_length = len(data)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

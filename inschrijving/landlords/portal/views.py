@@ -31,7 +31,7 @@ from inschrijving.landlords.portal.forms import DossierListForm, StatusForm
 from inschrijving.landlords.portal.queries import lists as list_queries
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import access, exports, packets, sections, status
-from inschrijving.rendering import pdfparts, storage
+from inschrijving.rendering import storage
 from inschrijving.web import client_ip, guard_blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/verhuurder")
@@ -63,10 +63,8 @@ def _landlord_id() -> int:
     return current_user.landlord_id
 
 
-def _download(data: bytes | str | Iterator[bytes] | pdfparts.File, mimetype: str, filename: str) -> Response:
+def _download(data: bytes | str | Iterator[bytes], mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
-    if isinstance(data, pdfparts.File):  # sent in its chunks, as it was written
-        response.content_length = len(data)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -13,8 +13,9 @@ never by the cache: a withdrawn consent drops the dossier from the next packet a
 
 from __future__ import annotations
 
+import collections
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +27,7 @@ from inschrijving.formatting import dutch_date, dutch_datetime
 from inschrijving.landlords.models import DossierSection, Landlord
 from inschrijving.landlords.portal.services import access, sections
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.rendering import pdfpages, pdfparts
+from inschrijving.rendering import pdfpages, pdfparts, storage
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def download_packet(
     actor: access.Reader,
     ip: str | None,
     now: datetime,
-) -> pdfparts.File:
+) -> Iterator[bytes]:
     """The moment's packet for these choices, which count as downloaded (and the download is audited)."""
     pdf = merge_packet(landlord, moment, [c.dossier for c in choices], now=now)
     access.record_download(
@@ -96,7 +97,7 @@ def download_packet(
 
 def download_dossier(
     choice: LandlordChoice, *, actor: access.Reader, ip: str | None, now: datetime
-) -> pdfparts.File:
+) -> Iterator[bytes]:
     """One dossier's PDF, which counts as downloaded (and the download is audited)."""
     pdf = _dossier_file(choice.dossier, now=now)
     access.record_download(
@@ -176,12 +177,12 @@ def outline_title(dossier: Dossier) -> str:
 
 def packet_pdf(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime) -> bytes:
     """The packet for these dossiers as one file (the ZIP holds it; a download streams `merge_packet`'s chunks)."""
-    return bytes(merge_packet(landlord, moment, dossiers, now=now))
+    return b"".join(merge_packet(landlord, moment, dossiers, now=now))
 
 
 def merge_packet(
     landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime
-) -> pdfparts.File:
+) -> Iterator[bytes]:
     """Write cover, table of contents and the cached sections of these dossiers into one PDF.
 
     Written again on every download from the cached sections (prepared parts, `rendering.pdfparts`: the
@@ -189,7 +190,7 @@ def merge_packet(
     everyone's personal data, and nothing to invalidate when a dossier or consent changes.
     Every section must be cached already (see `sections.ensure_sections`); a missing one is rendered here.
     """
-    parts = sections.readable_sections(dossiers, now=now)
+    parts = sections.stored_sections(dossiers, now=now)
     cover = _cover_part(landlord, moment, len(parts), now=now)
     toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
     front_pages = pdfparts.page_count(cover) + toc_pages
@@ -200,7 +201,24 @@ def merge_packet(
         outline.append((outline_title(dossier), len(footers)))
         footers += [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
     title = _("Pakket %(landlord)s %(day)s", landlord=landlord.name, day=moment.held_on.isoformat())
-    return _assemble([cover, toc] + [part for _d, _section, part in parts], footers, outline, title)
+    stored = collections.deque(part for _d, _section, part in parts)
+    del parts
+    return _assemble(_decrypted([cover, toc], stored), footers, outline, title)
+
+
+def _decrypted(front: list[bytes], stored: collections.deque[bytes]) -> Iterator[bytes]:
+    """The front pages, then each stored part decrypted only when its turn comes, its ciphertext let go.
+
+    The keys are read here, in the request: the parts are decrypted while the response is sent, after it.
+    """
+    opener = storage.blob_opener()
+
+    def parts() -> Iterator[bytes]:
+        yield from front
+        while stored:
+            yield opener(stored.popleft())
+
+    return parts()
 
 
 def _page_numbers(total: int) -> list[str]:
@@ -209,8 +227,8 @@ def _page_numbers(total: int) -> list[str]:
 
 
 def _assemble(
-    parts: list[bytes], footers: list[str], outline: list[tuple[str, int]], title: str
-) -> pdfparts.File:
+    parts: Iterable[bytes], footers: list[str], outline: list[tuple[str, int]], title: str
+) -> Iterator[bytes]:
     """Write the parts with footers (and page numbers), outline and title."""
     numbers = _page_numbers(len(footers))
     return pdfparts.write(parts, left_texts=footers, right_texts=numbers, outline=outline, title=title)
@@ -218,12 +236,11 @@ def _assemble(
 
 def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
     """The single-dossier PDF: the cached section with its footer."""
-    return bytes(_dossier_file(dossier, now=now))
+    return b"".join(_dossier_file(dossier, now=now))
 
 
-def _dossier_file(dossier: Dossier, *, now: datetime) -> pdfparts.File:
-    [(_dossier, section, part)] = sections.readable_sections([dossier], now=now)
+def _dossier_file(dossier: Dossier, *, now: datetime) -> Iterator[bytes]:
+    [(_dossier, section, part)] = sections.stored_sections([dossier], now=now)
     footers = [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
-    return _assemble(
-        [part], footers, [(outline_title(dossier), 0)], _("Dossier %(reference)s", reference=dossier.reference)
-    )
+    title = _("Dossier %(reference)s", reference=dossier.reference)
+    return _assemble(_decrypted([], collections.deque([part])), footers, [(outline_title(dossier), 0)], title)

@@ -103,29 +103,28 @@ def _encrypted_parts(section_ids: Sequence[int]) -> dict[int, bytes]:
         return dict(cursor.fetchall())
 
 
-def readable_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tuple[Dossier, DossierSection, bytes]]:
-    """Each dossier with its cached section and the section's part (`pdfparts`), decrypted; missing ones rendered.
+def stored_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tuple[Dossier, DossierSection, bytes]]:
+    """Each dossier with its cached section and the section's part, still encrypted; missing ones rendered.
 
     A section no configured key opens any more (its key was retired, docs/dossiers.md "Key rotation")
-    is a cache miss: it is rendered again, with the newest key.
+    is a cache miss: it is rendered again, with the newest key. Decrypt each part only when it is written
+    (`storage.blob_opener`), so a packet is never held decrypted as a whole.
     """
     sections = cached_sections(dossiers)
     if len(sections) < len(dossiers):
         ensure_sections(dossiers, now=now)
         sections = cached_sections(dossiers)
     stored = _encrypted_parts([section.id for section in sections.values()])
-    parts = []
+    found = []
     for dossier in dossiers:
         section = sections[dossier.id]
-        try:
-            # Popped: each ciphertext is let go once decrypted, so the packet is not held twice over.
-            part = storage.decrypt_blob(stored.pop(section.id))
-        except storage.Undecryptable:
+        part = stored.pop(section.id)
+        if not storage.blob_opens(part):
             logger.info("cached section of dossier %s no longer opens: rendered again", dossier.id)
             section = render_section(dossier, now=now)
-            part = storage.decrypt_blob(section.pdf)
-        parts.append((dossier, section, part))
-    return parts
+            part = section.pdf
+        found.append((dossier, section, part))
+    return found
 
 
 def sections_being_prepared(dossier_ids: Sequence[int]) -> set[int]:
