@@ -213,7 +213,9 @@ def test_exports_csv_json_zip_and_single_dossier_pdf(app):
     client = landlord_client(app, landlord)
     base = f"/verhuurder/momenten/{moment.id}"
 
-    text = client.get(f"{base}/dossiers.csv").get_data(as_text=True).lstrip("\ufeff")
+    response = client.get(f"{base}/dossiers.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
+    text = response.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [r["reference_tenant_last_name"] for r in rows] == ["Dewitte"]
     text = client.get(f"{base}/dossiers.csv?scheiding=,").get_data(as_text=True).lstrip("\ufeff")

@@ -141,6 +141,21 @@ def test_every_text_fits_in_two_segments_in_every_language(app, language, kind):
         assert text.split()[0] != dutch.split()[0] or language == "en" and kind == "offer"
 
 
+@pytest.mark.parametrize("language", list(LANGUAGE_NAMES))
+def test_a_shortened_place_never_ends_in_four_dots(app, language):
+    # "Sociaal Huis..." before a sentence's full stop read "Sociaal Huis...." (Turkish and Arabic texts).
+    compile_catalogues()
+    forget_loaded_translations(app)
+    starts = datetime(2027, 8, 17, 9, 30, tzinfo=ZoneInfo("Europe/Brussels"))
+    for kind in notices.SMS_TEXTS:
+        for length in range(20, len(LONG_PLACE) + 1, 3):
+            text = notices.sms_text(kind, language=language, reference="K7F-3QX", starts_at=starts,
+                                    place=LONG_PLACE[:length] + " en nog een lange gang naar achteren",
+                                    link=LONG_BASE_URL + "/k/" + "x" * 22 if kind != "offer" else LONG_BASE_URL,
+                                    deadline=starts - timedelta(days=1) if kind == "offer" else None)
+            assert "...." not in text, (kind, text)
+
+
 # Short links ---------------------------------------------------------------------------------------
 
 def test_a_short_link_leads_to_the_manage_page_until_its_token_is_rotated(client, db):

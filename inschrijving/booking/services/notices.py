@@ -259,7 +259,8 @@ def fit_sms(build: Callable[..., str], **values: str) -> str:
     place = values.get("place") or ""
     while not sms.fits(text) and len(place) > 12:
         place = place[:-4].rstrip()
-        text = build(**{**values, "place": place + "..."})
+        # Where the sentence puts a full stop after the place, "..." and "." would make four dots.
+        text = build(**{**values, "place": place + "..."}).replace("....", "...")
     if not sms.fits(text) and place:
         marker = "\x00"
         text = build(**{**values, "place": marker})

@@ -157,7 +157,7 @@ def spreadsheet(kind: str, choices: Sequence[LandlordChoice], *, separator: str 
             dossiers_xlsx(choices),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    return dossiers_csv(choices, separator=separator), "text/csv; charset=utf-8"
+    return dossiers_csv(choices, separator=separator), "text/csv"  # Werkzeug adds "; charset=utf-8"
 
 
 def packet_filename(landlord: Landlord, moment: RegistrationMoment, extension: str) -> str:
