@@ -237,3 +237,22 @@ def test_complete_demo_dossiers_are_really_complete_and_today_has_a_day_list(db,
     assert sum(1 for b in bookings if b.assistance_note) >= 4
     assert sum(1 for b in bookings if b.needs_interpreter) >= 4
     assert {b.status for b in bookings} == {BookingStatus.BOOKED, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW}
+
+
+def test_the_worker_prepares_the_packet_sections_of_the_demo_s_complete_dossiers(db, app, logins_file):
+    # Without it, the landlords' lists showed the demo's complete dossiers as "PDF wordt klaargemaakt" for good.
+    from inschrijving.landlords.portal.services import sections
+    from inschrijving.notifications.queue import huey
+
+    huey.flush()
+    try:
+        run_seed(app)
+        complete = set(db.session.scalars(sa.select(Dossier.id).where(Dossier.status == DossierStatus.COMPLETE)))
+        queued = [task for task in huey.pending() if task.name == "render_packet_section"]
+        assert sorted(task.args[0] for task in queued) == sorted(complete)
+        assert sections.sections_being_prepared(list(complete)) == complete
+        while (task := huey.dequeue()) is not None:  # what the worker process does
+            huey.execute(task)
+        assert sections.sections_being_prepared(list(complete)) == set()
+    finally:
+        huey.flush()

@@ -8,9 +8,12 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from inschrijving.accounts.models import Role, User
+from inschrijving.dossiers.enums import DossierStatus
+from inschrijving.dossiers.models.household import Dossier
 from inschrijving.dossiers.models.means import IncomeLimit
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, Municipality
+from inschrijving.notifications.services import render_packet_section_after_commit
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.seed import data as seed_data
 from inschrijving.seed import land_demo
@@ -34,6 +37,10 @@ def seed(*, now: datetime, base_url: str) -> SeedReport:
     DemoSet(report, now=now, base_url=base_url, municipalities=municipalities, landlords=landlords,
             users=users).build()
     db.session.flush()
+    # As when a volunteer completes a dossier: the worker renders each packet section once this commits, so the
+    # landlords' lists do not show the demo's complete dossiers as "being prepared" with nothing queued.
+    for dossier_id in db.session.scalars(sa.select(Dossier.id).where(Dossier.status == DossierStatus.COMPLETE)):
+        render_packet_section_after_commit(dossier_id)
     return report
 
 
