@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking import queries
 from inschrijving.booking.forms import (
+    ClientDetailsForm,
     ConfirmForm,
     DetailsForm,
     MoveForm,
@@ -49,7 +50,14 @@ def manage(token: str):
     booking = _booking_or_404(token)
     if booking.moment.is_info:
         return redirect(url_for("professionals.manage", token=token))
-    return _manage_page(booking, token, DetailsForm(obj=booking))
+    return _manage_page(booking, token, _details_form(booking, token, obj=booking))
+
+
+def _details_form(booking: Booking, token: str, obj: Booking | None = None) -> DetailsForm:
+    # Opened from the worker's list, the form asks the worker about the client (in the third person).
+    if worker_access.is_access_token(token):
+        return ClientDetailsForm(obj=obj, booking=booking)
+    return DetailsForm(obj=obj)
 
 
 def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 200):
@@ -67,7 +75,7 @@ def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 
 def correct_details(token: str):
     """Let the candidate correct their contact details, household size, language and interpreter need."""
     booking = _booking_or_404(token)
-    form = DetailsForm()
+    form = _details_form(booking, token)
     if not form.validate_on_submit():
         return _manage_page(booking, token, form, 422)
     try:
@@ -79,7 +87,8 @@ def correct_details(token: str):
     except BookingNotChangeable:
         abort(409)
     db.session.commit()
-    flash(_("Uw gegevens zijn aangepast."), "success")
+    flash(_("De gegevens van de kandidaat zijn aangepast.") if isinstance(form, ClientDetailsForm)
+          else _("Uw gegevens zijn aangepast."), "success")
     return redirect(url_for(".manage", token=token, _anchor="main"))
 
 
