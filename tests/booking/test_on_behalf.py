@@ -425,11 +425,14 @@ def test_the_workers_details_form_speaks_about_the_client_and_the_clients_own_li
     for label in ("Uw naam", "In welke taal praten we het liefst met u?", "Ik heb een tolk nodig",
                   "Bewaar mijn gegevens"):
         assert label not in worker_page
-    # The client has no contact of their own: the worker's is not shown as theirs in the form.
+    # The client has no contact of their own: the worker's is shown as where messages go, not as the client's.
+    assert "Berichten gaan naar" in worker_page
+    assert "U (de kandidaat heeft geen eigen telefoon of e-mail)" in worker_page
     form_part = worker_page.split('class="correct-details"')[1]
     assert 'value="+3256234567"' not in form_part and "sara.declercq@caw.example.org" not in form_part
     client_page = client.get(location.replace("/bevestigd", "?lang=nl")).get_data(as_text=True)
     assert "Uw naam" in client_page and "Naam van de kandidaat" not in client_page
+    assert "Berichten gaan naar" in client_page and "Sara Declercq" in client_page
 
 
 def test_the_worker_corrects_a_client_left_without_contact_and_the_worker_stays_the_channel(client, slots):
