@@ -458,3 +458,48 @@ def test_the_worker_corrects_a_client_left_without_contact_and_the_worker_stays_
         "contact_name": "Youssef Amrani", "language": "ar", "household_size": "4"})
     assert refused.status_code == 422
     assert "Geef een telefoonnummer of een e-mailadres" in refused.get_data(as_text=True)
+
+
+def test_a_corrected_client_name_is_a_corrected_client_key_and_a_taken_one_is_refused(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    client.post(_url(slots[1]), data={**WORKER, **CLIENT, "contact_name": "Marie Vandamme"})
+    youssef, marie = _bookings()
+    access = f"{_worker_access(client).rpartition('~')[0]}~{youssef.id}"
+    fields = {"language": "ar", "household_size": "3"}
+    assert client.post(f"/afspraak/{access}/gegevens",
+                       data={**fields, "contact_name": "Youssef Amrani-Benali"}).status_code == 302
+    _db.session.expire_all()
+    assert youssef.client_key == client_key(booker_phone="+3256234567", client_name="Youssef Amrani-Benali",
+                                            birth_year=1984)
+    # Booked again under the corrected name: the same client, refused; under the old name: someone else now.
+    again = client.post(_url(slots[0]), data={**WORKER, **CLIENT, "contact_name": "Youssef Amrani-Benali"})
+    assert again.status_code == 409
+    # Renamed to another client of the same worker with the same birth year: refused next to the name.
+    refused = client.post(f"/afspraak/{access}/gegevens", data={**fields, "contact_name": "Marie Vandamme"})
+    assert refused.status_code == 409
+    assert "U hebt deze kandidaat al ingeschreven voor deze dag." in refused.get_data(as_text=True)
+    _db.session.expire_all()
+    assert youssef.contact_name == "Youssef Amrani-Benali" and marie.client_key != youssef.client_key
+
+
+def test_the_service_rekeys_a_renamed_client_and_refuses_a_taken_key(slots):
+    from inschrijving.accounts.services.audit import Actor
+    from inschrijving.booking.services.base import DuplicateClient
+    from inschrijving.booking.services.details import CorrectedDetails, correct_details
+
+    reached = {"phone": "+3256234567", "email": "sara@caw.example.org", "contact_channel": ContactChannel.BOOKER,
+               "social_worker_phone": "+3256234567", "client_birth_year": 1984}
+    keys = [client_key(booker_phone="+3256234567", client_name=name, birth_year=1984) for name in ("An", "Bo")]
+    first, _second = (BookingFactory(slot=slots[0], contact_name=name, client_key=key, **reached)
+                      for name, key in zip(("An", "Bo"), keys, strict=True))
+    actor = Actor(user_id=None, label="hulpverlener (lijstlink)", ip=None)
+
+    def corrected(name: str) -> CorrectedDetails:
+        return CorrectedDetails(contact_name=name, phone=first.phone, email=first.email, language="nl",
+                                household_size=2, needs_interpreter=False, interpreter_language=None)
+
+    assert correct_details(first, corrected("Ann"), actor=actor, now=utcnow()) == ["contact_name", "client_key"]
+    assert first.client_key == client_key(booker_phone="+3256234567", client_name="Ann", birth_year=1984)
+    with pytest.raises(DuplicateClient):
+        correct_details(first, corrected("bo"), actor=actor, now=utcnow())
+    assert first.contact_name == "Ann"

@@ -95,6 +95,10 @@ class DuplicateContact(BookingError):
         self.existing = existing
 
 
+class DuplicateClient(DuplicateContact):
+    """A client reached through their booker (same booker, name and birth year) already holds a live booking."""
+
+
 class BookingNotChangeable(BookingError):
     """The booking is cancelled, already used, or its slot has started (or, for a new link: not live)."""
 

@@ -26,6 +26,7 @@ from inschrijving.booking.services.base import (
     BookingClosed,
     BookingError,
     BookingNotChangeable,
+    DuplicateClient,
     DuplicateContact,
     SameSlot,
     SlotFull,
@@ -80,9 +81,9 @@ def correct_details(token: str):
         return _manage_page(booking, token, form, 422)
     try:
         details.correct_details(booking, form.corrected(), actor=_candidate(token), now=utcnow())
-    except DuplicateContact:
+    except DuplicateContact as exc:
         db.session.rollback()
-        form.phone.errors = [_("Dit telefoonnummer of e-mailadres hoort al bij een andere afspraak op die dag.")]
+        _refuse_duplicate(form, exc)
         return _manage_page(booking, token, form, 409)
     except BookingNotChangeable:
         abort(409)
@@ -90,6 +91,13 @@ def correct_details(token: str):
     flash(_("De gegevens van de kandidaat zijn aangepast.") if isinstance(form, ClientDetailsForm)
           else _("Uw gegevens zijn aangepast."), "success")
     return redirect(url_for(".manage", token=token, _anchor="main"))
+
+
+def _refuse_duplicate(form: DetailsForm, exc: DuplicateContact) -> None:
+    if isinstance(exc, DuplicateClient):
+        form.contact_name.errors = [_("U hebt deze kandidaat al ingeschreven voor deze dag.")]
+    else:
+        form.phone.errors = [_("Dit telefoonnummer of e-mailadres hoort al bij een andere afspraak op die dag.")]
 
 
 def _candidate(token: str) -> Actor:
