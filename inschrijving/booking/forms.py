@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,7 +12,7 @@ from wtforms.fields import EmailField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from inschrijving.booking.models import BookedBy, ContactChannel, ReachBy
+from inschrijving.booking.models import BookedBy, Booking, ContactChannel, ReachBy
 from inschrijving.booking.services.base import ContactDetails
 from inschrijving.booking.services.clients import client_key
 from inschrijving.booking.services.details import CorrectedDetails
@@ -92,6 +94,9 @@ def _household_field():
 class CandidateDetailsFields(ContactFieldsMixin):
     """Name, phone, e-mail, language, household size and interpreter: booking form and manage page alike."""
 
+    # A phone or an e-mail is needed, except for a client the worker's contact reaches (`ClientDetailsForm`).
+    contact_required = True
+
     contact_name = _name_field()
     phone = TelField(_l("Telefoonnummer"), filters=[_empty_to_none], render_kw=PHONE_ATTRS,
                      validators=[Optional(), Length(max=30)])
@@ -117,7 +122,7 @@ class CandidateDetailsFields(ContactFieldsMixin):
 
     def _check_contact_and_interpreter(self) -> bool:
         ok = True
-        if not self.phone.data and not self.email.data:
+        if self.contact_required and not self.phone.data and not self.email.data:
             self.phone.errors = [*self.phone.errors, _l("Geef een telefoonnummer of een e-mailadres (of allebei).")]
             ok = False
         if self.needs_interpreter.data and not self.interpreter_language.data:
@@ -250,7 +255,30 @@ class ResendForm(FlaskForm):
 # or e-mail is reached through the booker and known by booker + name + birth year (docs/booking.md).
 
 
-class ClientBookingForm(BookingForm):
+class AboutTheClientFields:
+    """The candidate's details asked of the person booking for them, about the client in the third person:
+    the booking form for a client, and the manage page opened from the worker's list."""
+
+    contact_name = StringField(
+        _l("Naam van de kandidaat"), filters=[_strip],
+        validators=[DataRequired(_l("Vul de naam van de kandidaat in.")),
+                    Length(max=120, message=_l("Maximaal 120 tekens."))],
+    )
+    phone = TelField(_l("Telefoonnummer van de kandidaat"), filters=[_empty_to_none],
+                     validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("E-mailadres van de kandidaat"), filters=[_empty_to_none],
+                       validators=[Optional(), Length(max=254)])
+    language = RadioField(_l("In welke taal praten we het liefst met de kandidaat?"), choices=_language_choices,
+                          default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
+    household_size = IntegerField(
+        _l("Met hoeveel mensen gaat de kandidaat wonen?"), default=1,
+        validators=[InputRequired(_l("Vul een getal in.")),
+                    NumberRange(min=1, max=30, message=_l("Vul een getal van 1 tot 30 in."))],
+    )
+    needs_interpreter = BooleanField(_l("De kandidaat heeft een tolk nodig"))
+
+
+class ClientBookingForm(AboutTheClientFields, BookingForm):
     booked_by = RadioField(
         _l("Wie bent u?"),
         choices=[SelectChoice(BookedBy.SOCIAL_WORKER.value, _l("Ik ben hulpverlener")),
@@ -266,27 +294,10 @@ class ClientBookingForm(BookingForm):
                                    validators=[DataRequired(_l("Vul uw telefoonnummer in.")), Length(max=30)])
     social_worker_email = EmailField(_l("Uw e-mailadres op het werk"), filters=[_empty_to_none],
                                      validators=[Optional(), Length(max=254)])
-    contact_name = StringField(
-        _l("Naam van de kandidaat"), filters=[_strip],
-        validators=[DataRequired(_l("Vul de naam van de kandidaat in.")),
-                    Length(max=120, message=_l("Maximaal 120 tekens."))],
-    )
     client_birth_year = IntegerField(
         _l("Geboortejaar van de kandidaat"), filters=[_empty_to_none],
         validators=[Optional(), NumberRange(min=1900, max=2100, message=_l("Vul een jaar in, bijvoorbeeld 1985."))],
     )
-    phone = TelField(_l("Telefoonnummer van de kandidaat"), filters=[_empty_to_none],
-                     validators=[Optional(), Length(max=30)])
-    email = EmailField(_l("E-mailadres van de kandidaat"), filters=[_empty_to_none],
-                       validators=[Optional(), Length(max=254)])
-    language = RadioField(_l("In welke taal praten we het liefst met de kandidaat?"), choices=_language_choices,
-                          default=_page_language, validators=[InputRequired(_l("Kies een taal."))])
-    household_size = IntegerField(
-        _l("Met hoeveel mensen gaat de kandidaat wonen?"), default=1,
-        validators=[InputRequired(_l("Vul een getal in.")),
-                    NumberRange(min=1, max=30, message=_l("Vul een getal van 1 tot 30 in."))],
-    )
-    needs_interpreter = BooleanField(_l("De kandidaat heeft een tolk nodig"))
     assistance_note = TextAreaField(_l("Heeft de kandidaat andere hulp nodig? (niet verplicht)"),
                                     filters=[_empty_to_none],
                                     validators=[Optional(), Length(max=1000, message=_l("Maximaal 1000 tekens."))])
@@ -355,3 +366,34 @@ class ClientBookingForm(BookingForm):
             social_worker_email=self.social_worker_email_normalised,
             booker_language=_page_language(),
         )
+
+
+class ClientDetailsForm(AboutTheClientFields, DetailsForm):
+    """The manage page's correction opened from the worker's list: about the client, in the third person.
+
+    A client reached through the worker has no phone or e-mail of their own: the fields start empty, and
+    left empty the worker's contact stays the channel. A contact filled in becomes the client's own.
+    """
+
+    def __init__(self, *args, booking: Booking, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.through_booker = booking.is_reached_through_booker
+        self.booker_contact = (booking.phone, booking.email)
+        self.contact_required = not self.through_booker
+        if self.through_booker and not self.is_submitted():
+            self.phone.data = self.email.data = None
+
+    def corrected(self) -> CorrectedDetails:
+        corrected = super().corrected()
+        if self.through_booker and not (corrected.phone or corrected.email):
+            phone, email = self.booker_contact
+            return replace(corrected, phone=phone, email=email)
+        return corrected
+
+
+class ClientClaimForm(ClaimForm):
+    """The claim of a seat offered to a booker for their client (an unseated booking): about the client."""
+
+    needs_interpreter = AboutTheClientFields.needs_interpreter
+    assistance_note = ClientBookingForm.assistance_note
+

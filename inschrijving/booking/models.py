@@ -285,10 +285,23 @@ class WaitlistEntry(db.Model):
     offer_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     offer_expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id", ondelete="SET NULL"))
+    # An entry made for a booking that new opening hours unseated (`lifecycle.unseat_for_new_times`): the
+    # claim books that booking again, as it was made (on behalf of a client: the booker, the channel, the
+    # client's identity and language). `language` is then the language its messages speak.
+    replaces_booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id", ondelete="SET NULL"))
+    # A client reached through their booker is known by it, as on their booking (`Booking.client_key`): the
+    # booker's contact is no identity, so it does not make two clients of one worker the same person waiting.
+    client_key: Mapped[str | None] = mapped_column(sa.String(64))
     anonymised_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     moment: Mapped[RegistrationMoment | None] = relationship()
     offered_slot: Mapped[Slot | None] = relationship()
+    replaces_booking: Mapped[Booking | None] = relationship(foreign_keys=[replaces_booking_id])
+
+    @property
+    def is_for_client_of_booker(self) -> bool:
+        """Waits for a client someone else booked: the offer's pages speak to that booker about the client."""
+        return self.replaces_booking is not None and self.replaces_booking.is_booked_for_someone_else
 
     def offer_is_open(self, now: datetime) -> bool:
         """A seat is held for this person and the claim link still works."""

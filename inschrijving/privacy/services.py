@@ -249,6 +249,8 @@ def anonymise_booking(booking: Booking, *, now: datetime) -> None:
 def _anonymise_waitlist_entry(entry: WaitlistEntry, *, now: datetime) -> None:
     entry.contact_name = ANONYMISED_NAME
     entry.phone = entry.email = None
+    # What identified a client waiting through their booker goes too.
+    entry.client_key = None
     entry.offer_token_hash = None
     entry.anonymised_at = now
 
@@ -330,7 +332,9 @@ def household_copy(dossier: Dossier) -> dict[str, Any]:
         "reference": dossier.reference,
         "moment": {"held_on": _plain(dossier.moment.held_on), "location": dossier.moment.location_name},
         "booking": _row(booking) if booking is not None else None,
-        "waitlist_entries": [_row(e) for e in waitlist],
+        # `replaces_booking_id` is a link between two rows (the entry and the booking new opening hours cancelled),
+        # not something said about the household; it has no label in dossiers/labels.py (FIELD_LABELS).
+        "waitlist_entries": [_row(e, skip={"replaces_booking_id"}) for e in waitlist],
         "dossier": _row(dossier),
         "persons": [_row(p) for p in dossier.persons],
         "incomes": [_row(i) for i in dossier.incomes],

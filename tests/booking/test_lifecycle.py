@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.booking import queries
-from inschrijving.booking.models import BookingStatus, WaitlistStatus
-from inschrijving.booking.services import base, lifecycle
+from inschrijving.booking.models import BookedBy, BookingStatus, ContactChannel, ReachBy, WaitlistStatus
+from inschrijving.booking.services import base, lifecycle, waitlist
+from inschrijving.booking.services.clients import client_key
 from inschrijving.dossiers.models.household import Dossier
 from inschrijving.notifications.services import attachment_data, message_text
 from inschrijving.planning.models import MomentKind, MomentStatus
@@ -186,6 +187,56 @@ def test_claiming_while_already_booked_with_nobody_waiting_frees_the_seat(db, no
         lifecycle.claim_offer(token, now=now)
     assert slot.booked == 0
     lifecycle.book_slot(slot.id, details=details(7), now=now)  # free for anyone again
+
+
+def _unseated_offer(now, by, **booking_values):
+    """A booking new opening hours unseated onto the waiting list, and the seat then offered to its entry."""
+    slot = SlotFactory(capacity=1)
+    booking = BookingFactory(slot=SlotFactory(moment=slot.moment), created_at=now - timedelta(days=3),
+                             **booking_values)
+    entry = lifecycle.unseat_for_new_times(booking, **by, now=now)
+    offer = waitlist.offer_freed_seat(slot, now=now)
+    assert offer is not None and offer.entry.id == entry.id
+    return booking, entry, offer.token
+
+
+def test_claiming_the_offer_of_an_unseated_booking_makes_that_booking_again(db, now, by):
+    old, entry, token = _unseated_offer(now, by, language="tr", reach_by=ReachBy.EMAIL, household_size=4,
+                                        needs_interpreter=True, interpreter_language="Turks")
+    assert entry.replaces_booking_id == old.id and entry.client_key is None
+    new = lifecycle.claim_offer(token, now=now, needs_interpreter=True, interpreter_language="Turks").booking
+    assert (new.contact_name, new.phone, new.email) == (old.contact_name, old.phone, old.email)
+    assert (new.language, new.reach_by, new.household_size, new.interpreter_language) == ("tr", ReachBy.EMAIL, 4,
+                                                                                          "Turks")
+    assert new.booked_by == BookedBy.SELF and new.id != old.id and entry.booking_id == new.id
+
+
+def test_claiming_for_a_client_reached_through_the_worker_keeps_worker_channel_and_client(db, now, by):
+    key = client_key(booker_phone="+3256234567", client_name="Youssef Amrani", birth_year=1984)
+    worker = {"booked_by": BookedBy.SOCIAL_WORKER, "social_worker_name": "Sara", "social_worker_organisation": "CAW",
+              "social_worker_phone": "+3256234567", "social_worker_email": "sara@caw.example.org",
+              "phone": "+3256234567", "email": "sara@caw.example.org", "contact_channel": ContactChannel.BOOKER,
+              "client_key": key, "client_birth_year": 1984, "language": "ar", "booker_language": "fr"}
+    old, entry, token = _unseated_offer(now, by, contact_name="Youssef Amrani", **worker)
+    # The offer goes to the worker in the worker's language; the entry waits as the client.
+    assert (entry.email, entry.language, entry.client_key) == ("sara@caw.example.org", "fr", key)
+    assert outbox()[-1].recipient == "sara@caw.example.org" and outbox()[-1].language == "fr"
+    new = lifecycle.claim_offer(token, now=now).booking
+    assert {name: getattr(new, name) for name in worker} == worker
+    assert new.message_language == "fr" and outbox()[-1].language == "fr"
+
+
+def test_a_client_of_a_worker_waits_as_the_client_not_as_the_workers_contact(db, now):
+    moment = SlotFactory().moment
+    worker_contact = {"phone": "+3256234567", "email": "sara@caw.example.org"}
+    waitlist.join_waitlist(moment, details=details(1, **worker_contact, client_key="a" * 64), now=now)
+    # Another client of the same worker, and the worker waiting for themselves, both wait too.
+    waitlist.join_waitlist(moment, details=details(2, **worker_contact, client_key="b" * 64), now=now)
+    waitlist.join_waitlist(moment, details=details(3, **worker_contact), now=now)
+    with pytest.raises(base.AlreadyWaiting):
+        waitlist.join_waitlist(moment, details=details(4, client_key="a" * 64), now=now)
+    with pytest.raises(base.AlreadyWaiting):
+        waitlist.join_waitlist(moment, details=details(5, **worker_contact), now=now)
 
 
 # --- move by the candidate --------------------------------------------------------------------

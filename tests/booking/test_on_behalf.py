@@ -324,3 +324,182 @@ def test_a_client_unseated_onto_the_waiting_list_is_offered_a_seat_in_the_worker
     offer = waitlist.offer_freed_seat(slots[0], now=utcnow())
     assert offer is not None and offer.entry.id == entry.id
     assert _messages()[-1].language == "nl" and _messages()[-1].recipient == "sara.declercq@caw.example.org"
+
+
+# Unseated, then claimed: the waiting-list offer gives back the booking the worker made ----------------------
+
+
+def _unseat(booking: Booking):
+    from tests.factories.accounts import UserFactory
+
+    return lifecycle.unseat_for_new_times(booking, actor=UserFactory(), ip=None, now=utcnow())
+
+
+def _offer_link() -> str:
+    return re.search(r"/aanbod/[\w-]+", message_text(_messages()[-1])).group(0)
+
+
+def test_a_client_unseated_and_claimed_from_the_offer_is_booked_on_behalf_again(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT, "needs_interpreter": "y", "interpreter_language": "Arabisch",
+                                      "assistance_note": "Komt met de rolstoel."})
+    [first] = _bookings()
+    entry = _unseat(first)
+    assert entry.replaces_booking_id == first.id and entry.client_key == first.client_key
+    from inschrijving.booking.services import waitlist
+
+    assert waitlist.offer_freed_seat(slots[1], now=utcnow()) is not None
+    _db.session.commit()
+    offer = _offer_link()
+    page = client.get(offer).get_data(as_text=True)
+    # The worker opens the offer: the page speaks about the client, and knows the interpreter need already.
+    assert "Youssef Amrani" in page and "De kandidaat heeft een tolk nodig" in page and "Arabisch" in page
+    claimed = client.post(offer, data={"needs_interpreter": "y", "interpreter_language": "Arabisch",
+                                       "assistance_note": "Komt met de rolstoel."})
+    assert claimed.status_code == 302
+    _db.session.expire_all()
+    new = _bookings()[-1]
+    assert new.id != first.id and new.is_live and new.slot_id == slots[1].id
+    assert (new.booked_by, new.contact_channel) == (BookedBy.SOCIAL_WORKER, ContactChannel.BOOKER)
+    assert (new.social_worker_name, new.social_worker_organisation, new.social_worker_phone,
+            new.social_worker_email) == ("Sara Declercq", "CAW Zuid-West-Vlaanderen", "+3256234567",
+                                         "sara.declercq@caw.example.org")
+    assert (new.client_key, new.client_birth_year) == (first.client_key, 1984)
+    assert (new.phone, new.email) == ("+3256234567", "sara.declercq@caw.example.org")
+    # The letter stays in the client's language; the messages go to the worker in the worker's.
+    assert (new.language, new.booker_language, new.message_language) == ("ar", "nl", "nl")
+    assert (new.household_size, new.needs_interpreter, new.interpreter_language) == (3, True, "Arabisch")
+    assert new.assistance_note == "Komt met de rolstoel."
+    confirmation = _messages()[-1]
+    assert confirmation.recipient == "sara.declercq@caw.example.org" and confirmation.language == "nl"
+    # The worker's list link lists it, and the one-live-booking-per-client index holds.
+    link = _worker_link(client, "sara.declercq@caw.example.org")
+    assert f"~{new.id}" in client.get(link).get_data(as_text=True)
+    again = client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    assert again.status_code == 409 and "U hebt deze kandidaat al ingeschreven" in again.get_data(as_text=True)
+    _db.session.add(Booking(**{c: getattr(new, c) for c in (
+        "moment_id", "slot_id", "contact_name", "phone", "email", "contact_channel", "client_key")},
+        reference="DUP-CLI", token_hash="d" * 64))
+    with pytest.raises(IntegrityError):
+        _db.session.flush()
+
+
+def test_two_clients_of_one_worker_unseated_both_wait(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT, "contact_name": "Marie Vandamme", "language": "nl"})
+    entries = [_unseat(booking) for booking in _bookings()]
+    assert all(entry is not None for entry in entries)
+    assert [e.contact_name for e in entries] == ["Youssef Amrani", "Marie Vandamme"]
+
+
+def test_a_claim_for_a_client_the_worker_booked_again_meanwhile_passes_the_seat_on(client, slots):
+    from inschrijving.booking.services import waitlist
+
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    [first] = _bookings()
+    _unseat(first)
+    _db.session.commit()
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    assert waitlist.offer_freed_seat(slots[1], now=utcnow()) is not None
+    _db.session.commit()
+    claimed = client.post(_offer_link(), data={})
+    assert claimed.status_code == 409 and "U hebt deze kandidaat al ingeschreven" in claimed.get_data(as_text=True)
+    _db.session.expire_all()
+    assert slots[1].booked == 0 and len([b for b in _bookings() if b.is_live]) == 1
+
+
+# The details form on the worker's view of a booking speaks about the client ----------------------------------
+
+
+def _worker_access(client) -> str:
+    link = _worker_link(client, "sara.declercq@caw.example.org")
+    return re.search(r'href="/afspraak/([^"]+)"', client.get(link).get_data(as_text=True)).group(1)
+
+
+def test_the_workers_details_form_speaks_about_the_client_and_the_clients_own_link_to_the_client(client, slots):
+    location = client.post(_url(slots[0]), data={**WORKER, **CLIENT}).headers["Location"]
+    worker_page = client.get(f"/afspraak/{_worker_access(client)}").get_data(as_text=True)
+    for label in ("Naam van de kandidaat", "Telefoonnummer van de kandidaat", "E-mailadres van de kandidaat",
+                  "In welke taal praten we het liefst met de kandidaat?", "Met hoeveel mensen gaat de kandidaat wonen?",
+                  "De kandidaat heeft een tolk nodig", "Bewaar de gegevens van de kandidaat"):
+        assert label in worker_page
+    for label in ("Uw naam", "In welke taal praten we het liefst met u?", "Ik heb een tolk nodig",
+                  "Bewaar mijn gegevens"):
+        assert label not in worker_page
+    # The client has no contact of their own: the worker's is shown as where messages go, not as the client's.
+    assert "Berichten gaan naar" in worker_page
+    assert "U (de kandidaat heeft geen eigen telefoon of e-mail)" in worker_page
+    form_part = worker_page.split('class="correct-details"')[1]
+    assert 'value="+3256234567"' not in form_part and "sara.declercq@caw.example.org" not in form_part
+    client_page = client.get(location.replace("/bevestigd", "?lang=nl")).get_data(as_text=True)
+    assert "Uw naam" in client_page and "Naam van de kandidaat" not in client_page
+    assert "Berichten gaan naar" in client_page and "Sara Declercq" in client_page
+
+
+def test_the_worker_corrects_a_client_left_without_contact_and_the_worker_stays_the_channel(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    access = _worker_access(client)
+    [booking] = _bookings()
+    key = booking.client_key
+    response = client.post(f"/afspraak/{access}/gegevens", data={
+        "contact_name": "Youssef Amrani", "language": "ar", "household_size": "4"})
+    assert response.status_code == 302
+    assert "De gegevens van de kandidaat zijn aangepast." in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    _db.session.expire_all()
+    assert booking.household_size == 4 and booking.contact_channel == ContactChannel.BOOKER
+    assert (booking.phone, booking.email, booking.client_key) == ("+3256234567", "sara.declercq@caw.example.org", key)
+    # A phone of the client's own, filled in by the worker: from now on the client is reached there.
+    client.post(f"/afspraak/{access}/gegevens", data={
+        "contact_name": "Youssef Amrani", "language": "ar", "household_size": "4", "phone": "0470 55 44 33"})
+    _db.session.expire_all()
+    assert (booking.contact_channel, booking.phone, booking.email) == (ContactChannel.OWN, "+32470554433", None)
+    # A client with a contact of their own must keep one: the message is next to the field, in the third person.
+    refused = client.post(f"/afspraak/{access}/gegevens", data={
+        "contact_name": "Youssef Amrani", "language": "ar", "household_size": "4"})
+    assert refused.status_code == 422
+    assert "Geef een telefoonnummer of een e-mailadres" in refused.get_data(as_text=True)
+
+
+def test_a_corrected_client_name_is_a_corrected_client_key_and_a_taken_one_is_refused(client, slots):
+    client.post(_url(slots[0]), data={**WORKER, **CLIENT})
+    client.post(_url(slots[1]), data={**WORKER, **CLIENT, "contact_name": "Marie Vandamme"})
+    youssef, marie = _bookings()
+    access = f"{_worker_access(client).rpartition('~')[0]}~{youssef.id}"
+    fields = {"language": "ar", "household_size": "3"}
+    assert client.post(f"/afspraak/{access}/gegevens",
+                       data={**fields, "contact_name": "Youssef Amrani-Benali"}).status_code == 302
+    _db.session.expire_all()
+    assert youssef.client_key == client_key(booker_phone="+3256234567", client_name="Youssef Amrani-Benali",
+                                            birth_year=1984)
+    # Booked again under the corrected name: the same client, refused; under the old name: someone else now.
+    again = client.post(_url(slots[0]), data={**WORKER, **CLIENT, "contact_name": "Youssef Amrani-Benali"})
+    assert again.status_code == 409
+    # Renamed to another client of the same worker with the same birth year: refused next to the name.
+    refused = client.post(f"/afspraak/{access}/gegevens", data={**fields, "contact_name": "Marie Vandamme"})
+    assert refused.status_code == 409
+    assert "U hebt deze kandidaat al ingeschreven voor deze dag." in refused.get_data(as_text=True)
+    _db.session.expire_all()
+    assert youssef.contact_name == "Youssef Amrani-Benali" and marie.client_key != youssef.client_key
+
+
+def test_the_service_rekeys_a_renamed_client_and_refuses_a_taken_key(slots):
+    from inschrijving.accounts.services.audit import Actor
+    from inschrijving.booking.services.base import DuplicateClient
+    from inschrijving.booking.services.details import CorrectedDetails, correct_details
+
+    reached = {"phone": "+3256234567", "email": "sara@caw.example.org", "contact_channel": ContactChannel.BOOKER,
+               "social_worker_phone": "+3256234567", "client_birth_year": 1984}
+    keys = [client_key(booker_phone="+3256234567", client_name=name, birth_year=1984) for name in ("An", "Bo")]
+    first, _second = (BookingFactory(slot=slots[0], contact_name=name, client_key=key, **reached)
+                      for name, key in zip(("An", "Bo"), keys, strict=True))
+    actor = Actor(user_id=None, label="hulpverlener (lijstlink)", ip=None)
+
+    def corrected(name: str) -> CorrectedDetails:
+        return CorrectedDetails(contact_name=name, phone=first.phone, email=first.email, language="nl",
+                                household_size=2, needs_interpreter=False, interpreter_language=None)
+
+    assert correct_details(first, corrected("Ann"), actor=actor, now=utcnow()) == ["contact_name", "client_key"]
+    assert first.client_key == client_key(booker_phone="+3256234567", client_name="Ann", birth_year=1984)
+    with pytest.raises(DuplicateClient):
+        correct_details(first, corrected("bo"), actor=actor, now=utcnow())
+    assert first.contact_name == "Ann"

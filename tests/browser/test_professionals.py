@@ -218,3 +218,76 @@ def test_the_coordinator_sees_the_registrations_and_checks_attendance_by_clickin
     click(page, "main form button[type=submit] >> text=Toch aanmelden")
     assert "Aanwezig" in page.locator("tr", has_text="Koen Aanwezig").inner_text()
     shoot(page, "planning-aanwezigheid-1280")
+
+
+@pytest.fixture(scope="module")
+def own_moment_id(live_server: LiveServer) -> int:
+    """A moment of this test's own, so the hours the session's other tests filled do not matter."""
+    from inschrijving.extensions import db
+    from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
+
+    with live_server.app.app_context():
+        moment = MomentFactory(held_on=date.today() + timedelta(days=28), location_name="Sociaal Huis Menen",
+                               address="Grote Markt 1, 8930 Menen")
+        OpeningBlockFactory(moment=moment)
+        SlotFactory.create_batch(2, moment=moment)
+        db.session.commit()
+        moment_id = moment.id
+        db.session.remove()
+    return moment_id
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_worker_corrects_a_clients_details_and_claims_the_seat_offered_after_new_hours(new_page, live_server,
+                                                                                       own_moment_id, width):
+    """The worker's list link from the mail, the booking, the details form about the client; then the client's
+    hour goes away with new opening hours, the seat offer comes to the worker, and the claim books on behalf again."""
+    from inschrijving.booking.models import BookedBy, Booking, ContactChannel
+    from inschrijving.booking.services import lifecycle, waitlist
+    from inschrijving.db_types import utcnow
+    from inschrijving.extensions import db
+    from tests.factories.accounts import UserFactory
+
+    page = new_page(width=width)
+    work_email, name = f"jo.gegevens{width}@caw.example.org", f"Samira Gegevens {width}"
+    page.goto("/")
+    click(page, f'main a[href="/inschrijven/{own_moment_id}"]')
+    _book_client(page, live_server, slot_index=0, name=name, birth_year="1975", width=width, work_email=work_email,
+                 work_phone="056 11 22 33")
+    click(page, "main a >> text=Alle afspraken die u maakte, in één lijst")
+    page.locator("#email").fill(work_email)
+    click(page, "main form button[type=submit]")
+    page.goto(mailed_link(live_server, work_email, r"/hulpverleners/mijn-afspraken/[\w.\-]+"))
+    click(page, f'main a[aria-label="Beheren: {name}"]')
+    page.locator("main summary >> text=Gegevens aanpassen").click()
+    form = page.locator("main details.correct-details form")
+    for label in ("Naam van de kandidaat", "Telefoonnummer van de kandidaat", "Met hoeveel mensen gaat de kandidaat",
+                  "De kandidaat heeft een tolk nodig"):
+        assert label in form.inner_text()
+    assert "Uw naam" not in form.inner_text() and form.locator("#phone").input_value() == ""
+    shoot(page, f"worker-gegevens-{width}")
+    form.locator("#household_size").fill("4")
+    click(page, "main form button >> text=Bewaar de gegevens van de kandidaat")
+    assert "De gegevens van de kandidaat zijn aangepast." in page.content()
+    shoot(page, f"worker-gegevens-bewaard-{width}")
+    # New opening hours leave no seat for the client; a seat frees up and is offered to the worker.
+    with live_server.app.app_context():
+        booking = db.session.scalars(sa.select(Booking).where(Booking.contact_name == name)).one()
+        lifecycle.unseat_for_new_times(booking, actor=UserFactory(), ip=None, now=utcnow())
+        assert waitlist.offer_freed_seat(booking.slot, now=utcnow()) is not None
+        db.session.commit()
+        db.session.remove()
+    page.goto(mailed_link(live_server, work_email, r"/aanbod/[\w-]+"))
+    assert page.locator("h1").inner_text() == f"Er is een plaats voor {name}"
+    shoot(page, f"worker-aanbod-{width}")
+    click(page, "main form button >> text=Ja, neem deze plaats voor de kandidaat")
+    assert f"De afspraak voor {name} is gemaakt" in page.content()
+    shoot(page, f"worker-aanbod-bevestigd-{width}")
+    with live_server.app.app_context():
+        new = db.session.scalars(sa.select(Booking).where(Booking.contact_name == name, Booking.is_live)).one()
+        assert (new.booked_by, new.contact_channel, new.social_worker_email) == (
+            BookedBy.SOCIAL_WORKER, ContactChannel.BOOKER, work_email)
+        assert new.household_size == 4 and new.client_birth_year == 1975
+        db.session.remove()
+    if width == 320:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320

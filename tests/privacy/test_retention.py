@@ -96,7 +96,7 @@ def test_statistics_survive_the_purge(db):
     BookingFactory(slot=slot, status=BookingStatus.CHECKED_IN)
     BookingFactory(slot=slot, status=BookingStatus.NO_SHOW)
     BookingFactory(slot=slot, cancelled=True)
-    WaitlistEntryFactory(moment=moment)
+    WaitlistEntryFactory(moment=moment, client_key="c" * 64)
     _household(moment, status=ChoiceStatus.REFUSED)
     db.session.commit()
     before = statistics_queries.moment_stats([moment])[0]
@@ -110,6 +110,7 @@ def test_statistics_survive_the_purge(db):
     assert (after.booked, after.came, after.no_show, after.cancelled, after.waiting) == expected
     assert _count(db, Booking, Booking.email.is_not(None)) == 0
     assert _count(db, WaitlistEntry, WaitlistEntry.email.is_not(None)) == 0
+    assert _count(db, WaitlistEntry, WaitlistEntry.client_key.is_not(None)) == 0
 
 
 def test_old_outbox_messages_go(db):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from inschrijving.booking.models import BookedBy, Booking, ContactChannel, ReachBy, message_language
@@ -40,6 +40,11 @@ class ContactDetails:
     reach_by: ReachBy = ReachBy.BOTH
     # The language of the pages the booker used (a client booked by someone else).
     booker_language: str | None = None
+
+    @classmethod
+    def of_booking(cls, booking: Booking) -> ContactDetails:
+        """The details a booking was made with, to make it again (a claim for a booking that was unseated)."""
+        return cls(**{field.name: getattr(booking, field.name) for field in fields(cls)})
 
     @property
     def message_language(self) -> str:
@@ -88,6 +93,10 @@ class DuplicateContact(BookingError):
     def __init__(self, existing: Booking):
         super().__init__(existing.id)
         self.existing = existing
+
+
+class DuplicateClient(DuplicateContact):
+    """A client reached through their booker (same booker, name and birth year) already holds a live booking."""
 
 
 class BookingNotChangeable(BookingError):

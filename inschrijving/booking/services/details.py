@@ -2,7 +2,9 @@
 
 The same checks as booking (the form shares its fields with the booking form); the one extra rule is the
 booking's: a phone number or e-mail address another live booking of the moment holds is refused, as when
-booking. The change is audited (which fields, never their values) and staff read it from the booking row.
+booking. A client reached through their booker is known by booker, name and birth year (`client_key`): a
+corrected name gives a new key, refused when another live booking of the moment holds it. The change is audited
+(which fields, never their values) and staff read it from the booking row.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from datetime import datetime
 from inschrijving.accounts.services.audit import Actor, audit
 from inschrijving.booking import queries
 from inschrijving.booking.models import Booking, ContactChannel
-from inschrijving.booking.services.base import BookingNotChangeable, DuplicateContact
+from inschrijving.booking.services.base import BookingNotChangeable, DuplicateClient, DuplicateContact
+from inschrijving.booking.services.clients import client_key
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ def correct_details(booking: Booking, details: CorrectedDetails, *, actor: Actor
                                                         exclude_id=booking.id)
         if existing is not None:
             raise DuplicateContact(existing)
+    new_key = _corrected_client_key(booking, details)
     changed = [name for name in FIELDS if getattr(booking, name) != getattr(details, name)]
     if not changed:
         return []
@@ -56,7 +60,27 @@ def correct_details(booking: Booking, details: CorrectedDetails, *, actor: Actor
         if "phone" in changed:
             # A new number has neither refused an SMS nor asked to stop them.
             booking.sms_refused_at = booking.sms_opted_out_at = None
+    if new_key != booking.client_key and booking.contact_channel == ContactChannel.BOOKER:
+        booking.client_key = new_key
+        changed.append("client_key")
     booking.updated_at = now
     audit(actor, "booking.details_corrected", object_type="booking", object_id=booking.id,
           detail={"fields": changed})
     return changed
+
+
+def _corrected_client_key(booking: Booking, details: CorrectedDetails) -> str | None:
+    """The key of a client still reached through their booker after the correction: booker's phone, the (maybe
+    corrected) name and birth year. A name another live booking of the moment holds as that booker's client is
+    refused, as when booking (the index `uq_bookings_live_client` would refuse it too)."""
+    stays_with_booker = (details.phone, details.email) == (booking.phone, booking.email)
+    if booking.contact_channel != ContactChannel.BOOKER or not stays_with_booker:
+        return booking.client_key
+    key = client_key(booker_phone=booking.social_worker_phone, client_name=details.contact_name,
+                     birth_year=booking.client_birth_year)
+    if key != booking.client_key:
+        existing = queries.get_live_booking_for_person(booking.moment_id, phone=None, email=None, client_key=key,
+                                                       exclude_id=booking.id)
+        if existing is not None:
+            raise DuplicateClient(existing)
+    return key

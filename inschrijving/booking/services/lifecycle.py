@@ -16,7 +16,7 @@ the acting user and their address and write their own audit event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -99,7 +99,8 @@ def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
         raise OfferGone()
     db.session.refresh(entry)
     slot = entry.offered_slot
-    existing = queries.get_live_booking_for_contact(slot.moment_id, phone=entry.phone, email=entry.email)
+    existing = queries.get_live_booking_for_person(slot.moment_id, phone=entry.phone, email=entry.email,
+                                                   client_key=entry.client_key)
     if existing is not None:
         # They booked an hour themselves meanwhile. Holding this seat until the offer runs out would only
         # keep it from the next person, so it goes on now; the entry points at the booking they have.
@@ -107,18 +108,29 @@ def claim_offer(token: str, *, now: datetime, needs_interpreter: bool = False,
         seats.release_seat(slot.id, entry.seats)
         waitlist.offer_freed_seat(slot, now=now)
         raise AlreadyBooked(existing)
-    details = ContactDetails(
-        contact_name=entry.contact_name, phone=entry.phone, email=entry.email, language=entry.language,
-        household_size=entry.household_size, needs_interpreter=needs_interpreter,
-        interpreter_language=interpreter_language, assistance_note=assistance_note,
-        # An info moment's professional: their organisation and attendees, as they joined the waiting list.
-        seats=entry.seats, organisation=entry.organisation,
-        booked_by=BookedBy.SOCIAL_WORKER if slot.moment.is_info else BookedBy.SELF,
-    )
+    details = _claimed_details(entry, needs_interpreter=needs_interpreter,
+                               interpreter_language=interpreter_language, assistance_note=assistance_note)
     # The seats were taken when the offer was made (`waitlist.offer_freed_seat`): the booking only fills them.
     issued = new_booking.insert_booking(SeatTarget.of(slot), details=details, now=now, take_seat_first=False)
     entry.booking_id = issued.booking_id
     return issued
+
+
+def _claimed_details(entry: WaitlistEntry, *, needs_interpreter: bool, interpreter_language: str | None,
+                     assistance_note: str | None) -> ContactDetails:
+    """The claim form's answers, and who waits: an entry made for an unseated booking makes that booking again
+    as it was made (on behalf of a client: booker, channel, client identity, the client's and booker's languages)."""
+    answers = {"needs_interpreter": needs_interpreter, "interpreter_language": interpreter_language,
+               "assistance_note": assistance_note}
+    if entry.replaces_booking is not None and entry.replaces_booking.anonymised_at is None:
+        return replace(ContactDetails.of_booking(entry.replaces_booking), **answers)
+    return ContactDetails(
+        contact_name=entry.contact_name, phone=entry.phone, email=entry.email, language=entry.language,
+        household_size=entry.household_size, client_key=entry.client_key, **answers,
+        # An info moment's professional: their organisation and attendees, as they joined the waiting list.
+        seats=entry.seats, organisation=entry.organisation,
+        booked_by=BookedBy.SOCIAL_WORKER if entry.offered_slot.moment.is_info else BookedBy.SELF,
+    )
 
 
 # --- moving -------------------------------------------------------------------------------------
@@ -273,10 +285,13 @@ def unseat_for_new_times(booking: Booking, *, actor: User, ip: str | None, now: 
     _cancel(booking, now=now)
     entry = None
     if booking.email:
+        # The entry is written to where the booking was (a client's booker: in the booker's language), waits
+        # as the client (`client_key`), and points at the booking, which a claim of the offer makes again.
         details = ContactDetails(contact_name=booking.contact_name, phone=booking.phone, email=booking.email,
-                                 language=booking.message_language, household_size=booking.household_size)
+                                 language=booking.message_language, household_size=booking.household_size,
+                                 client_key=booking.client_key)
         try:
-            entry = waitlist.join_waitlist(booking.moment, details=details, now=booking.created_at)
+            entry = waitlist.join_waitlist(booking.moment, details=details, now=booking.created_at, replaces=booking)
         except AlreadyWaiting:
             entry = None
     notices.queue_unseated(booking, now=now, on_waitlist=entry is not None)

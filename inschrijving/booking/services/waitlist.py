@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from inschrijving.booking.models import WaitlistEntry, WaitlistStatus
+from inschrijving.booking.models import Booking, WaitlistEntry, WaitlistStatus
 from inschrijving.booking.services import notices, seats
 from inschrijving.booking.services.base import AlreadyWaiting, ContactDetails, SlotFull, WaitlistError
 from inschrijving.extensions import db
@@ -26,21 +26,31 @@ class Offer:
     token: str
 
 
-def join_waitlist(moment: RegistrationMoment | None, *, details: ContactDetails, now: datetime) -> WaitlistEntry:
-    """Put a candidate on a moment's waiting list, or (moment None) on the list for the next moment."""
+def join_waitlist(moment: RegistrationMoment | None, *, details: ContactDetails, now: datetime,
+                  replaces: Booking | None = None) -> WaitlistEntry:
+    """Put a candidate on a moment's waiting list, or (moment None) on the list for the next moment.
+
+    `replaces`: the booking new opening hours unseated, which a claim of the offer makes again. A client
+    reached through their booker (`details.client_key`) is already waiting only as that client: the booker's
+    work contact is the channel of several clients.
+    """
     if moment is None and not details.email:
         raise WaitlistError("the news of a new date goes by e-mail")
     if not details.email and not sms.is_mobile(details.phone):
         # Offers expire within hours; only an SMS or an e-mail reaches people that fast without staff calling round.
         raise WaitlistError("a mobile number or an e-mail address is needed")
     moment_id = moment.id if moment is not None else None
-    same_contact = [column == value for column, value in ((WaitlistEntry.email, details.email),
-                                                          (WaitlistEntry.phone, details.phone)) if value]
+    if details.client_key:
+        same_person = WaitlistEntry.client_key == details.client_key
+    else:
+        same_person = sa.and_(WaitlistEntry.client_key.is_(None), sa.or_(*[
+            column == value for column, value in ((WaitlistEntry.email, details.email),
+                                                  (WaitlistEntry.phone, details.phone)) if value]))
     already = db.session.scalar(
         sa.select(WaitlistEntry.id).where(
             WaitlistEntry.moment_id.is_(None) if moment_id is None else WaitlistEntry.moment_id == moment_id,
             WaitlistEntry.status.in_((WaitlistStatus.WAITING, WaitlistStatus.OFFERED)),
-            sa.or_(*same_contact),
+            same_person,
         )
     )
     if already:
@@ -55,6 +65,8 @@ def join_waitlist(moment: RegistrationMoment | None, *, details: ContactDetails,
         household_size=details.household_size,
         organisation=details.organisation,
         seats=details.seats,
+        client_key=details.client_key,
+        replaces_booking=replaces,
         created_at=now,
     )
     db.session.add(entry)

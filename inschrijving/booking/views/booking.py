@@ -89,7 +89,7 @@ def _book(moment_id: int, slot_id: int, form: BookingForm, *, template: str):
                 abort(404)
             return _closed_page(exc.moment, exc.reason, 409)
         if isinstance(exc, DuplicateContact) and isinstance(form, ClientBookingForm):
-            return _client_duplicate_page(exc.existing.moment, form)
+            return client_duplicate_page(exc.existing.moment, reached_directly=form.reached_directly)
         if isinstance(exc, DuplicateContact):
             return duplicate_page(exc.existing.moment, phone=form.phone_e164,
                                    email=form.email_normalised)
@@ -115,9 +115,9 @@ def _booking_form(moment_id: int, slot_id: int, form: BookingForm, *, just_fille
                            alternatives=alternatives), 409 if form.is_submitted() and slot_full else 200
 
 
-def _client_duplicate_page(moment: RegistrationMoment, form: ClientBookingForm):
+def client_duplicate_page(moment: RegistrationMoment, *, reached_directly: bool):
     """A client who holds a booking for the moment already. Says nothing of who booked it, or when."""
-    return render_template("booking/client_duplicate.html", moment=moment, reached_directly=form.reached_directly,
+    return render_template("booking/client_duplicate.html", moment=moment, reached_directly=reached_directly,
                            woonclub_phone=current_app.config.get("WOONCLUB_PHONE")), 409
 
 

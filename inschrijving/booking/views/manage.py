@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.booking import queries
 from inschrijving.booking.forms import (
+    ClientDetailsForm,
     ConfirmForm,
     DetailsForm,
     MoveForm,
@@ -25,6 +26,7 @@ from inschrijving.booking.services.base import (
     BookingClosed,
     BookingError,
     BookingNotChangeable,
+    DuplicateClient,
     DuplicateContact,
     SameSlot,
     SlotFull,
@@ -49,7 +51,14 @@ def manage(token: str):
     booking = _booking_or_404(token)
     if booking.moment.is_info:
         return redirect(url_for("professionals.manage", token=token))
-    return _manage_page(booking, token, DetailsForm(obj=booking))
+    return _manage_page(booking, token, _details_form(booking, token, obj=booking))
+
+
+def _details_form(booking: Booking, token: str, obj: Booking | None = None) -> DetailsForm:
+    # Opened from the worker's list, the form asks the worker about the client (in the third person).
+    if worker_access.is_access_token(token):
+        return ClientDetailsForm(obj=obj, booking=booking)
+    return DetailsForm(obj=obj)
 
 
 def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 200):
@@ -67,20 +76,28 @@ def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 
 def correct_details(token: str):
     """Let the candidate correct their contact details, household size, language and interpreter need."""
     booking = _booking_or_404(token)
-    form = DetailsForm()
+    form = _details_form(booking, token)
     if not form.validate_on_submit():
         return _manage_page(booking, token, form, 422)
     try:
         details.correct_details(booking, form.corrected(), actor=_candidate(token), now=utcnow())
-    except DuplicateContact:
+    except DuplicateContact as exc:
         db.session.rollback()
-        form.phone.errors = [_("Dit telefoonnummer of e-mailadres hoort al bij een andere afspraak op die dag.")]
+        _refuse_duplicate(form, exc)
         return _manage_page(booking, token, form, 409)
     except BookingNotChangeable:
         abort(409)
     db.session.commit()
-    flash(_("Uw gegevens zijn aangepast."), "success")
+    flash(_("De gegevens van de kandidaat zijn aangepast.") if isinstance(form, ClientDetailsForm)
+          else _("Uw gegevens zijn aangepast."), "success")
     return redirect(url_for(".manage", token=token, _anchor="main"))
+
+
+def _refuse_duplicate(form: DetailsForm, exc: DuplicateContact) -> None:
+    if isinstance(exc, DuplicateClient):
+        form.contact_name.errors = [_("U hebt deze kandidaat al ingeschreven voor deze dag.")]
+    else:
+        form.phone.errors = [_("Dit telefoonnummer of e-mailadres hoort al bij een andere afspraak op die dag.")]
 
 
 def _candidate(token: str) -> Actor:
