@@ -145,7 +145,7 @@ def main() -> None:
         while True:
             # As the portal's progress page does: each step is a request that loads the moment's dossiers.
             dossiers = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id, details=False)]
-            remaining = sections.ensure_sections(dossiers, now=packets_now(), limit=5)
+            remaining = sections.ensure_sections(dossiers, now=packets_now(), limit=sections.SECTIONS_PER_STEP)
             db.session.commit()
             done += 1
             if remaining == 0:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import gc
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -51,14 +54,66 @@ class _InMemoryFetcher(_StaticOnlyFetcher):
 MEMORY_SCHEME = "memory:"
 
 
+# WeasyPrint lays out in CSS pixels; a PDF counts in points (1 px = 0.75 pt).
+_POINTS_PER_PX = 0.75
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where an element with an id starts: its page (0-based), its box there in points (x0, y0, x1, y1; bottom left)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+
+
+def _html(html: str, resources: Mapping[str, tuple[bytes, str]] | None) -> HTML:
+    base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
+    fetcher = _InMemoryFetcher(resources) if resources else _StaticOnlyFetcher()
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+
+
 def html_to_pdf(html: str, resources: Mapping[str, tuple[bytes, str]] | None = None) -> bytes:
     """Render an HTML string to PDF bytes, with our static folder as the base for relative URLs.
 
     `resources` maps a name to (bytes, media type): the HTML refers to it as `memory:<name>`.
     """
-    base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
-    fetcher = _InMemoryFetcher(resources) if resources else _StaticOnlyFetcher()
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    return _html(html, resources).write_pdf()
+
+
+def html_to_pdf_with_anchors(
+    html: str, resources: Mapping[str, tuple[bytes, str]] | None = None
+) -> tuple[bytes, dict[str, Anchor]]:
+    """Render an HTML string to PDF bytes (as `html_to_pdf`), and where each element with an id starts.
+
+    Meant for documents of several parts, cut apart afterwards (`rendering.pdfsplit`).
+    """
+    document = _html(html, resources).render()
+    anchors = {}
+    for index, page in enumerate(document.pages):
+        for name, (x0, y0, x1, y1) in page.anchors.items():
+            if name not in anchors:  # an element that runs over pages is named on each: the first counts
+                bottom, top = page.height - y1, page.height - y0
+                anchors[name] = Anchor(index, tuple(v * _POINTS_PER_PX for v in (x0, bottom, x1, top)))
+    return document.write_pdf(), anchors
+
+
+@contextlib.contextmanager
+def collections_after() -> Iterator[None]:
+    """No cyclic garbage collection inside the block; the next one after it finds the block's garbage.
+
+    For a bounded batch of renders (a cold packet's step). WeasyPrint's boxes live as long as the render:
+    every collection in it finds them alive and promotes them, and once enough have been promoted Python
+    walks the whole process's heap in a full collection. In a cold packet's steps that cost a sixth of
+    every section (21 ms of 121 ms, docs/performance.md). The block's garbage waits for one collection.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def render_pdf(template_name: str, **context: Any) -> bytes:

@@ -6,6 +6,7 @@ import hashlib
 import io
 import zipfile
 
+import pikepdf
 import pytest
 from pypdf import PdfReader, PdfWriter
 
@@ -14,11 +15,13 @@ from inschrijving.dossiers.models import DossierStatus
 from inschrijving.landlords.models import DossierSection
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, sections
-from inschrijving.rendering import pdfmerge
+from inschrijving.rendering import pdfmerge, storage
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier, withdraw
 from tests.factories.planning import MomentFactory
+from tests.rendering.test_pdffont import pdftotext
 from tests.rendering.test_pdfmerge import encrypted
+from tests.rendering.test_pdfsplit import images
 
 
 @pytest.fixture(autouse=True)
@@ -106,8 +109,8 @@ def test_unchanged_dossiers_are_not_rendered_again(app, db, monkeypatch):
     dossiers = [shared_dossier(moment, [landlord]) for _ in range(3)]
     _packet(db, landlord, moment)
     rendered = []
-    original = sections.render_section_pdf
-    monkeypatch.setattr(sections, "render_section_pdf", lambda d: rendered.append(d.id) or original(d))
+    original = sections.render_sections_pdf
+    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: rendered.extend(d.id for d in ds) or original(ds))
 
     _packet(db, landlord, moment)
     assert rendered == []
@@ -164,8 +167,8 @@ def test_a_download_renders_nothing_when_every_section_is_cached(app, db, monkey
     first = shared_dossier(moment, [landlord])
     second = shared_dossier(moment, [landlord])
     renders = []
-    original = sections.render_section_pdf
-    monkeypatch.setattr(sections, "render_section_pdf", lambda *a, **k: renders.append(1) or original(*a, **k))
+    original = sections.render_sections_pdf
+    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: renders.extend(1 for _d in ds) or original(ds))
 
     def download():
         choices = shared_queries.moment_choices(landlord.id, moment.id)
@@ -336,3 +339,23 @@ def test_the_page_footer_is_worded_through_gettext(app, db, monkeypatch):
     assert f"PAGINA 1 VAN {total}" in reader.pages[0].extract_text()
     assert f"PAGINA {total} VAN {total}" in reader.pages[-1].extract_text()
     assert "flask" not in {name.split(".")[0] for name in vars(pdfmerge) if not name.startswith("_")}
+
+
+def test_sections_rendered_together_read_as_each_rendered_alone_with_their_scans_as_stored(app, db):
+    # A cold build's step renders its dossiers' data pages in one document and cuts it apart.
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossiers = [shared_dossier(moment, [landlord], last_name=name) for name in ("Aerts", "Bauwens", "Claes")]
+    add_document(dossiers[1], scan_jpeg("tweede scan"), filename="tweede.jpg")
+
+    together = sections.render_sections_pdf(dossiers)
+
+    for dossier, (pdf, pages) in zip(dossiers, together, strict=True):
+        alone, alone_pages = sections.render_section_pdf(dossier)
+        assert pages == alone_pages == 1 + len(dossier.documents)  # the data page, then a page per scan
+        assert pdftotext(pdf) == pdftotext(alone)
+        assert dossier.reference_tenant.last_name in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        stored = [storage.load(d.storage_key) for d in sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))]
+        with pikepdf.open(io.BytesIO(pdf)) as opened:
+            embedded = [image.read_raw_bytes() for page in opened.pages[1:] for image in images(page)]
+        assert embedded == stored  # each upright scan as it is
