@@ -124,7 +124,8 @@ def main() -> None:
                 bodies, head = [], ""
                 for dossier in dossiers:
                     documents = sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))
-                    scans = [(d, data_uri(sections._scan_jpeg(sections.storage.load(d.storage_key)))) for d in documents]
+                    loaded = [(d, sections.storage.load(d.storage_key)) for d in documents]
+                    scans = [(d, data_uri(sections._scan_jpeg(data))) for d, data in loaded]
                     html = sections.section_html(dossier, documents, scans, [], {})
                     head = html.split("<body>", 1)[0]
                     bodies.append(re.search(r"<body>(.*)</body>", html, re.S).group(1))
