@@ -359,3 +359,17 @@ def test_sections_rendered_together_read_as_each_rendered_alone_with_their_scans
         with pikepdf.open(io.BytesIO(pdf)) as opened:
             embedded = [image.read_raw_bytes() for page in opened.pages[1:] for image in images(page)]
         assert embedded == stored  # each upright scan as it is
+
+
+def test_more_missing_sections_than_a_step_are_rendered_a_step_at_a_time(app, db, monkeypatch):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossiers = [shared_dossier(moment, [landlord], scan=False) for _ in range(sections.SECTIONS_PER_STEP + 2)]
+    documents = []
+    original = sections.render_sections_pdf
+    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: documents.append(len(ds)) or original(ds))
+
+    assert sections.ensure_sections(dossiers, now=utcnow()) == 0
+
+    assert documents == [sections.SECTIONS_PER_STEP, 2]  # no document grows with the moment
+    assert sections.missing_sections(dossiers) == []

@@ -433,9 +433,14 @@ def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | 
     """Render the missing sections (at most `limit`); return how many are still missing afterwards."""
     missing = missing_sections(dossiers)
     todo = missing if limit is None else missing[:limit]
-    _load_for_rendering(todo)
-    for dossier, (pdf, pages) in zip(todo, render_sections_pdf(todo), strict=True):
-        store_section(dossier, pdf, pages, now=now)
+    # A step's sections are rendered in one document; more than a step's worth (a packet asked for
+    # without its progress page) go a step at a time, so no document grows with the moment.
+    for start in range(0, len(todo), SECTIONS_PER_STEP):
+        step = todo[start : start + SECTIONS_PER_STEP]
+        with collections_after():
+            _load_for_rendering(step)
+            for dossier, (pdf, pages) in zip(step, render_sections_pdf(step), strict=True):
+                store_section(dossier, pdf, pages, now=now)
     return len(missing) - len(todo)
 
 
