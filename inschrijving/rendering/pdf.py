@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcher
 
 
 class ForbiddenResource(ValueError):
@@ -37,23 +37,6 @@ class _StaticOnlyFetcher(URLFetcher):
         raise ForbiddenResource(url)
 
 
-class _InMemoryFetcher(_StaticOnlyFetcher):
-    # Pictures handed over as bytes (`memory:<name>` in the HTML): no data URI of hundreds of kB for
-    # the HTML parser to scan and for base64 to encode and decode again (a tenth of a section's cost).
-    def __init__(self, resources: Mapping[str, tuple[bytes, str]]):
-        super().__init__()
-        self._resources = resources
-
-    def fetch(self, url: str, headers: Any = None):
-        if url.startswith(MEMORY_SCHEME):
-            data, mime_type = self._resources[url.removeprefix(MEMORY_SCHEME)]
-            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime_type})
-        return super().fetch(url, headers)
-
-
-MEMORY_SCHEME = "memory:"
-
-
 # WeasyPrint lays out in CSS pixels; a PDF counts in points (1 px = 0.75 pt).
 _POINTS_PER_PX = 0.75
 
@@ -66,28 +49,22 @@ class Anchor:
     box: tuple[float, float, float, float]
 
 
-def _html(html: str, resources: Mapping[str, tuple[bytes, str]] | None) -> HTML:
+def _html(html: str) -> HTML:
     base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
-    fetcher = _InMemoryFetcher(resources) if resources else _StaticOnlyFetcher()
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return HTML(string=html, base_url=base_url, url_fetcher=_StaticOnlyFetcher())
 
 
-def html_to_pdf(html: str, resources: Mapping[str, tuple[bytes, str]] | None = None) -> bytes:
-    """Render an HTML string to PDF bytes, with our static folder as the base for relative URLs.
-
-    `resources` maps a name to (bytes, media type): the HTML refers to it as `memory:<name>`.
-    """
-    return _html(html, resources).write_pdf()
+def html_to_pdf(html: str) -> bytes:
+    """Render an HTML string to PDF bytes, with our static folder as the base for relative URLs."""
+    return _html(html).write_pdf()
 
 
-def html_to_pdf_with_anchors(
-    html: str, resources: Mapping[str, tuple[bytes, str]] | None = None
-) -> tuple[bytes, dict[str, Anchor]]:
+def html_to_pdf_with_anchors(html: str) -> tuple[bytes, dict[str, Anchor]]:
     """Render an HTML string to PDF bytes (as `html_to_pdf`), and where each element with an id starts.
 
     Meant for documents of several parts, cut apart afterwards (`rendering.pdfsplit`).
     """
-    document = _html(html, resources).render()
+    document = _html(html).render()
     anchors = {}
     for index, page in enumerate(document.pages):
         for name, (x0, y0, x1, y1) in page.anchors.items():

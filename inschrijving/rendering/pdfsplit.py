@@ -1,49 +1,64 @@
-"""One rendered document cut into several PDFs, with JPEG pictures drawn into it and PDFs appended (pikepdf).
+"""One rendered document cut into several PDFs, each with its scan pages drawn directly and its PDFs appended.
 
 Knows no domain. Several parts rendered in one WeasyPrint document cost a good third less than each on its own
-(the stylesheet, fonts and PDF writing are paid once), and a scan costs WeasyPrint far more as a picture than as
-an empty box of its size: so the HTML holds a placeholder (`placeholder_svg`, laid out exactly as the picture
-would be), and the JPEG is drawn into that box here, its bytes as they are (/DCTDecode), as WeasyPrint embeds a
-JPEG. Each part is then saved on its own, with its pictures and the pages of its appended PDFs.
+(the stylesheet, fonts and PDF writing are paid once). A scan's page is written here as PDF operators: a caption
+(a bold label, then the details) above the JPEG, its bytes as they are (/DCTDecode, as WeasyPrint embeds a JPEG),
+laid out as `.scan-page` in templates/pdf/_packet_style.html lays it out; WeasyPrint needs about 5 ms for such a
+page, this a fraction of one. Text is written in DejaVu Sans subsets (`pdffont`), right-to-left names shaped.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from inschrijving.rendering.pdfmerge import pdf_bytes
+from inschrijving.rendering import pdffont
+from inschrijving.rendering.pdfmerge import pdf_bytes, pdf_string
+
+# The page as templates/pdf/_packet_style.html sets it, in points: A4 as WeasyPrint writes it, the page margins
+# (18 mm top, 16 mm sides), the 8 px a section's first page gets from `.dossier` on its sides, 9.5 pt text in
+# lines of 1.35, 2 mm under the caption, a scan at most the text's width and 240 mm high (1 px = 0.75 pt).
+_MM = 72 / 25.4
+_PX = 0.75
+_PAGE = (595.275591, 841.889764)
+_LEFT = 16 * _MM + 8 * _PX
+_WIDTH = _PAGE[0] - 2 * _LEFT
+_TOP = _PAGE[1] - 18 * _MM
+_SIZE = 9.5
+_LINE = 1.35 * _SIZE
+_GAP = 2 * _MM
+_MAX_HEIGHT = 240 * _MM
+_COLOUR = b"0.066667 0.066667 0.066667 rg"  # #111
+# Names in Latin scripts share one subset, so that a moment's sections do not each make their own.
+_LATIN = "".join(map(chr, range(0xC0, 0x180)))
 
 
 @dataclass(frozen=True)
-class Picture:
-    """A JPEG (RGB or grey) to draw into a box on a page of the document: PDF points (x0, y0, x1, y1), bottom left."""
+class ScanPage:
+    """A scan on a page of its own (an upright RGB or grey JPEG), under its caption: a bold label, then details."""
 
     jpeg: bytes
     width: int
     height: int
     grey: bool
-    page: int
-    box: tuple[float, float, float, float]
+    label: str
+    details: str
 
 
 @dataclass(frozen=True)
 class Part:
-    """The document's pages [first_page, end_page) with their pictures, then the pages of the appended PDFs."""
+    """The document's pages [first_page, end_page), then its scan pages, then the pages of its appended PDFs."""
 
     first_page: int
     end_page: int | None  # None: to the end of the document
-    pictures: Sequence[Picture] = ()
+    scans: Sequence[ScanPage] = ()
     appended: Sequence[bytes] = ()
-
-
-def placeholder_svg(width: int, height: int) -> bytes:
-    """An empty picture of this many pixels: the HTML lays it out as it would the JPEG (1 px per CSS px)."""
-    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'.encode()
 
 
 def split(document: bytes, parts: Sequence[Part]) -> list[tuple[bytes, int]]:
@@ -56,8 +71,11 @@ def split(document: bytes, parts: Sequence[Part]) -> list[tuple[bytes, int]]:
         for part in parts:
             with pikepdf.new() as out:
                 out.pages.extend(source.pages[part.first_page : part.end_page])
-                for number, picture in enumerate(part.pictures):
-                    _draw(out, out.pages[picture.page - part.first_page], picture, f"/GIScan{number}")
+                if part.scans:
+                    fonts = _CaptionFonts(part.scans)
+                    font_dictionary = fonts.dictionary(out)
+                    for scan in part.scans:
+                        _add_scan_page(out, scan, fonts, font_dictionary)
                 for appended in part.appended:
                     with pikepdf.open(io.BytesIO(appended), inherit_page_attributes=False) as pdf:
                         out.pages.extend(pdf.pages)
@@ -65,18 +83,101 @@ def split(document: bytes, parts: Sequence[Part]) -> list[tuple[bytes, int]]:
     return results
 
 
-def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, picture: Picture, name: str) -> None:
-    image = pikepdf.Stream(pdf, picture.jpeg)
+class _CaptionFonts:
+    """The bold (/GIB) and regular (/GIR) fonts of the captions: DejaVu Sans subsets, Helvetica without them."""
+
+    def __init__(self, scans: Sequence[ScanPage]):
+        self.bold = pdffont.subset(True, "".join(scan.label for scan in scans))
+        self.regular = pdffont.subset(False, "".join(scan.details for scan in scans) + _LATIN)
+        self.embedded = self.bold is not None and self.regular is not None
+
+    def show(self, text: str, bold: bool) -> bytes:
+        if not self.embedded:
+            return pdf_string(text) + b" Tj"
+        return (self.bold if bold else self.regular).show(text)
+
+    def width(self, text: str, bold: bool) -> float:
+        if not self.embedded:
+            return len(text) * 0.5 * _SIZE  # Helvetica averages about half an em
+        return (self.bold if bold else self.regular).width(text, _SIZE)
+
+    def first_baseline(self) -> float:
+        """How far below the caption's top its first baseline lies (the line's half-leading, then the ascent)."""
+        ascent, descent = (self.regular.ascent, self.regular.descent) if self.embedded else (718.0, -207.0)
+        return (_LINE - (ascent - descent) * _SIZE / 1000) / 2 + ascent * _SIZE / 1000
+
+    def dictionary(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
+        """Both fonts, added once to the PDF and shared by its scan pages."""
+        if self.embedded:
+            bold, regular = _font(pdf, self.bold), _font(pdf, self.regular)
+        else:
+            bold, regular = (
+                pdf.make_indirect(
+                    Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name(base), Encoding=Name.WinAnsiEncoding)
+                )
+                for base in ("/Helvetica-Bold", "/Helvetica")
+            )
+        return pdf.make_indirect(Dictionary(GIB=bold, GIR=regular))
+
+
+def _font(pdf: pikepdf.Pdf, subset: pdffont.Subset) -> pikepdf.Object:
+    font = pdffont.font_object(pdf, subset)
+    # The font file compressed (as WeasyPrint's are): each section carries its own copy.
+    file = font.DescendantFonts[0].FontDescriptor.FontFile2
+    file.write(_compressed(subset.name, subset.data), filter=Name.FlateDecode)
+    return font
+
+
+@functools.lru_cache(maxsize=16)
+def _compressed(name: str, data: bytes) -> bytes:
+    return zlib.compress(data)
+
+
+def _caption_lines(scan: ScanPage, fonts: _CaptionFonts) -> list[list[tuple[str, bool]]]:
+    """The caption's words, bold or not, in lines that fit the text's width (a word wider than it stays whole)."""
+    words = [(word, True) for word in scan.label.split()] + [(word, False) for word in scan.details.split()]
+    lines: list[list[tuple[str, bool]]] = [[]]
+    used = 0.0
+    for word, bold in words:
+        width = fonts.width(word if not lines[-1] else " " + word, bold)
+        if lines[-1] and used + width > _WIDTH:
+            lines.append([])
+            used, width = 0.0, fonts.width(word, bold)
+        lines[-1].append((word, bold))
+        used += width
+    return lines
+
+
+def _add_scan_page(pdf: pikepdf.Pdf, scan: ScanPage, fonts: _CaptionFonts, font_dictionary: pikepdf.Object) -> None:
+    lines = _caption_lines(scan, fonts)
+    ops = [b"q", _COLOUR, b"BT"]
+    for number, line in enumerate(lines):
+        baseline = _TOP - fonts.first_baseline() - number * _LINE
+        ops.append(f"1 0 0 1 {_LEFT:.4f} {baseline:.4f} Tm".encode())
+        # Runs of one weight, each word after the first with the space before it.
+        runs: list[tuple[str, bool]] = []
+        for index, (word, bold) in enumerate(line):
+            text = word if index == 0 else " " + word
+            if runs and runs[-1][1] == bold:
+                runs[-1] = (runs[-1][0] + text, bold)
+            else:
+                runs.append((text, bold))
+        for text, bold in runs:
+            ops += [f"/{'GIB' if bold else 'GIR'} {_SIZE} Tf".encode(), fonts.show(text, bold)]
+    ops += [b"ET", b"Q"]
+    # At its own size (1 px per CSS px), shrunk to the text's width and 240 mm, and to the room under the caption.
+    top = _TOP - len(lines) * _LINE - _GAP
+    natural_width, natural_height = scan.width * _PX, scan.height * _PX
+    scale = min(1.0, _WIDTH / natural_width, _MAX_HEIGHT / natural_height, max(top - 20 * _MM, 1) / natural_height)
+    width, height = natural_width * scale, natural_height * scale
+    x = _LEFT + (_WIDTH - width) / 2
+    ops.append(f"q {width:.4f} 0 0 {height:.4f} {x:.4f} {top - height:.4f} cm /GIScan Do Q".encode())
+
+    image = pikepdf.Stream(pdf, scan.jpeg)
     image.Type, image.Subtype, image.Filter = Name.XObject, Name.Image, Name.DCTDecode
-    image.Width, image.Height, image.BitsPerComponent = picture.width, picture.height, 8
-    image.ColorSpace = Name.DeviceGray if picture.grey else Name.DeviceRGB
+    image.Width, image.Height, image.BitsPerComponent = scan.width, scan.height, 8
+    image.ColorSpace = Name.DeviceGray if scan.grey else Name.DeviceRGB
     image.Interpolate = True
-    # WeasyPrint's pages share one /Resources dictionary: this page gets its own, or every page of the part
-    # (and every part) would carry this picture.
-    resources = Dictionary(dict(page.obj.Resources.items()))
-    resources.XObject = Dictionary({**dict(resources.get(Name.XObject, Dictionary()).items()), name: image})
-    page.obj.Resources = resources
-    x0, y0, x1, y1 = picture.box
-    # The page's own content is wrapped in q/Q: WeasyPrint leaves its flipped coordinates in place at the end.
-    page.contents_add(b"q ", prepend=True)
-    page.contents_add(f"Q q {x1 - x0:.4f} 0 0 {y1 - y0:.4f} {x0:.4f} {y0:.4f} cm {name} Do Q".encode())
+    page = pdf.add_blank_page(page_size=_PAGE)
+    page.obj.Contents = pdf.make_stream(b"\n".join(ops))
+    page.obj.Resources = Dictionary(Font=font_dictionary, XObject=Dictionary(GIScan=image))

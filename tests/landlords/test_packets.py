@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import re
+import subprocess
 import zipfile
 
 import pikepdf
 import pytest
+from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 
 from inschrijving.db_types import utcnow
@@ -16,6 +20,7 @@ from inschrijving.landlords.models import DossierSection
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, sections
 from inschrijving.rendering import pdfmerge, storage
+from inschrijving.rendering.pdf import html_to_pdf
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier, withdraw
 from tests.factories.planning import MomentFactory
@@ -373,3 +378,39 @@ def test_more_missing_sections_than_a_step_are_rendered_a_step_at_a_time(app, db
 
     assert documents == [sections.SECTIONS_PER_STEP, 2]  # no document grows with the moment
     assert sections.missing_sections(dossiers) == []
+
+
+@pytest.mark.parametrize("size", [(1240, 1754), (1754, 1240), (400, 300)])  # as high, as wide and as small as allowed
+def test_a_scan_page_is_laid_out_as_the_section_template_lays_it_out(app, db, size):
+    # The scan pages are written by rendering.pdfsplit, with the template's measures: they must not drift apart.
+    moment = MomentFactory()
+    dossier = shared_dossier(moment, [LandlordFactory()], scan=False, last_name="Şahin")
+    jpeg = scan_jpeg("meten", size=size)
+    document = add_document(dossier, jpeg, filename="meten.jpg")
+    uri = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
+    by_template = html_to_pdf(sections.section_html(dossier, [document], [(document, uri)], [], {}))
+
+    drawn, pages = sections.render_section_pdf(dossier)
+
+    assert pages == 2
+    assert _first_word_box(drawn) == pytest.approx(_first_word_box(by_template), abs=0.05)
+    assert _scan_box(drawn) == pytest.approx(_scan_box(by_template), abs=1)
+
+
+def _first_word_box(pdf: bytes) -> tuple[float, ...]:
+    """Where poppler finds the first word of the scan page (its caption's label), in points."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "2", "-l", "2", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', xhtml)
+    return tuple(float(v) for v in word.groups())
+
+
+def _scan_box(pdf: bytes) -> tuple[int, ...]:
+    """The scan's edges on the page (pixels at 72 dpi), under the caption."""
+    png = subprocess.run(
+        ["pdftoppm", "-f", "2", "-l", "2", "-r", "72", "-gray", "-png", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+    page = Image.open(io.BytesIO(png)).convert("L")
+    below_caption = page.crop((0, 66, page.width, page.height))
+    return ImageOps.invert(below_caption).getbbox()

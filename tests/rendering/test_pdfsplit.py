@@ -1,4 +1,4 @@
-"""One rendered document cut into parts: each part its own pages, its pictures drawn as the JPEGs they are, its PDFs."""
+"""One rendered document cut into parts: each part its own pages, its scan pages drawn directly, its PDFs appended."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.factories.packets import scan_jpeg
 from tests.rendering.test_pdffont import pdftotext
 
 TWO_PARTS = """<html><body>
-  <div id="first"><p>Eerste deel</p><img id="picture" src="memory:picture.svg"></div>
+  <div id="first"><p>Eerste deel</p></div>
   <div id="second" style="page-break-before: always"><p>Tweede deel</p></div>
 </body></html>"""
 
@@ -30,44 +30,50 @@ def images(page: pikepdf.Page) -> list[pikepdf.Object]:
     return [x for x in xobjects.values() if x.get(Name.Subtype) == Name.Image]
 
 
-def _contents(page: pikepdf.Page) -> bytes:
-    contents = page.obj.Contents
-    streams = contents if isinstance(contents, pikepdf.Array) else [contents]
-    return b"".join(stream.read_bytes() for stream in streams)
-
-
-def test_each_part_gets_its_pages_its_picture_in_its_box_and_its_appended_pdf(app):
-    placeholder = pdfsplit.placeholder_svg(120, 60)
-    document, anchors = pdf.html_to_pdf_with_anchors(TWO_PARTS, {"picture.svg": (placeholder, "image/svg+xml")})
-    jpeg = scan_jpeg("foto", size=(120, 60))
-    box = anchors["picture"].box
-    picture = pdfsplit.Picture(jpeg, 120, 60, grey=False, page=anchors["picture"].page, box=box)
+def test_each_part_gets_its_pages_then_its_scan_pages_then_its_appended_pdf(app):
+    document, anchors = pdf.html_to_pdf_with_anchors(TWO_PARTS)
+    jpeg = scan_jpeg("foto", size=(400, 300))
+    scan = pdfsplit.ScanPage(jpeg, 400, 300, grey=False, label="Paspoort", details=" · Şahin محمد · foto.jpg")
     appended = pdfpages.text_page([(12, False, "Bijlage")])
 
     [(first, first_pages), (second, second_pages)] = pdfsplit.split(
         document,
         [
-            pdfsplit.Part(anchors["first"].page, anchors["second"].page, pictures=[picture]),
+            pdfsplit.Part(anchors["first"].page, anchors["second"].page, scans=[scan, scan]),
             pdfsplit.Part(anchors["second"].page, None, appended=[appended]),
         ],
     )
 
-    # The placeholder took the picture's size: 120 x 60 CSS pixels are 90 x 45 points.
-    assert (anchors["first"].page, anchors["picture"].page, anchors["second"].page) == (0, 0, 1)
-    assert (round(box[2] - box[0], 2), round(box[3] - box[1], 2)) == (90, 45)
-    assert (first_pages, second_pages) == (1, 2)
-    assert "Eerste deel" in pdftotext(first) and "Tweede deel" not in pdftotext(first)
+    assert (anchors["first"].page, anchors["second"].page) == (0, 1)
+    assert (first_pages, second_pages) == (3, 2)
+    pages = pdftotext(first).split("\f")
+    assert "Eerste deel" in pages[0] and "Tweede deel" not in pdftotext(first)
+    assert all(word in pages[1] for word in ("Paspoort", "Şahin", "محمد", "foto.jpg"))  # shaped, searchable
     assert "Tweede deel" in pdftotext(second) and "Bijlage" in pdftotext(second)
     with pikepdf.open(io.BytesIO(first)) as opened:
-        page = opened.pages[0]
-        [image] = images(page)
+        [image] = images(opened.pages[1])
         assert image.read_raw_bytes() == jpeg  # embedded as it is, not decoded and encoded again
         assert image.Filter == Name.DCTDecode and image.ColorSpace == Name.DeviceRGB
-        drawn = f"{box[2] - box[0]:.4f} 0 0 {box[3] - box[1]:.4f} {box[0]:.4f} {box[1]:.4f} cm"
-        assert drawn.encode() in _contents(page)
     with pikepdf.open(io.BytesIO(second)) as opened:
-        # WeasyPrint's pages share one resource dictionary: the picture went into its own page's only.
         assert not any(images(page) for page in opened.pages)
+
+
+def test_a_long_caption_wraps_and_the_scan_moves_down_under_it(app):
+    document, _anchors = pdf.html_to_pdf_with_anchors(TWO_PARTS)
+    details = " · " + " ".join(["Verylongfamilyname"] * 12) + " · scan.jpg"
+    scan = pdfsplit.ScanPage(scan_jpeg(size=(400, 300)), 400, 300, grey=False, label="Paspoort", details=details)
+
+    [(part, _pages)] = pdfsplit.split(document, [pdfsplit.Part(0, 1, scans=[scan])])
+
+    caption = [line for line in pdftotext(part).split("\f")[1].splitlines() if line.strip()]
+    assert len(caption) > 1 and " ".join(" ".join(caption).split()) == "Paspoort " + " ".join(details.split())
+    with pikepdf.open(io.BytesIO(part)) as opened:
+        operators = pikepdf.parse_content_stream(opened.pages[1])
+        last_baseline = [float(ops[5]) for ops, op in operators if op == pikepdf.Operator("Tm")][-1]
+        placed = [operands for operands, op in operators if op == pikepdf.Operator("cm")][-1]
+        width, _b, _c, height, _x, bottom = (float(v) for v in placed)
+    assert bottom + height < last_baseline - 2  # the scan's top under the caption's last line
+    assert (round(width, 2), round(height, 2)) == (300, 225)  # at its own size: 1 px per CSS px, 0.75 pt
 
 
 def test_collections_wait_for_the_end_of_the_block_and_a_disabled_collector_stays_disabled():

@@ -32,7 +32,7 @@ from inschrijving.extensions import db
 from inschrijving.formatting import BELGIAN_LOCALE, dutch_date, dutch_datetime, euro
 from inschrijving.landlords.models import DossierSection, SubMunicipality
 from inschrijving.rendering import pdfmerge, pdfsplit, storage
-from inschrijving.rendering.pdf import MEMORY_SCHEME, Anchor, collections_after, html_to_pdf_with_anchors
+from inschrijving.rendering.pdf import collections_after, html_to_pdf_with_anchors
 
 logger = logging.getLogger(__name__)
 
@@ -315,7 +315,7 @@ def render_sections_pdf(dossiers: Sequence[Dossier]) -> list[tuple[bytes, int]]:
     """Render these dossiers' sections (each: its data, its scans on their own pages, its PDFs appended).
 
     The data pages of all of them are laid out in one document (a third cheaper than one by one),
-    then cut apart; each scan is drawn into the box its placeholder took (`rendering.pdfsplit`).
+    then cut apart; each scan's page is written directly, the JPEG as it is (`rendering.pdfsplit`).
     A PDF that cannot be appended (damaged, locked with a password, or longer than
     PACKET_PDF_MAX_PAGES or the room left in the section) or a scan that cannot be decoded (or
     has too many pixels to decode) is named with its person as not added; the original stays in
@@ -370,34 +370,29 @@ def _render_sections(sections: Sequence[_Section]) -> list[tuple[bytes, int]]:
 
 
 def _render_together(sections: Sequence[_Section]) -> list[tuple[bytes, int]]:
-    resources: dict[str, tuple[bytes, str]] = {}  # a placeholder of each scan's size, handed over as bytes
+    """The sections' data pages laid out in one document, cut apart; each scan's page drawn directly."""
     parts = []
     for section in sections:
-        uris = []
-        for document, scan in section.scans:
-            name = f"scan-{document.id}.svg"
-            resources[name] = (pdfsplit.placeholder_svg(scan.width, scan.height), "image/svg+xml")
-            uris.append((document, MEMORY_SCHEME + name))
         pdf_documents = [document for document, _pdf in section.appended]
-        parts.append(_part(section.dossier, section.documents, uris, pdf_documents, section.unreadable))
-    document, anchors = html_to_pdf_with_anchors(_sections_html(parts), resources)
+        parts.append(_part(section.dossier, section.documents, [], pdf_documents, section.unreadable))
+    rendered, anchors = html_to_pdf_with_anchors(_sections_html(parts))
     starts = [anchors[f"dossier-{section.dossier.id}"].page for section in sections]
+    with force_locale("nl"):
+        scans = [[_scan_page(document, scan) for document, scan in section.scans] for section in sections]
     return pdfsplit.split(
-        document,
+        rendered,
         [
-            pdfsplit.Part(
-                first_page=start,
-                end_page=end,
-                pictures=[_picture(scan, anchors[f"scan-{document.id}"]) for document, scan in section.scans],
-                appended=[pdf for _document, pdf in section.appended],
-            )
-            for section, start, end in zip(sections, starts, [*starts[1:], None], strict=True)
+            pdfsplit.Part(start, end, scans=section_scans, appended=[pdf for _document, pdf in section.appended])
+            for section, section_scans, start, end in zip(sections, scans, starts, [*starts[1:], None], strict=True)
         ],
     )
 
 
-def _picture(scan: _Scan, anchor: Anchor) -> pdfsplit.Picture:
-    return pdfsplit.Picture(scan.jpeg, scan.width, scan.height, scan.grey, anchor.page, anchor.box)
+def _scan_page(document: Document, scan: _Scan) -> pdfsplit.ScanPage:
+    """The scan's page, captioned as the section template captions one (its `.scan-page`)."""
+    person = f" · {document.person.full_name}" if document.person else ""
+    details = f"{person} · {document.original_filename}"
+    return pdfsplit.ScanPage(scan.jpeg, scan.width, scan.height, scan.grey, label(document.kind), details)
 
 
 def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
