@@ -57,9 +57,12 @@ SCAN_MAX_SOURCE_PIXELS = 50_000_000
 SCAN_AS_IS_MAX_BYTES = 1_500_000
 _EXIF_ORIENTATION = 0x0112
 # A cold packet with more missing sections than this is prepared in steps (a progress page in the
-# portal, 202 answers in the API), so no request runs into a proxy timeout.
+# portal, 202 answers in the API), so no request runs into a proxy timeout. A step costs its sections
+# (about 80 ms each, one WeasyPrint document) plus what every step pays whatever its size (the moment's
+# dossiers loaded, the document set up: about 60 ms at 100 dossiers, more for larger moments), so ten
+# to a step take under a second, as five did when a section cost 140 ms (docs/performance.md).
 INSTANT_RENDER_LIMIT = 3
-SECTIONS_PER_STEP = 5
+SECTIONS_PER_STEP = 10
 # The audit action of a packet download, by where the reader came in.
 
 
