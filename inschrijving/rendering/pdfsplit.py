@@ -4,7 +4,9 @@ Knows no domain. Several parts rendered in one WeasyPrint document cost a good t
 (the stylesheet, fonts and PDF writing are paid once). A scan's page is written here as PDF operators: a caption
 (a bold label, then the details) above the JPEG, its bytes as they are (/DCTDecode, as WeasyPrint embeds a JPEG),
 laid out as `.scan-page` in templates/pdf/_packet_style.html lays it out; WeasyPrint needs about 5 ms for such a
-page, this a fraction of one. Text is written in DejaVu Sans subsets (`pdffont`), right-to-left names shaped.
+page, this a fraction of one. Captions are written in two DejaVu Sans subsets of the Latin letters
+(`pdffont`), the same for every section, so they are made once per process; a caption with other letters
+(`can_caption`) is left to WeasyPrint.
 """
 
 from __future__ import annotations
@@ -35,13 +37,23 @@ _LINE = 1.35 * _SIZE
 _GAP = 2 * _MM
 _MAX_HEIGHT = 240 * _MM
 _COLOUR = b"0.066667 0.066667 0.066667 rg"  # #111
-# Names in Latin scripts share one subset, so that a moment's sections do not each make their own.
+# What the captions' subsets hold: printable ASCII and the Latin letters of Western, Central and Eastern
+# European and Turkish names. One subset for every section: a new one costs 0.1 to 0.4 s.
 _LATIN = "".join(map(chr, range(0xC0, 0x180)))
+_CAPTION_CHARACTERS = pdffont.BASE_CHARACTERS | frozenset(_LATIN)
+
+
+def can_caption(text: str) -> bool:
+    """Tell whether a caption can be written here: every character in the captions' subsets."""
+    return _CAPTION_CHARACTERS.issuperset(text)
 
 
 @dataclass(frozen=True)
 class ScanPage:
-    """A scan on a page of its own (an upright RGB or grey JPEG), under its caption: a bold label, then details."""
+    """A scan on a page of its own (an upright RGB or grey JPEG), under its caption: a bold label, then details.
+
+    The caption's characters must pass `can_caption`; others would print as "?".
+    """
 
     jpeg: bytes
     width: int
@@ -72,7 +84,7 @@ def split(document: bytes, parts: Sequence[Part]) -> list[tuple[bytes, int]]:
             with pikepdf.new() as out:
                 out.pages.extend(source.pages[part.first_page : part.end_page])
                 if part.scans:
-                    fonts = _CaptionFonts(part.scans)
+                    fonts = _CaptionFonts()
                     font_dictionary = fonts.dictionary(out)
                     for scan in part.scans:
                         _add_scan_page(out, scan, fonts, font_dictionary)
@@ -86,9 +98,9 @@ def split(document: bytes, parts: Sequence[Part]) -> list[tuple[bytes, int]]:
 class _CaptionFonts:
     """The bold (/GIB) and regular (/GIR) fonts of the captions: DejaVu Sans subsets, Helvetica without them."""
 
-    def __init__(self, scans: Sequence[ScanPage]):
-        self.bold = pdffont.subset(True, "".join(scan.label for scan in scans))
-        self.regular = pdffont.subset(False, "".join(scan.details for scan in scans) + _LATIN)
+    def __init__(self) -> None:
+        self.bold = pdffont.subset(True, _LATIN)
+        self.regular = pdffont.subset(False, _LATIN)
         self.embedded = self.bold is not None and self.regular is not None
 
     def show(self, text: str, bold: bool) -> bytes:

@@ -414,3 +414,17 @@ def _scan_box(pdf: bytes) -> tuple[int, ...]:
     page = Image.open(io.BytesIO(png)).convert("L")
     below_caption = page.crop((0, 66, page.width, page.height))
     return ImageOps.invert(below_caption).getbbox()
+
+
+def test_a_scan_captioned_in_other_letters_is_laid_out_by_weasyprint_and_embedded_as_it_is(app, db):
+    moment = MomentFactory()
+    dossier = shared_dossier(moment, [LandlordFactory()], scan=False, last_name="محمد")
+    jpeg = scan_jpeg("Arabisch")
+    add_document(dossier, jpeg, filename="paspoort.jpg")
+
+    pdf, pages = sections.render_section_pdf(dossier)
+
+    assert pages == 2
+    assert "محمد" in pdftotext(pdf).split("\f")[1] and "paspoort.jpg" in pdftotext(pdf).split("\f")[1]
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        assert [image.read_raw_bytes() for image in images(opened.pages[1])] == [jpeg]

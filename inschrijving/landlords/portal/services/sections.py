@@ -8,6 +8,7 @@ after a dossier is completed (issue 18).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import logging
@@ -373,15 +374,22 @@ def _render_sections(sections: Sequence[_Section]) -> list[tuple[bytes, int]]:
 
 
 def _render_together(sections: Sequence[_Section]) -> list[tuple[bytes, int]]:
-    """The sections' data pages laid out in one document, cut apart; each scan's page drawn directly."""
-    parts = []
-    for section in sections:
-        pdf_documents = [document for document, _pdf in section.appended]
-        parts.append(_part(section.dossier, section.documents, [], pdf_documents, section.unreadable))
+    """The sections' data pages laid out in one document, cut apart; each scan's page drawn directly.
+
+    A section whose captions hold letters the drawn pages do not have (`pdfsplit.can_caption`: Arabic,
+    Cyrillic, Greek) has its scan pages laid out by WeasyPrint, as data URIs, in the same document.
+    """
+    parts, scans = [], []
+    with force_locale("nl"):
+        for section in sections:
+            pages = [_scan_page(document, scan) for document, scan in section.scans]
+            drawn = all(pdfsplit.can_caption(page.label + page.details) for page in pages)
+            uris = [] if drawn else [(document, _data_uri(scan.jpeg)) for document, scan in section.scans]
+            pdf_documents = [document for document, _pdf in section.appended]
+            parts.append(_part(section.dossier, section.documents, uris, pdf_documents, section.unreadable))
+            scans.append(pages if drawn else [])
     rendered, anchors = html_to_pdf_with_anchors(_sections_html(parts))
     starts = [anchors[f"dossier-{section.dossier.id}"].page for section in sections]
-    with force_locale("nl"):
-        scans = [[_scan_page(document, scan) for document, scan in section.scans] for section in sections]
     return pdfsplit.split(
         rendered,
         [
@@ -389,6 +397,10 @@ def _render_together(sections: Sequence[_Section]) -> list[tuple[bytes, int]]:
             for section, section_scans, start, end in zip(sections, scans, starts, [*starts[1:], None], strict=True)
         ],
     )
+
+
+def _data_uri(jpeg: bytes) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
 
 
 def _scan_page(document: Document, scan: _Scan) -> pdfsplit.ScanPage:
