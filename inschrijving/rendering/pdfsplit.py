@@ -79,13 +79,16 @@ def split(document: bytes, parts: Sequence[Part]) -> list[tuple[bytes, int]]:
     `document` is WeasyPrint's output; an appended PDF is pikepdf's (an upload passes `pdfmerge.readable_pdf`).
     """
     results = []
-    with pikepdf.open(io.BytesIO(document), inherit_page_attributes=False) as source:
+    fonts = _CaptionFonts()
+    with (
+        pikepdf.open(io.BytesIO(document), inherit_page_attributes=False) as source,
+        pikepdf.open(io.BytesIO(_fonts_pdf())) as made_fonts,
+    ):
         for part in parts:
             with pikepdf.new() as out:
                 out.pages.extend(source.pages[part.first_page : part.end_page])
                 if part.scans:
-                    fonts = _CaptionFonts()
-                    font_dictionary = fonts.dictionary(out)
+                    font_dictionary = out.copy_foreign(made_fonts.Root.GIFonts)
                     for scan in part.scans:
                         _add_scan_page(out, scan, fonts, font_dictionary)
                 for appended in part.appended:
@@ -132,17 +135,22 @@ class _CaptionFonts:
         return pdf.make_indirect(Dictionary(GIB=bold, GIR=regular))
 
 
+@functools.lru_cache(maxsize=1)
+def _fonts_pdf() -> bytes:
+    """A PDF holding the captions' font dictionary (/GIFonts in its catalogue): made once, copied into each part.
+
+    The subsets are the same on every call (`pdffont` makes a subset of the same characters the same way).
+    """
+    with pikepdf.new() as pdf:
+        pdf.Root.GIFonts = _CaptionFonts().dictionary(pdf)
+        return pdf_bytes(pdf)
+
+
 def _font(pdf: pikepdf.Pdf, subset: pdffont.Subset) -> pikepdf.Object:
     font = pdffont.font_object(pdf, subset)
     # The font file compressed (as WeasyPrint's are): each section carries its own copy.
-    file = font.DescendantFonts[0].FontDescriptor.FontFile2
-    file.write(_compressed(subset.name, subset.data), filter=Name.FlateDecode)
+    font.DescendantFonts[0].FontDescriptor.FontFile2.write(zlib.compress(subset.data), filter=Name.FlateDecode)
     return font
-
-
-@functools.lru_cache(maxsize=16)
-def _compressed(name: str, data: bytes) -> bytes:
-    return zlib.compress(data)
 
 
 def _caption_lines(scan: ScanPage, fonts: _CaptionFonts) -> list[list[tuple[str, bool]]]:
