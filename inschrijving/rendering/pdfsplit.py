@@ -37,15 +37,16 @@ _LINE = 1.35 * _SIZE
 _GAP = 2 * _MM
 _MAX_HEIGHT = 240 * _MM
 _COLOUR = b"0.066667 0.066667 0.066667 rg"  # #111
-# What the captions' subsets hold: printable ASCII and the Latin letters of Western, Central and Eastern
-# European and Turkish names. One subset for every section: a new one costs 0.1 to 0.4 s.
+# What the captions' subsets hold: printable ASCII (the bold labels) and the Latin letters of Western, Central
+# and Eastern European and Turkish names (the details). The same subsets for every section: a new one costs
+# 0.1 to 0.4 s.
 _LATIN = "".join(map(chr, range(0xC0, 0x180)))
 _CAPTION_CHARACTERS = pdffont.BASE_CHARACTERS | frozenset(_LATIN)
 
 
-def can_caption(text: str) -> bool:
-    """Tell whether a caption can be written here: every character in the captions' subsets."""
-    return _CAPTION_CHARACTERS.issuperset(text)
+def can_caption(label: str, details: str) -> bool:
+    """Tell whether a caption can be written here: the bold label in ASCII, the details in Latin letters."""
+    return pdffont.BASE_CHARACTERS.issuperset(label) and _CAPTION_CHARACTERS.issuperset(details)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class _CaptionFonts:
     """The bold (/GIB) and regular (/GIR) fonts of the captions: DejaVu Sans subsets, Helvetica without them."""
 
     def __init__(self) -> None:
-        self.bold = pdffont.subset(True, _LATIN)
+        self.bold = pdffont.subset(True, "")  # labels are ours: ASCII
         self.regular = pdffont.subset(False, _LATIN)
         self.embedded = self.bold is not None and self.regular is not None
 

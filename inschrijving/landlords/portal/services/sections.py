@@ -383,7 +383,7 @@ def _render_together(sections: Sequence[_Section]) -> list[tuple[bytes, int]]:
     with force_locale("nl"):
         for section in sections:
             pages = [_scan_page(document, scan) for document, scan in section.scans]
-            drawn = all(pdfsplit.can_caption(page.label + page.details) for page in pages)
+            drawn = all(pdfsplit.can_caption(page.label, page.details) for page in pages)
             uris = [] if drawn else [(document, _data_uri(scan.jpeg)) for document, scan in section.scans]
             pdf_documents = [document for document, _pdf in section.appended]
             parts.append(_part(section.dossier, section.documents, uris, pdf_documents, section.unreadable))
