@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -37,18 +36,6 @@ class _StaticOnlyFetcher(URLFetcher):
         raise ForbiddenResource(url)
 
 
-# WeasyPrint lays out in CSS pixels; a PDF counts in points (1 px = 0.75 pt).
-_POINTS_PER_PX = 0.75
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """Where an element with an id starts: its page (0-based), its box there in points (x0, y0, x1, y1; bottom left)."""
-
-    page: int
-    box: tuple[float, float, float, float]
-
-
 def _html(html: str) -> HTML:
     base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=_StaticOnlyFetcher())
@@ -59,18 +46,16 @@ def html_to_pdf(html: str) -> bytes:
     return _html(html).write_pdf()
 
 
-def html_to_pdf_with_anchors(html: str) -> tuple[bytes, dict[str, Anchor]]:
-    """Render an HTML string to PDF bytes (as `html_to_pdf`), and where each element with an id starts.
+def html_to_pdf_with_anchors(html: str) -> tuple[bytes, dict[str, int]]:
+    """Render an HTML string to PDF bytes (as `html_to_pdf`), and the page (0-based) each element with an id starts on.
 
     Meant for documents of several parts, cut apart afterwards (`rendering.pdfsplit`).
     """
     document = _html(html).render()
-    anchors = {}
+    anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
-        for name, (x0, y0, x1, y1) in page.anchors.items():
-            if name not in anchors:  # an element that runs over pages is named on each: the first counts
-                bottom, top = page.height - y1, page.height - y0
-                anchors[name] = Anchor(index, tuple(v * _POINTS_PER_PX for v in (x0, bottom, x1, top)))
+        for name in page.anchors:
+            anchors.setdefault(name, index)  # an element that runs over pages is named on each: the first counts
     return document.write_pdf(), anchors
 
 

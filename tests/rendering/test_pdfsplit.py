@@ -39,12 +39,12 @@ def test_each_part_gets_its_pages_then_its_scan_pages_then_its_appended_pdf(app)
     [(first, first_pages), (second, second_pages)] = pdfsplit.split(
         document,
         [
-            pdfsplit.Part(anchors["first"].page, anchors["second"].page, scans=[scan, scan]),
-            pdfsplit.Part(anchors["second"].page, None, appended=[appended]),
+            pdfsplit.Part(anchors["first"], anchors["second"], scans=[scan, scan]),
+            pdfsplit.Part(anchors["second"], None, appended=[appended]),
         ],
     )
 
-    assert (anchors["first"].page, anchors["second"].page) == (0, 1)
+    assert (anchors["first"], anchors["second"]) == (0, 1)
     assert (first_pages, second_pages) == (3, 2)
     pages = pdftotext(first).split("\f")
     assert "Eerste deel" in pages[0] and "Tweede deel" not in pdftotext(first)

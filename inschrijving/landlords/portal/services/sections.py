@@ -389,7 +389,7 @@ def _render_together(sections: Sequence[_Section]) -> list[tuple[bytes, int]]:
             parts.append(_part(section.dossier, section.documents, uris, pdf_documents, section.unreadable))
             scans.append(pages if drawn else [])
     rendered, anchors = html_to_pdf_with_anchors(_sections_html(parts))
-    starts = [anchors[f"dossier-{section.dossier.id}"].page for section in sections]
+    starts = [anchors[f"dossier-{section.dossier.id}"] for section in sections]
     return pdfsplit.split(
         rendered,
         [
