@@ -264,33 +264,34 @@ def section_html(
     unreadable: dict[int, str],
 ) -> str:
     """The section's HTML, always in Dutch: it is cached and read by every landlord the household chose."""
-    return _sections_html([_part(dossier, documents, scans, pdf_documents, unreadable)])
+    return _sections_html([_Part(dossier, documents, scans, pdf_documents, unreadable)])
 
 
-def _part(
-    dossier: Dossier,
-    documents: Sequence[Document],
-    scans: Sequence[tuple[Document, str]],
-    pdf_documents: Sequence[Document],
-    unreadable: dict[int, str],
-) -> dict[str, object]:
-    """One dossier's part of the section template: its documents by person, its scans (with their URIs)."""
-    by_person: dict[int, list[Document]] = {}
-    for document in documents:
-        if document.person_id is not None:
-            by_person.setdefault(document.person_id, []).append(document)
-    person_ids = {p.id for p in dossier.persons}
-    return {
-        "dossier": dossier,
-        "documents_by_person": by_person,
-        "household_documents": [d for d in documents if d.person_id not in person_ids],
-        "scans": scans,
-        "pdf_documents": pdf_documents,
-        "unreadable": unreadable,
-    }
+@dataclass(frozen=True)
+class _Part:
+    """One dossier in the section template: its documents by person, its scans with their URIs."""
+
+    dossier: Dossier
+    documents: Sequence[Document]
+    scans: Sequence[tuple[Document, str]]  # laid out by WeasyPrint (`pdfsplit` writes the others)
+    pdf_documents: Sequence[Document]
+    unreadable: dict[int, str]
+
+    @property
+    def documents_by_person(self) -> dict[int, list[Document]]:
+        by_person: dict[int, list[Document]] = {}
+        for document in self.documents:
+            if document.person_id is not None:
+                by_person.setdefault(document.person_id, []).append(document)
+        return by_person
+
+    @property
+    def household_documents(self) -> list[Document]:
+        person_ids = {p.id for p in self.dossier.persons}
+        return [d for d in self.documents if d.person_id not in person_ids]
 
 
-def _sections_html(parts: Sequence[dict[str, object]]) -> str:
+def _sections_html(parts: Sequence[_Part]) -> str:
     """One document of these dossiers' sections, each on new pages from its anchor `dossier-<id>`."""
     with force_locale("nl"):
         return render_template(
@@ -386,7 +387,7 @@ def _render_together(sections: Sequence[_Section]) -> list[tuple[bytes, int]]:
             drawn = all(pdfsplit.can_caption(page.label, page.details) for page in pages)
             uris = [] if drawn else [(document, _data_uri(scan.jpeg)) for document, scan in section.scans]
             pdf_documents = [document for document, _pdf in section.appended]
-            parts.append(_part(section.dossier, section.documents, uris, pdf_documents, section.unreadable))
+            parts.append(_Part(section.dossier, section.documents, uris, pdf_documents, section.unreadable))
             scans.append(pages if drawn else [])
     rendered, anchors = html_to_pdf_with_anchors(_sections_html(parts))
     starts = [anchors[f"dossier-{section.dossier.id}"] for section in sections]
