@@ -6,7 +6,8 @@ grain as an office scanner writes them, `paper_scan`) in a scratch SQLite databa
 - baseline: the same dossiers rendered as ONE HTML document with plain WeasyPrint, every scan
   prepared the plain way (decoded, turned upright, scaled, re-encoded); measured last, so the peak
   memory printed before it is the packet's own;
-- cold: the packet built with an empty section cache (every section rendered, then merged);
+- cold: the packet built with an empty section cache (every section rendered, `SECTIONS_PER_STEP` per
+  step as the portal's progress page renders them, then merged);
 - warm: a landlord's download of the unchanged packet (HTTP request through the portal);
 - rebuild: one dossier changed: its section rendered at completion, plus the landlord's next download
   (three dossiers change in turn; the median counts);
@@ -152,7 +153,7 @@ def main() -> None:
         while True:
             # As the portal's progress page does: each step is a request that loads the moment's dossiers.
             dossiers = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id, details=False)]
-            remaining = sections.ensure_sections(dossiers, now=packets_now(), limit=5)
+            remaining = sections.ensure_sections(dossiers, now=packets_now(), limit=sections.SECTIONS_PER_STEP)
             db.session.commit()
             done += 1
             if remaining == 0:
@@ -166,7 +167,8 @@ def main() -> None:
         )
         cold = sections_time + _cold_merge
         cold_cpu = sections_cpu + CPU["cold: merge after rendering all sections"][-1]
-        print(f"{'cold: sections (5 per step) + merge':<44} {cold:8.3f} s   cpu {cold_cpu:6.3f} s")
+        label = f"cold: sections ({sections.SECTIONS_PER_STEP} per step) + merge"
+        print(f"{label:<44} {cold:8.3f} s   cpu {cold_cpu:6.3f} s")
 
         client = app.test_client()
         client.post("/login", data={"email": user_email, "password": PASSWORD})

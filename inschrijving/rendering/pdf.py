@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcher
 
 
 class ForbiddenResource(ValueError):
@@ -34,31 +36,46 @@ class _StaticOnlyFetcher(URLFetcher):
         raise ForbiddenResource(url)
 
 
-class _InMemoryFetcher(_StaticOnlyFetcher):
-    # Pictures handed over as bytes (`memory:<name>` in the HTML): no data URI of hundreds of kB for
-    # the HTML parser to scan and for base64 to encode and decode again (a tenth of a section's cost).
-    def __init__(self, resources: Mapping[str, tuple[bytes, str]]):
-        super().__init__()
-        self._resources = resources
-
-    def fetch(self, url: str, headers: Any = None):
-        if url.startswith(MEMORY_SCHEME):
-            data, mime_type = self._resources[url.removeprefix(MEMORY_SCHEME)]
-            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime_type})
-        return super().fetch(url, headers)
-
-
-MEMORY_SCHEME = "memory:"
-
-
-def html_to_pdf(html: str, resources: Mapping[str, tuple[bytes, str]] | None = None) -> bytes:
-    """Render an HTML string to PDF bytes, with our static folder as the base for relative URLs.
-
-    `resources` maps a name to (bytes, media type): the HTML refers to it as `memory:<name>`.
-    """
+def _html(html: str) -> HTML:
     base_url = Path(current_app.static_folder).resolve().as_uri() + "/"
-    fetcher = _InMemoryFetcher(resources) if resources else _StaticOnlyFetcher()
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=_StaticOnlyFetcher())
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render an HTML string to PDF bytes, with our static folder as the base for relative URLs."""
+    return _html(html).write_pdf()
+
+
+def html_to_pdf_with_anchors(html: str) -> tuple[bytes, dict[str, int]]:
+    """Render an HTML string to PDF bytes (as `html_to_pdf`), and the page (0-based) each element with an id starts on.
+
+    Meant for documents of several parts, cut apart afterwards (`rendering.pdfsplit`).
+    """
+    document = _html(html).render()
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)  # an element that runs over pages is named on each: the first counts
+    return document.write_pdf(), anchors
+
+
+@contextlib.contextmanager
+def collections_after() -> Iterator[None]:
+    """No cyclic garbage collection inside the block; the next one after it finds the block's garbage.
+
+    For a bounded batch of renders (a cold packet's step). WeasyPrint's boxes live as long as the render:
+    every collection in it finds them alive and promotes them, and once enough have been promoted Python
+    walks the whole process's heap in a full collection. In a cold packet's steps that cost a sixth of
+    every section (21 ms of 121 ms, docs/performance.md). The block's garbage waits for one collection.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def render_pdf(template_name: str, **context: Any) -> bytes:

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from inschrijving.db_types import utcnow
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, sections
-from inschrijving.rendering import pdfmerge
+from inschrijving.rendering import pdfmerge, pdfsplit
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, shared_dossier
 from tests.factories.planning import MomentFactory
@@ -105,23 +105,45 @@ def test_a_picture_of_too_many_pixels_is_not_decoded_and_is_named(app, db, monke
     assert "reus.png (niet toegevoegd: te groot om in het pakket op te nemen)" in _text(section_pdf)
 
 
+def _joining_fails_for_pdfs_of(monkeypatch, pages: int) -> None:
+    """qpdf opens every upload, but cannot join a PDF of this many pages into its section."""
+    original = pdfsplit.split
+
+    def split(document, parts):
+        if any(pdfmerge.page_count(pdf) == pages for part in parts for pdf in part.appended):
+            raise RuntimeError("qpdf gave up")
+        return original(document, parts)
+
+    monkeypatch.setattr(pdfsplit, "split", split)
+
+
 def test_a_section_whose_pdfs_cannot_be_joined_goes_without_them(app, db, monkeypatch):
     moment = MomentFactory()
     dossier = shared_dossier(moment, [LandlordFactory()], scan=False)
     add_document(dossier, many_page_pdf(1), content_type="application/pdf", filename="een.pdf")
-    original = pdfmerge.join
-
-    def join(parts):
-        if len(parts) > 1:
-            raise RuntimeError("qpdf gave up")
-        return original(parts)
-
-    monkeypatch.setattr(pdfmerge, "join", join)
+    _joining_fails_for_pdfs_of(monkeypatch, 1)
 
     section_pdf, pages = sections.render_section_pdf(dossier)
 
     assert pages == 1
     assert "een.pdf (niet toegevoegd: het bestand is beschadigd)" in _text(section_pdf)
+
+
+def test_a_pdf_that_cannot_be_joined_costs_only_its_own_section_its_pdfs(app, db, monkeypatch):
+    # A cold build's step renders several sections in one document: the others keep their PDFs.
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    failing, fine = shared_dossier(moment, [landlord], scan=False), shared_dossier(moment, [landlord])
+    add_document(failing, many_page_pdf(2), content_type="application/pdf", filename="twee.pdf")
+    add_document(fine, many_page_pdf(3), content_type="application/pdf", filename="drie.pdf")
+    _joining_fails_for_pdfs_of(monkeypatch, 2)
+
+    [(failing_pdf, failing_pages), (fine_pdf, fine_pages)] = sections.render_sections_pdf([failing, fine])
+
+    assert failing_pages == 1
+    assert "twee.pdf (niet toegevoegd: het bestand is beschadigd)" in _text(failing_pdf)
+    assert fine_pages == 1 + 1 + 3  # data page, scan, the PDF's pages
+    assert "drie.pdf (achteraan dit dossier)" in _text(fine_pdf)
 
 
 def test_a_step_of_the_cold_build_loads_its_dossiers_in_a_fixed_number_of_queries(app, db):

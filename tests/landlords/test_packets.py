@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import re
+import subprocess
 import zipfile
 
+import pikepdf
 import pytest
+from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 
 from inschrijving.db_types import utcnow
@@ -14,11 +19,14 @@ from inschrijving.dossiers.enums import DossierStatus
 from inschrijving.landlords.models import DossierSection
 from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, sections
-from inschrijving.rendering import pdfmerge
+from inschrijving.rendering import pdfmerge, storage
+from inschrijving.rendering.pdf import html_to_pdf
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier, withdraw
 from tests.factories.planning import MomentFactory
+from tests.rendering.test_pdffont import pdftotext
 from tests.rendering.test_pdfmerge import encrypted
+from tests.rendering.test_pdfsplit import images
 
 
 @pytest.fixture(autouse=True)
@@ -106,8 +114,8 @@ def test_unchanged_dossiers_are_not_rendered_again(app, db, monkeypatch):
     dossiers = [shared_dossier(moment, [landlord]) for _ in range(3)]
     _packet(db, landlord, moment)
     rendered = []
-    original = sections.render_section_pdf
-    monkeypatch.setattr(sections, "render_section_pdf", lambda d: rendered.append(d.id) or original(d))
+    original = sections.render_sections_pdf
+    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: rendered.extend(d.id for d in ds) or original(ds))
 
     _packet(db, landlord, moment)
     assert rendered == []
@@ -164,8 +172,8 @@ def test_a_download_renders_nothing_when_every_section_is_cached(app, db, monkey
     first = shared_dossier(moment, [landlord])
     second = shared_dossier(moment, [landlord])
     renders = []
-    original = sections.render_section_pdf
-    monkeypatch.setattr(sections, "render_section_pdf", lambda *a, **k: renders.append(1) or original(*a, **k))
+    original = sections.render_sections_pdf
+    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: renders.extend(1 for _d in ds) or original(ds))
 
     def download():
         choices = shared_queries.moment_choices(landlord.id, moment.id)
@@ -364,3 +372,87 @@ def test_a_packet_is_sent_after_its_request_ended_and_the_api_reads_it_the_same(
         reader = PdfReader(io.BytesIO(response.data))
         assert len(reader.pages) == pages
         assert "Nacontext" in "".join(page.extract_text() for page in reader.pages)
+
+
+def test_sections_rendered_together_read_as_each_rendered_alone_with_their_scans_as_stored(app, db):
+    # A cold build's step renders its dossiers' data pages in one document and cuts it apart.
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossiers = [shared_dossier(moment, [landlord], last_name=name) for name in ("Aerts", "Bauwens", "Claes")]
+    add_document(dossiers[1], scan_jpeg("tweede scan"), filename="tweede.jpg")
+
+    together = sections.render_sections_pdf(dossiers)
+
+    for dossier, (pdf, pages) in zip(dossiers, together, strict=True):
+        alone, alone_pages = sections.render_section_pdf(dossier)
+        assert pages == alone_pages == 1 + len(dossier.documents)  # the data page, then a page per scan
+        assert pdftotext(pdf) == pdftotext(alone)
+        assert dossier.reference_tenant.last_name in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        stored = [storage.load(d.storage_key) for d in sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))]
+        with pikepdf.open(io.BytesIO(pdf)) as opened:
+            embedded = [image.read_raw_bytes() for page in opened.pages[1:] for image in images(page)]
+        assert embedded == stored  # each upright scan as it is
+
+
+def test_more_missing_sections_than_a_step_are_rendered_a_step_at_a_time(app, db, monkeypatch):
+    moment = MomentFactory()
+    landlord = LandlordFactory()
+    dossiers = [shared_dossier(moment, [landlord], scan=False) for _ in range(sections.SECTIONS_PER_STEP + 2)]
+    documents = []
+    original = sections.render_sections_pdf
+    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: documents.append(len(ds)) or original(ds))
+
+    assert sections.ensure_sections(dossiers, now=utcnow()) == 0
+
+    assert documents == [sections.SECTIONS_PER_STEP, 2]  # no document grows with the moment
+    assert sections.missing_sections(dossiers) == []
+
+
+@pytest.mark.parametrize("size", [(1240, 1754), (1754, 1240), (400, 300)])  # as high, as wide and as small as allowed
+def test_a_scan_page_is_laid_out_as_the_section_template_lays_it_out(app, db, size):
+    # The scan pages are written by rendering.pdfsplit, with the template's measures: they must not drift apart.
+    moment = MomentFactory()
+    dossier = shared_dossier(moment, [LandlordFactory()], scan=False, last_name="Şahin")
+    jpeg = scan_jpeg("meten", size=size)
+    document = add_document(dossier, jpeg, filename="meten.jpg")
+    uri = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
+    by_template = html_to_pdf(sections.section_html(dossier, [document], [(document, uri)], [], {}))
+
+    drawn, pages = sections.render_section_pdf(dossier)
+
+    assert pages == 2
+    assert _first_word_box(drawn) == pytest.approx(_first_word_box(by_template), abs=0.05)
+    assert _scan_box(drawn) == pytest.approx(_scan_box(by_template), abs=1)
+
+
+def _first_word_box(pdf: bytes) -> tuple[float, ...]:
+    """Where poppler finds the first word of the scan page (its caption's label), in points."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "2", "-l", "2", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    word = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', xhtml)
+    return tuple(float(v) for v in word.groups())
+
+
+def _scan_box(pdf: bytes) -> tuple[int, ...]:
+    """The scan's edges on the page (pixels at 72 dpi), under the caption."""
+    png = subprocess.run(
+        ["pdftoppm", "-f", "2", "-l", "2", "-r", "72", "-gray", "-png", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+    page = Image.open(io.BytesIO(png)).convert("L")
+    below_caption = page.crop((0, 66, page.width, page.height))
+    return ImageOps.invert(below_caption).getbbox()
+
+
+def test_a_scan_captioned_in_other_letters_is_laid_out_by_weasyprint_and_embedded_as_it_is(app, db):
+    moment = MomentFactory()
+    dossier = shared_dossier(moment, [LandlordFactory()], scan=False, last_name="محمد")
+    jpeg = scan_jpeg("Arabisch")
+    add_document(dossier, jpeg, filename="paspoort.jpg")
+
+    pdf, pages = sections.render_section_pdf(dossier)
+
+    assert pages == 2
+    assert "محمد" in pdftotext(pdf).split("\f")[1] and "paspoort.jpg" in pdftotext(pdf).split("\f")[1]
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        assert [image.read_raw_bytes() for image in images(opened.pages[1])] == [jpeg]

@@ -53,8 +53,8 @@ def test_sections_follow_the_document_key_rotation_and_a_retired_key_only_costs_
     dossier = shared_dossier(moment, [LandlordFactory()])
     sections.ensure_sections([dossier], now=utcnow())
     rendered = []
-    original = sections.render_section_pdf
-    monkeypatch.setattr(sections, "render_section_pdf", lambda d: rendered.append(d.id) or original(d))
+    original = sections.render_sections_pdf
+    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: rendered.extend(d.id for d in ds) or original(ds))
 
     app.config["DOCUMENT_KEYS"] = f"{new},{old}"  # step 1 of the rotation: the old key still opens
     packets.dossier_pdf(dossier, now=utcnow())
