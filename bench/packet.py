@@ -95,7 +95,7 @@ def main() -> None:
     with app.app_context(), app.test_request_context():
         from inschrijving.landlords.models import DossierSection
         from inschrijving.landlords.portal.queries import shared as shared_queries
-        from inschrijving.landlords.portal.services import packets, sections
+        from inschrijving.landlords.portal.services import packets, section_pages, sections
         from inschrijving.rendering.pdf import html_to_pdf
         from tests.factories.accounts import UserFactory
         from tests.factories.landlords import LandlordFactory, MunicipalityFactory
@@ -126,23 +126,23 @@ def main() -> None:
 
         def baseline_html() -> bytes:
             # Plain rendering: every scan decoded, turned, scaled and re-encoded (no JPEG kept as it is).
-            as_is, sections._jpeg_as_is = sections._jpeg_as_is, lambda opened, data: False
+            as_is, section_pages._jpeg_as_is = section_pages._jpeg_as_is, lambda opened, data: False
             load = sections.storage.load
             try:
                 bodies, head = [], ""
                 for dossier in dossiers:
                     documents = sorted(dossier.documents, key=lambda d: (d.uploaded_at, d.id))
-                    scans = [(d, data_uri(sections._scan_jpeg(load(d.storage_key)))) for d in documents]
-                    html = sections.section_html(dossier, documents, scans, [], {})
+                    scans = [(d, data_uri(section_pages._scan_jpeg(load(d.storage_key)))) for d in documents]
+                    html = section_pages.section_html(dossier, documents, scans, [], {})
                     head = html.split("<body>", 1)[0]
                     bodies.append(re.search(r"<body>(.*)</body>", html, re.S).group(1))
             finally:
-                sections._jpeg_as_is = as_is
+                section_pages._jpeg_as_is = as_is
             joined = '<div style="page-break-before: always"></div>'.join(bodies)
             return html_to_pdf(f"{head}<body>{joined}</body></html>")
 
         # Three different dossiers: rendering the same one again is faster than a changed one would be.
-        one_times = [timed("one dossier's section", lambda d=d: sections.render_section_pdf(d))[0]
+        one_times = [timed("one dossier's section", lambda d=d: section_pages.render_section_pdf(d))[0]
                      for d in dossiers[:3]]
         one = sorted(one_times)[1]
 
@@ -207,7 +207,7 @@ def main() -> None:
         # in memory, the session warm), so the ratio compares like with like; both are printed.
         fresh = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id)]
         after_times = [
-            timed("one dossier's section, after the downloads", lambda d=d: sections.render_section_pdf(d))[0]
+            timed("one dossier's section, after the downloads", lambda d=d: section_pages.render_section_pdf(d))[0]
             for d in fresh[-3:]
         ]
         after = sorted(after_times)[1]

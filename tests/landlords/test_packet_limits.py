@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
 from inschrijving.landlords.portal.queries import shared as shared_queries
-from inschrijving.landlords.portal.services import packets, sections
+from inschrijving.landlords.portal.services import packets, section_pages, sections
 from inschrijving.rendering import pdfmerge, pdfsplit
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, shared_dossier
@@ -84,10 +84,10 @@ def test_the_page_limit_for_an_appended_pdf_is_configurable(app, db):
     add_document(dossier, many_page_pdf(3), content_type="application/pdf", filename="drie.pdf")
 
     app.config["PACKET_PDF_MAX_PAGES"] = 2
-    _pdf, pages = sections.render_section_pdf(dossier)
+    _pdf, pages = section_pages.render_section_pdf(dossier)
     assert pages == 1
     app.config["PACKET_PDF_MAX_PAGES"] = 3
-    _pdf, pages = sections.render_section_pdf(dossier)
+    _pdf, pages = section_pages.render_section_pdf(dossier)
     assert pages == 4
 
 
@@ -98,7 +98,7 @@ def test_a_picture_of_too_many_pixels_is_not_decoded_and_is_named(app, db, monke
     decoded = []
     monkeypatch.setattr(Image.Image, "load", lambda self, *a: decoded.append(self.size))
 
-    section_pdf, pages = sections.render_section_pdf(dossier)
+    section_pdf, pages = section_pages.render_section_pdf(dossier)
 
     assert (8000, 8000) not in decoded
     assert pages == 2  # the data and the other (ordinary) scan
@@ -123,7 +123,7 @@ def test_a_section_whose_pdfs_cannot_be_joined_goes_without_them(app, db, monkey
     add_document(dossier, many_page_pdf(1), content_type="application/pdf", filename="een.pdf")
     _joining_fails_for_pdfs_of(monkeypatch, 1)
 
-    section_pdf, pages = sections.render_section_pdf(dossier)
+    section_pdf, pages = section_pages.render_section_pdf(dossier)
 
     assert pages == 1
     assert "een.pdf (niet toegevoegd: het bestand is beschadigd)" in _text(section_pdf)
@@ -138,7 +138,7 @@ def test_a_pdf_that_cannot_be_joined_costs_only_its_own_section_its_pdfs(app, db
     add_document(fine, many_page_pdf(3), content_type="application/pdf", filename="drie.pdf")
     _joining_fails_for_pdfs_of(monkeypatch, 2)
 
-    [(failing_pdf, failing_pages), (fine_pdf, fine_pages)] = sections.render_sections_pdf([failing, fine])
+    [(failing_pdf, failing_pages), (fine_pdf, fine_pages)] = section_pages.render_sections_pdf([failing, fine])
 
     assert failing_pages == 1
     assert "twee.pdf (niet toegevoegd: het bestand is beschadigd)" in _text(failing_pdf)

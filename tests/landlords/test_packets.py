@@ -18,7 +18,7 @@ from inschrijving.db_types import utcnow
 from inschrijving.dossiers.enums import DossierStatus
 from inschrijving.landlords.models import DossierSection
 from inschrijving.landlords.portal.queries import shared as shared_queries
-from inschrijving.landlords.portal.services import packets, sections
+from inschrijving.landlords.portal.services import packets, section_pages, sections
 from inschrijving.rendering import pdfmerge, storage
 from inschrijving.rendering.pdf import html_to_pdf
 from tests.factories.landlords import LandlordFactory
@@ -101,7 +101,7 @@ def test_pdf_documents_are_appended_in_the_section(app, db):
     add_document(dossier, appended, content_type="application/pdf", filename="attest.pdf")
     before = sections.cached_sections([dossier])
 
-    section_pdf, pages = sections.render_section_pdf(dossier)
+    section_pdf, pages = section_pages.render_section_pdf(dossier)
 
     assert before == {}
     assert pages == len(PdfReader(io.BytesIO(section_pdf)).pages)
@@ -114,8 +114,10 @@ def test_unchanged_dossiers_are_not_rendered_again(app, db, monkeypatch):
     dossiers = [shared_dossier(moment, [landlord]) for _ in range(3)]
     _packet(db, landlord, moment)
     rendered = []
-    original = sections.render_sections_pdf
-    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: rendered.extend(d.id for d in ds) or original(ds))
+    original = section_pages.render_sections_pdf
+    monkeypatch.setattr(
+        section_pages, "render_sections_pdf", lambda ds: rendered.extend(d.id for d in ds) or original(ds)
+    )
 
     _packet(db, landlord, moment)
     assert rendered == []
@@ -172,8 +174,8 @@ def test_a_download_renders_nothing_when_every_section_is_cached(app, db, monkey
     first = shared_dossier(moment, [landlord])
     second = shared_dossier(moment, [landlord])
     renders = []
-    original = sections.render_sections_pdf
-    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: renders.extend(1 for _d in ds) or original(ds))
+    original = section_pages.render_sections_pdf
+    monkeypatch.setattr(section_pages, "render_sections_pdf", lambda ds: renders.extend(1 for _d in ds) or original(ds))
 
     def download():
         choices = shared_queries.moment_choices(landlord.id, moment.id)
@@ -264,10 +266,10 @@ def test_a_pdf_that_cannot_be_appended_is_named_in_its_section_and_stays_in_the_
     add_document(dossier, readable, content_type="application/pdf", filename="attest.pdf")
     add_document(dossier, damaged, content_type="application/pdf", filename="beschadigd.pdf")
     add_document(dossier, locked, content_type="application/pdf", filename="slot.pdf")
-    assert sections.readable_pdf(damaged) == (None, sections.DAMAGED)
-    assert sections.readable_pdf(locked) == (None, sections.ENCRYPTED)
+    assert section_pages.readable_pdf(damaged) == (None, section_pages.DAMAGED)
+    assert section_pages.readable_pdf(locked) == (None, section_pages.ENCRYPTED)
 
-    section_pdf, pages = sections.render_section_pdf(dossier)
+    section_pdf, pages = section_pages.render_section_pdf(dossier)
 
     reader = PdfReader(io.BytesIO(section_pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
@@ -318,9 +320,9 @@ def test_a_pdf_locked_only_by_an_owner_password_is_appended(app, db):
     dossier = shared_dossier(moment, [landlord], scan=False)
     appended = packets.dossier_pdf(shared_dossier(moment, [landlord], scan=False), now=utcnow())
     add_document(dossier, encrypted(appended, user=""), content_type="application/pdf", filename="a.pdf")
-    without, _pages = sections.render_section_pdf(shared_dossier(moment, [landlord], scan=False))
+    without, _pages = section_pages.render_section_pdf(shared_dossier(moment, [landlord], scan=False))
 
-    section_pdf, pages = sections.render_section_pdf(dossier)
+    section_pdf, pages = section_pages.render_section_pdf(dossier)
 
     assert pages == len(PdfReader(io.BytesIO(without)).pages) + len(PdfReader(io.BytesIO(appended)).pages)
     assert "niet toegevoegd" not in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(section_pdf)).pages)
@@ -381,10 +383,10 @@ def test_sections_rendered_together_read_as_each_rendered_alone_with_their_scans
     dossiers = [shared_dossier(moment, [landlord], last_name=name) for name in ("Aerts", "Bauwens", "Claes")]
     add_document(dossiers[1], scan_jpeg("tweede scan"), filename="tweede.jpg")
 
-    together = sections.render_sections_pdf(dossiers)
+    together = section_pages.render_sections_pdf(dossiers)
 
     for dossier, (pdf, pages) in zip(dossiers, together, strict=True):
-        alone, alone_pages = sections.render_section_pdf(dossier)
+        alone, alone_pages = section_pages.render_section_pdf(dossier)
         assert pages == alone_pages == 1 + len(dossier.documents)  # the data page, then a page per scan
         assert pdftotext(pdf) == pdftotext(alone)
         assert dossier.reference_tenant.last_name in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
@@ -399,8 +401,8 @@ def test_more_missing_sections_than_a_step_are_rendered_a_step_at_a_time(app, db
     landlord = LandlordFactory()
     dossiers = [shared_dossier(moment, [landlord], scan=False) for _ in range(sections.SECTIONS_PER_STEP + 2)]
     documents = []
-    original = sections.render_sections_pdf
-    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: documents.append(len(ds)) or original(ds))
+    original = section_pages.render_sections_pdf
+    monkeypatch.setattr(section_pages, "render_sections_pdf", lambda ds: documents.append(len(ds)) or original(ds))
 
     assert sections.ensure_sections(dossiers, now=utcnow()) == 0
 
@@ -416,9 +418,9 @@ def test_a_scan_page_is_laid_out_as_the_section_template_lays_it_out(app, db, si
     jpeg = scan_jpeg("meten", size=size)
     document = add_document(dossier, jpeg, filename="meten.jpg")
     uri = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
-    by_template = html_to_pdf(sections.section_html(dossier, [document], [(document, uri)], [], {}))
+    by_template = html_to_pdf(section_pages.section_html(dossier, [document], [(document, uri)], [], {}))
 
-    drawn, pages = sections.render_section_pdf(dossier)
+    drawn, pages = section_pages.render_section_pdf(dossier)
 
     assert pages == 2
     assert _first_word_box(drawn) == pytest.approx(_first_word_box(by_template), abs=0.05)
@@ -450,7 +452,7 @@ def test_a_scan_captioned_in_other_letters_is_laid_out_by_weasyprint_and_embedde
     jpeg = scan_jpeg("Arabisch")
     add_document(dossier, jpeg, filename="paspoort.jpg")
 
-    pdf, pages = sections.render_section_pdf(dossier)
+    pdf, pages = section_pages.render_section_pdf(dossier)
 
     assert pages == 2
     assert "محمد" in pdftotext(pdf).split("\f")[1] and "paspoort.jpg" in pdftotext(pdf).split("\f")[1]

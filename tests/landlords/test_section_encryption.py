@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
-from inschrijving.landlords.portal.services import packets, sections
+from inschrijving.landlords.portal.services import packets, section_pages, sections
 from inschrijving.rendering import pdfparts, storage
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier
@@ -53,8 +53,10 @@ def test_sections_follow_the_document_key_rotation_and_a_retired_key_only_costs_
     dossier = shared_dossier(moment, [LandlordFactory()])
     sections.ensure_sections([dossier], now=utcnow())
     rendered = []
-    original = sections.render_sections_pdf
-    monkeypatch.setattr(sections, "render_sections_pdf", lambda ds: rendered.extend(d.id for d in ds) or original(ds))
+    original = section_pages.render_sections_pdf
+    monkeypatch.setattr(
+        section_pages, "render_sections_pdf", lambda ds: rendered.extend(d.id for d in ds) or original(ds)
+    )
 
     app.config["DOCUMENT_KEYS"] = f"{new},{old}"  # step 1 of the rotation: the old key still opens
     packets.dossier_pdf(dossier, now=utcnow())
