@@ -14,7 +14,7 @@ from inschrijving.booking.services import lifecycle, reminders, tokens
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db as _db
 from inschrijving.notifications.models import OutboxMessage
-from inschrijving.notifications.services import message_text
+from inschrijving.notifications.services import attachment_data, message_text
 from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
 
 WORKER = {
@@ -62,6 +62,9 @@ def test_the_confirmation_speaks_to_the_worker_about_the_client(client, slots):
     assert "De afspraak van uw cliënt Fatima El Amrani voor de groepsinschrijving is gemaakt." in text
     assert "Wat brengt de kandidaat mee?" in text and "Wat brengt u mee?" not in text
     assert "Beste Fatima" not in text and "Uw afspraak" not in text
+    # The calendar file in the worker's agenda says whose appointment it is.
+    calendar = attachment_data(mail.attachments[0]).decode()
+    assert "SUMMARY:Groepsinschrijving Fatima El Amrani" in calendar and "uw cliënt Fatima El Amrani" in calendar
     # The letter to print for the client: the manage link's letter.
     assert re.search(r"Print de brief voor Fatima El Amrani en geef hem aan uw cliënt:\n\S+/afspraak/\S+/brief\.pdf",
                      text)
