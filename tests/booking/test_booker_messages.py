@@ -122,6 +122,17 @@ def test_cancel_reminder_moment_cancelled_and_new_link_speak_to_the_worker(clien
     assert not any("Beste Fatima" in message_text(m) or "Beste Jan" in message_text(m) for m in _mails())
 
 
+def test_a_client_unseated_by_new_hours_is_told_to_the_worker(client, slots, by):
+    booking = _book(client, slots[0])
+    lifecycle.unseat_for_new_times(booking, now=utcnow(), **by)
+    _db.session.commit()
+    mail, text = _last_mail()
+    assert mail.subject == f"Afspraak {booking.reference} voor Fatima El Amrani is geannuleerd"
+    assert text.startswith("Beste Sara Declercq,\n")
+    assert "Voor de afspraak van uw cliënt Fatima El Amrani is er geen plaats meer" in text
+    assert "Uw cliënt staat vooraan op de wachtlijst." in text
+
+
 def test_a_worker_on_the_french_pages_gets_the_french_worker_messages(client, slots):
     booking = _book(client, slots[0], lang="fr")
     mail, text = _last_mail()
