@@ -59,6 +59,15 @@ def message_language(channel: ContactChannel, language: str, booker_language: st
     return language
 
 
+def speaks_to_booker(channel: ContactChannel) -> bool:
+    """Whether a booking's e-mails speak to the worker (or volunteer) who booked, about "uw cliënt": the one rule.
+
+    They do when they go to the booker's contact (a client without phone or e-mail); a client reached at
+    their own contact gets the candidate's messages, whoever booked (docs/booking.md).
+    """
+    return channel == ContactChannel.BOOKER
+
+
 class ReachBy(enum.StrEnum):
     """The channels a candidate with both a mobile number and an e-mail address chose."""
 
@@ -182,6 +191,11 @@ class Booking(db.Model):
     def is_reached_through_booker(self) -> bool:
         """Messages for this candidate go to the social worker (or volunteer) who booked."""
         return self.contact_channel == ContactChannel.BOOKER
+
+    @property
+    def speaks_to_booker(self) -> bool:
+        """Its messages address the booker about their client (`speaks_to_booker`), not the candidate."""
+        return speaks_to_booker(self.contact_channel)
 
     @property
     def message_language(self) -> str:

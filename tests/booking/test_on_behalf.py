@@ -279,7 +279,7 @@ def test_a_worker_on_the_dutch_pages_gets_dutch_messages_about_an_arabic_speakin
     assert (booking.language, booking.booker_language, booking.message_language) == ("ar", "nl", "nl")
     mails = {m.channel: m for m in _messages()}
     assert mails["email"].recipient == "sara.declercq@caw.example.org" and mails["email"].language == "nl"
-    assert "is bevestigd" in mails["email"].subject and "Uw afspraak voor de groepsinschrijving" in message_text(
+    assert "is bevestigd" in mails["email"].subject and "De afspraak van uw cliënt Youssef Amrani" in message_text(
         mails["email"])
     assert mails["sms"].recipient == "+32470123456" and mails["sms"].body_text.startswith("Afspraak ")
     # Moving and cancelling tell the worker in Dutch too, by e-mail and by SMS.

@@ -182,7 +182,7 @@ def test_a_social_workers_day_by_clicking(new_page, live_server, info_moment_id,
     shoot(page, f"dag-6-beheren-{width}")
     click(page, "main a >> text=Ander uur of andere dag")
     click(page, "main form.inline-form button.slot >> nth=-1")
-    assert "Uw afspraak is verplaatst" in page.content()
+    assert f"De afspraak van {names[0]} is verplaatst" in page.content()
     shoot(page, f"dag-7-verplaatst-{width}")
     # The client's own link (the letter, its QR code) still opens the booking, now at its new hour.
     page.goto(client_confirmation.replace("/bevestigd", ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from inschrijving.booking.models import BookedBy, Booking, ContactChannel, ReachBy, message_language
+from inschrijving.booking.models import BookedBy, Booking, ContactChannel, ReachBy, message_language, speaks_to_booker
 from inschrijving.extensions import db
 
 if TYPE_CHECKING:
@@ -50,6 +50,10 @@ class ContactDetails:
     def message_language(self) -> str:
         """The language the booking's messages will speak (`booking.models.message_language`)."""
         return message_language(self.contact_channel, self.language, self.booker_language)
+
+    @property
+    def speaks_to_booker(self) -> bool:
+        return speaks_to_booker(self.contact_channel)
 
 
 @dataclass(frozen=True)

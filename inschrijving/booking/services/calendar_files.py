@@ -30,6 +30,14 @@ def calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str 
             description = _("Uw inschrijving voor het infomoment. Referentie: %(reference)s.",
                             reference=booking.reference)
             reminder = _("Morgen: het infomoment voor hulpverleners.")
+        elif booking.speaks_to_booker:
+            # In the booker's calendar, among other clients' appointments: whose it is.
+            summary = _("Groepsinschrijving %(name)s (%(reference)s)", name=booking.contact_name,
+                        reference=links.ref(booking))
+            description = _("De afspraak van uw cliënt %(name)s voor de groepsinschrijving. Referentie: %(reference)s.",
+                            name=booking.contact_name, reference=booking.reference)
+            reminder = _("Morgen: de afspraak van uw cliënt %(name)s voor de groepsinschrijving.",
+                         name=booking.contact_name)
         else:
             summary = _("Groepsinschrijving sociale huur (%(reference)s)", reference=links.ref(booking))
             description = _(

@@ -22,6 +22,11 @@ def manage_url(token: str) -> str:
     return public_url(f"/afspraak/{token}")
 
 
+def letter_url(token: str) -> str:
+    """The printable letter of the booking a manage token opens."""
+    return manage_url(token) + "/brief.pdf"
+
+
 def offer_url(token: str) -> str:
     return public_url(f"/aanbod/{token}")
 

@@ -67,7 +67,9 @@ def insert_booking(target: SeatTarget, *, details: ContactDetails, now: datetime
         message = None
         if notify and notices.wants_email(details):
             draft = BookingDraft(reference=reference, contact_name=details.contact_name, email=details.email,
-                                 message_language=details.message_language, target=target, seats=details.seats)
+                                 message_language=details.message_language, target=target, seats=details.seats,
+                                 speaks_to_booker=details.speaks_to_booker,
+                                 social_worker_name=details.social_worker_name)
             message = templated_message_row(**confirmation(draft, token, now=now))
         written = write_booking({**values, "reference": reference, "token_hash": token_hash}, message,
                                 slot_id=target.slot_id, take_seat=not seat_taken)

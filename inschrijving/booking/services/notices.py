@@ -1,7 +1,8 @@
 """The e-mails and SMS a booking sends, queued in the outbox.
 
 Each speaks `Booking.message_language`: the candidate's language, or, for a client reached through the
-social worker (or volunteer) who booked, the booker's (docs/booking.md, "Which language").
+social worker (or volunteer) who booked, the booker's (docs/booking.md, "Which language"). The e-mails to
+that booker are their own variants (`Booking.speaks_to_booker`): addressed to the booker, about "uw cliënt".
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from inschrijving.booking.models import Booking, ReachBy, WaitlistEntry
-from inschrijving.booking.services import calendar_files, links
+from inschrijving.booking.services import calendar_files, links, worker_access
 from inschrijving.booking.services.seats import BookingDraft, SeatTarget
 from inschrijving.notifications import sms
 from inschrijving.notifications.services import queue_message
@@ -25,12 +26,22 @@ from inschrijving.planning.models import RegistrationMoment
 
 # An info-moment registration is told the same things in its own words (no checklist, attendees instead).
 INFO_TEMPLATES = frozenset({"booking_confirmed", "booking_cancelled", "reminder", "moment_cancelled", "manage_link"})
+# A client reached through their booker: the booker reads these, about their client (`Booking.speaks_to_booker`).
+BOOKER_TEMPLATES = frozenset({"booking_confirmed", "booking_moved", "booking_cancelled", "booking_unseated",
+                              "reminder", "moment_cancelled", "manage_link"})
 
 
 def _template_path(booking: Booking | BookingDraft, template: str) -> str:
     if calendar_files.is_info(booking) and template in INFO_TEMPLATES:
         return f"emails/info_{template}.txt"
+    if booking.speaks_to_booker and template in BOOKER_TEMPLATES:
+        return f"emails/booker_{template}.txt"
     return f"emails/{template}.txt"
+
+
+def _names(booking: Booking | BookingDraft) -> dict:
+    """The reference and the client's name, as a subject to the booker shows them."""
+    return {"reference": links.ref(booking), "name": booking.contact_name}
 
 
 def _message_for_booking(booking: Booking | BookingDraft, template: str, subject: str, *, now: datetime,
@@ -44,6 +55,10 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
     moment = booking.moment
     context = {
         "booking": {"contact_name": booking.contact_name, "reference": booking.reference, "seats": booking.seats},
+        # To the booker about their client (`BOOKER_TEMPLATES`): the letter to print for the client.
+        "booker_name": booking.social_worker_name if booking.speaks_to_booker else None,
+        "letter_link": links.letter_url(token) if token and booking.speaks_to_booker else None,
+        "letter_days": worker_access.LINK_DAYS,
         "moment": {"location_name": moment.location_name, "address": moment.address},
         "starts_at": links.local_time(booking.slot.starts_at),
         "ends_at": links.local_time(booking.slot.ends_at),
@@ -73,7 +88,10 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     if not booking.email or not wants_email(booking):
         return None
     with force_locale(booking.message_language):
-        subject = _("Uw afspraak %(reference)s is bevestigd", reference=links.ref(booking))
+        if booking.speaks_to_booker:
+            subject = _("Afspraak %(reference)s voor %(name)s is bevestigd", **_names(booking))
+        else:
+            subject = _("Uw afspraak %(reference)s is bevestigd", reference=links.ref(booking))
         return _message_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
 
 
@@ -82,8 +100,13 @@ def queue_moved(booking: Booking, *, now: datetime) -> None:
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = _("Uw afspraak %(reference)s is verplaatst", reference=links.ref(booking))
-        _queue_for_booking(booking, "booking_moved", subject, now=now)
+        if booking.speaks_to_booker:
+            subject = _("Afspraak %(reference)s voor %(name)s is verplaatst", **_names(booking))
+            # The old letter has the old time: the booker prints a new one for the client.
+            extra = {"letter_link": _worker_letter_url(booking)}
+        else:
+            subject, extra = _("Uw afspraak %(reference)s is verplaatst", reference=links.ref(booking)), None
+        _queue_for_booking(booking, "booking_moved", subject, now=now, extra=extra)
 
 
 def queue_cancelled(booking: Booking, *, now: datetime) -> None:
@@ -91,8 +114,24 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=links.ref(booking))
+        subject = _cancelled_subject(booking)
         _queue_for_booking(booking, "booking_cancelled", subject, now=now)
+
+
+def _cancelled_subject(booking: Booking) -> str:
+    if booking.speaks_to_booker:
+        return _("Afspraak %(reference)s voor %(name)s is geannuleerd", **_names(booking))
+    return _("Uw afspraak %(reference)s is geannuleerd", reference=links.ref(booking))
+
+
+def _worker_letter_url(booking: Booking) -> str | None:
+    """The letter to print anew, opened from the worker's list (the client's own link is not in our hands:
+    only its hash is stored). Valid as long as a list link (`worker_access.LINK_DAYS`); None without a work
+    address (a volunteer on the phone prints it from the day list)."""
+    if not booking.social_worker_email:
+        return None
+    access = worker_access.access_token(worker_access.list_token(booking.social_worker_email), booking)
+    return links.public_url(f"/afspraak/{access}/brief.pdf")
 
 
 def queue_unseated(booking: Booking, *, now: datetime, on_waitlist: bool) -> None:
@@ -102,7 +141,7 @@ def queue_unseated(booking: Booking, *, now: datetime, on_waitlist: bool) -> Non
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=links.ref(booking))
+        subject = _cancelled_subject(booking)
         _queue_for_booking(booking, "booking_unseated", subject, now=now, extra={"on_waitlist": on_waitlist})
 
 
@@ -116,8 +155,12 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = (_("Het infomoment voor hulpverleners gaat niet door") if calendar_files.is_info(booking)
-                   else _("Uw afspraak voor de groepsinschrijving gaat niet door"))
+        if calendar_files.is_info(booking):
+            subject = _("Het infomoment voor hulpverleners gaat niet door")
+        elif booking.speaks_to_booker:
+            subject = _("Afspraak %(reference)s voor %(name)s gaat niet door", **_names(booking))
+        else:
+            subject = _("Uw afspraak voor de groepsinschrijving gaat niet door")
         _queue_for_booking(booking, "moment_cancelled", subject, now=now,
                            dedupe_key=f"moment-cancelled:{booking.id}")
 
@@ -131,8 +174,12 @@ def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_w
     """
     with force_locale(booking.message_language):
         reference = links.ref(booking)
-        subject = (_("U bent al ingeschreven voor het infomoment (%(reference)s)", reference=reference)
-                   if already_registered else _("Uw nieuwe link voor afspraak %(reference)s", reference=reference))
+        if already_registered:
+            subject = _("U bent al ingeschreven voor het infomoment (%(reference)s)", reference=reference)
+        elif booking.speaks_to_booker:
+            subject = _("Nieuwe link voor afspraak %(reference)s voor %(name)s", **_names(booking))
+        else:
+            subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=reference)
         _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False,
                            extra={"old_link_works": old_link_works, "already_registered": already_registered})
 
@@ -143,7 +190,10 @@ def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: s
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = _("Herinnering: uw afspraak %(reference)s", reference=links.ref(booking))
+        if booking.speaks_to_booker:
+            subject = _("Herinnering: afspraak %(reference)s voor %(name)s", **_names(booking))
+        else:
+            subject = _("Herinnering: uw afspraak %(reference)s", reference=links.ref(booking))
         _queue_for_booking(booking, "reminder", subject, now=now, token=token, dedupe_key=dedupe_key)
 
 

@@ -182,6 +182,9 @@ class BookingDraft:
     sequence: int = 0
     is_cancelled: bool = False
     seats: int = 1
+    # A client reached through their booker: the confirmation speaks to the booker (`Booking.speaks_to_booker`).
+    speaks_to_booker: bool = False
+    social_worker_name: str | None = None
 
     @property
     def slot(self) -> SeatTarget:

@@ -158,11 +158,19 @@ def move(token: str):
             error = _move_error(exc)
         else:
             db.session.commit()
-            flash(_("Uw afspraak is verplaatst. Uw referentie blijft dezelfde."), "success")
+            flash(_moved_notice(booking, token), "success")
             return redirect(url_for(".manage", token=token))
     return render_template("booking/move.html", booking=booking, token=token, form=form, error=error,
                            can_change=booking.candidate_can_change(utcnow()),
+                           worker_list=worker_access.list_token_of(token),
                            options=queries.list_moments_for_move(now=utcnow())), 409 if error else 200
+
+
+def _moved_notice(booking: Booking, token: str) -> str:
+    # Opened from a worker's list, the pages speak to the worker about their client.
+    if worker_access.is_access_token(token):
+        return _("De afspraak van %(name)s is verplaatst. De referentie blijft dezelfde.", name=booking.contact_name)
+    return _("Uw afspraak is verplaatst. Uw referentie blijft dezelfde.")
 
 
 def _slot_or_full(slot_id: int) -> Slot:
@@ -195,6 +203,9 @@ def cancel(token: str):
     if form.validate_on_submit() and can_change:
         lifecycle.cancel_by_candidate(booking, now=utcnow())
         db.session.commit()
-        flash(_("Uw afspraak is geannuleerd."), "success")
+        flash(_("De afspraak van %(name)s is geannuleerd.", name=booking.contact_name)
+              if worker_access.is_access_token(token) else _("Uw afspraak is geannuleerd."), "success")
         return redirect(url_for(".manage", token=token))
-    return render_template("booking/cancel.html", booking=booking, token=token, form=form, can_change=can_change)
+    # Opened from a worker's list, the page speaks to the worker about their client.
+    return render_template("booking/cancel.html", booking=booking, token=token, form=form, can_change=can_change,
+                           worker_list=worker_access.list_token_of(token))
