@@ -133,6 +133,22 @@ def test_a_client_unseated_by_new_hours_is_told_to_the_worker(client, slots, by)
     assert "Uw cliënt staat vooraan op de wachtlijst." in text
 
 
+def test_the_waiting_list_offer_for_an_unseated_client_speaks_to_the_worker(client, slots):
+    from inschrijving.booking.services import waitlist
+    from tests.factories.accounts import UserFactory
+
+    booking = _book(client, slots[0])
+    lifecycle.unseat_for_new_times(booking, actor=UserFactory(), ip=None, now=utcnow())
+    assert waitlist.offer_freed_seat(slots[1], now=utcnow()) is not None
+    _db.session.commit()
+    mail, text = _last_mail()
+    assert mail.recipient == "sara.declercq@caw.example.org" and mail.language == "nl"
+    assert mail.subject == "Er is een plaats vrij voor uw cliënt Fatima El Amrani"
+    assert text.startswith("Beste Sara Declercq,\n")
+    assert "voor uw cliënt Fatima El Amrani. Wij houden ze vrij." in text and "/aanbod/" in text
+    assert "Vragen? Vraag het aan de Woonclub." in text and "uw hulpverlener" not in text
+
+
 def test_a_worker_on_the_french_pages_gets_the_french_worker_messages(client, slots):
     booking = _book(client, slots[0], lang="fr")
     mail, text = _last_mail()

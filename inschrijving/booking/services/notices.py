@@ -210,9 +210,16 @@ def queue_offer(entry: WaitlistEntry, token: str, *, now: datetime) -> None:
         queue_message(entry.phone, "sms:offer", text, channel="sms", language=entry.language)
     if not entry.email:
         return
+    # A client a worker booked, unseated by new opening hours, waits with the worker's contact: the offer
+    # speaks to the worker about the client, as every message of that booking did.
+    replaced = entry.replaces_booking
+    booker = replaced.social_worker_name if replaced is not None and replaced.speaks_to_booker else None
     with force_locale(entry.language):
-        subject = _("Er is een plaats vrij voor u")
-    queue_message(entry.email, subject, template="emails/waitlist_offer.txt", language=entry.language, context={
+        subject = (_("Er is een plaats vrij voor uw cliënt %(name)s", name=entry.contact_name) if booker
+                   else _("Er is een plaats vrij voor u"))
+    template = "emails/booker_waitlist_offer.txt" if booker else "emails/waitlist_offer.txt"
+    queue_message(entry.email, subject, template=template, language=entry.language, context={
+        "booker_name": booker,
         "entry": {"contact_name": entry.contact_name},
         "moment": {"location_name": slot.moment.location_name, "address": slot.moment.address},
         "starts_at": links.local_time(slot.starts_at),
