@@ -57,6 +57,12 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
             "dedupe_key": dedupe_key}
 
 
+def _worded_for(booking: Booking | BookingDraft, *, info: str, candidate: str) -> str:
+    """A subject in an info-moment registration's words (a professional's registration, never an appointment)
+    or a candidate's; both come translated in the booking's language."""
+    return info if calendar_files.is_info(booking) else candidate
+
+
 def _queue_for_booking(booking: Booking, template: str, subject: str, **kwargs) -> None:
     # The booking's id goes with it: the day list shows each booking's last message and how it went.
     queue_message(**_message_for_booking(booking, template, subject, **kwargs), booking_id=booking.id)
@@ -73,7 +79,11 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     if not booking.email or not wants_email(booking):
         return None
     with force_locale(booking.message_language):
-        subject = _("Uw afspraak %(reference)s is bevestigd", reference=links.ref(booking))
+        reference = links.ref(booking)
+        subject = _worded_for(
+            booking,
+            info=_("Uw inschrijving voor het infomoment is bevestigd (%(reference)s)", reference=reference),
+            candidate=_("Uw afspraak %(reference)s is bevestigd", reference=reference))
         return _message_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
 
 
@@ -91,7 +101,11 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = _("Uw afspraak %(reference)s is geannuleerd", reference=links.ref(booking))
+        reference = links.ref(booking)
+        subject = _worded_for(
+            booking,
+            info=_("Uw inschrijving voor het infomoment is geannuleerd (%(reference)s)", reference=reference),
+            candidate=_("Uw afspraak %(reference)s is geannuleerd", reference=reference))
         _queue_for_booking(booking, "booking_cancelled", subject, now=now)
 
 
@@ -116,8 +130,8 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = (_("Het infomoment voor hulpverleners gaat niet door") if calendar_files.is_info(booking)
-                   else _("Uw afspraak voor de groepsinschrijving gaat niet door"))
+        subject = _worded_for(booking, info=_("Het infomoment voor hulpverleners gaat niet door"),
+                              candidate=_("Uw afspraak voor de groepsinschrijving gaat niet door"))
         _queue_for_booking(booking, "moment_cancelled", subject, now=now,
                            dedupe_key=f"moment-cancelled:{booking.id}")
 
@@ -132,7 +146,9 @@ def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_w
     with force_locale(booking.message_language):
         reference = links.ref(booking)
         subject = (_("U bent al ingeschreven voor het infomoment (%(reference)s)", reference=reference)
-                   if already_registered else _("Uw nieuwe link voor afspraak %(reference)s", reference=reference))
+                   if already_registered else _worded_for(
+                       booking, info=_("Uw nieuwe link voor het infomoment (%(reference)s)", reference=reference),
+                       candidate=_("Uw nieuwe link voor afspraak %(reference)s", reference=reference)))
         _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False,
                            extra={"old_link_works": old_link_works, "already_registered": already_registered})
 
@@ -143,7 +159,10 @@ def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: s
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = _("Herinnering: uw afspraak %(reference)s", reference=links.ref(booking))
+        reference = links.ref(booking)
+        subject = _worded_for(booking,
+                              info=_("Herinnering: infomoment voor hulpverleners (%(reference)s)", reference=reference),
+                              candidate=_("Herinnering: uw afspraak %(reference)s", reference=reference))
         _queue_for_booking(booking, "reminder", subject, now=now, token=token, dedupe_key=dedupe_key)
 
 
