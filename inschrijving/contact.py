@@ -24,6 +24,19 @@ def normalise_phone(raw: str, *, readable: bool = False) -> str:
     return phonenumbers.format_number(number, style)
 
 
+def readable_phone(stored: str | None) -> str:
+    """A stored number (+32470123456) as people read it (+32 470 12 34 56); what cannot be parsed, as stored.
+
+    The one way every page, print and PDF shows a phone number (the `phone` template filter).
+    """
+    if not stored:
+        return ""
+    try:
+        return normalise_phone(stored, readable=True)
+    except ValueError:
+        return stored
+
+
 def normalise_email(raw: str) -> str:
     """Return a validated, lower-cased e-mail address (compared case-insensitively everywhere).
 

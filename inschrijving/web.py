@@ -294,15 +294,7 @@ def init_templates(app: Flask) -> None:
             return f"\u2066{value}\u2069"
         return value
 
-    @app.template_filter("phone")
-    def phone_filter(value: str | None) -> str:
-        # A stored number (+32470123456) as people read it (+32 470 12 34 56); what cannot be parsed, as stored.
-        if not value:
-            return ""
-        try:
-            return contact.normalise_phone(value, readable=True)
-        except ValueError:
-            return value
+    app.add_template_filter(contact.readable_phone, "phone")
 
     @app.template_filter("bdi")
     def bdi_filter(value: Any) -> Markup:

@@ -22,6 +22,15 @@ class BookingStatus(enum.StrEnum):
     NO_SHOW = "no_show"
 
 
+class ChangeRefused(enum.StrEnum):
+    """Why the person a booking is for can no longer move, change or cancel it (said in plain words on its page)."""
+
+    CANCELLED = "cancelled"
+    CHECKED_IN = "checked_in"
+    NO_SHOW = "no_show"
+    STARTED = "started"
+
+
 LIVE_BOOKING_STATUSES = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
 _LIVE_SQL = "status IN ('booked', 'checked_in')"
 # The phone and e-mail indexes compare only contacts that are the candidate's own: a social worker's
@@ -223,13 +232,22 @@ class Booking(db.Model):
     def is_checked_in(self) -> bool:
         return self.status == BookingStatus.CHECKED_IN
 
-    def checks_in_on_another_day(self, today: date) -> bool:
-        """Checking in today would not be on the moment's own day: staff are warned and click twice."""
+    def marks_attendance_on_another_day(self, today: date) -> bool:
+        """Checking in or marking a no-show today would not be on the moment's own day (a candidate's or an
+        info moment's): staff see both dates and click twice."""
         return self.moment.held_on != today
+
+    def change_refused_reason(self, now: datetime) -> ChangeRefused | None:
+        """Why the candidate (or the registered professional) may no longer move, change or cancel it, or None."""
+        if self.status != BookingStatus.BOOKED:
+            return ChangeRefused(self.status)
+        if self.slot.starts_at <= now:
+            return ChangeRefused.STARTED
+        return None
 
     def candidate_can_change(self, now: datetime) -> bool:
         """The candidate may still move or cancel it: expected, and its slot has not started."""
-        return self.is_expected and self.slot.starts_at > now
+        return self.change_refused_reason(now) is None
 
     @property
     def can_check_in(self) -> bool:
@@ -259,7 +277,7 @@ class Booking(db.Model):
     @property
     def can_start_dossier(self) -> bool:
         """A dossier may be started from it: the rule `dossiers.services.lifecycle.start_dossier` applies."""
-        return self.is_live
+        return self.is_live and self.moment.takes_dossiers
 
 
 class WaitlistStatus(enum.StrEnum):

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inschrijving.db_types import AwareDateTime, created_at, intpk, str_enum
@@ -179,6 +179,17 @@ class RegistrationMoment(db.Model):
     def has_desk_slots(self) -> bool:
         """Planned as slots with desks (a registration moment), so slot capacities can be changed one by one."""
         return not self.is_info
+
+    @hybrid_property
+    def takes_dossiers(self) -> bool:
+        """Candidates come to start dossiers here, and its statistics count them. An info moment takes none:
+        its professionals register, attend or do not come (pages, routes and lists ask this one fact)."""
+        return self.kind == MomentKind.REGISTRATION
+
+    @takes_dossiers.inplace.expression
+    @classmethod
+    def _takes_dossiers_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.kind == MomentKind.REGISTRATION
 
     @property
     def can_cancel(self) -> bool:

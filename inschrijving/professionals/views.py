@@ -141,7 +141,7 @@ def manage(token: str):
             return redirect(url_for(".manage", token=token))
     return render_template("professionals/manage.html", booking=booking, token=token, form=form,
                            cancel_form=CancelForm(),
-                           can_change=booking.candidate_can_change(now), language=_language()), \
+                           refused=booking.change_refused_reason(now), language=_language()), \
         409 if form.errors else 200
 
 

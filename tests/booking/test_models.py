@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistStatus
+from inschrijving.planning.models import MomentKind, RegistrationMoment
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import SlotFactory
 
@@ -25,10 +26,13 @@ FACTS = {
 
 @pytest.mark.parametrize("status", list(BookingStatus))
 def test_the_day_facts_of_each_status(status):
-    booking = Booking(status=status, is_walk_in=False)
+    booking = Booking(status=status, is_walk_in=False, moment=RegistrationMoment(kind=MomentKind.REGISTRATION))
     assert (booking.is_live, booking.can_check_in, booking.can_mark_no_show, booking.can_undo_attendance,
             booking.can_move, booking.can_start_dossier) == FACTS[status]
     assert booking.can_reissue_link == booking.is_live
+    # An info moment's registration never starts a dossier, whatever its status.
+    booking.moment = RegistrationMoment(kind=MomentKind.INFO)
+    assert not booking.can_start_dossier
 
 
 def test_is_live_is_the_same_in_python_and_in_sql(db):

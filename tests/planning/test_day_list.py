@@ -86,6 +86,8 @@ def test_one_next_step_per_row(client, auth, volunteer, moment, book):
 
 
 def test_no_show_and_new_link_ask_first(client, auth, volunteer, moment, book):
+    # On the moment's own day: on another day the no-show question also shows both dates (test_info_moment_pages).
+    moment.held_on = datetime.now(ZoneInfo("Europe/Brussels")).date()
     booking = book(moment.slots[0], name="Amal Haddad")
     _db.session.commit()
     auth.login(volunteer)

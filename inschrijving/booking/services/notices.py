@@ -72,6 +72,14 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
             "dedupe_key": dedupe_key}
 
 
+def _worded_for(booking: Booking | BookingDraft, *, info: str, booker: str, candidate: str) -> str:
+    """A subject in an info-moment registration's words (a professional's registration, never an appointment),
+    to the worker about their client (`speaks_to_booker`), or to the candidate; all translated already."""
+    if calendar_files.is_info(booking):
+        return info
+    return booker if booking.speaks_to_booker else candidate
+
+
 def _queue_for_booking(booking: Booking, template: str, subject: str, **kwargs) -> None:
     # The booking's id goes with it: the day list shows each booking's last message and how it went.
     queue_message(**_message_for_booking(booking, template, subject, **kwargs), booking_id=booking.id)
@@ -88,10 +96,12 @@ def confirmation_message(booking: Booking | BookingDraft, token: str, *, now: da
     if not booking.email or not wants_email(booking):
         return None
     with force_locale(booking.message_language):
-        if booking.speaks_to_booker:
-            subject = _("Afspraak %(reference)s voor %(name)s is bevestigd", **_names(booking))
-        else:
-            subject = _("Uw afspraak %(reference)s is bevestigd", reference=links.ref(booking))
+        reference = links.ref(booking)
+        subject = _worded_for(
+            booking,
+            info=_("Uw inschrijving voor het infomoment is bevestigd (%(reference)s)", reference=reference),
+            booker=_("Afspraak %(reference)s voor %(name)s is bevestigd", **_names(booking)),
+            candidate=_("Uw afspraak %(reference)s is bevestigd", reference=reference))
         return _message_for_booking(booking, "booking_confirmed", subject, now=now, token=token)
 
 
@@ -114,14 +124,16 @@ def queue_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        subject = _cancelled_subject(booking)
-        _queue_for_booking(booking, "booking_cancelled", subject, now=now)
+        _queue_for_booking(booking, "booking_cancelled", _cancelled_subject(booking), now=now)
 
 
 def _cancelled_subject(booking: Booking) -> str:
-    if booking.speaks_to_booker:
-        return _("Afspraak %(reference)s voor %(name)s is geannuleerd", **_names(booking))
-    return _("Uw afspraak %(reference)s is geannuleerd", reference=links.ref(booking))
+    reference = links.ref(booking)
+    return _worded_for(
+        booking,
+        info=_("Uw inschrijving voor het infomoment is geannuleerd (%(reference)s)", reference=reference),
+        booker=_("Afspraak %(reference)s voor %(name)s is geannuleerd", **_names(booking)),
+        candidate=_("Uw afspraak %(reference)s is geannuleerd", reference=reference))
 
 
 def _worker_letter_url(booking: Booking) -> str | None:
@@ -155,12 +167,9 @@ def queue_moment_cancelled(booking: Booking, *, now: datetime) -> None:
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        if calendar_files.is_info(booking):
-            subject = _("Het infomoment voor hulpverleners gaat niet door")
-        elif booking.speaks_to_booker:
-            subject = _("Afspraak %(reference)s voor %(name)s gaat niet door", **_names(booking))
-        else:
-            subject = _("Uw afspraak voor de groepsinschrijving gaat niet door")
+        subject = _worded_for(booking, info=_("Het infomoment voor hulpverleners gaat niet door"),
+                              booker=_("Afspraak %(reference)s voor %(name)s gaat niet door", **_names(booking)),
+                              candidate=_("Uw afspraak voor de groepsinschrijving gaat niet door"))
         _queue_for_booking(booking, "moment_cancelled", subject, now=now,
                            dedupe_key=f"moment-cancelled:{booking.id}")
 
@@ -174,12 +183,11 @@ def queue_manage_link(booking: Booking, token: str, *, now: datetime, old_link_w
     """
     with force_locale(booking.message_language):
         reference = links.ref(booking)
-        if already_registered:
-            subject = _("U bent al ingeschreven voor het infomoment (%(reference)s)", reference=reference)
-        elif booking.speaks_to_booker:
-            subject = _("Nieuwe link voor afspraak %(reference)s voor %(name)s", **_names(booking))
-        else:
-            subject = _("Uw nieuwe link voor afspraak %(reference)s", reference=reference)
+        subject = (_("U bent al ingeschreven voor het infomoment (%(reference)s)", reference=reference)
+                   if already_registered else _worded_for(
+                       booking, info=_("Uw nieuwe link voor het infomoment (%(reference)s)", reference=reference),
+                       booker=_("Nieuwe link voor afspraak %(reference)s voor %(name)s", **_names(booking)),
+                       candidate=_("Uw nieuwe link voor afspraak %(reference)s", reference=reference)))
         _queue_for_booking(booking, "manage_link", subject, now=now, token=token, calendar=False,
                            extra={"old_link_works": old_link_works, "already_registered": already_registered})
 
@@ -190,10 +198,11 @@ def queue_reminder(booking: Booking, token: str, *, now: datetime, dedupe_key: s
     if not booking.email or not wants_email(booking):
         return
     with force_locale(booking.message_language):
-        if booking.speaks_to_booker:
-            subject = _("Herinnering: afspraak %(reference)s voor %(name)s", **_names(booking))
-        else:
-            subject = _("Herinnering: uw afspraak %(reference)s", reference=links.ref(booking))
+        reference = links.ref(booking)
+        subject = _worded_for(booking,
+                              info=_("Herinnering: infomoment voor hulpverleners (%(reference)s)", reference=reference),
+                              booker=_("Herinnering: afspraak %(reference)s voor %(name)s", **_names(booking)),
+                              candidate=_("Herinnering: uw afspraak %(reference)s", reference=reference))
         _queue_for_booking(booking, "reminder", subject, now=now, token=token, dedupe_key=dedupe_key)
 
 

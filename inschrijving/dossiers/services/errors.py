@@ -11,6 +11,10 @@ class BookingNotLive(DossierError):
     """A cancelled booking (or a no-show) cannot get a dossier."""
 
 
+class MomentTakesNoDossiers(DossierError):
+    """An info moment: its professionals attend, nobody starts a dossier there (`RegistrationMoment.takes_dossiers`)."""
+
+
 class StaleDossier(DossierError):
     """Someone else saved the dossier after this form was opened."""
 

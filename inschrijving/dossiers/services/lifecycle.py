@@ -16,7 +16,7 @@ from inschrijving.dossiers.models.documents import Document
 from inschrijving.dossiers.models.household import Dossier, Preferences
 from inschrijving.dossiers.services import duplicates
 from inschrijving.dossiers.services.checklist import can_complete, missing_items
-from inschrijving.dossiers.services.errors import BookingNotLive, NotComplete, StaleDossier
+from inschrijving.dossiers.services.errors import BookingNotLive, MomentTakesNoDossiers, NotComplete, StaleDossier
 from inschrijving.dossiers.services.history import begin_step, finish_step, record_change, track_changes
 from inschrijving.extensions import db
 from inschrijving.planning.models import RegistrationMoment
@@ -65,6 +65,8 @@ def start_dossier(booking: Booking, *, actor: Actor, now: datetime) -> Dossier:
     existing = get_dossier_for_booking(booking.id)
     if existing is not None:
         return existing
+    if not booking.moment.takes_dossiers:
+        raise MomentTakesNoDossiers(booking.reference)
     if not booking.can_start_dossier:
         raise BookingNotLive(booking.reference)
     dossier = Dossier(
@@ -85,6 +87,8 @@ def start_dossier(booking: Booking, *, actor: Actor, now: datetime) -> Dossier:
 
 def start_walk_in(moment: RegistrationMoment, *, actor: Actor, now: datetime) -> Dossier:
     """Open a new dossier for someone who came without a booking."""
+    if not moment.takes_dossiers:
+        raise MomentTakesNoDossiers(str(moment.id))
     dossier = Dossier(reference=_new_reference(), moment_id=moment.id, created_at=now, created_by_id=actor.user_id)
     db.session.add(dossier)
     db.session.flush()

@@ -29,6 +29,8 @@ from inschrijving.web import current_actor, dossier_scope_for_current_user
 def start(booking_id: int):
     """Open the dossier of a booking; create it on POST (a GET only asks, so no link can create one)."""
     booking = db.get_or_404(Booking, booking_id)
+    if not booking.moment.takes_dossiers:
+        abort(404)
     existing = lifecycle.get_dossier_for_booking(booking.id)
     if existing is not None:
         return redirect(url_for("dossiers.show", dossier_id=existing.id))
@@ -48,6 +50,8 @@ def start(booking_id: int):
 def start_walk_in(moment_id: int):
     """Ask for confirmation (GET), then open a new dossier without a booking (POST)."""
     moment = db.get_or_404(RegistrationMoment, moment_id)
+    if not moment.takes_dossiers:
+        abort(404)
     if request.method == "GET":
         return render_template("dossiers/walk_in.html", moment=moment)
     dossier = lifecycle.start_walk_in(moment, actor=current_actor(), now=utcnow())

@@ -18,8 +18,9 @@ def index():
     """List dossiers (national numbers masked), filtered and paged, in a fixed number of queries."""
     form = DossierListForm(request.args, moments=moment_queries.list_moment_choices())
     criteria = form.criteria() if form.validate() else DossierFilter()
-    moment = moment_queries.get_moment(criteria.moment_id) if criteria.moment_id else None
-    if criteria.moment_id and moment is None:
+    # The moment asked for, even when it is no choice: an unknown moment or an info moment (no dossiers) is a 404.
+    moment = moment_queries.get_moment(form.moment.data) if form.moment.data else None
+    if form.moment.data and (moment is None or not moment.takes_dossiers):
         abort(404)
     page = reads.view_dossier_list(criteria, page=request.args.get("pagina", 1, type=int), actor=current_actor(),
                                    scope=dossier_scope_for_current_user())

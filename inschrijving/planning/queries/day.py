@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from inschrijving import contact
 from inschrijving.booking.models import Booking, BookingStatus
 from inschrijving.dossiers.enums import ChoiceStatus, DossierStatus
 from inschrijving.dossiers.models.consent import LandlordChoice
@@ -77,15 +76,6 @@ def search_text(booking: Booking) -> str:
 def row_statuses(booking: Booking, dossier: DayDossier | None) -> list[str]:
     """The filter values a row matches (the page's script filters on them as the server does)."""
     return [status for status in DAY_STATUS_FILTERS if _has_status(booking, dossier, status)]
-
-
-def readable_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    try:
-        return contact.normalise_phone(phone, readable=True)
-    except ValueError:
-        return phone
 
 
 def _digits(text: str) -> str:

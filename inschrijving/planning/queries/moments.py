@@ -77,9 +77,10 @@ def get_past_page(number: int, *, today: date, scope: sa.ColumnElement[bool] | N
 
 
 def list_moment_choices() -> list[tuple[int, str]]:
-    """(id, "date · place") of every moment, newest first, for a filter's select box (one query)."""
+    """(id, "date · place") of every moment that takes dossiers, newest first, for the dossier filter (one query)."""
     rows = db.session.execute(
         sa.select(RegistrationMoment.id, RegistrationMoment.held_on, RegistrationMoment.location_name)
+        .where(RegistrationMoment.takes_dossiers)
         .order_by(RegistrationMoment.held_on.desc(), RegistrationMoment.id.desc())
     )
     return [(row.id, f"{row.held_on.strftime('%d-%m-%Y')} · {row.location_name}") for row in rows]

@@ -77,7 +77,6 @@ def _row_helpers() -> dict:
     return {
         "search_text": day_queries.search_text,
         "row_statuses": day_queries.row_statuses,
-        "readable_phone": day_queries.readable_phone,
         "status_filter_labels": lambda: [(key, STATUS_FILTER_LABELS[key]) for key in day_queries.DAY_STATUS_FILTERS],
     }
 
@@ -107,14 +106,14 @@ def day_pdf(moment_id: int):
 def check_in(moment_id: int, booking_id: int):
     """Check a candidate in (also a no-show who turns up late); on another day than the moment's, ask first."""
     booking = _booking_of_moment_or_404(moment_id, booking_id)
-    if booking.checks_in_on_another_day(_today()) and not request.form.get("confirmed"):
+    if booking.marks_attendance_on_another_day(_today()) and not request.form.get("confirmed"):
         return _confirm(booking, "check_in")
     return _attendance(moment_id, booking_id, lifecycle.check_in)
 
 
 @bp.route("/<int:moment_id>/dag/<int:booking_id>/niet-gekomen", methods=["POST"])
 def no_show(moment_id: int, booking_id: int):
-    """Mark a candidate as not come (after a confirmation step); the seat goes free."""
+    """Mark someone as not come after a second click (both dates shown on another day); the seat goes free."""
     if not request.form.get("confirmed"):
         return _confirm(_booking_of_moment_or_404(moment_id, booking_id), "no_show")
     return _attendance(moment_id, booking_id, lifecycle.mark_no_show)
@@ -139,7 +138,9 @@ def _today():
 
 def _confirm(booking: Booking, action: str) -> str:
     """The second click of an action that cannot simply be undone; a plain form, so it works without script."""
-    page = render_template("planning/day_confirm.html", booking=booking, action=action, today=_today())
+    today = _today()
+    page = render_template("planning/day_confirm.html", booking=booking, action=action, today=today,
+                           other_day=booking.marks_attendance_on_another_day(today))
     db.session.rollback()
     return page
 

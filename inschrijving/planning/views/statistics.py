@@ -32,6 +32,8 @@ BOOKED_BY_LABELS = {
 def moment_statistics(moment_id: int):
     """Show what happened at one moment: bookings, arrivals, cancellations, waiting list, dossiers and who came."""
     moment = moment_or_404(moment_id)
+    if not moment.takes_dossiers:
+        abort(404)  # an info moment's figures are on its overview and in the season's info table
     return _statistics_page(statistics_queries.season_stats([moment]), moment=moment, form=None)
 
 
