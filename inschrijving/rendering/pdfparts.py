@@ -148,6 +148,8 @@ class _Serialiser:
 def to_part(pdf: bytes) -> bytes:
     """The PDF's pages as a part for `write`: serialised once, with a footer slot on every page."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
+        # Only what the pages draw goes into a part: a resource no page uses may belong to someone else's pages.
+        doc.remove_unreferenced_resources()
         font = doc.make_indirect(
             Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
         )

@@ -95,6 +95,9 @@ def split(document: bytes, parts: Sequence[Part]) -> list[tuple[bytes, int]]:
                 for appended in part.appended:
                     with pikepdf.open(io.BytesIO(appended), inherit_page_attributes=False) as pdf:
                         out.pages.extend(pdf.pages)
+                # WeasyPrint gives every page of a document one /Resources: without this, each part would carry
+                # every image of the step, other households' scans among them (drawn, unseen, by no page of its own).
+                out.remove_unreferenced_resources()
                 results.append((pdf_bytes(out), len(out.pages)))
     return results
 

@@ -458,3 +458,26 @@ def test_a_scan_captioned_in_other_letters_is_laid_out_by_weasyprint_and_embedde
     assert "محمد" in pdftotext(pdf).split("\f")[1] and "paspoort.jpg" in pdftotext(pdf).split("\f")[1]
     with pikepdf.open(io.BytesIO(pdf)) as opened:
         assert [image.read_raw_bytes() for image in images(opened.pages[1])] == [jpeg]
+
+
+def test_a_section_cut_from_a_step_holds_only_its_own_scans_never_another_households(app, db):
+    # WeasyPrint gives every page of a step's document one /Resources, images of every dossier in it included.
+    # The Arabic caption leaves حداد's scan page to WeasyPrint, so its scan is drawn in the step's document.
+    moment = MomentFactory()
+    first, second = LandlordFactory(), LandlordFactory()
+    aerts = shared_dossier(moment, [first, second], last_name="Aerts", scan=False)
+    add_document(aerts, scan_jpeg("aerts", size=(640, 900)), filename="aerts.jpg")
+    haddad = shared_dossier(moment, [first], last_name="حداد", scan=False)
+    add_document(haddad, scan_jpeg("haddad", size=(600, 800)), filename="حداد.jpg")
+
+    sections.ensure_sections([aerts, haddad], now=utcnow())  # one step: one document
+
+    def image_sizes(pdf: bytes) -> set[tuple[int, int]]:
+        with pikepdf.open(io.BytesIO(pdf)) as opened:
+            return {(int(o.Width), int(o.Height)) for o in opened.objects
+                    if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"}
+
+    assert image_sizes(packets.dossier_pdf(aerts, now=utcnow())) == {(640, 900)}
+    assert image_sizes(packets.dossier_pdf(haddad, now=utcnow())) == {(600, 800)}
+    second_packet = packets.packet_pdf(second, moment, [aerts], now=utcnow())
+    assert image_sizes(second_packet) == {(640, 900)}

@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 
 # Raise whenever templates/pdf/dossier_section.html (or what it shows) changes: every cached
 # section then misses and is rendered again with the new template.
-# .2: deelgemeenten; appended PDFs cleaned at merge; .3: kept as parts; .4: scans drawn by pikepdf
-TEMPLATE_VERSION = "2026-12-07.4"
+# .2: deelgemeenten; appended PDFs cleaned at merge; .3: kept as parts; .4: scans drawn by pikepdf;
+# .5: a section cut from a step's document holds only its own pages' resources (not the step's other scans)
+TEMPLATE_VERSION = "2026-12-07.5"
 # A cold packet with more missing sections than this is prepared in steps (a progress page in the
 # portal, 202 answers in the API), so no request runs into a proxy timeout. A step costs its sections
 # (about 80 ms each, one WeasyPrint document) plus what every step pays whatever its size (the moment's
