@@ -208,6 +208,18 @@ def test_a_freed_info_seat_goes_to_the_first_group_that_fits_with_a_professional
     assert "tolk" not in text.lower()
 
 
+def test_an_offer_to_an_entry_without_organisation_reads_well(db):
+    # Entries from before the info waiting list asked for the organisation (migration 0018) have none.
+    slot = make_info_session(seats=1)
+    booking = registration.register(slot.id, details=details(1, attendees=1), now=utcnow()).booking
+    entry = _waiting(slot.moment, 2, attendees=1)
+    entry.organisation = None
+    db.session.flush()
+    registration.cancel(booking, now=utcnow())
+    text = message_text(outbox()[-1])
+    assert "Wij houden 1 plaats voor u vrij." in text and "None" not in text
+
+
 def test_claiming_an_info_offer_registers_the_organisation_and_attendees_in_the_held_seats(db):
     import re
 
