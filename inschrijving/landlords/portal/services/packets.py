@@ -231,7 +231,19 @@ def _assemble(
 ) -> Iterator[bytes]:
     """Write the parts with footers (and page numbers), outline and title."""
     numbers = _page_numbers(len(footers))
-    return pdfparts.write(parts, left_texts=footers, right_texts=numbers, outline=outline, title=title)
+    return _said_if_cut_off(
+        pdfparts.write(parts, left_texts=footers, right_texts=numbers, outline=outline, title=title), title
+    )
+
+
+def _said_if_cut_off(chunks: Iterator[bytes], title: str) -> Iterator[bytes]:
+    # The file is sent as it is written, after the answer's status: a part that fails to decrypt then (a
+    # damaged row; a retired key is caught before, `stored_sections`) cuts the download off. Say so loudly.
+    try:
+        yield from chunks
+    except Exception:
+        logger.exception("%s was cut off while it was sent", title)
+        raise
 
 
 def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
