@@ -266,8 +266,8 @@ def test_a_pdf_that_cannot_be_appended_is_named_in_its_section_and_stays_in_the_
     add_document(dossier, readable, content_type="application/pdf", filename="attest.pdf")
     add_document(dossier, damaged, content_type="application/pdf", filename="beschadigd.pdf")
     add_document(dossier, locked, content_type="application/pdf", filename="slot.pdf")
-    assert section_pages.readable_pdf(damaged) == (None, section_pages.DAMAGED)
-    assert section_pages.readable_pdf(locked) == (None, section_pages.ENCRYPTED)
+    assert pdfmerge.readable_pdf(damaged) == (None, section_pages.DAMAGED)
+    assert pdfmerge.readable_pdf(locked) == (None, section_pages.ENCRYPTED)
 
     section_pdf, pages = section_pages.render_section_pdf(dossier)
 

@@ -21,7 +21,7 @@ from inschrijving.booking.forms import (
     MoveForm,
 )
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import calendar_files, details, lifecycle, links, notices, tokens, worker_access
+from inschrijving.booking.services import calendar_files, details, lifecycle, notices, tokens, worker_access
 from inschrijving.booking.services.base import (
     BookingClosed,
     BookingError,
@@ -65,7 +65,7 @@ def _manage_page(booking: Booking, token: str, form: DetailsForm, status: int = 
     return render_template("booking/manage.html", booking=booking, token=token, checklist=checklist(),
                            can_change=booking.candidate_can_change(utcnow()), form=form,
                            dossier_progress=queries.get_dossier_progress(booking.id),
-                           manage_link=links.manage_url(token), worker_list=worker_access.list_token_of(token),
+                           worker_list=worker_access.list_token_of(token),
                            # A cancelled booking gets no more SMS, so there is nothing to stop.
                            sms_form=ConfirmForm() if notices.wants_sms(booking) and not booking.is_cancelled
                            else None), status

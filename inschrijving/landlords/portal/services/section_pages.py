@@ -137,16 +137,8 @@ def appendable_pdf(data: bytes, *, max_pages: int) -> tuple[bytes | None, str | 
         pages = 0
     if pages > max_pages:
         return None, TOO_LARGE
-    return readable_pdf(data)
-
-
-def readable_pdf(data: bytes) -> tuple[bytes | None, str | None]:
-    """An uploaded PDF rewritten, ready to append; or None and why not (ENCRYPTED, DAMAGED).
-
-    Decided before the section's HTML is rendered, so the section never promises a file that is
-    not there.
-    """
     return pdfmerge.readable_pdf(data)
+
 
 
 def birth_text(person: Person) -> str:
