@@ -132,6 +132,9 @@ class Booking(db.Model):
     # A link sent again on request ("stuur mij de link opnieuw"): it works next to the first one, so
     # whoever asks for a resend (anyone who knows the phone number) cannot kill the candidate's link.
     next_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The manage link a letter printed by the booker carries (booking.services.letter_links): derived from the
+    # server secret, the same on every reprint; cleared when the manage link is revoked or the booking anonymised.
+    letter_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     moment_id: Mapped[int] = mapped_column(sa.ForeignKey("registration_moments.id", ondelete="RESTRICT"))
     slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slots.id", ondelete="RESTRICT"))
     status: Mapped[BookingStatus] = mapped_column(str_enum(BookingStatus), default=BookingStatus.BOOKED)

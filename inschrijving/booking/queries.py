@@ -26,14 +26,16 @@ def get_booking_by_token(token: str) -> Booking | None:
         return None
     wanted = hash_token(token)
     booking = db.session.scalar(
-        sa.select(Booking).where(sa.or_(Booking.token_hash == wanted, Booking.next_token_hash == wanted))
+        sa.select(Booking).where(sa.or_(Booking.token_hash == wanted, Booking.next_token_hash == wanted,
+                                        Booking.letter_token_hash == wanted))
     )
     if booking is None:
         return None
-    # Both compared, always, so the time taken does not say which one matched.
+    # All three compared, always, so the time taken does not say which one matched.
     first = hmac.compare_digest(booking.token_hash, wanted)
     resent = hmac.compare_digest(booking.next_token_hash or "", wanted)
-    return booking if first or resent else None
+    printed = hmac.compare_digest(booking.letter_token_hash or "", wanted)
+    return booking if first or resent or printed else None
 
 
 def get_live_booking_for_contact(

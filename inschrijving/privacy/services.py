@@ -55,7 +55,7 @@ class ReferenceMismatch(PrivacyError):
 ANONYMISED_NAME = "(gewist)"
 
 # Credentials and storage internals: not data about the household, and never handed out.
-_NEVER_COPIED = {"token_hash", "next_token_hash", "offer_token_hash", "storage_key", "version"}
+_NEVER_COPIED = {"token_hash", "next_token_hash", "letter_token_hash", "offer_token_hash", "storage_key", "version"}
 
 
 def remove_files(keys: Iterable[str]) -> None:
@@ -242,7 +242,7 @@ def anonymise_booking(booking: Booking, *, now: datetime) -> None:
     booking.social_worker_email = booking.client_key = booking.client_birth_year = None
     # Nobody holds this token: the old manage link now leads nowhere.
     booking.token_hash = hash_token(secrets.token_urlsafe(32))
-    booking.next_token_hash = None
+    booking.next_token_hash = booking.letter_token_hash = None
     booking.anonymised_at = now
 
 

@@ -17,6 +17,15 @@ from inschrijving.planning.models import Slot
 from tests.factories.booking import BookingFactory, WaitlistEntryFactory
 from tests.factories.planning import SlotFactory
 
+# A social worker booking for a client (the booking-for-someone-else form's own fields).
+WORKER = {
+    "booked_by": "social_worker",
+    "social_worker_name": "Sara Declercq",
+    "social_worker_organisation": "CAW Zuid-West-Vlaanderen",
+    "social_worker_phone": "056 23 45 67",
+    "social_worker_email": "sara.declercq@caw.example.org",
+}
+
 
 def details(n: int = 1, **overrides) -> ContactDetails:
     values = {"contact_name": f"Amina {n}", "phone": f"+3247000000{n}", "email": f"amina{n}@example.org"}

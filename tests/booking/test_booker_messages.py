@@ -6,34 +6,17 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import lifecycle, reminders, tokens
+from inschrijving.booking.services import letter_links, lifecycle, reminders, tokens
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db as _db
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import attachment_data, message_text
-from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
+from tests.booking.support import WORKER
 
-WORKER = {
-    "booked_by": "social_worker",
-    "social_worker_name": "Sara Declercq",
-    "social_worker_organisation": "CAW Zuid-West-Vlaanderen",
-    "social_worker_phone": "056 23 45 67",
-    "social_worker_email": "sara.declercq@caw.example.org",
-}
 CLIENT = {"contact_name": "Fatima El Amrani", "client_birth_year": "1984", "language": "ar", "household_size": "3"}
-
-
-@pytest.fixture
-def slots(db):
-    moment = MomentFactory()
-    OpeningBlockFactory(moment=moment)
-    slots = [SlotFactory(moment=moment, capacity=4) for _ in range(2)]
-    db.session.commit()
-    return slots
 
 
 def _book(client, slot, *, lang: str = "nl", **changes) -> Booking:
@@ -82,9 +65,10 @@ def test_a_move_tells_the_worker_to_print_the_new_letter_with_a_link_that_opens_
     hint = re.search(r"Print de nieuwe brief voor Fatima El Amrani \(de oude brief heeft het oude uur\):\n(\S+)\n",
                      text)
     assert hint is not None
-    # The link opens the new letter through the worker's list (the client's own token is only stored hashed).
+    # The link opens the new letter through the booking's own letter link, never the worker's list link
+    # (the client's own token is only stored hashed).
     path = hint.group(1).split("://", 1)[1].split("/", 1)[1]
-    assert path.endswith(f"~{booking.id}/brief.pdf")
+    assert path == f"afspraak/{letter_links.derived_letter_token(booking)}/brief.pdf"
     letter = client.get("/" + path)
     assert letter.status_code == 200 and letter.mimetype == "application/pdf"
 
@@ -161,7 +145,8 @@ def test_a_worker_on_the_french_pages_gets_the_french_worker_messages(client, sl
     _db.session.commit()
     _mail, text = _last_mail()
     assert "Imprimez la nouvelle lettre pour Fatima El Amrani (l'ancienne lettre indique l'ancienne heure)" in text
-    assert re.search(r"~\d+/brief\.pdf\n", text)
+    assert f"/afspraak/{letter_links.derived_letter_token(booking)}/brief.pdf\n" in text and "~" not in text
+    assert "Ne donnez ce lien qu'à Fatima El Amrani." in text
 
 
 def test_a_client_with_own_contact_keeps_the_candidates_messages(client, slots):

@@ -19,7 +19,6 @@ from inschrijving.notifications.models import OutboxMessage
 from inschrijving.notifications.services import message_text
 from tests.booking.support import details
 from tests.factories.booking import BookingFactory
-from tests.factories.planning import MomentFactory, OpeningBlockFactory, SlotFactory
 
 WORKER = {
     "booked_by": "social_worker",
@@ -29,15 +28,6 @@ WORKER = {
     "social_worker_email": "Sara.Declercq@caw.example.org",
 }
 CLIENT = {"contact_name": "Youssef Amrani", "client_birth_year": "1984", "language": "ar", "household_size": "3"}
-
-
-@pytest.fixture
-def slots(db):
-    moment = MomentFactory()
-    OpeningBlockFactory(moment=moment)
-    slots = [SlotFactory(moment=moment, capacity=4) for _ in range(2)]
-    db.session.commit()
-    return slots
 
 
 def _url(slot) -> str:
@@ -206,10 +196,11 @@ def test_the_worker_manages_through_the_list_link_and_the_clients_link_keeps_wor
     assert booking.slot_id == slots[1].id and booking.token_hash == token_hash
     # The client's own link (on the letter and its QR code) still opens the booking.
     assert client.get(f"/afspraak/{client_token}").status_code == 200
-    # A letter printed from the list carries a second link for the client; the first one still works.
+    # A letter printed from the list carries the booking's letter link; the client's own link still works.
     assert client.get(f"/afspraak/{access}/brief.pdf").status_code == 200
     _db.session.expire_all()
-    assert booking.token_hash == token_hash and booking.next_token_hash is not None
+    assert booking.token_hash == token_hash and booking.next_token_hash is None
+    assert booking.letter_token_hash is not None
     assert client.get(f"/afspraak/{client_token}").status_code == 200
 
 

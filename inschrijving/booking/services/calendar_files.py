@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import links
+from inschrijving.booking.services import links, worker_access
 from inschrijving.booking.services.seats import BookingDraft
 from inschrijving.planning.models import MomentKind
 from inschrijving.rendering.ical import booking_event, booking_method, booking_to_ical, calendar_spec
@@ -48,7 +48,15 @@ def calendar_text(booking: Booking | BookingDraft, *, now: datetime, token: str 
     if note:
         description += "\n" + note
     return {"host": links.calendar_host(), "summary": summary, "description": description, "stamp": now,
-            "url": links.manage_url(token) if token else None, "reminder": reminder}
+            "url": _calendar_url(token), "reminder": reminder}
+
+
+def _calendar_url(token: str | None) -> str | None:
+    """The manage link in the calendar file; none for a page opened through a worker's list link, whose token
+    opens all of that worker's bookings (a calendar file is shared and forwarded: the list stays out of it)."""
+    if token is None or worker_access.is_access_token(token):
+        return None
+    return links.manage_url(token)
 
 
 def ics_attachment(booking: Booking | BookingDraft, *, now: datetime, token: str | None = None) -> dict:

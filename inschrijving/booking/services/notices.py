@@ -17,7 +17,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from inschrijving.booking.models import Booking, ReachBy, WaitlistEntry
-from inschrijving.booking.services import calendar_files, links, worker_access
+from inschrijving.booking.services import calendar_files, letter_links, links
 from inschrijving.booking.services.seats import BookingDraft, SeatTarget
 from inschrijving.notifications import sms
 from inschrijving.notifications.services import queue_message
@@ -58,7 +58,6 @@ def _message_for_booking(booking: Booking | BookingDraft, template: str, subject
         # To the booker about their client (`BOOKER_TEMPLATES`): the letter to print for the client.
         "booker_name": booking.social_worker_name if booking.speaks_to_booker else None,
         "letter_link": links.letter_url(token) if token and booking.speaks_to_booker else None,
-        "letter_days": worker_access.LINK_DAYS,
         "moment": {"location_name": moment.location_name, "address": moment.address},
         "starts_at": links.local_time(booking.slot.starts_at),
         "ends_at": links.local_time(booking.slot.ends_at),
@@ -113,7 +112,7 @@ def queue_moved(booking: Booking, *, now: datetime) -> None:
         if booking.speaks_to_booker:
             subject = _("Afspraak %(reference)s voor %(name)s is verplaatst", **_names(booking))
             # The old letter has the old time: the booker prints a new one for the client.
-            extra = {"letter_link": _worker_letter_url(booking)}
+            extra = {"letter_link": _booker_letter_url(booking)}
         else:
             subject, extra = _("Uw afspraak %(reference)s is verplaatst", reference=links.ref(booking)), None
         _queue_for_booking(booking, "booking_moved", subject, now=now, extra=extra)
@@ -136,14 +135,11 @@ def _cancelled_subject(booking: Booking) -> str:
         candidate=_("Uw afspraak %(reference)s is geannuleerd", reference=reference))
 
 
-def _worker_letter_url(booking: Booking) -> str | None:
-    """The letter to print anew, opened from the worker's list (the client's own link is not in our hands:
-    only its hash is stored). Valid as long as a list link (`worker_access.LINK_DAYS`); None without a work
-    address (a volunteer on the phone prints it from the day list)."""
-    if not booking.social_worker_email:
-        return None
-    access = worker_access.access_token(worker_access.list_token(booking.social_worker_email), booking)
-    return links.public_url(f"/afspraak/{access}/brief.pdf")
+def _booker_letter_url(booking: Booking) -> str:
+    """The letter to print anew, through the booking's own letter link (`letter_links`): the same on every
+    reprint, and never the worker's list link, which opens all their clients' bookings and must not be
+    forwarded with a mail (the client's own token is not in our hands: only its hash is stored)."""
+    return links.letter_url(letter_links.letter_token(booking))
 
 
 def queue_unseated(booking: Booking, *, now: datetime, on_waitlist: bool) -> None:

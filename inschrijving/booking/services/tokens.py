@@ -10,7 +10,7 @@ from datetime import datetime
 from inschrijving.accounts.models import User
 from inschrijving.accounts.services import audit as account_audit
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import notices, worker_access
+from inschrijving.booking.services import notices
 from inschrijving.booking.services.base import BookingNotChangeable
 from inschrijving.extensions import db
 from inschrijving.tokens import new_token
@@ -26,10 +26,15 @@ def new_reference(choose: Callable[[str], str] = secrets.choice) -> str:
 
 
 def rotate_token(booking: Booking) -> str:
-    """Give the booking a new manage token; the old link (and a resent one) stops working."""
+    """Give the booking a new manage token; the old link (and a resent one, and the letter's) stops working.
+
+    The letter's link goes too: a new link is asked for when a letter was lost or shared, and the reminder
+    that rotates says the old letter no longer works. The next letter carries a new one (`letter_links`).
+    """
     token, token_hash = new_token()
     booking.token_hash = token_hash
     booking.next_token_hash = None
+    booking.letter_token_hash = None
     db.session.flush()
     return token
 
@@ -74,18 +79,3 @@ def resend_manage_link(booking: Booking, *, now: datetime, already_registered: b
     db.session.flush()
     notices.queue_manage_link(booking, token, now=now, old_link_works=True, already_registered=already_registered)
     return ResendOutcome(emailed=True, booking=booking)
-
-
-def letter_token(booking: Booking, token: str) -> str:
-    """The manage token a printed letter carries, for the link `token` that asked for it.
-
-    A manage link prints itself. A worker's list link (`worker_access`) is not the client's to keep, and the
-    client's own token is stored only as a hash: the letter gets a second link that works next to the
-    first one (as a resend does), so the letter or QR code the client already has keeps working too.
-    """
-    if not worker_access.is_access_token(token):
-        return token
-    second, second_hash = new_token()
-    booking.next_token_hash = second_hash
-    db.session.flush()
-    return second

@@ -21,7 +21,14 @@ from inschrijving.booking.forms import (
     MoveForm,
 )
 from inschrijving.booking.models import Booking
-from inschrijving.booking.services import calendar_files, details, lifecycle, notices, tokens, worker_access
+from inschrijving.booking.services import (
+    calendar_files,
+    details,
+    letter_links,
+    lifecycle,
+    notices,
+    worker_access,
+)
 from inschrijving.booking.services.base import (
     BookingClosed,
     BookingError,
@@ -134,8 +141,8 @@ def calendar_file(token: str):
 def letter(token: str):
     """Serve the printable confirmation letter, in the booking's language, with a QR code of the manage link."""
     booking = _booking_or_404(token)
-    # Printed from a worker's list: the letter's link is a second one for the client (`letter_token`).
-    client_token = tokens.letter_token(booking, token)
+    # Printed from a worker's list: the letter carries the booking's own letter link, the same on every reprint.
+    client_token = letter_links.token_for_letter(booking, token)
     db.session.commit()
     return Response(letter_pdf(booking, client_token), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="afspraak-{booking.reference}.pdf"',
