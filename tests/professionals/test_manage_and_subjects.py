@@ -42,7 +42,7 @@ def test_the_reason_is_the_status_or_the_start(info_slot):
 
 
 @pytest.mark.parametrize(("status", "reason"), [
-    (BookingStatus.CHECKED_IN, "U bent aangemeld op het infomoment. Daarna kunt u het aantal deelnemers niet meer"),
+    (BookingStatus.CHECKED_IN, "U bent aangemeld op het infomoment. Nu kunt u het aantal deelnemers niet meer"),
     (BookingStatus.NO_SHOW, "U werd genoteerd als niet gekomen. Daarom kunt u niets meer veranderen of annuleren."),
     (BookingStatus.CANCELLED, "U kunt een geannuleerde inschrijving niet meer veranderen."),
 ])
