@@ -9,6 +9,7 @@ grain as an office scanner writes them, `paper_scan`) in a scratch SQLite databa
 - cold: the packet built with an empty section cache (every section rendered, `SECTIONS_PER_STEP` per
   step as the portal's progress page renders them, then merged);
 - warm: a landlord's download of the unchanged packet (HTTP request through the portal);
+- ZIP: the packet with every document, streamed and read chunk by chunk as a client reads it;
 - rebuild: one dossier changed: its section rendered at completion, plus the landlord's next download
   (three dossiers change in turn; the median counts);
 - one section: rendering a single dossier's section (the unit the rebuild should cost);
@@ -186,6 +187,17 @@ def main() -> None:
             warm_times.append(elapsed)
         reader = PdfReader(io.BytesIO(packet))
         print(f"{'':<44} {len(reader.pages)} pages, {len(reader.outline)} bookmarks, {len(packet) / 1e6:.1f} MB")
+
+        def zip_download() -> int:
+            # Read as a client reads a stream, chunk by chunk, never held whole.
+            response = client.get(f"/verhuurder/momenten/{moment_id}/pakket.zip", buffered=False)
+            assert response.status_code == 200, response.status_code
+            size = sum(len(chunk) for chunk in response.response)
+            response.close()
+            return size
+
+        _zip_time, zip_size = timed("ZIP: the packet and every document, streamed", zip_download)
+        print(f"{'':<44} {zip_size / 1e6:.1f} MB")
 
         # As in the app: completing a (changed) dossier renders its section once (dossiers.views.intake),
         # so the landlord's next download only merges. The rebuild is both costs together; three
