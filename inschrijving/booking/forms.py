@@ -377,7 +377,7 @@ class ClientDetailsForm(AboutTheClientFields, DetailsForm):
 
     def __init__(self, *args, booking: Booking, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.through_booker = booking.is_reached_through_booker
+        self.through_booker = booking.speaks_to_booker
         self.booker_contact = (booking.phone, booking.email)
         self.contact_required = not self.through_booker
         if self.through_booker and not self.is_submitted():

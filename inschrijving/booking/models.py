@@ -63,7 +63,7 @@ def message_language(channel: ContactChannel, language: str, booker_language: st
     language: the language of the pages the worker (or volunteer) booked in. What is for the client
     (the printed letter, the interpreter) stays in the client's `language` (docs/booking.md).
     """
-    if channel == ContactChannel.BOOKER and booker_language:
+    if speaks_to_booker(channel) and booker_language:
         return booker_language
     return language
 
@@ -198,11 +198,6 @@ class Booking(db.Model):
     @classmethod
     def _is_live_expression(cls) -> sa.ColumnElement[bool]:
         return cls.status.in_(LIVE_BOOKING_STATUSES)
-
-    @property
-    def is_reached_through_booker(self) -> bool:
-        """Messages for this candidate go to the social worker (or volunteer) who booked."""
-        return self.contact_channel == ContactChannel.BOOKER
 
     @property
     def speaks_to_booker(self) -> bool:

@@ -53,7 +53,7 @@ def test_a_client_without_contact_is_reached_through_the_worker(client, slots):
     response = client.post(_url(slots[0]), data={**WORKER, **CLIENT})
     assert response.status_code == 302
     [booking] = _bookings()
-    assert booking.contact_channel == ContactChannel.BOOKER and booking.is_reached_through_booker
+    assert booking.contact_channel == ContactChannel.BOOKER and booking.speaks_to_booker
     assert (booking.phone, booking.email) == ("+3256234567", "sara.declercq@caw.example.org")
     assert booking.social_worker_email == "sara.declercq@caw.example.org"
     assert booking.booked_by == BookedBy.SOCIAL_WORKER and booking.client_birth_year == 1984
