@@ -15,7 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from inschrijving.dossiers.models.documents import Document
 from inschrijving.dossiers.models.household import Dossier, Preferences
@@ -59,7 +59,13 @@ def cached_sections(dossiers: Sequence[Dossier]) -> dict[int, DossierSection]:
     if not dossiers:
         return {}
     wanted = {d.id: section_key(d) for d in dossiers}
-    stmt = sa.select(DossierSection).where(DossierSection.dossier_id.in_(wanted))
+    # Only the columns stored before the part: SQLite reads a row's columns in order, and one stored after
+    # a part of tens of MB in all is reached through every overflow page of it (18 ms at 100 dossiers).
+    stmt = (
+        sa.select(DossierSection)
+        .where(DossierSection.dossier_id.in_(wanted))
+        .options(load_only(DossierSection.dossier_id, DossierSection.cache_key, DossierSection.page_count))
+    )
     found = {}
     for section in db.session.scalars(stmt):
         if wanted[section.dossier_id] == section.cache_key:
