@@ -113,7 +113,7 @@ def download_dossier(
 
 
 def _cover_part(landlord: Landlord, moment: RegistrationMoment, count: int, *, now: datetime) -> bytes:
-    return pdfparts.to_part(pdfpages.text_page(
+    return pdfparts.to_part(pdfpages.text_document(
         [
             (9.5, False, _("Groepsinschrijving sociale huur · Regio Kortrijk")),
             (6, False, ""),
@@ -145,7 +145,7 @@ def _cover_part(landlord: Landlord, moment: RegistrationMoment, count: int, *, n
 
 def _toc_part(entries: list[dict]) -> bytes:
     rows = [(e["name"], e["reference"], str(e["persons"]), str(e["page"])) for e in entries]
-    return pdfparts.to_part(pdfpages.table_pages(
+    return pdfparts.to_part(pdfpages.table_document(
         _("Inhoud"),
         [_("Referentiehuurder"), _("Dossier"), _("Personen"), _("Pagina")],
         rows,
@@ -223,7 +223,9 @@ def _decrypted(front: list[bytes], stored: collections.deque[bytes]) -> Iterator
 
 def _page_numbers(total: int) -> list[str]:
     # Written here, not in rendering: the merge knows no Flask and no language.
-    return [_("pagina %(page)d van %(pages)d", page=page, pages=total) for page in range(1, total + 1)]
+    # Translated once (without arguments gettext returns the pattern), filled in for each of hundreds of pages.
+    pattern = _("pagina %(page)d van %(pages)d")
+    return [pattern % {"page": page, "pages": total} for page in range(1, total + 1)]
 
 
 def _assemble(
