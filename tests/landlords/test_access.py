@@ -36,9 +36,16 @@ def test_a_download_marks_new_choices_downloaded_keeps_reports_and_audits_the_st
     )
 
     choice = fresh.landlord_choices[0]
-    assert (choice.status, choice.first_downloaded_at, choice.last_downloaded_at) == (ChoiceStatus.DOWNLOADED, now, now)
-    assert choice.status_set_at == now
-    assert refused.status == ChoiceStatus.REFUSED and refused.last_downloaded_at == now
+    refused_set_at = refused.status_set_at
+    for reread in (False, True):  # the loaded choices and the rows (one UPDATE wrote them) say the same
+        if reread:
+            db.session.expire_all()
+        assert (choice.status, choice.first_downloaded_at, choice.last_downloaded_at) == (
+            ChoiceStatus.DOWNLOADED, now, now
+        )
+        assert choice.status_set_at == now
+        assert refused.status == ChoiceStatus.REFUSED and refused.last_downloaded_at == now
+        assert refused.status_set_at == refused_set_at and refused.first_downloaded_at == now
     [event] = _events("portal.packet_download")
     assert (event.user_id, event.actor, event.ip) == (user.id, user.email, "192.0.2.7")
     assert (event.object_type, event.object_id) == ("moment", moment.id)
@@ -52,6 +59,7 @@ def test_a_later_download_moves_only_the_last_download(app, request_context):
     user = staff_of(landlord)
     access.record_download([choice], actor=user, ip=None, now=first, action="portal.dossier_pdf")
     access.record_download([choice], actor=user, ip=None, now=utcnow(), action="portal.dossier_pdf")
+    db.session.expire_all()
     assert choice.first_downloaded_at == first and choice.last_downloaded_at > first
     assert choice.status_set_at == first  # "downloaded" was set once
 

@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
 from inschrijving.accounts.models import AuditEvent, User
 from inschrijving.accounts.services.audit import record_audit
 from inschrijving.dossiers.enums import ChoiceStatus
@@ -62,13 +65,28 @@ def record_download(
     **detail: Any,
 ) -> None:
     """Mark these choices downloaded (a new one becomes "downloaded", a report is kept) and audit the download."""
+    is_new = LandlordChoice.status == ChoiceStatus.NEW
+    # One statement for a moment's choices, not one UPDATE each through the unit of work (a third of a
+    # packet download's own work at 100 dossiers). Each right-hand side reads the row as it was.
+    db.session.execute(
+        sa.update(LandlordChoice)
+        .where(LandlordChoice.id.in_([choice.id for choice in choices]))
+        .values(
+            first_downloaded_at=sa.func.coalesce(LandlordChoice.first_downloaded_at, now),
+            last_downloaded_at=now,
+            status=sa.case((is_new, ChoiceStatus.DOWNLOADED), else_=LandlordChoice.status),
+            status_set_at=sa.case((is_new, now), else_=LandlordChoice.status_set_at),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    # The loaded choices say what the rows now hold, as if read again (nothing left for a flush to write).
     for choice in choices:
+        set_committed_value(choice, "last_downloaded_at", now)
         if choice.first_downloaded_at is None:
-            choice.first_downloaded_at = now
-        choice.last_downloaded_at = now
+            set_committed_value(choice, "first_downloaded_at", now)
         if choice.status == ChoiceStatus.NEW:
-            choice.status = ChoiceStatus.DOWNLOADED
-            choice.status_set_at = now
+            set_committed_value(choice, "status", ChoiceStatus.DOWNLOADED)
+            set_committed_value(choice, "status_set_at", now)
     record_view(actor=actor, ip=ip, action=action, object_type=object_type, object_id=object_id, **detail)
     db.session.flush()
 
