@@ -85,7 +85,14 @@ class _PageFonts:
 
 
 def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]) -> bytes:
-    """Pages with a title and a plain table (last column right-aligned), written as PDF text directly.
+    """Pages with a title and a plain table (last column right-aligned), written as PDF text directly."""
+    return pdf_bytes(table_document(title, headers, rows, columns))
+
+
+def table_document(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]
+) -> pikepdf.Pdf:
+    """`table_pages` as a pikepdf document, not yet written out (`pdfparts.to_part` takes it as it is).
 
     Used for the packet's table of contents: WeasyPrint needs seconds to lay out a table of 100
     rows across pages, this needs milliseconds (plus, for names never seen before in this process,
@@ -122,11 +129,16 @@ def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]
             ops += cells(row, y, False)
             ops += b"0.8 G 0.5 w 46 %.1f m %.1f %.1f l S " % (y - 5, right, y - 5)
         _add_page(pdf, ops, resources)
-    return pdf_bytes(pdf)
+    return pdf
 
 
 def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> bytes:
-    """One A4 page of left-aligned lines, each (size, bold, text), long lines wrapped.
+    """One A4 page of left-aligned lines, each (size, bold, text), long lines wrapped."""
+    return pdf_bytes(text_document(lines, top=top))
+
+
+def text_document(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> pikepdf.Pdf:
+    """`text_page` as a pikepdf document, not yet written out (`pdfparts.to_part` takes it as it is).
 
     The packet's cover: a WeasyPrint render would cost a third of a second on every rebuild.
     """
@@ -144,7 +156,7 @@ def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -
             font = "TocB" if bold else "TocR"
             ops += f"BT /{font} {size:.1f} Tf 1 0 0 1 46 {y:.1f} Tm ".encode() + fonts.show(part, bold) + b" ET "
     _add_page(pdf, ops, fonts.resources(pdf))
-    return pdf_bytes(pdf)
+    return pdf
 
 
 def _add_page(pdf: pikepdf.Pdf, content: bytes, resources: pikepdf.Object) -> None:

@@ -145,9 +145,13 @@ class _Serialiser:
             out += value.unparse()
 
 
-def to_part(pdf: bytes) -> bytes:
-    """The PDF's pages as a part for `write`: serialised once, with a footer slot on every page."""
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
+def to_part(pdf: bytes | pikepdf.Pdf) -> bytes:
+    """The PDF's pages as a part for `write`: serialised once, with a footer slot on every page.
+
+    Takes the PDF's bytes, or a pikepdf document just made (a packet's cover and contents: not written out
+    and parsed again); the document is changed, then closed.
+    """
+    with pdf if isinstance(pdf, pikepdf.Pdf) else pikepdf.open(io.BytesIO(pdf)) as doc:
         # Only what the pages draw goes into a part: a resource no page uses may belong to someone else's pages.
         doc.remove_unreferenced_resources()
         font = doc.make_indirect(
