@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from inschrijving.rendering import storage
+
 
 class BackupError(Exception):
     pass
@@ -51,7 +53,8 @@ def backup(*, database_url: str, upload_folder: str | Path, target: str | Path, 
     documents = directory / "uploads"
     uploads = Path(upload_folder)
     if uploads.exists():
-        shutil.copytree(uploads, documents)
+        # Not the packet's cached sections (a cache, made again from the documents when it is missing).
+        shutil.copytree(uploads, documents, ignore=shutil.ignore_patterns(storage.BLOB_FOLDER))
     else:
         documents.mkdir()
     count = sum(1 for p in documents.rglob("*") if p.is_file())

@@ -182,6 +182,7 @@ class DossierSection(db.Model):
     dossier_version: Mapped[int]
     template_version: Mapped[str] = mapped_column(sa.String(20))
     page_count: Mapped[int]
-    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    # The section's prepared part, encrypted, in a file of its own (`storage.store_blob`); deleted with the row.
+    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     rendered_at: Mapped[created_at]
 

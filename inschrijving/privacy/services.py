@@ -36,7 +36,7 @@ from inschrijving.dossiers.models.household import (
 )
 from inschrijving.dossiers.models.means import AssetsDeclaration, IncomeRecord, PropertyDeclaration
 from inschrijving.extensions import db
-from inschrijving.landlords.models import DossierSection
+from inschrijving.landlords.portal.services import sections
 from inschrijving.notifications.models import OutboxMessage
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import storage
@@ -79,6 +79,7 @@ class PurgeReport:
     waitlist_anonymised: int = 0
     outbox_messages: int = 0
     audit_events: int = 0
+    section_files: int = 0
     storage_keys: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -91,6 +92,7 @@ class PurgeReport:
             "waitlist_anonymised": self.waitlist_anonymised,
             "outbox_messages": self.outbox_messages,
             "audit_events": self.audit_events,
+            "section_files": self.section_files,
         }
 
 
@@ -190,6 +192,8 @@ def purge_expired(
         or 0
     )
     report.audit_events = purge_audit(now)
+    # Packet sections of dossiers that went some other way than this (a process that died mid-write).
+    report.section_files = sections.remove_orphan_files(now=now)
     event = audit(Actor.system(), "retention.purge", detail=report.counts())
     event.occurred_at = now
     db.session.flush()
@@ -218,12 +222,13 @@ def _delete_dossiers(dossier_ids: list[int]) -> list[str]:
                 Preferences,
                 AssetsDeclaration,
                 DossierChange,
-                DossierSection,
                 Person,
             )
         ),
         sa.delete(Dossier).where(Dossier.id.in_(in_dossiers)),
     ]
+    # The cached packet sections first: their files (with the household's scans) go when this commits.
+    sections.drop_sections(dossier_ids)
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False), {"ids": dossier_ids})
     # Bulk deletes bypass the identity map; forget any loaded copies of the removed rows.

@@ -17,6 +17,7 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -153,12 +154,17 @@ def stored_keys() -> list[str]:
     return sorted(p.name for p in root.glob("*/*") if _KEY_PATTERN.match(p.name))
 
 
-# Large blobs kept in the database (the packet's cached sections, each with its scans) use AES-256-GCM
-# with a key derived from each document key: the same keys and the same rotation as the files, but one
-# pass without base64 (Fernet's encoding would add a third to every section and double the work of a
-# warm packet download). A blob is MAGIC, the key's 4-byte id, a 12-byte nonce, then the ciphertext.
+# Large blobs that can be made again (the packet's cached sections, each with its scans) are files too,
+# under UPLOAD_FOLDER/blobs/, encrypted with AES-256-GCM with a key derived from each document key: the
+# same keys and the same rotation as the documents, but one pass without base64 (Fernet's encoding would
+# add a third to every section and double the work of a packet download). A blob is MAGIC, the key's
+# 4-byte id, a 12-byte nonce, then the ciphertext. Files, not a database column: a packet of 100
+# sections with two scans each (65 MB) took 90 ms of CPU to read from PostgreSQL and 50 ms from SQLite
+# (its overflow pages), more than half of the download (docs/performance.md, "Sections as files").
+BLOB_FOLDER = "blobs"
 _BLOB_MAGIC = b"GIb1"
 _NONCE_BYTES = 12
+_BLOB_HEAD = len(_BLOB_MAGIC) + 4 + _NONCE_BYTES
 
 
 def _blob_keys() -> list[tuple[bytes, AESGCM]]:
@@ -174,44 +180,117 @@ def _blob_key(key: bytes) -> tuple[bytes, AESGCM]:
 
 
 def encrypt_blob(data: bytes) -> bytes:
-    """Encrypt bytes for a database column with the newest document key (see `decrypt_blob`)."""
+    """Encrypt bytes with the newest document key (see `decrypt_blob`)."""
     key_id, cipher = _blob_keys()[0]
     nonce = secrets.token_bytes(_NONCE_BYTES)
     return _BLOB_MAGIC + key_id + nonce + cipher.encrypt(nonce, data, _BLOB_MAGIC + key_id)
 
 
-def blob_opener() -> Callable[[bytes], bytes]:
-    """`decrypt_blob` with the keys read now: for a response body written after the request has ended."""
-    keys = _blob_keys()
-    return lambda token: _decrypt_blob(token, keys)
+def blob_opens(token: bytes | memoryview) -> bool:
+    """Tell whether a configured key wrote this blob (whether it will open, unless it was damaged).
 
-
-def blob_opens(token: bytes) -> bool:
-    """Tell whether a configured key wrote this blob (whether it will open, unless it was damaged)."""
+    Only its first bytes are read: the head of a blob file tells as much as the whole file.
+    """
     head = len(_BLOB_MAGIC)
     key_id = bytes(token[head : head + 4])
     return bytes(token[:head]) == _BLOB_MAGIC and any(candidate == key_id for candidate, _cipher in _blob_keys())
 
 
-def decrypt_blob(token: bytes) -> bytes:
+def decrypt_blob(token: bytes | memoryview) -> bytes:
     """Decrypt what encrypt_blob wrote, with whichever configured key wrote it; Undecryptable otherwise."""
-    return _decrypt_blob(token, _blob_keys())
+    return _decrypt_blob(memoryview(token), _blob_keys())
 
 
-def _decrypt_blob(token: bytes, keys: list[tuple[bytes, AESGCM]]) -> bytes:
-    token = bytes(token)
+def _decrypt_blob(token: memoryview, keys: list[tuple[bytes, AESGCM]]) -> bytes:
     head = len(_BLOB_MAGIC)
-    if not token.startswith(_BLOB_MAGIC) or len(token) < head + 4 + _NONCE_BYTES:
+    if bytes(token[:head]) != _BLOB_MAGIC or len(token) < _BLOB_HEAD:
         raise Undecryptable("blob")
-    key_id, nonce = token[head : head + 4], token[head + 4 : head + 4 + _NONCE_BYTES]
+    key_id, nonce = bytes(token[head : head + 4]), bytes(token[head + 4 : _BLOB_HEAD])
     for candidate_id, cipher in keys:
         if candidate_id == key_id:
             try:
                 # A view, not a slice: a packet's sections are tens of MB, and a slice copies them.
-                return cipher.decrypt(nonce, memoryview(token)[head + 4 + _NONCE_BYTES :], _BLOB_MAGIC + key_id)
+                return cipher.decrypt(nonce, token[_BLOB_HEAD:], _BLOB_MAGIC + key_id)
             except InvalidTag as exc:
                 raise Undecryptable("blob") from exc
     raise Undecryptable("blob")
+
+
+def _blob_path(key: str) -> Path:
+    if not _KEY_PATTERN.match(key):
+        raise UnknownKey(key)
+    return Path(current_app.config["UPLOAD_FOLDER"]) / BLOB_FOLDER / key[:2] / key
+
+
+def store_blob(data: bytes) -> str:
+    """Encrypt and store a blob as a file (`encrypt_blob`); return its new random key."""
+    key = secrets.token_hex(32)
+    _write_atomically(_blob_path(key), encrypt_blob(data))
+    return key
+
+
+def open_blob(key: str) -> BinaryIO | None:
+    """The blob's file, opened now and read later (`blob_reader`); None when a configured key cannot open it.
+
+    An open file is still read whole after its name is deleted (POSIX): a download that opened its
+    sections sends them even when a newer version replaces one of them meanwhile.
+    :raises UnknownKey: no file under this key.
+    """
+    try:
+        file = _blob_path(key).open("rb", buffering=0)
+    except FileNotFoundError as exc:
+        raise UnknownKey(key) from exc
+    if blob_opens(os.pread(file.fileno(), _BLOB_HEAD, 0)):
+        return file
+    file.close()
+    return None
+
+
+def blob_reader() -> Callable[[BinaryIO], bytes]:
+    """Read and decrypt opened blob files one after the other, with the keys read now.
+
+    For a response body written after the request has ended. Each file is read into one buffer kept
+    for the next (a fresh 1 MB for every section cost its page faults again), then closed.
+    """
+    keys = _blob_keys()
+    buffer = bytearray()
+
+    def read(file: BinaryIO) -> bytes:
+        nonlocal buffer
+        with file:
+            size = os.fstat(file.fileno()).st_size
+            if len(buffer) < size:
+                buffer = bytearray(size)
+            with memoryview(buffer) as view, view[:size] as token:
+                done = 0
+                while done < size:  # a read may return less than asked for
+                    got = file.readinto(token[done:])
+                    if not got:
+                        raise Undecryptable("blob")  # cut short since it was opened
+                    done += got
+                return _decrypt_blob(token, keys)
+
+    return read
+
+
+def delete_blob(key: str) -> None:
+    """Remove a blob file; a missing file is not an error (deletion is idempotent)."""
+    _blob_path(key).unlink(missing_ok=True)
+
+
+def stored_blobs() -> list[tuple[str, float]]:
+    """Every blob in the store with the time it was written (a Unix time), to find the ones nothing uses."""
+    root = Path(current_app.config["UPLOAD_FOLDER"]) / BLOB_FOLDER
+    if not root.is_dir():
+        return []
+    found = []
+    for path in root.glob("*/*"):
+        if _KEY_PATTERN.match(path.name):
+            try:
+                found.append((path.name, path.stat().st_mtime))
+            except FileNotFoundError:  # deleted meanwhile
+                continue
+    return sorted(found)
 
 
 def encrypt_text(text: str) -> str:

@@ -127,7 +127,7 @@ def test_a_complete_dossier_whose_section_the_worker_has_not_rendered_says_so(ap
     landlord, moment = LandlordFactory(), MomentFactory()
     shared_dossier(moment, [landlord], last_name="Wachter", scan=False)
     ready = shared_dossier(moment, [landlord], last_name="Klaar", scan=False)
-    sections.stored_sections([ready], now=utcnow())  # what the worker's task does
+    sections.ensure_sections([ready], now=utcnow())  # what the worker's task does
     db.session.commit()
     page = landlord_client(app, landlord).get(f"/verhuurder/momenten/{moment.id}").get_data(as_text=True)
     rows = {name: row for row in page.split("<tr") for name in ("Wachter", "Klaar") if name in row}

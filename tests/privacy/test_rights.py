@@ -200,15 +200,18 @@ def test_unknown_dossier_is_404(client, volunteer):
     assert client.get("/privacy/dossiers/999999/kopie.json").status_code == 404
 
 
-def test_erase_drops_cached_packet_pages_of_the_household(db, household):
+def test_erase_drops_cached_packet_pages_of_the_household_and_their_file_with_the_commit(db, household):
     from inschrijving.landlords.models import DossierSection
 
+    key = storage.store_blob(b"section with the household's scans")
     db.session.add(DossierSection(dossier_id=household.id, cache_key="k" * 64, dossier_version=1,
-                                  template_version="1", page_count=1, pdf=b"%PDF section"))
+                                  template_version="1", page_count=1, storage_key=key))
     db.session.commit()
     services.erase_household(household, actor=Actor.of(UserFactory()), now=utcnow(), confirmation=household.reference)
+    assert storage.stored_blobs() != []  # still there while the erasure may roll back
     db.session.commit()
     assert _count(db, DossierSection) == 0
+    assert storage.stored_blobs() == []
 
 
 def test_every_field_of_the_copy_has_a_dutch_label_in_the_pdf(household):

@@ -78,3 +78,57 @@ def test_production_starts_with_a_key(tmp_path, monkeypatch):
         }
     )
     assert app.config["DOCUMENT_KEYS"]
+
+
+# Blob files: the packet's cached sections ------------------------------------------------------------
+
+
+def test_blob_files_are_encrypted_and_read_back_one_after_the_other_through_one_buffer(app, tmp_path):
+    blobs = [b"%PDF-1.7 " + bytes([n]) * size for n, size in enumerate([70_000, 300, 250_000, 0, 70_001])]
+    keys = [storage.store_blob(blob) for blob in blobs]
+    for key, blob in zip(keys, blobs, strict=True):
+        on_disk = (tmp_path / "uploads" / storage.BLOB_FOLDER / key[:2] / key).read_bytes()
+        assert b"%PDF" not in on_disk and blob[-64:] not in on_disk
+    assert sorted(key for key, _written in storage.stored_blobs()) == sorted(keys)
+    assert storage.stored_keys() == []  # not documents: no rotation or document listing sees them
+
+    read = storage.blob_reader()
+    files = [storage.open_blob(key) for key in keys]
+    # Larger, smaller, larger again: the buffer kept between reads never leaks one blob into the next.
+    assert [read(file) for file in files] == blobs
+    assert all(file.closed for file in files)
+
+
+def test_an_opened_blob_is_read_after_its_file_is_deleted(app):
+    key = storage.store_blob(b"section, version 1")
+    file = storage.open_blob(key)
+    storage.delete_blob(key)
+    storage.delete_blob(key)  # idempotent
+    assert storage.blob_reader()(file) == b"section, version 1"
+    with pytest.raises(storage.UnknownKey):
+        storage.open_blob(key)
+
+
+def test_a_blob_of_a_retired_key_does_not_open_and_a_damaged_one_does_not_read(app, tmp_path):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    app.config["DOCUMENT_KEYS"] = old
+    retired = storage.store_blob(b"old section")
+    damaged = storage.store_blob(b"damaged section")
+    app.config["DOCUMENT_KEYS"] = f"{new},{old}"
+    assert storage.blob_reader()(storage.open_blob(retired)) == b"old section"
+    app.config["DOCUMENT_KEYS"] = new
+    assert storage.open_blob(retired) is None
+
+    app.config["DOCUMENT_KEYS"] = old
+    path = tmp_path / "uploads" / storage.BLOB_FOLDER / damaged[:2] / damaged
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(storage.Undecryptable):
+        storage.blob_reader()(storage.open_blob(damaged))
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "a" * 63, ""])
+def test_malformed_blob_keys_never_reach_the_filesystem(app, bad):
+    with pytest.raises(storage.UnknownKey):
+        storage.open_blob(bad)

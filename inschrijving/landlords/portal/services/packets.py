@@ -14,10 +14,13 @@ never by the cache: a withdrawn consent drops the dossier from the next packet a
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import weakref
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from flask_babel import gettext as _
 
@@ -177,7 +180,8 @@ def outline_title(dossier: Dossier) -> str:
 
 def packet_pdf(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime) -> bytes:
     """The packet for these dossiers as one file (the ZIP holds it; a download streams `merge_packet`'s chunks)."""
-    return b"".join(merge_packet(landlord, moment, dossiers, now=now))
+    with contextlib.closing(merge_packet(landlord, moment, dossiers, now=now)) as chunks:
+        return b"".join(chunks)
 
 
 def merge_packet(
@@ -189,36 +193,72 @@ def merge_packet(
     sections' bytes are copied, not parsed), so the merged packet is not stored: one copy fewer of
     everyone's personal data, and nothing to invalidate when a dossier or consent changes.
     Every section must be cached already (see `sections.ensure_sections`); a missing one is rendered here.
+    Close what it returns (a response does) if it is not read to the end.
     """
-    parts = sections.stored_sections(dossiers, now=now)
-    cover = _cover_part(landlord, moment, len(parts), now=now)
-    toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
-    front_pages = pdfparts.page_count(cover) + toc_pages
-    toc = _toc_part(_toc_entries(parts, front_pages))
-    footers = [_("Vertrouwelijk")] * front_pages
-    outline = []
-    for dossier, section, _part in parts:
-        outline.append((outline_title(dossier), len(footers)))
-        footers += [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
-    title = _("Pakket %(landlord)s %(day)s", landlord=landlord.name, day=moment.held_on.isoformat())
-    stored = collections.deque(part for _d, _section, part in parts)
-    del parts
-    return _assemble(_decrypted([cover, toc], stored), footers, outline, title)
+    parts = sections.opened_sections(dossiers, now=now)
+    files = collections.deque(file for _d, _section, file in parts)
+    try:
+        cover = _cover_part(landlord, moment, len(parts), now=now)
+        toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
+        front_pages = pdfparts.page_count(cover) + toc_pages
+        toc = _toc_part(_toc_entries(parts, front_pages))
+        footers = [_("Vertrouwelijk")] * front_pages
+        outline = []
+        for dossier, section, _file in parts:
+            outline.append((outline_title(dossier), len(footers)))
+            footers += [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
+        title = _("Pakket %(landlord)s %(day)s", landlord=landlord.name, day=moment.held_on.isoformat())
+        return _Written([cover, toc], files, footers, outline, title)
+    except BaseException:
+        _close(files)
+        raise
 
 
-def _decrypted(front: list[bytes], stored: collections.deque[bytes]) -> Iterator[bytes]:
-    """The front pages, then each stored part decrypted only when its turn comes, its ciphertext let go.
+class _Written:
+    """A PDF's chunks as it is written: front pages, then each section's file, read when its turn comes.
 
-    The keys are read here, in the request: the parts are decrypted while the response is sent, after it.
+    The files were opened in the request and the keys are read here, in it too: the parts are decrypted
+    while the response is sent, after the request. Each file is closed once read; `close` (a server calls
+    it when the response ends, sent or abandoned) closes the ones never read, as does letting go of an
+    answer nobody read or closed (a test's).
     """
-    opener = storage.blob_opener()
 
-    def parts() -> Iterator[bytes]:
-        yield from front
-        while stored:
-            yield opener(stored.popleft())
+    def __init__(
+        self,
+        front: list[bytes],
+        files: collections.deque[BinaryIO],
+        footers: list[str],
+        outline: list[tuple[str, int]],
+        title: str,
+    ):
+        self._files = files
+        weakref.finalize(self, _close, files)
+        read = storage.blob_reader()
 
-    return parts()
+        def parts() -> Iterator[bytes]:
+            yield from front
+            while files:
+                yield read(files.popleft())
+
+        numbers = _page_numbers(len(footers))
+        self._chunks = _said_if_cut_off(
+            pdfparts.write(parts(), left_texts=footers, right_texts=numbers, outline=outline, title=title), title
+        )
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        self._chunks.close()
+        _close(self._files)
+
+
+def _close(files: collections.deque[BinaryIO]) -> None:
+    while files:
+        files.popleft().close()
 
 
 def _page_numbers(total: int) -> list[str]:
@@ -228,19 +268,9 @@ def _page_numbers(total: int) -> list[str]:
     return [pattern % {"page": page, "pages": total} for page in range(1, total + 1)]
 
 
-def _assemble(
-    parts: Iterable[bytes], footers: list[str], outline: list[tuple[str, int]], title: str
-) -> Iterator[bytes]:
-    """Write the parts with footers (and page numbers), outline and title."""
-    numbers = _page_numbers(len(footers))
-    return _said_if_cut_off(
-        pdfparts.write(parts, left_texts=footers, right_texts=numbers, outline=outline, title=title), title
-    )
-
-
 def _said_if_cut_off(chunks: Iterator[bytes], title: str) -> Iterator[bytes]:
     # The file is sent as it is written, after the answer's status: a part that fails to decrypt then (a
-    # damaged row; a retired key is caught before, `stored_sections`) cuts the download off. Say so loudly.
+    # damaged file; a retired key is caught before, `opened_sections`) cuts the download off. Say so loudly.
     try:
         yield from chunks
     except Exception:
@@ -250,11 +280,12 @@ def _said_if_cut_off(chunks: Iterator[bytes], title: str) -> Iterator[bytes]:
 
 def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
     """The single-dossier PDF: the cached section with its footer."""
-    return b"".join(_dossier_file(dossier, now=now))
+    with contextlib.closing(_dossier_file(dossier, now=now)) as chunks:
+        return b"".join(chunks)
 
 
 def _dossier_file(dossier: Dossier, *, now: datetime) -> Iterator[bytes]:
-    [(_dossier, section, part)] = sections.stored_sections([dossier], now=now)
+    [(_dossier, section, file)] = sections.opened_sections([dossier], now=now)
     footers = [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
     title = _("Dossier %(reference)s", reference=dossier.reference)
-    return _assemble(_decrypted([], collections.deque([part])), footers, [(outline_title(dossier), 0)], title)
+    return _Written([], collections.deque([file]), footers, [(outline_title(dossier), 0)], title)

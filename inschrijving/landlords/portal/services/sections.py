@@ -4,6 +4,12 @@ A section is a dossier's data page(s) plus its scans and appended PDFs, always i
 for every landlord). Its cache key changes with the dossier version, its documents and the section
 template version, so a stale section is never served. `packets` merges them; the worker renders them
 after a dossier is completed (issue 18).
+
+The row holds what a packet needs to plan (pages, cache key); the section's prepared part is an
+encrypted file (`storage.store_blob`). A file lives exactly as long as its row: written before the row,
+removed when the transaction that wrote it rolls back, and when the transaction that deletes its row
+(a newer version, an erasure) commits. `remove_orphan_files` is the backstop for a process that died
+in between.
 """
 
 from __future__ import annotations
@@ -11,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import Session, SessionTransaction, joinedload, selectinload
 
 from inschrijving.dossiers.models.documents import Document
 from inschrijving.dossiers.models.household import Dossier, Preferences
@@ -55,17 +62,11 @@ def section_key(dossier: Dossier) -> str:
 
 
 def cached_sections(dossiers: Sequence[Dossier]) -> dict[int, DossierSection]:
-    """The up-to-date cached sections of these dossiers, by dossier id (one query; their PDFs not loaded)."""
+    """The up-to-date cached sections of these dossiers, by dossier id (one query)."""
     if not dossiers:
         return {}
     wanted = {d.id: section_key(d) for d in dossiers}
-    # Only the columns stored before the part: SQLite reads a row's columns in order, and one stored after
-    # a part of tens of MB in all is reached through every overflow page of it (18 ms at 100 dossiers).
-    stmt = (
-        sa.select(DossierSection)
-        .where(DossierSection.dossier_id.in_(wanted))
-        .options(load_only(DossierSection.dossier_id, DossierSection.cache_key, DossierSection.page_count))
-    )
+    stmt = sa.select(DossierSection).where(DossierSection.dossier_id.in_(wanted))
     found = {}
     for section in db.session.scalars(stmt):
         if wanted[section.dossier_id] == section.cache_key:
@@ -73,43 +74,42 @@ def cached_sections(dossiers: Sequence[Dossier]) -> dict[int, DossierSection]:
     return found
 
 
-def _encrypted_parts(section_ids: Sequence[int]) -> dict[int, bytes]:
-    """The stored (encrypted) parts of these sections, by section id (one query)."""
-    stmt = sa.select(DossierSection.id, DossierSection.pdf).where(DossierSection.id.in_(section_ids))
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        return {section_id: pdf for section_id, pdf in connection.execute(stmt)}
-    # psycopg reads bytea as hex text unless the cursor asks for binary: for a packet of tens of MB
-    # decoding the text cost more than writing the packet (0.34 s of CPU for 65 MB). Same statement,
-    # same transaction, on the session's own connection.
-    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    with connection.connection.driver_connection.cursor(binary=True) as cursor:
-        cursor.execute(str(compiled), compiled.params)
-        return dict(cursor.fetchall())
+def opened_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tuple[Dossier, DossierSection, BinaryIO]]:
+    """Each dossier with its cached section and the section's file, opened now; missing ones rendered first.
 
-
-def stored_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tuple[Dossier, DossierSection, bytes]]:
-    """Each dossier with its cached section and the section's part, still encrypted; missing ones rendered.
-
-    A section no configured key opens any more (its key was retired, docs/dossiers.md "Key rotation")
-    is a cache miss: it is rendered again, with the newest key. Decrypt each part only when it is written
-    (`storage.blob_opener`), so a packet is never held decrypted as a whole.
+    Read the files later, one at a time (`storage.blob_reader`), so a packet is never held as a whole; being
+    open, each is still read after a newer version has replaced it. A section whose file is gone, or that
+    no configured key opens any more (its key was retired, docs/dossiers.md "Key rotation"), is a cache
+    miss: it is rendered again, with the newest key.
     """
     sections = cached_sections(dossiers)
     if len(sections) < len(dossiers):
         ensure_sections(dossiers, now=now)
         sections = cached_sections(dossiers)
-    stored = _encrypted_parts([section.id for section in sections.values()])
-    found = []
-    for dossier in dossiers:
-        section = sections[dossier.id]
-        part = stored.pop(section.id)
-        if not storage.blob_opens(part):
-            logger.info("cached section of dossier %s no longer opens: rendered again", dossier.id)
-            section = render_section(dossier, now=now)
-            part = section.pdf
-        found.append((dossier, section, part))
+    found: list[tuple[Dossier, DossierSection, BinaryIO]] = []
+    try:
+        for dossier in dossiers:
+            section = sections[dossier.id]
+            file = _open(section)
+            if file is None:
+                logger.info("cached section of dossier %s no longer opens: rendered again", dossier.id)
+                section = render_section(dossier, now=now)
+                file = _open(section)
+                if file is None:
+                    raise storage.Undecryptable(section.storage_key)
+            found.append((dossier, section, file))
+    except BaseException:
+        for _dossier, _section, file in found:
+            file.close()
+        raise
     return found
+
+
+def _open(section: DossierSection) -> BinaryIO | None:
+    try:
+        return storage.open_blob(section.storage_key)
+    except storage.UnknownKey:
+        return None
 
 
 def sections_being_prepared(dossier_ids: Sequence[int]) -> set[int]:
@@ -140,26 +140,85 @@ def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
 
 def store_section(dossier: Dossier, pdf: bytes, pages: int, *, now: datetime) -> DossierSection:
     """Cache a dossier's rendered section (encrypted), dropping its older versions."""
-    key = section_key(dossier)
+    # Kept as a prepared part, so a packet copies it instead of parsing it (`rendering.pdfparts`).
+    # It holds the household's scans: encrypted at rest like the documents (issue 13.3).
+    file_key = storage.store_blob(pdfparts.to_part(pdf))
+    files = _files(db.session())
+    files[_WRITTEN].add(file_key)
     section = DossierSection(
         dossier_id=dossier.id,
-        cache_key=key,
+        cache_key=section_key(dossier),
         dossier_version=dossier.version,
         template_version=TEMPLATE_VERSION,
         page_count=pages,
-        # Kept as a prepared part, so a packet copies it instead of parsing it (`rendering.pdfparts`).
-        # It holds the household's scans: encrypted at rest like the documents (issue 13.3).
-        pdf=storage.encrypt_blob(pdfparts.to_part(pdf)),
+        storage_key=file_key,
         rendered_at=now,
     )
     try:
         with db.session.begin_nested():
-            db.session.execute(sa.delete(DossierSection).where(DossierSection.dossier_id == dossier.id))
+            older = _delete_rows(sa.select(DossierSection.id).where(DossierSection.dossier_id == dossier.id))
             db.session.add(section)
     except IntegrityError:
         # Another worker cached the same section a moment earlier: theirs is just as good.
-        section = cached_sections([dossier])[dossier.id]
+        files[_WRITTEN].discard(file_key)
+        storage.delete_blob(file_key)
+        return cached_sections([dossier])[dossier.id]
+    files[_UNUSED].update(older)
     return section
+
+
+def drop_sections(dossier_ids: Sequence[int]) -> None:
+    """Delete these dossiers' cached sections; their files go when the transaction commits (an erasure)."""
+    unused = _delete_rows(sa.select(DossierSection.id).where(DossierSection.dossier_id.in_(dossier_ids)))
+    _files(db.session())[_UNUSED].update(unused)
+
+
+def _delete_rows(ids: sa.Select) -> list[str]:
+    """Delete the sections these ids select; return their file keys."""
+    deleted = sa.delete(DossierSection).where(DossierSection.id.in_(ids)).returning(DossierSection.storage_key)
+    return list(db.session.scalars(deleted.execution_options(synchronize_session="fetch")))
+
+
+# What happens to the files when the transaction ends: the ones it wrote stay only if it commits, the ones
+# whose rows it deleted go only if it commits. Kept in the session's info until then.
+_FILES = "section_files"
+_WRITTEN, _UNUSED = "written", "unused"
+
+
+def _files(session: Session) -> dict[str, set[str]]:
+    return session.info.setdefault(_FILES, {_WRITTEN: set(), _UNUSED: set()})
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _remove_unused_files(session: Session) -> None:
+    # A savepoint's release is a commit too, of nothing yet: only the outermost transaction's counts.
+    if session.in_nested_transaction() or _FILES not in session.info:
+        return
+    for key in session.info.pop(_FILES)[_UNUSED]:
+        storage.delete_blob(key)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
+    # After a commit `_remove_unused_files` has taken the list; what is left was written by a transaction
+    # that rolled back (or was closed without a commit): nothing points to those files.
+    if transaction.parent is None and _FILES in session.info:
+        for key in session.info.pop(_FILES)[_WRITTEN]:
+            storage.delete_blob(key)
+
+
+def remove_orphan_files(*, now: datetime, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Delete section files no row points to (left by a process that died between file and commit).
+
+    Only files older than `older_than`: a younger one may belong to a transaction that has not committed yet.
+    """
+    used = set(db.session.scalars(sa.select(DossierSection.storage_key)))
+    cutoff = (now - older_than).timestamp()
+    orphans = [key for key, written in storage.stored_blobs() if key not in used and written < cutoff]
+    for key in orphans:
+        storage.delete_blob(key)
+    return len(orphans)
+
 
 
 def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | None = None) -> int:
