@@ -154,19 +154,19 @@ def main() -> None:
         cold_start, cold_cpu_start = time.perf_counter(), time.process_time()
         done = 0
         while True:
-            # As the portal's progress page does: each step is a request that loads the moment's dossiers.
-            dossiers = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id, details=False)]
-            remaining = sections.ensure_sections(dossiers, now=packets_now(), limit=sections.SECTIONS_PER_STEP)
+            # As the portal's progress page does: each step is a request that reads the moment's dossiers.
+            entries = shared_queries.packet_entries(landlord_id, moment_id)
+            remaining = sections.ensure_sections(entries, now=packets_now(), limit=sections.SECTIONS_PER_STEP)
             db.session.commit()
             done += 1
             if remaining == 0:
                 break
         sections_time, sections_cpu = time.perf_counter() - cold_start, time.process_time() - cold_cpu_start
         landlord = db.session.get(type(landlord), landlord_id)
-        dossiers = [c.dossier for c in shared_queries.moment_choices(landlord_id, moment_id, details=False)]
+        entries = shared_queries.packet_entries(landlord_id, moment_id)
         _cold_merge, _pdf = timed(
             "cold: merge after rendering all sections",
-            lambda: packets.packet_pdf(landlord, moment, dossiers, now=packets_now()),
+            lambda: b"".join(packets.merge_packet(landlord, moment, entries, now=packets_now())),
         )
         cold = sections_time + _cold_merge
         cold_cpu = sections_cpu + CPU["cold: merge after rendering all sections"][-1]
@@ -214,12 +214,13 @@ def main() -> None:
         # and in the app the render at completion runs in the worker, the download in a web process.
         rounds = []
         for number in range(ROUNDS):
-            unit_id = dossiers[(2 * number + 1) * len(dossiers) // (2 * ROUNDS + 1)].id
+            unit_id = entries[(2 * number + 1) * len(entries) // (2 * ROUNDS + 1)].dossier_id
             loaded = shared_queries.get_shared_choice(landlord_id, unit_id).dossier
             gc.collect()
             unit, _section = timed("one dossier's section", lambda d=loaded: section_pages.render_section_pdf(d))
             unit_cpu = CPU["one dossier's section"][-1]
-            changed = db.session.get(type(loaded), dossiers[(2 * number + 2) * len(dossiers) // (2 * ROUNDS + 1)].id)
+            changed_id = entries[(2 * number + 2) * len(entries) // (2 * ROUNDS + 1)].dossier_id
+            changed = db.session.get(type(loaded), changed_id)
             changed.contact_phone = f"+3247099999{number}"
             db.session.commit()
             gc.collect()

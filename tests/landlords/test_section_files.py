@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from inschrijving.db_types import utcnow
 from inschrijving.extensions import db
 from inschrijving.landlords.models import DossierSection
+from inschrijving.landlords.portal.queries import shared as shared_queries
 from inschrijving.landlords.portal.services import packets, section_pages, sections
 from inschrijving.privacy import services as privacy
 from inschrijving.rendering import storage
@@ -68,7 +69,8 @@ def test_a_download_sends_the_version_it_opened_when_a_newer_one_replaces_it_mea
     dossier = shared_dossier(moment, [landlord], last_name="Aerts")
     sections.ensure_sections([dossier], now=utcnow())
     db.session.commit()
-    chunks = packets.merge_packet(landlord, moment, [dossier], now=utcnow())  # the request: files opened
+    entries = shared_queries.packet_entries(landlord.id, moment.id)
+    chunks = packets.merge_packet(landlord, moment, entries, now=utcnow())  # the request: files opened
 
     _newer_template(monkeypatch)
     sections.render_section(dossier, now=utcnow())
@@ -109,7 +111,8 @@ def test_an_answer_nobody_reads_closes_its_files(app):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(storage, "open_blob", open_blob)
-        chunks = packets.merge_packet(landlord, moment, dossiers, now=utcnow())
+        chunks = packets.merge_packet(landlord, moment, shared_queries.packet_entries(landlord.id, moment.id),
+                                      now=utcnow())
     next(chunks)  # the server sent the start, then the landlord went away
     assert not any(file.closed for file in opened)
     chunks.close()

@@ -185,14 +185,14 @@ def get_packet(moment_id: int):
     """The moment's packet, or 202 while a cold one is prepared a few sections per call."""
     moment = shared_queries.get_shared_moment(_token().landlord_id, moment_id)
     landlord = db.session.get(Landlord, _token().landlord_id)
-    choices = shared_queries.moment_choices(landlord.id, moment.id, details=False)
-    if sections.needs_preparing([c.dossier for c in choices]):
-        progress = packets.prepare_packet(choices, actor=_token(), ip=client_ip(), now=utcnow(), moment_id=moment.id)
+    entries = shared_queries.packet_entries(landlord.id, moment.id)
+    if sections.needs_preparing(entries):
+        progress = packets.prepare_packet(entries, actor=_token(), ip=client_ip(), now=utcnow(), moment_id=moment.id)
         db.session.commit()
         response = _json(schemas.PacketPreparing(status="preparing", ready=progress.ready, total=progress.total), 202)
         response.headers["Retry-After"] = "2"
         return response
-    pdf = packets.download_packet(landlord, moment, choices, actor=_token(), ip=client_ip(), now=utcnow())
+    pdf = packets.download_packet(landlord, moment, entries, actor=_token(), ip=client_ip(), now=utcnow())
     db.session.commit()
     return _file(pdf, "application/pdf", exports.packet_filename(landlord, moment, "pdf"))
 

@@ -158,12 +158,12 @@ def dossier_pdf(dossier_id: int):
 def packet(moment_id: int):
     """Download the moment's packet: merged from cached sections, or via the progress page if cold."""
     moment = shared_queries.get_shared_moment(_landlord_id(), moment_id)
-    choices = shared_queries.moment_choices(_landlord_id(), moment.id, details=False)
-    if sections.needs_preparing([c.dossier for c in choices]):
+    entries = shared_queries.packet_entries(_landlord_id(), moment.id)
+    if sections.needs_preparing(entries):
         return redirect(url_for(".packet_progress", moment_id=moment.id, download="pdf"))
     landlord = db.session.get(Landlord, _landlord_id())
     filename = exports.packet_filename(landlord, moment, "pdf")
-    pdf = packets.download_packet(landlord, moment, choices, actor=current_user, ip=client_ip(), now=utcnow())
+    pdf = packets.download_packet(landlord, moment, entries, actor=current_user, ip=client_ip(), now=utcnow())
     db.session.commit()
     return _download(pdf, "application/pdf", filename)
 
@@ -173,9 +173,9 @@ def packet_progress(moment_id: int):
     """Prepare a cold packet a few sections per request; the page refreshes itself, then starts the download."""
     moment = shared_queries.get_shared_moment(_landlord_id(), moment_id)
     download = request.args.get("download") if request.args.get("download") in PACKET_DOWNLOADS else "pdf"
-    choices = shared_queries.moment_choices(_landlord_id(), moment.id, details=False)
+    entries = shared_queries.packet_entries(_landlord_id(), moment.id)
     progress = packets.prepare_packet(
-        choices, actor=current_user, ip=client_ip(), now=utcnow(), moment_id=moment.id, download=download
+        entries, actor=current_user, ip=client_ip(), now=utcnow(), moment_id=moment.id, download=download
     )
     db.session.commit()
     return render_template(

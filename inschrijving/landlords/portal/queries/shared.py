@@ -14,10 +14,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
-from inschrijving.dossiers.enums import ConsentPurpose
+from inschrijving.dossiers.enums import ConsentPurpose, PersonRole
 from inschrijving.dossiers.models.consent import Consent, LandlordChoice
 from inschrijving.dossiers.models.documents import Document
-from inschrijving.dossiers.models.household import Dossier, Preferences
+from inschrijving.dossiers.models.household import Dossier, Person, Preferences
 from inschrijving.dossiers.queries import shared_with_landlord
 from inschrijving.extensions import db
 from inschrijving.landlords.models import Landlord, SubMunicipality
@@ -191,8 +191,79 @@ def moment_choices(landlord_id: int, moment_id: int, *, details: bool = True) ->
             selectinload(LandlordChoice.dossier).options(selectinload(Dossier.persons), selectinload(Dossier.documents))
         )
     choices = list(db.session.scalars(stmt.order_by(Dossier.reference)).unique())
-    choices.sort(key=lambda c: _sort_name(c.dossier))
+    choices.sort(key=lambda c: _sort_name(_tenant(c.dossier), c.dossier.reference))
     return choices
+
+
+@dataclass(frozen=True)
+class PacketEntry:
+    """One dossier as a packet needs it: its section's cache key, its line in the contents, its bookmark.
+
+    Read as plain rows by `packet_entries` (no household loaded: 600 objects for 100 dossiers cost a
+    fifth of a download), or taken from a loaded dossier with `of`.
+    """
+
+    dossier_id: int
+    reference: str
+    version: int
+    tenant: tuple[str, str] | None  # the reference tenant's first and last name
+    persons: int
+    documents: tuple[tuple[int, str, str], ...]  # each document's id, sha256 and kind
+    choice_id: int | None = None  # the landlord's choice it was read through
+
+    @classmethod
+    def of(cls, dossier: Dossier, choice_id: int | None = None) -> PacketEntry:
+        return cls(
+            dossier_id=dossier.id,
+            reference=dossier.reference,
+            version=dossier.version,
+            tenant=_tenant(dossier),
+            persons=len(dossier.persons),
+            documents=tuple((d.id, d.sha256, str(d.kind)) for d in dossier.documents),
+            choice_id=choice_id,
+        )
+
+    @property
+    def tenant_name(self) -> str | None:
+        return f"{self.tenant[0]} {self.tenant[1]}" if self.tenant else None
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        """The order of a moment's dossiers everywhere: by reference tenant, then reference."""
+        return _sort_name(self.tenant, self.reference)
+
+
+def packet_entries(landlord_id: int, moment_id: int) -> list[PacketEntry]:
+    """This landlord's shared dossiers of one moment as its packet needs them, in `moment_choices`' order.
+
+    Three queries of plain rows: the choices (through the one access rule), the persons' names, the documents.
+    """
+    shared = shared_choices_stmt(landlord_id).where(Dossier.moment_id == moment_id)
+    dossiers = db.session.execute(
+        shared.with_only_columns(LandlordChoice.id, Dossier.id, Dossier.reference, Dossier.version)
+    ).all()
+    ids = [dossier_id for _choice, dossier_id, _reference, _version in dossiers]
+    persons = db.session.execute(
+        sa.select(Person.dossier_id, Person.role, Person.first_name, Person.last_name).where(Person.dossier_id.in_(ids))
+    ).all()
+    documents = db.session.execute(
+        sa.select(Document.dossier_id, Document.id, Document.sha256, Document.kind).where(Document.dossier_id.in_(ids))
+    ).all()
+    counts: dict[int, int] = dict.fromkeys(ids, 0)
+    tenants: dict[int, tuple[str, str]] = {}
+    for dossier_id, role, first_name, last_name in persons:
+        counts[dossier_id] += 1
+        if role == PersonRole.REFERENCE_TENANT:
+            tenants[dossier_id] = (first_name, last_name)
+    files: dict[int, list[tuple[int, str, str]]] = {dossier_id: [] for dossier_id in ids}
+    for dossier_id, document_id, sha256, kind in documents:
+        files[dossier_id].append((document_id, sha256, str(kind)))
+    entries = [
+        PacketEntry(dossier_id, reference, version, tenants.get(dossier_id), counts[dossier_id],
+                    tuple(files[dossier_id]), choice_id)
+        for choice_id, dossier_id, reference, version in dossiers
+    ]
+    return sorted(entries, key=lambda entry: entry.sort_key)
 
 
 def get_shared_choice(landlord_id: int, dossier_id: int, *, details: bool = True) -> LandlordChoice:
@@ -217,8 +288,13 @@ def get_shared_document(landlord_id: int, document_id: int) -> tuple[Document, L
         raise NotShared(document_id) from None
     return document, choice
 
-def _sort_name(dossier: Dossier) -> tuple[str, str, str]:
+def _tenant(dossier: Dossier) -> tuple[str, str] | None:
     tenant = dossier.reference_tenant
+    return (tenant.first_name, tenant.last_name) if tenant else None
+
+
+def _sort_name(tenant: tuple[str, str] | None, reference: str) -> tuple[str, str, str]:
     if tenant is None:
-        return ("", "", dossier.reference)
-    return (tenant.last_name.casefold(), tenant.first_name.casefold(), dossier.reference)
+        return ("", "", reference)
+    first_name, last_name = tenant
+    return (last_name.casefold(), first_name.casefold(), reference)

@@ -54,7 +54,7 @@ def record_view(
 
 
 def record_download(
-    choices: Sequence[LandlordChoice],
+    choices: Sequence[LandlordChoice] | Sequence[int],
     *,
     actor: Reader,
     ip: str | None,
@@ -64,13 +64,18 @@ def record_download(
     object_id: int | None = None,
     **detail: Any,
 ) -> None:
-    """Mark these choices downloaded (a new one becomes "downloaded", a report is kept) and audit the download."""
+    """Mark these choices downloaded (a new one becomes "downloaded", a report is kept) and audit the download.
+
+    The choices loaded, or their ids (a packet reads plain rows, `shared.packet_entries`).
+    """
+    loaded = [choice for choice in choices if isinstance(choice, LandlordChoice)]
+    ids = [choice.id if isinstance(choice, LandlordChoice) else choice for choice in choices]
     is_new = LandlordChoice.status == ChoiceStatus.NEW
     # One statement for a moment's choices, not one UPDATE each through the unit of work (a third of a
     # packet download's own work at 100 dossiers). Each right-hand side reads the row as it was.
     db.session.execute(
         sa.update(LandlordChoice)
-        .where(LandlordChoice.id.in_([choice.id for choice in choices]))
+        .where(LandlordChoice.id.in_(ids))
         .values(
             first_downloaded_at=sa.func.coalesce(LandlordChoice.first_downloaded_at, now),
             last_downloaded_at=now,
@@ -80,7 +85,7 @@ def record_download(
         .execution_options(synchronize_session=False)
     )
     # The loaded choices say what the rows now hold, as if read again (nothing left for a flush to write).
-    for choice in choices:
+    for choice in loaded:
         set_committed_value(choice, "last_downloaded_at", now)
         if choice.first_downloaded_at is None:
             set_committed_value(choice, "first_downloaded_at", now)

@@ -28,6 +28,7 @@ from inschrijving.dossiers.models.consent import LandlordChoice
 from inschrijving.dossiers.models.household import Dossier
 from inschrijving.formatting import dutch_date, dutch_datetime
 from inschrijving.landlords.models import DossierSection, Landlord
+from inschrijving.landlords.portal.queries.shared import PacketEntry
 from inschrijving.landlords.portal.services import access, sections
 from inschrijving.planning.models import RegistrationMoment
 from inschrijving.rendering import pdfpages, pdfparts, storage
@@ -50,7 +51,7 @@ class Progress:
 
 
 def prepare_packet(
-    choices: Sequence[LandlordChoice],
+    entries: Sequence[PacketEntry],
     *,
     actor: access.Reader,
     ip: str | None,
@@ -59,42 +60,45 @@ def prepare_packet(
     **detail: object,
 ) -> Progress:
     """Render the next few missing sections of a moment's packet, and audit the step (it reads every dossier)."""
-    dossiers = [c.dossier for c in choices]
-    remaining = sections.ensure_sections(dossiers, now=now, limit=sections.SECTIONS_PER_STEP)
+    remaining = sections.ensure_sections(entries, now=now, limit=sections.SECTIONS_PER_STEP)
     access.record_view(
         actor=actor,
         ip=ip,
         action=f"{access.action_prefix(actor)}.packet_prepare",
         object_type="moment",
         object_id=moment_id,
-        dossiers=len(dossiers),
+        dossiers=len(entries),
         remaining=remaining,
         **detail,
     )
-    return Progress(ready=len(dossiers) - remaining, total=len(dossiers))
+    return Progress(ready=len(entries) - remaining, total=len(entries))
 
 
 def download_packet(
     landlord: Landlord,
     moment: RegistrationMoment,
-    choices: Sequence[LandlordChoice],
+    entries: Sequence[PacketEntry],
     *,
     actor: access.Reader,
     ip: str | None,
     now: datetime,
 ) -> Iterator[bytes]:
-    """The moment's packet for these choices, which count as downloaded (and the download is audited)."""
-    pdf = merge_packet(landlord, moment, [c.dossier for c in choices], now=now)
-    access.record_download(
-        choices,
-        actor=actor,
-        ip=ip,
-        now=now,
-        action=DOWNLOAD_ACTIONS[access.action_prefix(actor)],
-        object_type="moment",
-        object_id=moment.id,
-        dossiers=len(choices),
-    )
+    """The moment's packet of these entries (`shared.packet_entries`): their choices count as downloaded, audited."""
+    pdf = merge_packet(landlord, moment, entries, now=now)
+    try:
+        access.record_download(
+            [entry.choice_id for entry in entries if entry.choice_id is not None],
+            actor=actor,
+            ip=ip,
+            now=now,
+            action=DOWNLOAD_ACTIONS[access.action_prefix(actor)],
+            object_type="moment",
+            object_id=moment.id,
+            dossiers=len(entries),
+        )
+    except BaseException:
+        pdf.close()
+        raise
     return pdf
 
 
@@ -156,16 +160,15 @@ def _toc_part(entries: list[dict]) -> bytes:
     ))
 
 
-def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection, bytes]], front_pages: int) -> list[dict]:
+def _toc_entries(parts: Sequence[tuple[PacketEntry, DossierSection, BinaryIO]], front_pages: int) -> list[dict]:
     entries = []
     page = front_pages + 1
-    for dossier, section, _pdf in parts:
-        tenant = dossier.reference_tenant
+    for entry, section, _file in parts:
         entries.append(
             {
-                "reference": dossier.reference,
-                "name": tenant.full_name if tenant else dossier.reference,
-                "persons": len(dossier.persons),
+                "reference": entry.reference,
+                "name": entry.tenant_name or entry.reference,
+                "persons": entry.persons,
                 "page": page,
             }
         )
@@ -173,19 +176,20 @@ def _toc_entries(parts: Sequence[tuple[Dossier, DossierSection, bytes]], front_p
     return entries
 
 
-def outline_title(dossier: Dossier) -> str:
-    tenant = dossier.reference_tenant
-    return f"{tenant.full_name} ({dossier.reference})" if tenant else dossier.reference
+def outline_title(dossier: Dossier | PacketEntry) -> str:
+    entry = dossier if isinstance(dossier, PacketEntry) else PacketEntry.of(dossier)
+    return f"{entry.tenant_name} ({entry.reference})" if entry.tenant_name else entry.reference
 
 
 def packet_pdf(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime) -> bytes:
-    """The packet for these dossiers as one file (the ZIP holds it; a download streams `merge_packet`'s chunks)."""
-    with contextlib.closing(merge_packet(landlord, moment, dossiers, now=now)) as chunks:
+    """The packet for these (loaded) dossiers as one file: the ZIP holds it; a download streams `merge_packet`'s."""
+    entries = [PacketEntry.of(dossier) for dossier in dossiers]
+    with contextlib.closing(merge_packet(landlord, moment, entries, now=now)) as chunks:
         return b"".join(chunks)
 
 
 def merge_packet(
-    landlord: Landlord, moment: RegistrationMoment, dossiers: Sequence[Dossier], *, now: datetime
+    landlord: Landlord, moment: RegistrationMoment, entries: Sequence[PacketEntry], *, now: datetime
 ) -> Iterator[bytes]:
     """Write cover, table of contents and the cached sections of these dossiers into one PDF.
 
@@ -195,8 +199,8 @@ def merge_packet(
     Every section must be cached already (see `sections.ensure_sections`); a missing one is rendered here.
     Close what it returns (a response does) if it is not read to the end.
     """
-    parts = sections.opened_sections(dossiers, now=now)
-    files = collections.deque(file for _d, _section, file in parts)
+    parts = sections.opened_sections(entries, now=now)
+    files = collections.deque(file for _entry, _section, file in parts)
     try:
         cover = _cover_part(landlord, moment, len(parts), now=now)
         toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
@@ -204,9 +208,9 @@ def merge_packet(
         toc = _toc_part(_toc_entries(parts, front_pages))
         footers = [_("Vertrouwelijk")] * front_pages
         outline = []
-        for dossier, section, _file in parts:
-            outline.append((outline_title(dossier), len(footers)))
-            footers += [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
+        for entry, section, _file in parts:
+            outline.append((outline_title(entry), len(footers)))
+            footers += [_("Dossier %(reference)s - vertrouwelijk", reference=entry.reference)] * section.page_count
         title = _("Pakket %(landlord)s %(day)s", landlord=landlord.name, day=moment.held_on.isoformat())
         return _Written([cover, toc], files, footers, outline, title)
     except BaseException:
@@ -285,7 +289,7 @@ def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
 
 
 def _dossier_file(dossier: Dossier, *, now: datetime) -> Iterator[bytes]:
-    [(_dossier, section, file)] = sections.opened_sections([dossier], now=now)
+    [(_entry, section, file)] = sections.opened_sections([PacketEntry.of(dossier)], now=now)
     footers = [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
     title = _("Dossier %(reference)s", reference=dossier.reference)
     return _Written([], collections.deque([file]), footers, [(outline_title(dossier), 0)], title)

@@ -18,7 +18,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,7 @@ from inschrijving.dossiers.models.household import Dossier, Preferences
 from inschrijving.dossiers.models.means import IncomeRecord
 from inschrijving.extensions import db
 from inschrijving.landlords.models import DossierSection, SubMunicipality
+from inschrijving.landlords.portal.queries.shared import PacketEntry
 from inschrijving.landlords.portal.services import section_pages
 from inschrijving.rendering import pdfparts, storage
 from inschrijving.rendering.pdf import collections_after
@@ -47,25 +48,32 @@ TEMPLATE_VERSION = "2026-12-07.5"
 # to a step take under a second, as five did when a section cost 140 ms (docs/performance.md).
 INSTANT_RENDER_LIMIT = 3
 SECTIONS_PER_STEP = 10
-# The audit action of a packet download, by where the reader came in.
+
+# A loaded dossier (a page, the worker) or a packet's plain row (`shared.packet_entries`): what the cache needs
+# of either is the dossier's id, version and documents.
+Item = TypeVar("Item", Dossier, PacketEntry)
 
 
-def documents_fingerprint(documents: Sequence[Document]) -> str:
-    parts = sorted(f"{d.id}:{d.sha256}:{d.kind}" for d in documents)
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+def _id(item: Dossier | PacketEntry) -> int:
+    return item.id if isinstance(item, Dossier) else item.dossier_id
 
 
-def section_key(dossier: Dossier) -> str:
+def section_key(item: Dossier | PacketEntry) -> str:
     """The cache key of a dossier's section: changes with the dossier, its documents or the template."""
-    raw = f"{dossier.id}|{dossier.version}|{TEMPLATE_VERSION}|{documents_fingerprint(dossier.documents)}"
+    if isinstance(item, Dossier):
+        documents = [(d.id, d.sha256, str(d.kind)) for d in item.documents]
+    else:
+        documents = list(item.documents)
+    fingerprint = hashlib.sha256("|".join(sorted(f"{i}:{sha}:{kind}" for i, sha, kind in documents)).encode())
+    raw = f"{_id(item)}|{item.version}|{TEMPLATE_VERSION}|{fingerprint.hexdigest()}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_sections(dossiers: Sequence[Dossier]) -> dict[int, DossierSection]:
+def cached_sections(items: Sequence[Dossier | PacketEntry]) -> dict[int, DossierSection]:
     """The up-to-date cached sections of these dossiers, by dossier id (one query)."""
-    if not dossiers:
+    if not items:
         return {}
-    wanted = {d.id: section_key(d) for d in dossiers}
+    wanted = {_id(item): section_key(item) for item in items}
     stmt = sa.select(DossierSection).where(DossierSection.dossier_id.in_(wanted))
     found = {}
     for section in db.session.scalars(stmt):
@@ -74,7 +82,7 @@ def cached_sections(dossiers: Sequence[Dossier]) -> dict[int, DossierSection]:
     return found
 
 
-def opened_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tuple[Dossier, DossierSection, BinaryIO]]:
+def opened_sections(items: Sequence[Item], *, now: datetime) -> list[tuple[Item, DossierSection, BinaryIO]]:
     """Each dossier with its cached section and the section's file, opened now; missing ones rendered first.
 
     Read the files later, one at a time (`storage.blob_reader`), so a packet is never held as a whole; being
@@ -82,22 +90,24 @@ def opened_sections(dossiers: Sequence[Dossier], *, now: datetime) -> list[tuple
     no configured key opens any more (its key was retired, docs/dossiers.md "Key rotation"), is a cache
     miss: it is rendered again, with the newest key.
     """
-    sections = cached_sections(dossiers)
-    if len(sections) < len(dossiers):
-        ensure_sections(dossiers, now=now)
-        sections = cached_sections(dossiers)
-    found: list[tuple[Dossier, DossierSection, BinaryIO]] = []
+    sections = cached_sections(items)
+    if len(sections) < len(items):
+        ensure_sections(items, now=now)
+        sections = cached_sections(items)
+    found: list[tuple[Item, DossierSection, BinaryIO]] = []
     try:
-        for dossier in dossiers:
-            section = sections[dossier.id]
-            file = _open(section)
+        for item in items:
+            section = sections.get(_id(item))
+            file = None if section is None else _open(section)
             if file is None:
-                logger.info("cached section of dossier %s no longer opens: rendered again", dossier.id)
+                # Its file is gone or no key opens it; or the dossier changed since it was listed (rendered anew).
+                logger.info("cached section of dossier %s missing or no longer opens: rendered again", _id(item))
+                [dossier] = _loaded([_id(item)])
                 section = render_section(dossier, now=now)
                 file = _open(section)
                 if file is None:
                     raise storage.Undecryptable(section.storage_key)
-            found.append((dossier, section, file))
+            found.append((item, section, file))
     except BaseException:
         for _dossier, _section, file in found:
             file.close()
@@ -126,10 +136,10 @@ def sections_being_prepared(dossier_ids: Sequence[int]) -> set[int]:
     return {d.id for d in missing_sections([d for d in dossiers if d.is_complete])}
 
 
-def missing_sections(dossiers: Sequence[Dossier]) -> list[Dossier]:
+def missing_sections(items: Sequence[Item]) -> list[Item]:
     """The dossiers whose section must be rendered before a packet can be merged."""
-    cached = cached_sections(dossiers)
-    return [d for d in dossiers if d.id not in cached]
+    cached = cached_sections(items)
+    return [item for item in items if _id(item) not in cached]
 
 
 def render_section(dossier: Dossier, *, now: datetime) -> DossierSection:
@@ -221,28 +231,25 @@ def remove_orphan_files(*, now: datetime, older_than: timedelta = timedelta(hour
 
 
 
-def ensure_sections(dossiers: Sequence[Dossier], *, now: datetime, limit: int | None = None) -> int:
+def ensure_sections(items: Sequence[Dossier | PacketEntry], *, now: datetime, limit: int | None = None) -> int:
     """Render the missing sections (at most `limit`); return how many are still missing afterwards."""
-    missing = missing_sections(dossiers)
+    missing = [_id(item) for item in missing_sections(items)]
     todo = missing if limit is None else missing[:limit]
     # A step's sections are rendered in one document; more than a step's worth (a packet asked for
     # without its progress page) go a step at a time, so no document grows with the moment.
     for start in range(0, len(todo), SECTIONS_PER_STEP):
-        step = todo[start : start + SECTIONS_PER_STEP]
         with collections_after():
-            _load_for_rendering(step)
+            step = _loaded(todo[start : start + SECTIONS_PER_STEP])
             for dossier, (pdf, pages) in zip(step, section_pages.render_sections_pdf(step), strict=True):
                 store_section(dossier, pdf, pages, now=now)
     return len(missing) - len(todo)
 
 
-def _load_for_rendering(dossiers: Sequence[Dossier]) -> None:
-    """Load everything the sections of these dossiers show in a few queries, not a dozen per dossier."""
-    if len(dossiers) < 2:
-        return
-    db.session.scalars(
+def _loaded(dossier_ids: Sequence[int]) -> list[Dossier]:
+    """These dossiers with everything their sections show, in a few queries (not a dozen per dossier), in order."""
+    found = db.session.scalars(
         sa.select(Dossier)
-        .where(Dossier.id.in_([d.id for d in dossiers]))
+        .where(Dossier.id.in_(dossier_ids))
         .options(
             selectinload(Dossier.persons),
             selectinload(Dossier.documents).joinedload(Document.person),
@@ -256,10 +263,12 @@ def _load_for_rendering(dossiers: Sequence[Dossier]) -> None:
             joinedload(Dossier.moment),
         )
     ).all()
+    by_id = {dossier.id: dossier for dossier in found}
+    return [by_id[dossier_id] for dossier_id in dossier_ids if dossier_id in by_id]
 
 
-def needs_preparing(dossiers: Sequence[Dossier]) -> bool:
+def needs_preparing(items: Sequence[Dossier | PacketEntry]) -> bool:
     """Tell whether so many sections are missing that the packet must be prepared in steps first."""
-    return len(missing_sections(dossiers)) > INSTANT_RENDER_LIMIT
+    return len(missing_sections(items)) > INSTANT_RENDER_LIMIT
 
 
