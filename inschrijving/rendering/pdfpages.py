@@ -6,8 +6,9 @@ Text is written in embedded DejaVu Sans subsets (`pdffont`), right-to-left names
 Each comes as a PDF (`text_page`, `table_pages`), a pikepdf document (`text_document`, `table_document`)
 or, for a packet, straight as a prepared part (`text_part`, `table_part`): the same pages written into a
 `pdfparts.PartBuilder` without pikepdf, each font's objects serialised once per subset. A packet's
-download writes its cover and contents afresh; through pikepdf and `pdfparts.to_part` that cost about
-10 ms of CPU (serialising every font object again through pikepdf), written directly a fraction of it.
+download writes its cover and contents afresh: through pikepdf and `pdfparts.to_part` that cost some
+5 ms of CPU more than laying out their text (every object, fonts included, made and serialised again
+through pikepdf); written directly, a few tenths of a millisecond more (bench/cover_parts.py).
 """
 
 from __future__ import annotations
