@@ -34,6 +34,8 @@ import uharfbuzz
 from bidi import algorithm as bidi_algorithm
 from pikepdf import Array, Dictionary, Name
 
+from inschrijving.rendering import pdfparts
+
 logger = logging.getLogger(__name__)
 
 FONT_DIRECTORIES = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -104,6 +106,12 @@ class Subset:
     ascent: float
     descent: float
     cap_height: float
+
+    @functools.cached_property
+    def part_objects(self) -> pdfparts.Fragment:
+        """The font as `font_object` adds it, serialised once: every cover and contents after the first copies it."""
+        with pikepdf.new() as pdf:
+            return pdfparts.fragment(font_object(pdf, self))
 
     @functools.cached_property
     def _right_to_left(self) -> frozenset[str]:

@@ -2,20 +2,29 @@
 
 WeasyPrint needs seconds to lay out a table of 100 rows across pages; these need milliseconds.
 Text is written in embedded DejaVu Sans subsets (`pdffont`), right-to-left names shaped.
+
+Each comes as a PDF (`text_page`, `table_pages`), a pikepdf document (`text_document`, `table_document`)
+or, for a packet, straight as a prepared part (`text_part`, `table_part`): the same pages written into a
+`pdfparts.PartBuilder` without pikepdf, each font's objects serialised once per subset. A packet's
+download writes its cover and contents afresh: through pikepdf and `pdfparts.to_part` that cost some
+5 ms of CPU more than laying out their text (every object, fonts included, made and serialised again
+through pikepdf); written directly, a few tenths of a millisecond more (bench/cover_parts.py).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from inschrijving.rendering import pdffont
+from inschrijving.rendering import pdffont, pdfparts
 from inschrijving.rendering.pdfmerge import pdf_bytes, pdf_string
 
 # A4 in points, and the table of contents' layout on it.
 _A4 = (595.28, 841.89)
+_MEDIABOX = (0.0, 0.0, *_A4)
 ROWS_PER_PAGE = 40
 _ROW_HEIGHT = 16.5
 _TOP = 748.0
@@ -28,6 +37,12 @@ def _helvetica(bold: bool = False) -> Dictionary:
         BaseFont=Name("/Helvetica-Bold" if bold else "/Helvetica"),
         Encoding=Name.WinAnsiEncoding,
     )
+
+
+@functools.cache
+def _helvetica_objects(bold: bool) -> pdfparts.Fragment:
+    with pikepdf.new() as pdf:
+        return pdfparts.fragment(pdf.make_indirect(_helvetica(bold)))
 
 
 class _PageFonts:
@@ -83,6 +98,16 @@ class _PageFonts:
             regular, bold = pdf.make_indirect(_helvetica()), pdf.make_indirect(_helvetica(True))
         return pdf.make_indirect(Dictionary(Font=Dictionary(TocR=regular, TocB=bold)))
 
+    def part_fonts(self, builder: pdfparts.PartBuilder) -> bytes:
+        """Both fonts added to a part; returns the page's /Font entries naming them."""
+        if self.embedded:
+            regular, bold = self.regular.part_objects, self.bold.part_objects
+        else:
+            regular, bold = _helvetica_objects(False), _helvetica_objects(True)
+        return b"/TocR " + pdfparts.ref(builder.add_fragment(regular)) + b" /TocB " + pdfparts.ref(
+            builder.add_fragment(bold)
+        )
+
 
 def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]) -> bytes:
     """Pages with a title and a plain table (last column right-aligned), written as PDF text directly."""
@@ -92,16 +117,25 @@ def table_pages(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]
 def table_document(
     title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]
 ) -> pikepdf.Pdf:
-    """`table_pages` as a pikepdf document, not yet written out (`pdfparts.to_part` takes it as it is).
+    """`table_pages` as a pikepdf document, not yet written out."""
+    return _document(*_table(title, headers, rows, columns))
 
-    Used for the packet's table of contents: WeasyPrint needs seconds to lay out a table of 100
-    rows across pages, this needs milliseconds (plus, for names never seen before in this process,
-    a font subset: about 0.1 s per font).
+
+def table_part(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]) -> bytes:
+    """`table_pages` as a prepared part (`pdfparts`), written without pikepdf: the packet's table of contents.
+
+    Its rows cost milliseconds (plus, for names never seen before in this process, a font subset:
+    about 0.1 s per font).
     """
-    pdf = pikepdf.new()
+    return _part(*_table(title, headers, rows, columns))
+
+
+def _table(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], columns: Sequence[float]
+) -> tuple[_PageFonts, list[bytes]]:
+    """The table's fonts and the content stream of each of its pages."""
     size = 9.5
     fonts = _PageFonts([value for row in rows for value in row], [title, *headers])
-    resources = fonts.resources(pdf)
     page_count = max(1, -(-len(rows) // ROWS_PER_PAGE))
     right = _A4[0] - 46
     rooms = [b - a - 6 for a, b in zip(columns, [*columns[1:], right], strict=True)]
@@ -117,6 +151,7 @@ def table_document(
             ops += f"BT /{font} {size} Tf 1 0 0 1 {x:.1f} {y:.1f} Tm ".encode() + fonts.show(value, bold) + b" ET "
         return ops
 
+    contents = []
     for index in range(page_count):
         y = _TOP
         ops = b"0 g "
@@ -128,8 +163,8 @@ def table_document(
             y -= _ROW_HEIGHT
             ops += cells(row, y, False)
             ops += b"0.8 G 0.5 w 46 %.1f m %.1f %.1f l S " % (y - 5, right, y - 5)
-        _add_page(pdf, ops, resources)
-    return pdf
+        contents.append(ops)
+    return fonts, contents
 
 
 def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> bytes:
@@ -138,11 +173,20 @@ def text_page(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -
 
 
 def text_document(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> pikepdf.Pdf:
-    """`text_page` as a pikepdf document, not yet written out (`pdfparts.to_part` takes it as it is).
+    """`text_page` as a pikepdf document, not yet written out."""
+    return _document(*_text(lines, top))
 
-    The packet's cover: a WeasyPrint render would cost a third of a second on every rebuild.
+
+def text_part(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.0) -> bytes:
+    """`text_page` as a prepared part (`pdfparts`), written without pikepdf: the packet's cover.
+
+    A WeasyPrint render would cost a third of a second on every rebuild.
     """
-    pdf = pikepdf.new()
+    return _part(*_text(lines, top))
+
+
+def _text(lines: Sequence[tuple[float, bool, str]], top: float) -> tuple[_PageFonts, list[bytes]]:
+    """The page's fonts and its content stream."""
     fonts = _PageFonts([t for _s, bold, t in lines if not bold], [t for _s, bold, t in lines if bold])
     ops = b"0 g "
     y = top
@@ -155,11 +199,22 @@ def text_document(lines: Sequence[tuple[float, bool, str]], *, top: float = 620.
             y -= size * 1.4
             font = "TocB" if bold else "TocR"
             ops += f"BT /{font} {size:.1f} Tf 1 0 0 1 46 {y:.1f} Tm ".encode() + fonts.show(part, bold) + b" ET "
-    _add_page(pdf, ops, fonts.resources(pdf))
+    return fonts, [ops]
+
+
+def _document(fonts: _PageFonts, contents: Sequence[bytes]) -> pikepdf.Pdf:
+    pdf = pikepdf.new()
+    resources = fonts.resources(pdf)
+    for content in contents:
+        page = pdf.add_blank_page(page_size=_A4)
+        page.obj.Contents = pdf.make_stream(content)
+        page.obj.Resources = resources
     return pdf
 
 
-def _add_page(pdf: pikepdf.Pdf, content: bytes, resources: pikepdf.Object) -> None:
-    page = pdf.add_blank_page(page_size=_A4)
-    page.obj.Contents = pdf.make_stream(content)
-    page.obj.Resources = resources
+def _part(fonts: _PageFonts, contents: Sequence[bytes]) -> bytes:
+    builder = pdfparts.PartBuilder()
+    font_entries = fonts.part_fonts(builder)
+    for content in contents:
+        builder.add_page([builder.add_stream(b"", content)], font_entries, _MEDIABOX)
+    return builder.finish()

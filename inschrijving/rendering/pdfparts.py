@@ -10,9 +10,12 @@ references left open, can be written into any packet by numbering its objects an
 `to_part` does the preparing, once, when a section is cached: pikepdf (qpdf) parses the PDF, every page
 gets a slot for its footer (its content wrapped in q/Q first, so the page's own graphics state cannot
 hide the footer) and the footer font, and every object reachable from the pages is serialised by
-`_Serialiser` with each reference written as a marker. `write` numbers the parts' objects, fills in
-the markers, writes the footers, page tree, bookmarks, title and cross-reference table, and yields the
-file one part at a time, so a download never holds the whole packet.
+`_Serialiser` with each reference written as a marker, into a `PartBuilder`: the one writer of the
+format. Pages written as PDF operators directly (a packet's cover and contents, `pdfpages.text_part`)
+go into a `PartBuilder` without pikepdf, their fonts serialised once per subset (a `Fragment`).
+`write` numbers the parts' objects, fills in the markers, writes the footers, page tree, bookmarks,
+title and cross-reference table, and yields the file one part at a time, so a download never holds
+the whole packet.
 
 Knows no domain: the caller words the footers (already translated) and the bookmark titles.
 """
@@ -38,6 +41,11 @@ FOOTER_FONT = Name("/GIFooter")
 # A serialised object never holds the byte otherwise: strings are written in hex, names escaped.
 MARK = b"\x00"
 PARENT = b"P"  # the marker of a page's /Parent, the packet's page tree
+PARENT_REF = MARK + PARENT + MARK
+# What every part adds for its footers: the footer's font, and the q that opens each page's content (the
+# footer's Q closes it, so the page's own graphics state cannot hide the footer).
+_FOOTER_FONT_OBJECT = b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding>>"
+_SAVE_STATE = b"q "
 _PLAIN, _STREAM, _FOOTER = 0, 1, 2
 _HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 _LENGTH = struct.Struct(">I")
@@ -66,16 +74,119 @@ def footer_stream(left: str, right: str, mediabox: Sequence[float]) -> bytes:
     )
 
 
-class _Serialiser:
-    """A pikepdf document's objects reachable from its pages, written as PDF syntax with open references."""
+def ref(index: int) -> bytes:
+    """A reference to the part's object at this index, as the part's serialised objects hold it."""
+    return MARK + b"%d" % index + MARK
 
-    def __init__(self, pages: Sequence[pikepdf.Object], footer_slots: set[tuple[int, int]]):
+
+def _number(value: float) -> bytes:
+    return (b"%.4f" % value).rstrip(b"0").rstrip(b".")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Serialised objects outside any part, referring to each other counted from the first (index 0).
+
+    Written once and added to many parts (`PartBuilder.add_fragment`): a font subset on every cover.
+    """
+
+    objects: tuple[tuple[int, bytes, bytes], ...]  # kind, text, stream data
+
+
+def fragment(obj: pikepdf.Object) -> Fragment:
+    """An indirect object and every object it refers to, serialised, the object itself first."""
+    builder = PartBuilder()
+    _Serialiser([obj]).write(builder)
+    return Fragment(tuple(builder.objects))
+
+
+class PartBuilder:
+    """A part written object by object: the one writer of the part format (`_read` reads it).
+
+    An object is given serialised (PDF syntax) with every reference to another object of the part written
+    as `ref(its index)`. `add_page` gives a page what `write` needs: its content opened with q, an empty
+    footer slot after it, the footer font in its resources and `PARENT_REF` as its /Parent.
+    `to_part` fills one from a parsed PDF; a packet's cover and contents are written into one directly.
+    """
+
+    def __init__(self) -> None:
+        self.objects: list[tuple[int, bytes, bytes]] = []  # kind, serialised object or stream dictionary, data
+        self.pages: list[list[float]] = []  # page index, footer slot index, mediabox x0 y0 x1
+        self._footer_font: int | None = None
+        self._save_state = 0
+
+    def _append(self, kind: int, text: bytes, data: bytes = b"") -> int:
+        self.objects.append((kind, text, data))
+        return len(self.objects) - 1
+
+    def add(self, text: bytes) -> int:
+        """A serialised object other than a stream; returns its index."""
+        return self._append(_PLAIN, text)
+
+    def add_stream(self, entries: bytes, data: bytes) -> int:
+        """A stream of these bytes as they are stored; `entries` are its dictionary's, but for /Length."""
+        return self._append(_STREAM, b"<<" + entries + b"/Length %d>>" % len(data), data)
+
+    def add_footer_slot(self) -> int:
+        """An empty stream that `write` fills with a page's footer."""
+        return self._append(_FOOTER, b"")
+
+    def add_fragment(self, objects: Fragment) -> int:
+        """The fragment's objects, their references numbered in this part; returns the index of its first."""
+        base = len(self.objects)
+
+        def renumbered(marker: bytes) -> bytes:
+            return PARENT_REF if marker == PARENT else ref(base + int(marker))
+
+        for kind, text, data in objects.objects:
+            self._append(kind, _filled(text, renumbered) if base and MARK in text else text, data)
+        return base
+
+    def add_page(self, contents: Sequence[int], fonts: bytes, mediabox: Sequence[float]) -> int:
+        """A page drawing these content streams with the fonts `fonts` names (its /Font entries: `/F1 ref`)."""
+        if self._footer_font is None:
+            self._footer_font = self.add(_FOOTER_FONT_OBJECT)
+            self._save_state = self.add_stream(b"", _SAVE_STATE)
+        slot = self.add_footer_slot()
+        page = self.add(
+            b"<</Type /Page /MediaBox [" + b" ".join(map(_number, mediabox)) + b"]"
+            + b" /Resources <</Font <<" + fonts + b" " + FOOTER_FONT.unparse() + b" " + ref(self._footer_font)
+            + b">>>> /Contents [" + b" ".join(map(ref, [self._save_state, *contents, slot]))
+            + b"] /Parent " + PARENT_REF + b">>"
+        )
+        self.page(page, slot, mediabox)
+        return page
+
+    def page(self, page: int, slot: int, mediabox: Sequence[float]) -> None:
+        """The object at `page` is the part's next page, its footer written into the slot at `slot`."""
+        self.pages.append([page, slot, *(float(v) for v in mediabox[:3])])
+
+    def finish(self) -> bytes:
+        """The part: MAGIC, the header's length, the header (JSON), every object's text, every stream's data."""
+        header = {"objects": [[kind, len(text), len(data)] for kind, text, data in self.objects], "pages": self.pages}
+        head = json.dumps(header, separators=(",", ":")).encode()
+        return b"".join(
+            [MAGIC, _LENGTH.pack(len(head)), head, *(text for _k, text, _d in self.objects),
+             *(data for _k, _t, data in self.objects)]
+        )
+
+
+class _Serialiser:
+    """A pikepdf document's objects reachable from some of them, written as PDF syntax with open references."""
+
+    def __init__(
+        self,
+        roots: Sequence[pikepdf.Object],
+        *,
+        pages: Sequence[pikepdf.Object] = (),
+        footer_slots: set[tuple[int, int]] = frozenset(),
+    ):
         self.index: dict[tuple[int, int], int] = {}
         self.order: list[pikepdf.Object] = []
         self.page_keys = {page.objgen for page in pages}
         self.footer_slots = footer_slots
-        for page in pages:
-            self.local(page)
+        for root in roots:
+            self.local(root)
 
     def local(self, obj: pikepdf.Object) -> int:
         key = obj.objgen
@@ -84,22 +195,21 @@ class _Serialiser:
             self.order.append(obj)
         return self.index[key]
 
-    def objects(self) -> Iterator[tuple[int, bytes, bytes]]:
-        """(kind, serialised object or stream dictionary, stream data) of every object, in index order."""
+    def write(self, builder: PartBuilder) -> None:
+        """Every object into the (empty) builder, each at its index here."""
+        assert not builder.objects
         done = 0
         while done < len(self.order):  # serialising an object may add the objects it refers to
             obj = self.order[done]
             done += 1
             if obj.objgen in self.footer_slots:
-                yield _FOOTER, b"", b""
+                builder.add_footer_slot()
             elif isinstance(obj, Stream):
-                data = obj.read_raw_bytes()
-                text = bytearray(b"<<")
+                entries = bytearray()
                 for key, value in obj.stream_dict.items():
                     if key != "/Length":
-                        self._entry(key, value, text)
-                text += b"/Length %d>>" % len(data)
-                yield _STREAM, bytes(text), data
+                        self._entry(key, value, entries)
+                builder.add_stream(bytes(entries), obj.read_raw_bytes())
             else:
                 text = bytearray()
                 if obj.objgen in self.page_keys:
@@ -107,10 +217,10 @@ class _Serialiser:
                     for key, value in obj.items():
                         if key != "/Parent":
                             self._entry(key, value, text)
-                    text += b"/Parent " + MARK + PARENT + MARK + b">>"
+                    text += b"/Parent " + PARENT_REF + b">>"
                 else:
                     self._value(obj, text, top=True)
-                yield _PLAIN, bytes(text), b""
+                builder.add(bytes(text))
 
     def _entry(self, key: str, value: object, out: bytearray) -> None:
         out += Name(key).unparse() + b" "
@@ -148,16 +258,14 @@ class _Serialiser:
 def to_part(pdf: bytes | pikepdf.Pdf) -> bytes:
     """The PDF's pages as a part for `write`: serialised once, with a footer slot on every page.
 
-    Takes the PDF's bytes, or a pikepdf document just made (a packet's cover and contents: not written out
-    and parsed again); the document is changed, then closed.
+    Takes the PDF's bytes, or a pikepdf document just made; the document is changed, then closed.
     """
+    builder = PartBuilder()
     with pdf if isinstance(pdf, pikepdf.Pdf) else pikepdf.open(io.BytesIO(pdf)) as doc:
         # Only what the pages draw goes into a part: a resource no page uses may belong to someone else's pages.
         doc.remove_unreferenced_resources()
-        font = doc.make_indirect(
-            Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-        )
-        save_state = doc.make_stream(b"q ")
+        font = doc.make_indirect(pikepdf.Object.parse(_FOOTER_FONT_OBJECT))
+        save_state = doc.make_stream(_SAVE_STATE)
         slots, boxes = [], []
         for page in doc.pages:
             resources = page.obj.get(Name.Resources)
@@ -173,21 +281,11 @@ def to_part(pdf: bytes | pikepdf.Pdf) -> bytes:
             slots.append(slot)
             boxes.append([float(v) for v in page.mediabox])
         pages = [page.obj for page in doc.pages]
-        serialiser = _Serialiser(pages, {slot.objgen for slot in slots})
-        kinds, texts, datas = [], [], []
-        for kind, text, data in serialiser.objects():
-            kinds.append([kind, len(text), len(data)])
-            texts.append(text)
-            datas.append(data)
-        header = {
-            "objects": kinds,
-            "pages": [
-                [serialiser.index[page.objgen], serialiser.index[slot.objgen], *box[:3]]
-                for page, slot, box in zip(pages, slots, boxes, strict=True)
-            ],
-        }
-    head = json.dumps(header, separators=(",", ":")).encode()
-    return b"".join([MAGIC, _LENGTH.pack(len(head)), head, *texts, *datas])
+        serialiser = _Serialiser(pages, pages=pages, footer_slots={slot.objgen for slot in slots})
+        serialiser.write(builder)
+        for page, slot, box in zip(pages, slots, boxes, strict=True):
+            builder.page(serialiser.index[page.objgen], serialiser.index[slot.objgen], box)
+    return builder.finish()
 
 
 @dataclass(frozen=True)
@@ -217,7 +315,7 @@ def page_count(part: bytes | memoryview) -> int:
     return len(_read(part).pages)
 
 
-def _filled(text: memoryview, refs: Callable[[bytes], bytes]) -> bytes:
+def _filled(text: bytes | memoryview, refs: Callable[[bytes], bytes]) -> bytes:
     pieces = bytes(text).split(MARK)
     pieces[1::2] = [refs(marker) for marker in pieces[1::2]]
     return b"".join(pieces)
