@@ -120,7 +120,7 @@ def download_dossier(
 
 
 def _cover_part(landlord: Landlord, moment: RegistrationMoment, count: int, *, now: datetime) -> bytes:
-    return pdfparts.to_part(pdfpages.text_document(
+    return pdfpages.text_part(
         [
             (9.5, False, _("Groepsinschrijving sociale huur · Regio Kortrijk")),
             (6, False, ""),
@@ -147,17 +147,17 @@ def _cover_part(landlord: Landlord, moment: RegistrationMoment, count: int, *, n
                 ),
             ),
         ]
-    ))
+    )
 
 
 def _toc_part(entries: list[dict]) -> bytes:
     rows = [(e["name"], e["reference"], str(e["persons"]), str(e["page"])) for e in entries]
-    return pdfparts.to_part(pdfpages.table_document(
+    return pdfpages.table_part(
         _("Inhoud"),
         [_("Referentiehuurder"), _("Dossier"), _("Personen"), _("Pagina")],
         rows,
         columns=[46, 330, 420, 500],
-    ))
+    )
 
 
 def _toc_entries(parts: Sequence[tuple[PacketEntry, DossierSection, BinaryIO]], front_pages: int) -> list[dict]:
