@@ -34,7 +34,7 @@ import uharfbuzz
 from bidi import algorithm as bidi_algorithm
 from pikepdf import Array, Dictionary, Name
 
-from inschrijving.rendering import pdfparts
+from inschrijving.rendering.pdfparts import making as parts
 
 logger = logging.getLogger(__name__)
 
@@ -108,10 +108,10 @@ class Subset:
     cap_height: float
 
     @functools.cached_property
-    def part_objects(self) -> pdfparts.Fragment:
+    def part_objects(self) -> parts.Fragment:
         """The font as `font_object` adds it, serialised once: every cover and contents after the first copies it."""
         with pikepdf.new() as pdf:
-            return pdfparts.fragment(font_object(pdf, self))
+            return parts.fragment(font_object(pdf, self))
 
     @functools.cached_property
     def _right_to_left(self) -> frozenset[str]:

@@ -5,8 +5,8 @@ Text is written in embedded DejaVu Sans subsets (`pdffont`), right-to-left names
 
 Each comes as a PDF (`text_page`, `table_pages`), a pikepdf document (`text_document`, `table_document`)
 or, for a packet, straight as a prepared part (`text_part`, `table_part`): the same pages written into a
-`pdfparts.PartBuilder` without pikepdf, each font's objects serialised once per subset. A packet's
-download writes its cover and contents afresh: through pikepdf and `pdfparts.to_part` that cost some
+`pdfparts.making.PartBuilder` without pikepdf, each font's objects serialised once per subset. A packet's
+download writes its cover and contents afresh: through pikepdf and `to_part` that cost some
 5 ms of CPU more than laying out their text (every object, fonts included, made and serialised again
 through pikepdf); written directly, a few tenths of a millisecond more (bench/cover_parts.py).
 """
@@ -19,8 +19,9 @@ from collections.abc import Sequence
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from inschrijving.rendering import pdffont, pdfparts
+from inschrijving.rendering import pdffont
 from inschrijving.rendering.pdfmerge import pdf_bytes, pdf_string
+from inschrijving.rendering.pdfparts import making as parts
 
 # A4 in points, and the table of contents' layout on it.
 _A4 = (595.28, 841.89)
@@ -40,9 +41,9 @@ def _helvetica(bold: bool = False) -> Dictionary:
 
 
 @functools.cache
-def _helvetica_objects(bold: bool) -> pdfparts.Fragment:
+def _helvetica_objects(bold: bool) -> parts.Fragment:
     with pikepdf.new() as pdf:
-        return pdfparts.fragment(pdf.make_indirect(_helvetica(bold)))
+        return parts.fragment(pdf.make_indirect(_helvetica(bold)))
 
 
 class _PageFonts:
@@ -98,13 +99,13 @@ class _PageFonts:
             regular, bold = pdf.make_indirect(_helvetica()), pdf.make_indirect(_helvetica(True))
         return pdf.make_indirect(Dictionary(Font=Dictionary(TocR=regular, TocB=bold)))
 
-    def part_fonts(self, builder: pdfparts.PartBuilder) -> bytes:
+    def part_fonts(self, builder: parts.PartBuilder) -> bytes:
         """Both fonts added to a part; returns the page's /Font entries naming them."""
         if self.embedded:
             regular, bold = self.regular.part_objects, self.bold.part_objects
         else:
             regular, bold = _helvetica_objects(False), _helvetica_objects(True)
-        return b"/TocR " + pdfparts.ref(builder.add_fragment(regular)) + b" /TocB " + pdfparts.ref(
+        return b"/TocR " + parts.ref(builder.add_fragment(regular)) + b" /TocB " + parts.ref(
             builder.add_fragment(bold)
         )
 
@@ -213,7 +214,7 @@ def _document(fonts: _PageFonts, contents: Sequence[bytes]) -> pikepdf.Pdf:
 
 
 def _part(fonts: _PageFonts, contents: Sequence[bytes]) -> bytes:
-    builder = pdfparts.PartBuilder()
+    builder = parts.PartBuilder()
     font_entries = fonts.part_fonts(builder)
     for content in contents:
         builder.add_page([builder.add_stream(b"", content)], font_entries, _MEDIABOX)

@@ -96,7 +96,8 @@ def test_start_by_get_only_asks_and_creates_nothing(db, volunteer_client):
 def test_completing_prepares_the_packet_section_once(db, volunteer_client):
     from inschrijving.landlords.models import DossierSection
     from inschrijving.notifications.queue import huey
-    from inschrijving.rendering import pdfparts, storage
+    from inschrijving.rendering import storage
+    from inschrijving.rendering.pdfparts import making as parts
     from tests.factories.packets import scan_jpeg
 
     dossier = build_complete_dossier(mark_complete=False)
@@ -109,7 +110,7 @@ def test_completing_prepares_the_packet_section_once(db, volunteer_client):
         huey.execute(task)
     sections = db.session.scalars(sa.select(DossierSection).where(DossierSection.dossier_id == dossier.id)).all()
     assert len(sections) == 1
-    assert storage.blob_reader()(storage.open_blob(sections[0].storage_key)).startswith(pdfparts.MAGIC)
+    assert storage.blob_reader()(storage.open_blob(sections[0].storage_key)).startswith(parts.MAGIC)
     assert sections[0].dossier_version == fresh(dossier.id).version
 
 

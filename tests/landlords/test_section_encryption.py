@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from inschrijving.db_types import utcnow
 from inschrijving.landlords.portal.services import packets, section_pages, sections
-from inschrijving.rendering import pdfparts, storage
+from inschrijving.rendering import storage
+from inschrijving.rendering.pdfparts import making as parts
 from tests.factories.landlords import LandlordFactory
 from tests.factories.packets import add_document, scan_jpeg, shared_dossier
 from tests.factories.planning import MomentFactory
@@ -72,7 +73,7 @@ def test_sections_follow_the_document_key_rotation_and_a_retired_key_only_costs_
     assert rendered == [dossier.id]
     assert dossier.reference in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     [raw] = _raw_sections(app, db)
-    assert storage.decrypt_blob(raw).startswith(pdfparts.MAGIC)
+    assert storage.decrypt_blob(raw).startswith(parts.MAGIC)
 
 
 def test_a_tampered_blob_does_not_open(app):

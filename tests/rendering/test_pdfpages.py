@@ -10,7 +10,9 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from inschrijving.rendering import pdffont, pdfpages, pdfparts
+from inschrijving.rendering import pdffont, pdfpages
+from inschrijving.rendering.pdfparts import making as parts
+from inschrijving.rendering.pdfparts import writing as pdfwrite
 from tests.rendering.test_pdffont import ARABIC_NAME, pdftotext
 
 NAMES = ["Dąbrowska Şahin", "Ковальчук Олена", ARABIC_NAME]
@@ -30,15 +32,15 @@ TABLE = (
 )
 # Each way of writing the cover and the contents: (through pikepdf, straight as a part).
 WAYS = {
-    "cover": (lambda: pdfparts.to_part(pdfpages.text_document(COVER)), lambda: pdfpages.text_part(COVER)),
-    "contents": (lambda: pdfparts.to_part(pdfpages.table_document(*TABLE)), lambda: pdfpages.table_part(*TABLE)),
+    "cover": (lambda: parts.to_part(pdfpages.text_document(COVER)), lambda: pdfpages.text_part(COVER)),
+    "contents": (lambda: parts.to_part(pdfpages.table_document(*TABLE)), lambda: pdfpages.table_part(*TABLE)),
 }
 
 
 def _written(part: bytes) -> bytes:
-    count = pdfparts.page_count(part)
+    count = pdfwrite.page_count(part)
     return b"".join(
-        pdfparts.write(
+        pdfwrite.write(
             [part],
             left_texts=[f"Dossiers voor SVK {n}" for n in range(count)],
             right_texts=[f"pagina {n + 1} van {count}" for n in range(count)],
@@ -70,7 +72,7 @@ def _pages(pdf: bytes) -> list[object]:
 
 def _check_the_same_pages(way: str, tmp_path) -> tuple[bytes, bytes]:
     through_pikepdf, direct = (make() for make in WAYS[way])
-    assert pdfparts.page_count(direct) == pdfparts.page_count(through_pikepdf)
+    assert pdfwrite.page_count(direct) == pdfwrite.page_count(through_pikepdf)
     old, new = _written(through_pikepdf), _written(direct)
     # Every page alike, object for object: content streams (the q before, the footer after), fonts, size.
     assert _pages(new) == _pages(old)
@@ -80,7 +82,7 @@ def _check_the_same_pages(way: str, tmp_path) -> tuple[bytes, bytes]:
     assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout
     assert pdftotext(new) == pdftotext(old)
     reader = PdfReader(io.BytesIO(new))
-    count = pdfparts.page_count(direct)
+    count = pdfwrite.page_count(direct)
     assert len(reader.pages) == count
     assert all(f"pagina {n + 1} van {count}" in page.extract_text() for n, page in enumerate(reader.pages))
     return old, new
@@ -94,7 +96,7 @@ def test_written_straight_as_a_part_the_pages_are_those_of_the_pikepdf_way(way, 
     assert all(name in text for name in NAMES)
     assert "pagina 1 van" in text and "Dossiers voor SVK 0" in text
     if way == "contents":
-        assert pdfparts.page_count(pdfpages.table_part(*TABLE)) == 3
+        assert pdfwrite.page_count(pdfpages.table_part(*TABLE)) == 3
 
 
 @pytest.mark.parametrize("way", WAYS)

@@ -10,7 +10,9 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from inschrijving.rendering import pdfmerge, pdfpages, pdfparts
+from inschrijving.rendering import pdfmerge, pdfpages
+from inschrijving.rendering.pdfparts import making as parts
+from inschrijving.rendering.pdfparts import writing as pdfwrite
 
 
 def _pages(count: int, label: str) -> bytes:
@@ -23,7 +25,7 @@ def _write(pdfs: list[bytes], **kwargs) -> bytes:
     kwargs.setdefault("right_texts", [f"pagina {n + 1} van {total}" for n in range(total)])
     kwargs.setdefault("outline", [])
     kwargs.setdefault("title", "Pakket")
-    return b"".join(pdfparts.write([pdfparts.to_part(pdf) for pdf in pdfs], **kwargs))
+    return b"".join(pdfwrite.write([parts.to_part(pdf) for pdf in pdfs], **kwargs))
 
 
 def test_write_keeps_every_page_in_order_with_footers_bookmarks_and_a_title():
@@ -109,19 +111,19 @@ def test_one_footer_text_per_page_is_required():
 
 
 def test_bytes_that_are_not_a_part_are_refused():
-    with pytest.raises(pdfparts.NotAPart):
-        pdfparts.page_count(_pages(1, "a"))
+    with pytest.raises(parts.NotAPart):
+        pdfwrite.page_count(_pages(1, "a"))
 
 
 def test_the_file_is_written_one_part_at_a_time_taking_the_next_part_only_then():
     taken = []
 
-    def parts():
+    def prepared():
         for label in ("een", "twee", "drie"):
             taken.append(label)
-            yield pdfparts.to_part(_pages(1, label))
+            yield parts.to_part(_pages(1, label))
 
-    written = pdfparts.write(parts(), left_texts=["l"] * 3, right_texts=["r"] * 3, outline=[], title="t")
+    written = pdfwrite.write(prepared(), left_texts=["l"] * 3, right_texts=["r"] * 3, outline=[], title="t")
     chunks = [next(written), next(written)]  # the header, then the first part's objects
     assert taken == ["een"] and chunks[0].startswith(b"%PDF-")
     chunks += list(written)

@@ -1,14 +1,15 @@
 """Landlord packets: one PDF per landlord and moment, merged from cached per-dossier sections.
 
 Rendering HTML to PDF costs 0.3 to 0.5 s per dossier, far too slow to do on every download. So
-each dossier's section is rendered once and kept in `DossierSection`, keyed by the dossier
+each dossier's section is rendered once and kept (`sections`: a `DossierSection` row and its file), keyed by the dossier
 version, the section template version and the documents; a packet is the cover and table of
 contents (small, written per build) written with the cached sections (`rendering.pdfparts`). The
 footer (reference, "vertrouwelijk", page x of y) is stamped on every page at merge time, so page
 numbers run over the whole packet while the cached sections stay reusable.
 
-Which dossiers go in is decided by `portal.queries.shared.moment_choices` at the moment of the download,
-never by the cache: a withdrawn consent drops the dossier from the next packet at once.
+Which dossiers go in is decided by `portal.queries.shared.packet_entries` (the one access rule, read as
+plain rows) at the moment of the download, never by the cache: a withdrawn consent drops the dossier
+from the next packet at once.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from inschrijving.landlords.models import DossierSection, Landlord
 from inschrijving.landlords.portal.queries.shared import PacketEntry
 from inschrijving.landlords.portal.services import access, sections
 from inschrijving.planning.models import RegistrationMoment
-from inschrijving.rendering import pdfpages, pdfparts, storage
+from inschrijving.rendering import pdfpages, storage
+from inschrijving.rendering.pdfparts import writing as pdfwrite
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +206,7 @@ def merge_packet(
     try:
         cover = _cover_part(landlord, moment, len(parts), now=now)
         toc_pages = max(1, -(-len(parts) // pdfpages.ROWS_PER_PAGE))
-        front_pages = pdfparts.page_count(cover) + toc_pages
+        front_pages = pdfwrite.page_count(cover) + toc_pages
         toc = _toc_part(_toc_entries(parts, front_pages))
         footers = [_("Vertrouwelijk")] * front_pages
         outline = []
@@ -246,7 +248,7 @@ class _Written:
 
         numbers = _page_numbers(len(footers))
         self._chunks = _said_if_cut_off(
-            pdfparts.write(parts(), left_texts=footers, right_texts=numbers, outline=outline, title=title), title
+            pdfwrite.write(parts(), left_texts=footers, right_texts=numbers, outline=outline, title=title), title
         )
 
     def __iter__(self) -> Iterator[bytes]:

@@ -31,8 +31,9 @@ from inschrijving.extensions import db
 from inschrijving.landlords.models import DossierSection, SubMunicipality
 from inschrijving.landlords.portal.queries.shared import PacketEntry
 from inschrijving.landlords.portal.services import section_pages
-from inschrijving.rendering import pdfparts, storage
+from inschrijving.rendering import storage
 from inschrijving.rendering.pdf import collections_after
+from inschrijving.rendering.pdfparts import making as parts
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def store_section(dossier: Dossier, pdf: bytes, pages: int, *, now: datetime) ->
     """Cache a dossier's rendered section (encrypted), dropping its older versions."""
     # Kept as a prepared part, so a packet copies it instead of parsing it (`rendering.pdfparts`).
     # It holds the household's scans: encrypted at rest like the documents (issue 13.3).
-    file_key = storage.store_blob(pdfparts.to_part(pdf))
+    file_key = storage.store_blob(parts.to_part(pdf))
     files = _files(db.session())
     files[_WRITTEN].add(file_key)
     section = DossierSection(
