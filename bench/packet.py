@@ -66,11 +66,6 @@ def timed(label: str, func, baseline: float | None = None):
     return elapsed, result
 
 
-def cpu_median(*labels: str) -> float:
-    values = sorted(v for label in labels for v in CPU.get(label, []))
-    return values[len(values) // 2]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=100)

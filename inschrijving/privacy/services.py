@@ -173,6 +173,7 @@ def purge_expired(
             sa.select(sa.func.count(Document.id)).where(Document.dossier_id.in_(removable_ids))
         )
         report.outbox_messages = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(old_outbox))
+        report.section_files = len(sections.orphan_files(now=now))
         audit_cutoff = now - timedelta(days=config["AUDIT_RETENTION_DAYS"])
         report.audit_events = db.session.scalar(
             sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.occurred_at < audit_cutoff)
@@ -227,7 +228,10 @@ def _delete_dossiers(dossier_ids: list[int]) -> list[str]:
         ),
         sa.delete(Dossier).where(Dossier.id.in_(in_dossiers)),
     ]
-    # The cached packet sections first: their files (with the household's scans) go when this commits.
+    # The dossiers locked first: a section the worker renders meanwhile then waits for this and fails on its
+    # dossier, rather than being removed by the cascade with its file left behind (SQLite writes one at a time).
+    db.session.execute(sa.select(Dossier.id).where(Dossier.id.in_(dossier_ids)).with_for_update())
+    # The cached packet sections: their files (with the household's scans) go when this commits.
     sections.drop_sections(dossier_ids)
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False), {"ids": dossier_ids})

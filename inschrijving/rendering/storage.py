@@ -246,6 +246,27 @@ def open_blob(key: str) -> BinaryIO | None:
     return None
 
 
+def blob_file_opens(key: str) -> bool:
+    """Tell whether the blob's file is there and a configured key wrote it (its head read, not the whole file)."""
+    try:
+        file = open_blob(key)
+    except UnknownKey:
+        return False
+    if file is None:
+        return False
+    file.close()
+    return True
+
+
+def discard_opened_blob(file: BinaryIO) -> None:
+    """Delete the file of an opened blob that did not read (damaged): what it held is made again next time.
+
+    By the name it was opened under, so this works after the request, without the app's settings.
+    """
+    file.close()
+    Path(file.name).unlink(missing_ok=True)
+
+
 def blob_reader() -> Callable[[BinaryIO], bytes]:
     """Read and decrypt opened blob files one after the other, with the keys read now.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -90,3 +91,13 @@ def test_the_service_writes_but_never_commits(app, request_context):
 
     assert _events("portal.dossier_pdf") == []
     assert db.session.get(type(choice), choice.id).status == ChoiceStatus.NEW
+
+
+def test_a_download_stores_its_time_in_utc_whatever_zone_the_clock_gives(app, request_context):
+    # Every column of the one UPDATE goes through AwareDateTime: a Brussels time is kept as the same instant.
+    landlord = LandlordFactory()
+    choice = shared_dossier(MomentFactory(), [landlord]).landlord_choices[0]
+    now = utcnow().astimezone(ZoneInfo("Europe/Brussels"))
+    access.record_download([choice.id], actor=staff_of(landlord), ip=None, now=now, action="portal.dossier_pdf")
+    db.session.expire_all()
+    assert choice.first_downloaded_at == choice.last_downloaded_at == choice.status_set_at == now

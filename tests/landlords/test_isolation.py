@@ -175,3 +175,24 @@ def test_a_choice_never_opens_a_dossier_through_another_dossiers_consent(app):
     assert client.get(f"/api/v1/documents/{document}", headers=headers).status_code == 404
     assert client.get(f"/verhuurder/dossiers/{borrower.id}").status_code == 404
     assert client.get(f"/api/v1/dossiers/{borrower.id}", headers=headers).status_code == 404
+
+
+def test_the_packet_reads_exactly_the_dossiers_moment_choices_reads_in_the_same_order_with_the_same_keys(app, world):
+    # The packet's plain rows (`packet_entries`) and the pages' loaded dossiers (`moment_choices`) are two
+    # reads of one rule: same dossiers, same order, same section keys, or every download would miss the cache.
+    from inschrijving.landlords.portal.queries import shared as shared_queries
+    from tests.factories.packets import add_document, scan_jpeg
+
+    landlords, own_moments, shared_moment, dossiers, _hidden = world
+    add_document(dossiers[landlords[0].id][0], scan_jpeg("Tweede scan"))
+    db.session.commit()
+    for landlord in landlords:
+        for moment in (*own_moments.values(), shared_moment):
+            choices = shared_queries.moment_choices(landlord.id, moment.id)
+            entries = shared_queries.packet_entries(landlord.id, moment.id)
+            of_loaded = [shared_queries.PacketEntry.of(c.dossier) for c in choices]
+            assert [(e.dossier_id, e.reference, e.tenant, e.persons) for e in entries] == [
+                (e.dossier_id, e.reference, e.tenant, e.persons) for e in of_loaded
+            ]
+            assert [e.choice_id for e in entries] == [c.id for c in choices]
+            assert [sections.section_key(e) for e in entries] == [sections.section_key(c.dossier) for c in choices]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -114,9 +115,10 @@ def test_an_answer_nobody_reads_closes_its_files(app):
         chunks = packets.merge_packet(landlord, moment, shared_queries.packet_entries(landlord.id, moment.id),
                                       now=utcnow())
     next(chunks)  # the server sent the start, then the landlord went away
-    assert not any(file.closed for file in opened)
+    held = [file for file in opened if not file.closed]  # a look at a file's head closes it again
+    assert len(held) == len(dossiers)
     chunks.close()
-    assert all(file.closed for file in opened)
+    assert all(file.closed for file in held)
 
 
 def test_the_erasure_and_the_purge_remove_section_files_and_orphans_only_once_they_are_old(app):
@@ -134,3 +136,63 @@ def test_the_erasure_and_the_purge_remove_section_files_and_orphans_only_once_th
     assert sections.remove_orphan_files(now=utcnow()) == 0  # young: its transaction may still commit
     assert sections.remove_orphan_files(now=utcnow() + timedelta(hours=2)) == 1
     assert _files() == _rows() == {sections.cached_sections([kept])[kept.id].storage_key}
+
+
+def test_a_restored_database_without_the_section_files_prepares_them_in_steps(app, monkeypatch):
+    # `flask backup` leaves the files out: the rows name files that are not there.
+    landlord, moment = LandlordFactory(), MomentFactory()
+    dossiers = [shared_dossier(moment, [landlord], scan=False) for _ in range(sections.INSTANT_RENDER_LIMIT + 1)]
+    sections.ensure_sections(dossiers, now=utcnow())
+    db.session.commit()
+    entries = shared_queries.packet_entries(landlord.id, moment.id)
+    assert not sections.needs_preparing(entries)
+    for key in _rows():
+        storage.delete_blob(key)
+
+    assert sections.needs_preparing(entries)
+    assert sections.ensure_sections(entries, now=utcnow(), limit=2) == len(dossiers) - 2
+    db.session.commit()
+    assert len(_files()) == 2 and _files() <= _rows()
+
+
+def test_a_file_found_damaged_while_it_is_sent_is_dropped_and_the_next_download_renders_it(app, caplog):
+    landlord, moment = LandlordFactory(), MomentFactory()
+    dossier = shared_dossier(moment, [landlord], scan=False)
+    damaged = sections.render_section(dossier, now=utcnow()).storage_key
+    db.session.commit()
+    file = Path(app.config["UPLOAD_FOLDER"]) / storage.BLOB_FOLDER / damaged[:2] / damaged
+    file.write_bytes(file.read_bytes()[:-100])  # cut short on disk
+
+    with pytest.raises(storage.Undecryptable):
+        packets.packet_pdf(landlord, moment, [dossier], now=utcnow())
+    assert "failed while it was written" in caplog.text
+    assert damaged not in _files()
+
+    pdf = packets.packet_pdf(landlord, moment, [dossier], now=utcnow())
+    assert dossier.reference in PdfReader(io.BytesIO(pdf)).pages[2].extract_text()
+
+
+class _Undone(Exception):
+    pass
+
+
+def test_a_savepoint_that_rolls_back_takes_its_files_back_and_one_released_hands_them_on(app, monkeypatch):
+    dossier = shared_dossier(MomentFactory(), [LandlordFactory()], scan=False)
+    first = sections.render_section(dossier, now=utcnow()).storage_key
+    db.session.commit()
+    _newer_template(monkeypatch)
+
+    with pytest.raises(_Undone), db.session.begin_nested():
+        sections.render_section(dossier, now=utcnow())
+        raise _Undone
+    with pytest.raises(_Undone), db.session.begin_nested():
+        sections.drop_sections([dossier.id])
+        raise _Undone
+    db.session.commit()
+    assert _files() == _rows() == {first}  # the row is back, and so is (still) its file
+
+    with db.session.begin_nested():
+        second = sections.render_section(dossier, now=utcnow()).storage_key
+    assert _files() == {first, second}  # released, not committed
+    db.session.commit()
+    assert _files() == _rows() == {second}

@@ -160,6 +160,22 @@ def test_dry_run_changes_nothing(db):
 
 
 @pytest.mark.parametrize("dry_run", [True, False])
+def test_orphan_section_files_are_counted_by_the_dry_run_and_removed_by_the_run(app, db, dry_run):
+    import os
+    import time
+
+    orphan = storage.store_blob(b"a section whose transaction never committed")
+    path = os.path.join(app.config["UPLOAD_FOLDER"], storage.BLOB_FOLDER, orphan[:2], orphan)
+    two_hours_ago = time.time() - 7200
+    os.utime(path, (two_hours_ago, two_hours_ago))
+
+    report = services.purge_expired(utcnow(), dry_run=dry_run)
+
+    assert report.section_files == 1
+    assert (orphan in {key for key, _written in storage.stored_blobs()}) is dry_run
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
 def test_command_prints_counts(app, db, dry_run):
     _household(_moment(100), status=ChoiceStatus.DOWNLOADED)
     db.session.commit()

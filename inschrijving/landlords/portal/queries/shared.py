@@ -212,15 +212,14 @@ class PacketEntry:
     choice_id: int | None = None  # the landlord's choice it was read through
 
     @classmethod
-    def of(cls, dossier: Dossier, choice_id: int | None = None) -> PacketEntry:
+    def of(cls, dossier: Dossier) -> PacketEntry:
         return cls(
             dossier_id=dossier.id,
             reference=dossier.reference,
             version=dossier.version,
             tenant=_tenant(dossier),
             persons=len(dossier.persons),
-            documents=tuple((d.id, d.sha256, str(d.kind)) for d in dossier.documents),
-            choice_id=choice_id,
+            documents=documents_of(dossier),
         )
 
     @property
@@ -231,6 +230,15 @@ class PacketEntry:
     def sort_key(self) -> tuple[str, str, str]:
         """The order of a moment's dossiers everywhere: by reference tenant, then reference."""
         return _sort_name(self.tenant, self.reference)
+
+
+def documents_of(dossier: Dossier) -> tuple[tuple[int, str, str], ...]:
+    """A loaded dossier's documents as a section's cache key counts them (as `packet_entries` reads them)."""
+    return tuple(_document(d.id, d.sha256, d.kind) for d in dossier.documents)
+
+
+def _document(document_id: int, sha256: str, kind: object) -> tuple[int, str, str]:
+    return (document_id, sha256, str(kind))
 
 
 def packet_entries(landlord_id: int, moment_id: int) -> list[PacketEntry]:
@@ -257,7 +265,7 @@ def packet_entries(landlord_id: int, moment_id: int) -> list[PacketEntry]:
             tenants[dossier_id] = (first_name, last_name)
     files: dict[int, list[tuple[int, str, str]]] = {dossier_id: [] for dossier_id in ids}
     for dossier_id, document_id, sha256, kind in documents:
-        files[dossier_id].append((document_id, sha256, str(kind)))
+        files[dossier_id].append(_document(document_id, sha256, kind))
     entries = [
         PacketEntry(dossier_id, reference, version, tenants.get(dossier_id), counts[dossier_id],
                     tuple(files[dossier_id]), choice_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from inschrijving.accounts.models import AuditEvent, User
 from inschrijving.accounts.services.audit import record_audit
+from inschrijving.db_types import AwareDateTime
 from inschrijving.dossiers.enums import ChoiceStatus
 from inschrijving.dossiers.models.consent import LandlordChoice
 from inschrijving.extensions import db
@@ -71,16 +72,19 @@ def record_download(
     loaded = [choice for choice in choices if isinstance(choice, LandlordChoice)]
     ids = [choice.id if isinstance(choice, LandlordChoice) else choice for choice in choices]
     is_new = LandlordChoice.status == ChoiceStatus.NEW
+    # Typed as the columns are: inside COALESCE and CASE the bare value would be bound as a plain datetime,
+    # which SQLite keeps as written (local time read back as UTC) instead of converting it to UTC.
+    at = sa.type_coerce(now, AwareDateTime())
     # One statement for a moment's choices, not one UPDATE each through the unit of work (a third of a
     # packet download's own work at 100 dossiers). Each right-hand side reads the row as it was.
     db.session.execute(
         sa.update(LandlordChoice)
         .where(LandlordChoice.id.in_(ids))
         .values(
-            first_downloaded_at=sa.func.coalesce(LandlordChoice.first_downloaded_at, now),
-            last_downloaded_at=now,
+            first_downloaded_at=sa.func.coalesce(LandlordChoice.first_downloaded_at, at),
+            last_downloaded_at=at,
             status=sa.case((is_new, ChoiceStatus.DOWNLOADED), else_=LandlordChoice.status),
-            status_set_at=sa.case((is_new, now), else_=LandlordChoice.status_set_at),
+            status_set_at=sa.case((is_new, at), else_=LandlordChoice.status_set_at),
         )
         .execution_options(synchronize_session=False)
     )

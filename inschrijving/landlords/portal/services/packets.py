@@ -84,7 +84,7 @@ def download_packet(
     actor: access.Reader,
     ip: str | None,
     now: datetime,
-) -> Iterator[bytes]:
+) -> WrittenPdf:
     """The moment's packet of these entries (`shared.packet_entries`): their choices count as downloaded, audited."""
     pdf = merge_packet(landlord, moment, entries, now=now)
     try:
@@ -106,18 +106,22 @@ def download_packet(
 
 def download_dossier(
     choice: LandlordChoice, *, actor: access.Reader, ip: str | None, now: datetime
-) -> Iterator[bytes]:
+) -> WrittenPdf:
     """One dossier's PDF, which counts as downloaded (and the download is audited)."""
     pdf = _dossier_file(choice.dossier, now=now)
-    access.record_download(
-        [choice],
-        actor=actor,
-        ip=ip,
-        now=now,
-        action=f"{access.action_prefix(actor)}.dossier_pdf",
-        object_type="dossier",
-        object_id=choice.dossier_id,
-    )
+    try:
+        access.record_download(
+            [choice],
+            actor=actor,
+            ip=ip,
+            now=now,
+            action=f"{access.action_prefix(actor)}.dossier_pdf",
+            object_type="dossier",
+            object_id=choice.dossier_id,
+        )
+    except BaseException:
+        pdf.close()
+        raise
     return pdf
 
 
@@ -192,7 +196,7 @@ def packet_pdf(landlord: Landlord, moment: RegistrationMoment, dossiers: Sequenc
 
 def merge_packet(
     landlord: Landlord, moment: RegistrationMoment, entries: Sequence[PacketEntry], *, now: datetime
-) -> Iterator[bytes]:
+) -> WrittenPdf:
     """Write cover, table of contents and the cached sections of these dossiers into one PDF.
 
     Written again on every download from the cached sections (prepared parts, `rendering.pdfparts`: the
@@ -214,13 +218,13 @@ def merge_packet(
             outline.append((outline_title(entry), len(footers)))
             footers += [_("Dossier %(reference)s - vertrouwelijk", reference=entry.reference)] * section.page_count
         title = _("Pakket %(landlord)s %(day)s", landlord=landlord.name, day=moment.held_on.isoformat())
-        return _Written([cover, toc], files, footers, outline, title)
+        return WrittenPdf([cover, toc], files, footers, outline, title)
     except BaseException:
         _close(files)
         raise
 
 
-class _Written:
+class WrittenPdf(Iterator[bytes]):
     """A PDF's chunks as it is written: front pages, then each section's file, read when its turn comes.
 
     The files were opened in the request and the keys are read here, in it too: the parts are decrypted
@@ -244,7 +248,14 @@ class _Written:
         def parts() -> Iterator[bytes]:
             yield from front
             while files:
-                yield read(files.popleft())
+                file = files.popleft()
+                try:
+                    part = read(file)
+                except storage.Undecryptable:
+                    # Damaged on disk: without its file the section is missing, and the next download renders it.
+                    storage.discard_opened_blob(file)
+                    raise
+                yield part
 
         numbers = _page_numbers(len(footers))
         self._chunks = _said_if_cut_off(
@@ -280,7 +291,7 @@ def _said_if_cut_off(chunks: Iterator[bytes], title: str) -> Iterator[bytes]:
     try:
         yield from chunks
     except Exception:
-        logger.exception("%s was cut off while it was sent", title)
+        logger.exception("%s failed while it was written: the answer was cut off (or, whole, not sent)", title)
         raise
 
 
@@ -290,8 +301,8 @@ def dossier_pdf(dossier: Dossier, *, now: datetime) -> bytes:
         return b"".join(chunks)
 
 
-def _dossier_file(dossier: Dossier, *, now: datetime) -> Iterator[bytes]:
+def _dossier_file(dossier: Dossier, *, now: datetime) -> WrittenPdf:
     [(_entry, section, file)] = sections.opened_sections([PacketEntry.of(dossier)], now=now)
     footers = [_("Dossier %(reference)s - vertrouwelijk", reference=dossier.reference)] * section.page_count
     title = _("Dossier %(reference)s", reference=dossier.reference)
-    return _Written([], collections.deque([file]), footers, [(outline_title(dossier), 0)], title)
+    return WrittenPdf([], collections.deque([file]), footers, [(outline_title(dossier), 0)], title)

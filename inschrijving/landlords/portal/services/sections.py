@@ -6,10 +6,10 @@ template version, so a stale section is never served. `packets` merges them; the
 after a dossier is completed (issue 18).
 
 The row holds what a packet needs to plan (pages, cache key); the section's prepared part is an
-encrypted file (`storage.store_blob`). A file lives exactly as long as its row: written before the row,
-removed when the transaction that wrote it rolls back, and when the transaction that deletes its row
-(a newer version, an erasure) commits. `remove_orphan_files` is the backstop for a process that died
-in between.
+encrypted file (`storage.store_blob`). A file lives as long as its row: written before the row, removed
+when the transaction (or savepoint) that wrote it rolls back, and when the transaction that deletes its
+row (a newer version, an erasure) commits. `remove_orphan_files` is the backstop for a process that died
+in between. A row whose file is gone or no key opens is no cached section: it is rendered again.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import BinaryIO, TypeVar
 
@@ -24,12 +25,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction, joinedload, selectinload
 
+from inschrijving.dossiers.enums import DossierStatus
 from inschrijving.dossiers.models.documents import Document
 from inschrijving.dossiers.models.household import Dossier, Preferences
 from inschrijving.dossiers.models.means import IncomeRecord
 from inschrijving.extensions import db
 from inschrijving.landlords.models import DossierSection, SubMunicipality
-from inschrijving.landlords.portal.queries.shared import PacketEntry
+from inschrijving.landlords.portal.queries.shared import PacketEntry, documents_of
 from inschrijving.landlords.portal.services import section_pages
 from inschrijving.rendering import storage
 from inschrijving.rendering.pdf import collections_after
@@ -50,6 +52,10 @@ TEMPLATE_VERSION = "2026-12-07.5"
 INSTANT_RENDER_LIMIT = 3
 SECTIONS_PER_STEP = 10
 
+class SectionUnavailable(LookupError):
+    """A dossier left its packet (reopened, erased) while the packet was being written: asking again leaves it out."""
+
+
 # A loaded dossier (a page, the worker) or a packet's plain row (`shared.packet_entries`): what the cache needs
 # of either is the dossier's id, version and documents.
 Item = TypeVar("Item", Dossier, PacketEntry)
@@ -61,24 +67,26 @@ def _id(item: Dossier | PacketEntry) -> int:
 
 def section_key(item: Dossier | PacketEntry) -> str:
     """The cache key of a dossier's section: changes with the dossier, its documents or the template."""
-    if isinstance(item, Dossier):
-        documents = [(d.id, d.sha256, str(d.kind)) for d in item.documents]
-    else:
-        documents = list(item.documents)
+    documents = documents_of(item) if isinstance(item, Dossier) else item.documents
     fingerprint = hashlib.sha256("|".join(sorted(f"{i}:{sha}:{kind}" for i, sha, kind in documents)).encode())
     raw = f"{_id(item)}|{item.version}|{TEMPLATE_VERSION}|{fingerprint.hexdigest()}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def cached_sections(items: Sequence[Dossier | PacketEntry]) -> dict[int, DossierSection]:
-    """The up-to-date cached sections of these dossiers, by dossier id (one query)."""
+    """The up-to-date cached sections of these dossiers, by dossier id (one query, and a look at each file's head).
+
+    A row whose file is gone (a database restored from a backup, which leaves the files out; a file found
+    damaged) or that no configured key opens (a retired key) is not a cached section: it is missing, and a
+    packet with many missing prepares them in steps as for a cold moment.
+    """
     if not items:
         return {}
     wanted = {_id(item): section_key(item) for item in items}
     stmt = sa.select(DossierSection).where(DossierSection.dossier_id.in_(wanted))
     found = {}
     for section in db.session.scalars(stmt):
-        if wanted[section.dossier_id] == section.cache_key:
+        if wanted[section.dossier_id] == section.cache_key and storage.blob_file_opens(section.storage_key):
             found[section.dossier_id] = section
     return found
 
@@ -103,7 +111,9 @@ def opened_sections(items: Sequence[Item], *, now: datetime) -> list[tuple[Item,
             if file is None:
                 # Its file is gone or no key opens it; or the dossier changed since it was listed (rendered anew).
                 logger.info("cached section of dossier %s missing or no longer opens: rendered again", _id(item))
-                [dossier] = _loaded([_id(item)])
+                dossier = next(iter(_loaded([_id(item)])), None)
+                if dossier is None:
+                    raise SectionUnavailable(_id(item))
                 section = render_section(dossier, now=now)
                 file = _open(section)
                 if file is None:
@@ -154,8 +164,8 @@ def store_section(dossier: Dossier, pdf: bytes, pages: int, *, now: datetime) ->
     # Kept as a prepared part, so a packet copies it instead of parsing it (`rendering.pdfparts`).
     # It holds the household's scans: encrypted at rest like the documents (issue 13.3).
     file_key = storage.store_blob(parts.to_part(pdf))
-    files = _files(db.session())
-    files[_WRITTEN].add(file_key)
+    files = _pending(db.session())
+    files.written.add(file_key)
     section = DossierSection(
         dossier_id=dossier.id,
         cache_key=section_key(dossier),
@@ -171,17 +181,17 @@ def store_section(dossier: Dossier, pdf: bytes, pages: int, *, now: datetime) ->
             db.session.add(section)
     except IntegrityError:
         # Another worker cached the same section a moment earlier: theirs is just as good.
-        files[_WRITTEN].discard(file_key)
+        files.written.discard(file_key)
         storage.delete_blob(file_key)
         return cached_sections([dossier])[dossier.id]
-    files[_UNUSED].update(older)
+    files.unused.update(older)
     return section
 
 
 def drop_sections(dossier_ids: Sequence[int]) -> None:
     """Delete these dossiers' cached sections; their files go when the transaction commits (an erasure)."""
     unused = _delete_rows(sa.select(DossierSection.id).where(DossierSection.dossier_id.in_(dossier_ids)))
-    _files(db.session())[_UNUSED].update(unused)
+    _pending(db.session()).unused.update(unused)
 
 
 def _delete_rows(ids: sa.Select) -> list[str]:
@@ -190,42 +200,73 @@ def _delete_rows(ids: sa.Select) -> list[str]:
     return list(db.session.scalars(deleted.execution_options(synchronize_session="fetch")))
 
 
-# What happens to the files when the transaction ends: the ones it wrote stay only if it commits, the ones
-# whose rows it deleted go only if it commits. Kept in the session's info until then.
+# What happens to the files when a transaction ends: the ones it wrote stay only if it commits, the ones whose
+# rows it deleted go only if it commits. Kept per transaction in the session's info: a savepoint's release hands
+# its files to the transaction around it, a rollback (of a savepoint too) removes the files it wrote.
 _FILES = "section_files"
-_WRITTEN, _UNUSED = "written", "unused"
 
 
-def _files(session: Session) -> dict[str, set[str]]:
-    return session.info.setdefault(_FILES, {_WRITTEN: set(), _UNUSED: set()})
+@dataclass
+class _Pending:
+    written: set[str] = field(default_factory=set)
+    unused: set[str] = field(default_factory=set)
+
+
+def _pending(session: Session) -> _Pending:
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    return session.info.setdefault(_FILES, {}).setdefault(transaction, _Pending())
 
 
 @sa.event.listens_for(Session, "after_commit")
-def _remove_unused_files(session: Session) -> None:
-    # A savepoint's release is a commit too, of nothing yet: only the outermost transaction's counts.
-    if session.in_nested_transaction() or _FILES not in session.info:
+def _committed(session: Session) -> None:
+    pending = session.info.get(_FILES)
+    if not pending:
         return
-    for key in session.info.pop(_FILES)[_UNUSED]:
-        storage.delete_blob(key)
+    # Called before the transaction is closed: the session still names it.
+    transaction = session.get_nested_transaction() if session.in_nested_transaction() else session.get_transaction()
+    files = pending.pop(transaction, None)
+    if files is None:
+        return
+    if transaction.parent is not None:  # a savepoint released: nothing is final until the outermost commits
+        outer = pending.setdefault(transaction.parent, _Pending())
+        outer.written |= files.written
+        outer.unused |= files.unused
+        return
+    for key in files.unused:
+        _remove(key)
 
 
 @sa.event.listens_for(Session, "after_transaction_end")
-def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
-    # After a commit `_remove_unused_files` has taken the list; what is left was written by a transaction
-    # that rolled back (or was closed without a commit): nothing points to those files.
-    if transaction.parent is None and _FILES in session.info:
-        for key in session.info.pop(_FILES)[_WRITTEN]:
-            storage.delete_blob(key)
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    pending = session.info.get(_FILES)
+    files = pending.pop(transaction, None) if pending else None
+    # Still here: it ended without a commit (rolled back, or closed). Nothing points to the files it wrote,
+    # and the rows it deleted are back.
+    for key in files.written if files else ():
+        _remove(key)
 
 
-def remove_orphan_files(*, now: datetime, older_than: timedelta = timedelta(hours=1)) -> int:
-    """Delete section files no row points to (left by a process that died between file and commit).
+def _remove(key: str) -> None:
+    try:
+        storage.delete_blob(key)
+    except OSError:
+        # After the commit: the answer stands. No row names the file, so the nightly purge removes it.
+        logger.exception("section file %s could not be removed", key)
+
+
+def orphan_files(*, now: datetime, older_than: timedelta = timedelta(hours=1)) -> list[str]:
+    """The section files no row points to (left by a process that died between file and commit).
 
     Only files older than `older_than`: a younger one may belong to a transaction that has not committed yet.
     """
     used = set(db.session.scalars(sa.select(DossierSection.storage_key)))
     cutoff = (now - older_than).timestamp()
-    orphans = [key for key, written in storage.stored_blobs() if key not in used and written < cutoff]
+    return [key for key, written in storage.stored_blobs() if key not in used and written < cutoff]
+
+
+def remove_orphan_files(*, now: datetime, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Delete the `orphan_files`; return how many."""
+    orphans = orphan_files(now=now, older_than=older_than)
     for key in orphans:
         storage.delete_blob(key)
     return len(orphans)
@@ -247,10 +288,13 @@ def ensure_sections(items: Sequence[Dossier | PacketEntry], *, now: datetime, li
 
 
 def _loaded(dossier_ids: Sequence[int]) -> list[Dossier]:
-    """These dossiers with everything their sections show, in a few queries (not a dozen per dossier), in order."""
+    """These dossiers with everything their sections show, in a few queries (not a dozen per dossier), in order.
+
+    Only complete ones: one reopened (or erased) since its packet's dossiers were read is not rendered.
+    """
     found = db.session.scalars(
         sa.select(Dossier)
-        .where(Dossier.id.in_(dossier_ids))
+        .where(Dossier.id.in_(dossier_ids), Dossier.status == DossierStatus.COMPLETE)
         .options(
             selectinload(Dossier.persons),
             selectinload(Dossier.documents).joinedload(Document.person),
