@@ -228,10 +228,9 @@ def _delete_dossiers(dossier_ids: list[int]) -> list[str]:
         ),
         sa.delete(Dossier).where(Dossier.id.in_(in_dossiers)),
     ]
-    # The dossiers locked first: a section the worker renders meanwhile then waits for this and fails on its
-    # dossier, rather than being removed by the cascade with its file left behind (SQLite writes one at a time).
+    # Locked first, so a section rendered meanwhile fails on its dossier instead of leaving its file behind the
+    # cascade (SQLite writes one at a time); the sections' files (the household's scans) go when this commits.
     db.session.execute(sa.select(Dossier.id).where(Dossier.id.in_(dossier_ids)).with_for_update())
-    # The cached packet sections: their files (with the household's scans) go when this commits.
     sections.drop_sections(dossier_ids)
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False), {"ids": dossier_ids})
