@@ -160,7 +160,7 @@ def stored_keys() -> list[str]:
 # add a third to every section and double the work of a packet download). A blob is MAGIC, the key's
 # 4-byte id, a 12-byte nonce, then the ciphertext. Files, not a database column: a packet of 100
 # sections with two scans each (65 MB) took 90 ms of CPU to read from PostgreSQL and 50 ms from SQLite
-# (its overflow pages), more than half of the download (docs/performance.md, "Sections as files").
+# (its overflow pages), more than half of the download (docs/performance.md, "The rebuild target met").
 BLOB_FOLDER = "blobs"
 _BLOB_MAGIC = b"GIb1"
 _NONCE_BYTES = 12
