@@ -7,8 +7,9 @@ TASK_QUEUE_URL:
 - ``memory://``: in this process only (the tests' default; a worker cannot see it).
 
 Work that must only happen when a transaction commits (sending its messages, rendering a section) is
-registered with `after_commit`; it is enqueued by the session's after-commit event and forgotten on a
-rollback, so a rolled-back booking sends nothing.
+registered with `after_commit` (`inschrijving.transactions`): it is enqueued when the outermost transaction
+commits, not when a savepoint inside it is released, and forgotten on a rollback, so a rolled-back booking
+sends nothing.
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
-from flask_sqlalchemy.session import Session
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
@@ -30,7 +29,6 @@ log = logging.getLogger(__name__)
 # Built with in-memory storage; init_app gives it the configured one before anything is enqueued.
 huey = Huey("inschrijving", storage_class=MemoryStorage, results=False)
 _state: dict[str, Any] = {"app": None}
-_PENDING = "after_commit_tasks"
 _TASKS: dict[str, Any] = {}
 
 
@@ -84,30 +82,17 @@ def after_commit(name: str, *args: Any) -> None:
 
     The same call registered twice in one transaction is enqueued once.
     """
-    from inschrijving.extensions import db
+    from inschrijving import transactions
 
-    task = _TASKS[name]
-    pending = db.session().info.setdefault(_PENDING, {})
-    pending[(name, args)] = (task, name, args)
+    transactions.on_commit(("task", name, args), functools.partial(_enqueue, _TASKS[name], name, args))
 
 
-@sa.event.listens_for(Session, "after_commit")
-def _enqueue_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    for task, name, args in pending.values():
-        try:
-            task(*args)
-        except Exception:
-            # The broker is down: the work is still in the database and the periodic run picks it up.
-            log.exception("task queue: could not enqueue %s", name)
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _forget_pending(session: Session, previous_transaction: Any) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop(_PENDING, None)
+def _enqueue(task: Any, name: str, args: tuple[Any, ...]) -> None:
+    try:
+        task(*args)
+    except Exception:
+        # The broker is down: the work is still in the database and the periodic run picks it up.
+        log.exception("task queue: could not enqueue %s", name)
 
 
 def queue_status() -> dict[str, int]:

@@ -66,7 +66,6 @@ def purge_expired() -> dict[str, int]:
 
     report = services.purge_expired(utcnow())
     db.session.commit()
-    services.remove_files(report.storage_keys)
     return report.counts()
 
 

@@ -18,7 +18,6 @@ def purge_expired_command(dry_run: bool) -> None:
         db.session.rollback()
     else:
         db.session.commit()
-        services.remove_files(report.storage_keys)
     heading = "Would remove (dry run, nothing changed):" if dry_run else "Removed:"
     click.echo(heading)
     for name, count in report.counts().items():

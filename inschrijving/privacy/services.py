@@ -1,13 +1,13 @@
 """Storage limitation and the candidate's rights: purge what is past its time, copy or erase a household.
 
-Every service here flushes but never commits. Encrypted files are not removed here: the services
-return their storage keys, and the caller calls `remove_files` after the commit, so a failed
-commit never leaves rows whose files are already gone.
+Every service here flushes but never commits. Encrypted files go when the caller's commit does
+(`inschrijving.transactions`), so a failed commit never leaves rows whose files are already gone.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
+from inschrijving import transactions
 from inschrijving.accounts.models import AuditEvent
 from inschrijving.accounts.services.audit import Actor, audit, purge_audit
 from inschrijving.booking.models import Booking, BookingStatus, WaitlistEntry
@@ -56,12 +57,6 @@ ANONYMISED_NAME = "(gewist)"
 
 # Credentials and storage internals: not data about the household, and never handed out.
 _NEVER_COPIED = {"token_hash", "next_token_hash", "letter_token_hash", "offer_token_hash", "storage_key", "version"}
-
-
-def remove_files(keys: Iterable[str]) -> None:
-    """Delete encrypted document files; call after the commit that removed their rows."""
-    for key in keys:
-        storage.delete(key)
 
 
 # Retention ----------------------------------------------------------------------------------------
@@ -202,11 +197,13 @@ def purge_expired(
 
 
 def _delete_dossiers(dossier_ids: list[int]) -> list[str]:
-    """Delete dossiers and every row that hangs off them; return the storage keys of their files."""
+    """Delete dossiers and every row that hangs off them; their files go with the commit. Return the files' keys."""
     if not dossier_ids:
         return []
     in_dossiers = sa.bindparam("ids", expanding=True)
     keys = list(db.session.scalars(sa.select(Document.storage_key).where(Document.dossier_id.in_(dossier_ids))))
+    for key in keys:
+        transactions.on_commit(("document file", key), functools.partial(storage.delete, key))
     preference_ids = sa.select(Preferences.id).where(Preferences.dossier_id.in_(in_dossiers))
     statements = [
         sa.delete(preference_municipalities).where(preference_municipalities.c.preferences_id.in_(preference_ids)),
@@ -364,7 +361,7 @@ def erase_household(dossier: Dossier, *, actor: Actor, now: datetime, confirmati
     """Erase a dossier with its documents and anonymise its booking, on the household's request.
 
     The typed confirmation must be the dossier's reference. Returns the storage keys of the
-    documents, to remove with `remove_files` after the commit.
+    documents, whose files go when the transaction commits.
 
     :raises ReferenceMismatch: the confirmation is not the reference.
     """

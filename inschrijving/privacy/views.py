@@ -69,8 +69,7 @@ def erase(dossier_id: int):
     if not form.validate_on_submit():
         return render_template("privacy/show.html", dossier=dossier, form=form), 422
     reference = dossier.reference
-    keys = services.erase_household(dossier, actor=current_actor(), now=utcnow(), confirmation=form.reference.data)
+    services.erase_household(dossier, actor=current_actor(), now=utcnow(), confirmation=form.reference.data)
     db.session.commit()
-    services.remove_files(keys)
     flash(_("Dossier %(ref)s is gewist. De afspraak is anoniem gemaakt.", ref=reference), "success")
     return redirect(url_for("dossiers.index"))

@@ -15,6 +15,7 @@ from inschrijving.dossiers.enums import ConsentPurpose, DocumentKind, PersonRole
 from inschrijving.dossiers.models.documents import Document
 from inschrijving.dossiers.models.household import Dossier
 from inschrijving.extensions import db as _db
+from inschrijving.rendering import storage
 from tests.dossiers.test_documents import EXE, PDF, jpeg
 from tests.factories.booking import BookingFactory
 from tests.factories.dossiers import DossierFactory, PersonFactory
@@ -168,6 +169,7 @@ def test_one_refused_file_stores_nothing_of_the_upload(db, volunteer_client):
     })
     assert response.status_code == 200 and "virus.exe: Dit soort bestand kan niet" in text(response)
     assert _db.session.scalar(sa.select(sa.func.count(Document.id))) == 0
+    assert storage.stored_keys() == []  # the file stored before the refused one went with the rollback
 
 
 def test_a_checklist_item_preselects_kind_and_person(db, volunteer_client):

@@ -53,7 +53,6 @@ def test_handled_dossier_goes_after_90_days_with_its_files(db):
 
     report = services.purge_expired(utcnow())
     db.session.commit()
-    services.remove_files(report.storage_keys)
 
     assert report.dossiers == 1 and report.documents == 2 and report.bookings_anonymised == 1
     assert _count(db, Dossier) == 0 and _count(db, Person) == 0 and _count(db, Document) == 0

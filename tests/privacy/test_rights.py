@@ -92,8 +92,8 @@ def test_erase_removes_dossier_files_and_contact_but_keeps_the_booking_status(db
     keys = services.erase_household(
         household, actor=Actor.of(UserFactory()), now=utcnow(), confirmation=f" {household.reference.lower()} "
     )
+    assert len(storage.stored_keys()) == 2  # the files wait for the commit
     db.session.commit()
-    services.remove_files(keys)
 
     assert len(keys) == 2 and storage.stored_keys() == []
     assert _count(db, Dossier) == _count(db, Person) == _count(db, Document) == 0

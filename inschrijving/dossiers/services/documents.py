@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from inschrijving import transactions
 from inschrijving.accounts.services.audit import Actor
 from inschrijving.dossiers.enums import DocumentKind
 from inschrijving.dossiers.models.documents import Document
@@ -177,6 +179,8 @@ def upload_document(
     person_ids = {p.id for p in dossier.persons}
     track_changes()
     key = storage.store(data)
+    # Written before its row: if the row does not commit (a refused file after it, a failed step), the file goes.
+    transactions.on_rollback(("document file", key), functools.partial(storage.delete, key))
     document = Document(
         kind=kind,
         person_id=person_id if person_id in person_ids else None,
@@ -190,11 +194,7 @@ def upload_document(
         uploaded_by_id=actor.user_id,
     )
     dossier.documents.append(document)
-    try:
-        finish_step(dossier, step="documents", actor=actor, now=now)
-    except Exception:
-        storage.delete(key)
-        raise
+    finish_step(dossier, step="documents", actor=actor, now=now)
     return document
 
 
@@ -214,8 +214,8 @@ def upload_documents(
 ) -> list[Document]:
     """Store several files of one request, each checked on its own by `upload_document`; all or none.
 
-    :raises UploadRefused: for the first refused file (its `field` and file name added); files stored
-        before it are removed again, so the caller's rollback leaves nothing behind.
+    :raises UploadRefused: for the first refused file (its `field` and file name added); the files stored
+        before it go with the caller's rollback.
     """
     stored: list[Document] = []
     for upload in uploads:
@@ -225,24 +225,22 @@ def upload_documents(
                                 stream=upload.stream, max_bytes=max_bytes, actor=actor, now=now)
             )
         except UploadRefused as exc:
-            for document in stored:
-                storage.delete(document.storage_key)
             exc.field = upload.field
             exc.filename = upload.filename
             raise
     return stored
 
 
-def delete_document(dossier: Dossier, document: Document, *, actor: Actor, now: datetime) -> str:
-    """Remove a document from the dossier; return its storage key for the caller to delete after commit."""
+def delete_document(dossier: Dossier, document: Document, *, actor: Actor, now: datetime) -> None:
+    """Remove a document from the dossier; its file goes when the transaction commits."""
     if dossier.is_complete:
         raise DossierLocked(dossier.reference)
     key = document.storage_key
+    transactions.on_commit(("document file", key), functools.partial(storage.delete, key))
     track_changes()
     dossier.documents.remove(document)
     db.session.delete(document)
     finish_step(dossier, step="documents", actor=actor, now=now)
-    return key
 
 
 def load_document(document: Document) -> bytes:

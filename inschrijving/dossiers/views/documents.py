@@ -98,12 +98,11 @@ def delete_document(dossier_id: int, document_id: int):
     dossier = open_dossier(dossier_id)
     document = _document_or_404(dossier_id, document_id)
     try:
-        key = documents.delete_document(dossier, document, actor=current_actor(), now=utcnow())
+        documents.delete_document(dossier, document, actor=current_actor(), now=utcnow())
         db.session.commit()
     except errors.DossierLocked:
         db.session.rollback()
         flash(_("Dit dossier is afgerond. Open het opnieuw om documenten te verwijderen."), "error")
     else:
-        storage.delete(key)
         flash(_("Het document is verwijderd."), "success")
     return redirect(url_for("dossiers.documents", dossier_id=dossier_id))

@@ -14,17 +14,18 @@ in between. A row whose file is gone or no key opens is no cached section: it is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import BinaryIO, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, SessionTransaction, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from inschrijving import transactions
 from inschrijving.dossiers.enums import DossierStatus
 from inschrijving.dossiers.models.documents import Document
 from inschrijving.dossiers.models.household import Dossier, Preferences
@@ -164,8 +165,8 @@ def store_section(dossier: Dossier, pdf: bytes, pages: int, *, now: datetime) ->
     # Kept as a prepared part, so a packet copies it instead of parsing it (`rendering.pdfparts`).
     # It holds the household's scans: encrypted at rest like the documents (issue 13.3).
     file_key = storage.store_blob(parts.to_part(pdf))
-    files = _pending(db.session())
-    files.written.add(file_key)
+    # Written before its row: if the row does not commit, nothing names the file.
+    transactions.on_rollback(("section file", file_key), functools.partial(storage.delete_blob, file_key))
     section = DossierSection(
         dossier_id=dossier.id,
         cache_key=section_key(dossier),
@@ -181,17 +182,15 @@ def store_section(dossier: Dossier, pdf: bytes, pages: int, *, now: datetime) ->
             db.session.add(section)
     except IntegrityError:
         # Another worker cached the same section a moment earlier: theirs is just as good.
-        files.written.discard(file_key)
         storage.delete_blob(file_key)
         return cached_sections([dossier])[dossier.id]
-    files.unused.update(older)
+    _remove_after_commit(older)
     return section
 
 
 def drop_sections(dossier_ids: Sequence[int]) -> None:
     """Delete these dossiers' cached sections; their files go when the transaction commits (an erasure)."""
-    unused = _delete_rows(sa.select(DossierSection.id).where(DossierSection.dossier_id.in_(dossier_ids)))
-    _pending(db.session()).unused.update(unused)
+    _remove_after_commit(_delete_rows(sa.select(DossierSection.id).where(DossierSection.dossier_id.in_(dossier_ids))))
 
 
 def _delete_rows(ids: sa.Select) -> list[str]:
@@ -200,58 +199,10 @@ def _delete_rows(ids: sa.Select) -> list[str]:
     return list(db.session.scalars(deleted.execution_options(synchronize_session="fetch")))
 
 
-# What happens to the files when a transaction ends: the ones it wrote stay only if it commits, the ones whose
-# rows it deleted go only if it commits. Kept per transaction in the session's info: a savepoint's release hands
-# its files to the transaction around it, a rollback (of a savepoint too) removes the files it wrote.
-_FILES = "section_files"
-
-
-@dataclass
-class _Pending:
-    written: set[str] = field(default_factory=set)
-    unused: set[str] = field(default_factory=set)
-
-
-def _pending(session: Session) -> _Pending:
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    return session.info.setdefault(_FILES, {}).setdefault(transaction, _Pending())
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    pending = session.info.get(_FILES)
-    if not pending:
-        return
-    # Called before the transaction is closed: the session still names it.
-    transaction = session.get_nested_transaction() if session.in_nested_transaction() else session.get_transaction()
-    files = pending.pop(transaction, None)
-    if files is None:
-        return
-    if transaction.parent is not None:  # a savepoint released: nothing is final until the outermost commits
-        outer = pending.setdefault(transaction.parent, _Pending())
-        outer.written |= files.written
-        outer.unused |= files.unused
-        return
-    for key in files.unused:
-        _remove(key)
-
-
-@sa.event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    pending = session.info.get(_FILES)
-    files = pending.pop(transaction, None) if pending else None
-    # Still here: it ended without a commit (rolled back, or closed). Nothing points to the files it wrote,
-    # and the rows it deleted are back.
-    for key in files.written if files else ():
-        _remove(key)
-
-
-def _remove(key: str) -> None:
-    try:
-        storage.delete_blob(key)
-    except OSError:
-        # After the commit: the answer stands. No row names the file, so the nightly purge removes it.
-        logger.exception("section file %s could not be removed", key)
+def _remove_after_commit(keys: Sequence[str]) -> None:
+    # Rows deleted: their files go only if the deletion commits (a rollback brings the rows back).
+    for key in keys:
+        transactions.on_commit(("section file", key), functools.partial(storage.delete_blob, key))
 
 
 def orphan_files(*, now: datetime, older_than: timedelta = timedelta(hours=1)) -> list[str]:
