@@ -30,17 +30,19 @@ class _Work:
 
 def on_commit(key: Hashable, callback: Callable[[], object]) -> None:
     """Run `callback` once the current (outermost) transaction commits; never if it rolls back."""
-    _work(db.session())[0].on_commit.setdefault(key, callback)
+    _work(db.session()).on_commit.setdefault(key, callback)
 
 
 def on_rollback(key: Hashable, callback: Callable[[], object]) -> None:
     """Run `callback` if the current transaction (or savepoint) rolls back, or ends without a commit."""
-    _work(db.session())[0].on_rollback.setdefault(key, callback)
+    _work(db.session()).on_rollback.setdefault(key, callback)
 
 
-def _work(session: Session) -> tuple[_Work, SessionTransaction]:
-    transaction = session.get_nested_transaction() or session.get_transaction() or session.begin()
-    return session.info.setdefault(_WORK, {}).setdefault(transaction, _Work()), transaction
+def _work(session: Session) -> _Work:
+    if session.get_transaction() is None:
+        session.connection()  # begins the transaction as a query would (an explicit begin() would block a later one)
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    return session.info.setdefault(_WORK, {}).setdefault(transaction, _Work())
 
 
 @sa.event.listens_for(Session, "after_commit")

@@ -70,6 +70,15 @@ def test_a_session_closed_without_a_commit_runs_its_rollback_work(done):
     assert done == ["file removed"]
 
 
+def test_work_asked_for_before_any_query_belongs_to_the_transaction_a_query_would_begin(done):
+    db.session.close()
+    transactions.on_commit("first", _note(done, "first"))
+    with db.session.begin_nested():  # the session is in a transaction as after a query, not an explicit begin()
+        pass
+    db.session.commit()
+    assert done == ["first"]
+
+
 def test_work_that_fails_is_logged_and_the_rest_still_runs(done, caplog):
     def broken():
         raise OSError("disk gone")
