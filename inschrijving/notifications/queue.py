@@ -24,6 +24,8 @@ from flask import Flask, current_app, has_app_context
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
+from inschrijving import transactions
+
 log = logging.getLogger(__name__)
 
 # Built with in-memory storage; init_app gives it the configured one before anything is enqueued.
@@ -82,8 +84,6 @@ def after_commit(name: str, *args: Any) -> None:
 
     The same call registered twice in one transaction is enqueued once.
     """
-    from inschrijving import transactions
-
     transactions.on_commit(("task", name, args), functools.partial(_enqueue, _TASKS[name], name, args))
 
 
